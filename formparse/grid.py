@@ -1,0 +1,122 @@
+"""The format-neutral picture of a form: rows of cells with text, typed value, merged span and address.
+
+Back-ends build a :class:`Grid` from a file; everything above them (locating, reading, writing)
+works on grids only. A merged cell is one :class:`Cell` object that every position it covers
+points to, so “covered by the cell above” is ``grid.at(r, c) is grid.at(r - 1, c)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+import attrs
+
+
+@attrs.define(eq=False)
+class Cell:
+    """One anchor cell of the grid.
+
+    ``value`` is the typed value when the format stores one (a spreadsheet number or date),
+    otherwise None; ``text`` is what the form shows. ``paragraph`` marks text outside any table.
+    ``ref`` is the back-end's handle, opaque to the core.
+    """
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    value: Any = None
+    address: str = ""
+    paragraph: bool = False
+    ref: Any = None
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.rowspan - 1
+
+    @property
+    def end_col(self) -> int:
+        """One past the last column the cell covers."""
+        return self.col + self.colspan
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip() and self.value is None
+
+
+class Grid:
+    """Rows of positions; each position holds the Cell covering it, or None where there is nothing."""
+
+    def __init__(self, rows: Sequence[Sequence[Cell | None]], *, source: str = "", row_refs: Sequence[Any] = ()):
+        self.rows = [list(r) for r in rows]
+        self.source = source
+        self.row_refs = list(row_refs) if row_refs else [None] * len(self.rows)
+        # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
+        self.row_blocks: list[int] = [0] * len(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def at(self, r: int, c: int) -> Cell | None:
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            return self.rows[r][c]
+        return None
+
+    def is_paragraph_row(self, r: int) -> bool:
+        cells = [c for c in self.rows[r] if c is not None]
+        return bool(cells) and all(c.paragraph for c in cells)
+
+    def anchors(self, r: int) -> list[Cell]:
+        """The distinct cells met along row ``r``, left to right, including those merged down into it."""
+        seen: list[Cell] = []
+        for cell in self.rows[r]:
+            if cell is not None and (not seen or seen[-1] is not cell) and cell not in seen:
+                seen.append(cell)
+        return seen
+
+    def own_anchors(self, r: int) -> list[Cell]:
+        """The cells that start in row ``r``."""
+        return [c for c in self.anchors(r) if c.row == r]
+
+    def reading_order(self, start_row: int = 0) -> Iterator[Cell]:
+        """Every cell once, row by row from ``start_row``, left to right."""
+        for r in range(start_row, len(self.rows)):
+            yield from self.own_anchors(r)
+
+    def right_of(self, cell: Cell) -> Cell | None:
+        """The next distinct cell to the right in the cell's first row."""
+        row = self.rows[cell.row]
+        for c in range(cell.end_col, len(row)):
+            other = row[c]
+            if other is not None and other is not cell:
+                return other
+        return None
+
+    def text(self) -> str:
+        """All text in reading order (for diagnostics)."""
+        return "\n".join(c.text for c in self.reading_order() if c.text)
+
+
+class Document(Protocol):
+    """What a back-end offers the writer: a grid of the current state and edits at its cells/rows."""
+
+    path: str
+
+    def grid(self) -> Grid: ...
+
+    def set_cell(self, cell: Cell, value: str | Decimal | int | None) -> None:
+        """Write text, money (Decimal) or a count (int) into ``cell``; None clears it."""
+
+    def insert_rows(self, grid: Grid, after_row: int, count: int) -> None:
+        """Insert ``count`` copies of grid row ``after_row`` (formatting, horizontal merges) below it."""
+
+    def delete_rows(self, grid: Grid, rows: Sequence[int]) -> None:
+        """Delete the given grid rows; vertical merges crossing them shrink."""
+
+    def merge_down(self, grid: Grid, col: int, runs: Sequence[tuple[int, int]], rows: range) -> None:
+        """Re-merge column ``col`` within ``rows`` so each (first, last) run is one cell."""
+
+    def save(self, path: str) -> None: ...

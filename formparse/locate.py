@@ -1,0 +1,408 @@
+"""Find a schema's labels on a grid, tolerant of drift, and say where every value lives.
+
+The same layout serves the reader (take values out) and the writer (put values in), so a file
+is written exactly where it would be read. Blocks are found in schema order; each search starts
+after the previous block, and cells already used as labels or values are never taken twice, so a
+value that happens to look like a label is not mistaken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from .errors import NotThisForm
+from .grid import Cell, Grid
+from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title
+from .text import fold, match_label, norm
+
+Pos = tuple[int, int]
+_HEADER_REACH = 3  # rows below a group or section label in which its header row may sit
+
+
+@attrs.define
+class FieldLoc:
+    """One scalar field: its label cell, and its value cell (None: the value sits inline after the label)."""
+
+    key: str
+    field: Field
+    label: Cell
+    cell: Cell | None
+    inline_text: str | None = None  # the inline value as read
+
+    @property
+    def target(self) -> Cell:
+        return self.cell if self.cell is not None else self.label
+
+
+@attrs.define
+class TitleLoc:
+    block: Title
+    cell: Cell
+    year: int | None
+
+
+@attrs.define
+class ListLoc:
+    block: ListBlock
+    label: Cell
+    intro: Cell | None
+    slots: list[Cell]  # one cell per item row, in order
+
+
+@attrs.define
+class TableLoc:
+    block: Table
+    label: Cell
+    header_row: int
+    columns: dict[str, Cell]
+    rows: list[int]  # grid rows that hold items (or empty slots)
+
+
+@attrs.define
+class BoxLoc:
+    office: str
+    label: Cell
+    cells: list[Cell]
+
+
+@attrs.define
+class BoxesLoc:
+    block: Boxes
+    label: Cell
+    boxes: list[BoxLoc]
+
+
+@attrs.define
+class Layout:
+    grid: Grid
+    title: TitleLoc | None = None
+    fields: dict[str, FieldLoc] = attrs.Factory(dict)
+    lists: list[ListLoc] = attrs.Factory(list)
+    tables: list[TableLoc] = attrs.Factory(list)
+    boxes: list[BoxesLoc] = attrs.Factory(list)
+
+
+class _Locator:
+    def __init__(self, grid: Grid, schema: Schema) -> None:
+        self.grid = grid
+        self.schema = schema
+        self.used: set[int] = set()
+        self.cursor: Pos = (0, -1)
+        self.missing: list[str] = []
+        self.layout = Layout(grid)
+        self.known = {norm(label) for label in _all_labels(schema)}
+
+    # -- primitives -------------------------------------------------------------------------
+    def use(self, *cells: Cell | None) -> None:
+        for c in cells:
+            if c is not None:
+                self.used.add(id(c))
+                self.cursor = max(self.cursor, (c.row, c.col))
+
+    def find(self, labels: Iterable[str], *, after: Pos | None = None, cols: tuple[int, int] | None = None,
+             rows: tuple[int, int] | None = None, tables_only: bool = False) -> tuple[Cell, str] | None:
+        """The first unused cell after ``after`` that is one of ``labels``; with its inline value."""
+        after = self.cursor if after is None else after
+        labels = tuple(labels)
+        start = max(after[0], rows[0] if rows else 0)
+        stop = min(len(self.grid), rows[1]) if rows else len(self.grid)
+        for r in range(start, stop):
+            for cell in self.grid.own_anchors(r):
+                if (cell.row, cell.col) <= after or id(cell) in self.used:
+                    continue
+                if cols and not (cols[0] <= cell.col < cols[1]):
+                    continue
+                if tables_only and cell.paragraph:
+                    continue
+                for label in labels:
+                    inline = match_label(cell.text, label)
+                    if inline is not None:
+                        return cell, inline
+        return None
+
+    def is_known_label(self, cell: Cell) -> bool:
+        folded = norm(cell.text).rstrip(":")
+        return folded in self.known
+
+    def region(self, label: Cell) -> list[int]:
+        """Rows of a section whose label sits in the left column: until that column holds another label."""
+        rows = [label.row]
+        for r in range(label.row + 1, len(self.grid)):
+            if self.grid.is_paragraph_row(r):
+                continue
+            left = self.grid.at(r, label.col)
+            if left is label or left is None or left.blank or left.col != label.col:
+                rows.append(r)
+                continue
+            break
+        return rows
+
+    # -- blocks -----------------------------------------------------------------------------
+    def title(self, block: Title) -> None:
+        for cell in self.grid.reading_order():
+            m = block.pattern.match(norm(cell.text))
+            if m:
+                year = m.group(block.key)
+                self.layout.title = TitleLoc(block, cell, int(year) if year else None)
+                self.use(cell)
+                return
+
+    def fields(self, block: Fields) -> None:
+        if block.section:
+            found = self.find([block.section])
+            if found is None:
+                self.missing.append(block.section)
+            else:
+                self.use(found[0])
+        for i, f in enumerate(block.fields):
+            found = self.find(f.labels)
+            if found is None:
+                if not f.optional:
+                    self.missing.append(f.label)
+                continue
+            label, inline = found
+            nxt = block.fields[i + 1] if i + 1 < len(block.fields) else None
+            loc = FieldLoc(f.key, f, label, None, inline or None)
+            if not inline:
+                right = self.grid.right_of(label)
+                if right is not None and not right.paragraph and id(right) not in self.used and not (
+                    nxt is not None and _labelled(right.text, nxt.labels)
+                ):
+                    loc.cell = right
+            self.layout.fields[f.key] = loc
+            self.use(label, loc.cell)
+
+    def band(self, block: Band) -> None:
+        first = block.groups[0]
+        found = self.find(first.labels)
+        if found is None:
+            self.missing.extend(g.label for g in block.groups)
+            return
+        heads = [found[0]]
+        row = found[0].row
+        for g in block.groups[1:]:
+            other = self.find(g.labels, after=(row, heads[-1].col), rows=(row, row + 1))
+            if other is None:
+                other = self.find(g.labels, after=(heads[-1].row, heads[-1].col))
+            if other is None:
+                self.missing.append(g.label)
+                heads.append(heads[-1])
+                continue
+            heads.append(other[0])
+        self.use(*heads)
+        last = self.cursor
+        for k, (g, head) in enumerate(zip(block.groups, heads, strict=True)):
+            later = [h.col for h in heads[k + 1 :] if h.row == head.row and h.col > head.col]
+            cols = (head.col, min(later) if later else 10**6)
+            reach = (head.last_row + 1, head.last_row + 1 + _HEADER_REACH)
+            header_cells: list[tuple[Field, Cell]] = []
+            pos: Pos = (head.last_row, -1)
+            for f in g.fields:
+                hit = self.find(f.labels, after=pos, cols=cols, rows=reach, tables_only=True)
+                if hit is None:
+                    if not f.optional:
+                        self.missing.append(f"{g.label} {f.label}")
+                    continue
+                header_cells.append((f, hit[0]))
+                pos = (hit[0].row, hit[0].col)
+                self.use(hit[0])
+            if not header_cells:
+                continue
+            value_row = self._value_row(max(c.last_row for _, c in header_cells), [c for _, c in header_cells],
+                                        heads[0].col)
+            for f, hc in header_cells:
+                cell = self.grid.at(value_row, hc.col) if value_row is not None else None
+                if cell is hc or (cell is not None and id(cell) in self.used):
+                    cell = None
+                key = f"{g.key}.{f.key}"
+                self.layout.fields[key] = FieldLoc(key, f, hc, cell)
+                self.use(cell)
+            last = max(last, self.cursor)
+        self.cursor = last
+
+    def _value_row(self, header_last: int, headers: list[Cell], left: int) -> int | None:
+        """The row under a header row holding its values; blank spacer rows in between are skipped.
+
+        ``left`` is the band's first column: a filled cell left of it starts another section.
+        """
+        first = None
+        for r in range(header_last + 1, min(len(self.grid), header_last + 1 + _HEADER_REACH)):
+            if self.grid.is_paragraph_row(r):
+                continue
+            cells = [self.grid.at(r, h.col) for h in headers]
+            present = [c for c in cells if c is not None]
+            own = self.grid.own_anchors(r)
+            if (any(c.row == r and self.is_known_label(c) for c in present)
+                    or len({id(c) for c in present}) < len(present)  # one cell across several headers
+                    or any(c.col < left and not c.blank for c in own)):  # a new section begins
+                break
+            if first is None:
+                first = r
+            if any(c.row == r and not c.blank for c in present):
+                return r
+            if any(not c.blank for c in own):
+                break
+        return first
+
+    def list_block(self, block: ListBlock) -> None:
+        found = self.find([block.label], tables_only=True)
+        if found is None:
+            self.missing.append(block.label)
+            return
+        label = found[0]
+        self.use(label)
+        intro = self.grid.right_of(label)
+        if intro is not None and (intro.row != label.row or intro.paragraph):
+            intro = None
+        slots: list[Cell] = []
+        for r in self.region(label)[1:]:
+            row_cells = [c for c in self.grid.own_anchors(r) if c.col >= label.end_col and not c.paragraph]
+            if row_cells:
+                slots.append(row_cells[0])
+                slots.extend(row_cells[1:])
+        self.use(intro, *slots)
+        self.layout.lists.append(ListLoc(block, label, intro, slots))
+
+    def table(self, block: Table) -> None:
+        found = self.find([block.label], tables_only=True)
+        if found is None:
+            self.missing.append(block.label)
+            return
+        label = found[0]
+        self.use(label)
+        columns: dict[str, Cell] = {}
+        pos: Pos = (label.row, label.col)
+        reach = (label.row, label.row + _HEADER_REACH)
+        for col in block.columns:
+            hit = self.find(col.labels, after=pos, cols=(label.end_col, 10**6), rows=reach, tables_only=True)
+            if hit is None:
+                if not col.optional:
+                    self.missing.append(col.label)
+                continue
+            columns[col.key] = hit[0]
+            pos = (hit[0].row, hit[0].col)
+            self.use(hit[0])
+        if not columns:
+            return
+        header_row = max(c.last_row for c in columns.values())
+        rows = []
+        for r in self.region(label):
+            if r <= header_row:
+                continue
+            first_key = next(iter(columns))
+            cell = self.grid.at(r, columns[first_key].col)
+            if cell is not None and cell.row == r and match_label(cell.text, block.columns[0].label) == "":
+                continue  # the header row repeated where the table breaks across pages
+            rows.append(r)
+        for r in rows:
+            self.use(*(self.grid.at(r, c.col) for c in columns.values()))
+        self.layout.tables.append(TableLoc(block, label, header_row, columns, rows))
+
+    def boxes(self, block: Boxes) -> None:
+        found = self.find([block.label], tables_only=True)
+        if found is None:
+            self.missing.append(block.label)
+            return
+        label = found[0]
+        self.use(label)
+        region = self.region(label)
+        first = self.grid.right_of(label)
+        if first is None:
+            self.layout.boxes.append(BoxesLoc(block, label, []))
+            return
+        office_col = first.col
+        starts: list[Cell] = []
+        for r in region:
+            cell = self.grid.at(r, office_col)
+            if cell is not None and cell.row == r and not cell.blank and cell.col == office_col:
+                starts.append(cell)
+        boxes: list[BoxLoc] = []
+        suffix = norm(block.office_suffix)
+        for k, office in enumerate(starts):
+            stop = starts[k + 1].row if k + 1 < len(starts) else region[-1] + 1
+            if office.rowspan > 1:
+                stop = min(stop, office.last_row + 1)
+            cells = [c for r in region if office.row <= r < stop
+                     for c in self.grid.own_anchors(r) if c.col >= office.end_col and not c.paragraph]
+            name = norm(office.text)
+            name = name[: -len(suffix)] if name.endswith(suffix) and len(name) > len(suffix) else name
+            boxes.append(BoxLoc(name, office, cells))
+            self.use(office, *cells)
+        self.layout.boxes.append(BoxesLoc(block, label, boxes))
+
+    def run(self) -> Layout:
+        for block in self.schema.blocks:
+            if isinstance(block, Title):
+                self.title(block)
+            elif isinstance(block, Fields):
+                self.fields(block)
+            elif isinstance(block, Band):
+                self.band(block)
+            elif isinstance(block, ListBlock):
+                self.list_block(block)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Boxes):
+                self.boxes(block)
+        if self.missing:
+            raise NotThisForm(_dedupe(self.missing), form=self.schema.name, path=self.grid.source)
+        return self.layout
+
+
+def _labelled(text: str, labels: Iterable[str]) -> bool:
+    """Whether ``text`` is a label written with its colon (so it is not a value)."""
+    folded = fold(text)[0]
+    return any(folded.startswith(norm(label) + ":") for label in labels)
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _all_labels(schema: Schema) -> Iterator[str]:
+    for block in schema.blocks:
+        if isinstance(block, Fields):
+            if block.section:
+                yield block.section
+            for f in block.fields:
+                yield from f.labels
+        elif isinstance(block, Band):
+            for g in block.groups:
+                yield from g.labels
+                for f in g.fields:
+                    yield from f.labels
+        elif isinstance(block, ListBlock | Boxes):
+            yield block.label
+        elif isinstance(block, Table):
+            yield block.label
+            for c in block.columns:
+                yield from c.labels
+
+
+def locate(grid: Grid, schema: Schema) -> Layout:
+    """Where every field of ``schema`` is on ``grid``. Raises NotThisForm listing missing labels."""
+    return _Locator(grid, schema).run()
+
+
+def score(grid: Grid, schema: Schema) -> int:
+    """How many of the schema's labels a grid holds (to choose the sheet that carries the form)."""
+    wanted = {norm(label) for label in _all_labels(schema)}
+    return sum(1 for cell in grid.reading_order() if norm(cell.text).rstrip(":") in wanted)
+
+
+def split_items(text: str, marker: re.Pattern[str]) -> tuple[str, list[str]]:
+    """Split a cell's text at lines that start with an item number: (text before, [items])."""
+    head: list[str] = []
+    items: list[list[str]] = []
+    for line in text.split("\n"):
+        m = marker.match(line)
+        if m:
+            items.append([line[m.end() :]])
+        elif items:
+            items[-1].append(line)
+        else:
+            head.append(line)
+    return "\n".join(head), ["\n".join(lines) for lines in items]

@@ -1,0 +1,208 @@
+"""The record of one 附件1 submission, and the domain of values a form can hold.
+
+Users build records to fill forms, so the classes are mutable ``attrs.define`` classes with
+every field defaulting to blank (None). Money is :class:`~decimal.Decimal` in 万元, never float.
+
+The valid domain (what :func:`domain_problems` checks, what a form can carry and give back):
+
+* text: None or a string that is non-empty after stripping, with no leading/trailing white space,
+  no carriage returns, tabs or other control characters; inner line breaks are kept.
+* ``level1``/``level2``: text without any white space; a blank cell takes the value above it,
+  so ``level1`` may be None only while every earlier indicator's is None, and ``level2`` only
+  while every earlier one in the same run of ``level1`` is None.
+* an indicator has at least one of content, value, remark (a row with none is an empty slot).
+* a goal must not begin with a '、' and no line of it may start like a goal number (“目标3：”),
+  because that is how several goals in one cell are told apart.
+* review texts must not contain the printed prompts (审核意见：, 审核人：, 科室负责人签字：);
+  reviewer and head are single lines without 年/月/日; reviews name the offices printed on
+  the form, in form order.
+* money: finite, at most 15 significant digits (what a spreadsheet number holds exactly).
+* counts: non-negative integers; year: 1000–9999.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import attrs
+
+Money = Decimal | None
+
+
+@attrs.define
+class BasicInfo:
+    """部门基本信息."""
+
+    staff_quota: int | None = None  # 编制人数
+    staff_actual: int | None = None  # 实有人数
+    contact_person: str | None = None  # 预算绩效管理联系人
+    contact_phone: str | None = None  # 联系电话, as written
+
+
+@attrs.define
+class Income:
+    """年度收入预算 (万元)."""
+
+    general_budget: Money = None  # 一般公共预算
+    government_fund: Money = None  # 政府基金
+    non_tax: Money = None  # 非税收入
+    higher_subsidy: Money = None  # 上级财政补助收入
+    other: Money = None  # 其他收入
+    business_service: Money = None  # 经营服务收入
+    carryover: Money = None  # 上年结转
+    self_raised: Money = None  # 单位自筹
+    total: Money = None  # 合计
+
+
+@attrs.define
+class Expenditure:
+    """年度支出预算 (万元)."""
+
+    basic: Money = None  # 基本支出
+    project: Money = None  # 项目支出
+    total: Money = None  # 合计
+
+
+@attrs.define
+class ThreePublic:
+    """三公经费预算支出 (万元)."""
+
+    reception: Money = None  # 公务接待费
+    vehicles: Money = None  # 公务用车运行和购置费
+    overseas: Money = None  # 因公出国（境）费
+    total: Money = None  # 合计
+
+
+@attrs.define
+class Indicator:
+    """One row of 部门整体支出绩效指标."""
+
+    level1: str | None = None  # 一级指标
+    level2: str | None = None  # 二级指标
+    content: str | None = None  # 指标内容
+    value: str | None = None  # 指标值, as the form shows it
+    remark: str | None = None  # 备注
+
+
+@attrs.define
+class Review:
+    """One office's box of 财政部门审核意见."""
+
+    office: str  # 归口业务科室 / 绩效管理科室
+    opinion: str | None = None
+    reviewer: str | None = None  # 审核人
+    head: str | None = None  # 科室负责人签字
+    date: dt.date | None = None
+
+
+@attrs.define
+class Record:
+    """One 附件1 《部门整体支出绩效目标申报表》."""
+
+    year: int | None = None
+    unit_name: str | None = None  # 填报单位（盖章）
+    amount_unit: str | None = None  # 单位：
+    basic_info: BasicInfo = attrs.Factory(BasicInfo)
+    functions: str | None = None  # 单位职能概述
+    income: Income = attrs.Factory(Income)
+    expenditure: Expenditure = attrs.Factory(Expenditure)
+    three_public: ThreePublic = attrs.Factory(ThreePublic)
+    goals_intro: str | None = None
+    goals: list[str] = attrs.Factory(list)
+    indicators: list[Indicator] = attrs.Factory(list)
+    reviews: list[Review] = attrs.Factory(list)
+    filled_by: str | None = None  # 填报人
+    filled_by_phone: str | None = None  # 填报人 联系电话
+
+
+GOAL_MARK = re.compile(r"^\s*目标\s*[0-9０-９一二三四五六七八九十]+\s*[：:、.．]", re.M)
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+PROMPTS = ("审核意见：", "审核人：", "科室负责人签字：")
+
+
+def _text_problem(where: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"{where}: must be text or None"
+    if not value.strip():
+        return f"{where}: blank text must be None"
+    if value != value.strip():
+        return f"{where}: has white space at its ends"
+    if _CONTROL.search(value):
+        return f"{where}: has a control character"
+    return None
+
+
+def _money_problem(where: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return f"{where}: money must be a finite Decimal"
+    if len(value.as_tuple().digits) > 15:
+        return f"{where}: more than 15 significant digits"
+    return None
+
+
+def domain_problems(record: Record, offices: tuple[str, ...] = ()) -> list[str]:
+    """Everything in ``record`` outside the valid domain (see the module docstring); [] if none."""
+    out: list[str | None] = []
+    for name in ("unit_name", "amount_unit", "functions", "goals_intro", "filled_by", "filled_by_phone"):
+        out.append(_text_problem(name, getattr(record, name)))
+    for name in ("contact_person", "contact_phone"):
+        out.append(_text_problem(f"basic_info.{name}", getattr(record.basic_info, name)))
+    for name in ("staff_quota", "staff_actual"):
+        v = getattr(record.basic_info, name)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+            out.append(f"basic_info.{name}: must be a non-negative int")
+    if record.year is not None and not (isinstance(record.year, int) and 1000 <= record.year <= 9999):
+        out.append("year: must be a four-digit year")
+    for part in ("income", "expenditure", "three_public"):
+        group = getattr(record, part)
+        for f in attrs.fields(type(group)):
+            out.append(_money_problem(f"{part}.{f.name}", getattr(group, f.name)))
+    if isinstance(record.goals_intro, str) and GOAL_MARK.search(record.goals_intro):
+        out.append("goals_intro: starts a line with a goal number")
+    for i, goal in enumerate(record.goals):
+        where = f"goals[{i}]"
+        out.append(_text_problem(where, goal) if goal is not None else f"{where}: must not be None")
+        if isinstance(goal, str) and (goal.startswith("、") or GOAL_MARK.search(goal)):
+            out.append(f"{where}: starts a line with a goal number or '、'")
+    seen_level1 = False
+    run: tuple[str | None, bool] = (None, False)  # (level1 of the current run, a level2 seen in it)
+    for i, ind in enumerate(record.indicators):
+        where = f"indicators[{i}]"
+        for f in ("level1", "level2", "content", "value", "remark"):
+            out.append(_text_problem(f"{where}.{f}", getattr(ind, f)))
+        for f in ("level1", "level2"):
+            v = getattr(ind, f)
+            if isinstance(v, str) and re.search(r"\s", v):
+                out.append(f"{where}.{f}: must not contain white space")
+        if ind.content is None and ind.value is None and ind.remark is None:
+            out.append(f"{where}: content, value and remark are all blank")
+        if ind.level1 is None and seen_level1:
+            out.append(f"{where}.level1: blank after a filled one (it would take the value above)")
+        seen_level1 = seen_level1 or ind.level1 is not None
+        if i == 0 or ind.level1 != run[0]:
+            run = (ind.level1, False)
+        if ind.level2 is None and run[1]:
+            out.append(f"{where}.level2: blank after a filled one in its group")
+        run = (run[0], run[1] or ind.level2 is not None)
+    for i, rev in enumerate(record.reviews):
+        where = f"reviews[{i}]"
+        for f in ("opinion", "reviewer", "head"):
+            v = getattr(rev, f)
+            out.append(_text_problem(f"{where}.{f}", v))
+            if isinstance(v, str) and any(p in v or p[:-1] + ":" in v for p in PROMPTS):
+                out.append(f"{where}.{f}: contains a printed prompt")
+        for f in ("reviewer", "head"):
+            v = getattr(rev, f)
+            if isinstance(v, str) and re.search(r"[\n年月日：:]", v):
+                out.append(f"{where}.{f}: must be one line without 年/月/日 or a colon")
+    if offices:
+        names = [r.office for r in record.reviews]
+        if names != [o for o in offices if o in names]:
+            out.append(f"reviews: offices must be among {', '.join(offices)}, in that order")
+    return [p for p in out if p]

@@ -1,0 +1,290 @@
+"""Layout schemas: TOML data describing where a form's fields are, validated when loaded."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import SchemaError
+
+FIELD_TYPES = ("text", "phone", "count", "money")
+
+
+@attrs.frozen
+class Field:
+    key: str
+    label: str
+    type: str = "text"
+    aliases: tuple[str, ...] = ()
+    optional: bool = False
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@attrs.frozen
+class Column:
+    key: str
+    label: str
+    carry: str | None = None
+    compact: bool = False
+    merge: bool = False
+    optional: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@attrs.frozen
+class Group:
+    key: str
+    label: str
+    fields: tuple[Field, ...]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@attrs.frozen
+class Title:
+    key: str
+    pattern: re.Pattern[str]
+    text: str
+    blank: str
+
+
+@attrs.frozen
+class Fields:
+    fields: tuple[Field, ...]
+    section: str | None = None
+
+
+@attrs.frozen
+class Band:
+    groups: tuple[Group, ...]
+
+
+@attrs.frozen
+class ListBlock:
+    key: str
+    label: str
+    intro: str | None
+    marker: str
+
+    @property
+    def marker_re(self) -> re.Pattern[str]:
+        """A line that starts an item: the marker with any number, a stray '、' after it."""
+        head, _, tail = self.marker.partition("{n}")
+        tail = tail.rstrip("：:")
+        return re.compile(
+            rf"^\s*{re.escape(head)}\s*[0-9０-９一二三四五六七八九十]+\s*{re.escape(tail)}\s*[：:、.．]\s*、?\s*"
+        )
+
+
+@attrs.frozen
+class Table:
+    key: str
+    label: str
+    columns: tuple[Column, ...]
+    required_any: tuple[str, ...]
+    prefill: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@attrs.frozen
+class Boxes:
+    key: str
+    label: str
+    office_suffix: str
+    offices: tuple[str, ...]
+    prompts: dict[str, str]
+
+
+Block = Title | Fields | Band | ListBlock | Table | Boxes
+
+
+@attrs.frozen
+class Schema:
+    id: str
+    name: str
+    blocks: tuple[Block, ...]
+
+    def required_labels(self) -> Iterator[str]:
+        for block in self.blocks:
+            if isinstance(block, Fields):
+                if block.section:
+                    yield block.section
+                yield from (f.label for f in block.fields if not f.optional)
+            elif isinstance(block, Band):
+                for g in block.groups:
+                    yield g.label
+                    yield from (f.label for f in g.fields if not f.optional)
+            elif isinstance(block, ListBlock | Boxes):
+                yield block.label
+            elif isinstance(block, Table):
+                yield block.label
+                yield from (c.label for c in block.columns if not c.optional)
+
+
+class _Reader:
+    """Takes values out of a TOML table, naming the full key in every error."""
+
+    def __init__(self, data: Any, where: str, source: str) -> None:
+        if not isinstance(data, dict):
+            raise SchemaError(f"{where} must be a table", path=source)
+        self.data = data
+        self.where = where
+        self.source = source
+        self.used: set[str] = set()
+
+    def _key(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where else name
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        self.used.add(name)
+        if name not in self.data:
+            if default is ...:
+                raise SchemaError(f"missing key {self._key(name)}", path=self.source)
+            return default
+        value = self.data[name]
+        if not isinstance(value, kind) or (kind is str and not value.strip()):
+            raise SchemaError(f"{self._key(name)} has the wrong type or is empty: {value!r}", path=self.source)
+        return value
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        values = self.get(name, list, [])
+        for i, v in enumerate(values):
+            if not isinstance(v, str) or not v.strip():
+                raise SchemaError(f"{self._key(name)}[{i}] must be a non-empty string", path=self.source)
+        return tuple(values)
+
+    def sub(self, name: str) -> list[_Reader]:
+        items = self.get(name, list)
+        if not items:
+            raise SchemaError(f"{self._key(name)} must not be empty", path=self.source)
+        return [_Reader(item, f"{self._key(name)}[{i}]", self.source) for i, item in enumerate(items)]
+
+    def done(self) -> None:
+        extra = sorted(set(self.data) - self.used)
+        if extra:
+            raise SchemaError(f"unknown key {self._key(extra[0])}", path=self.source)
+
+
+def _field(r: _Reader) -> Field:
+    f = Field(
+        key=r.get("key", str),
+        label=r.get("label", str),
+        type=r.get("type", str, "text"),
+        aliases=r.strings("aliases"),
+        optional=r.get("optional", bool, False),
+    )
+    if f.type not in FIELD_TYPES:
+        raise SchemaError(f"{r.where}.type must be one of {', '.join(FIELD_TYPES)}, not {f.type!r}", path=r.source)
+    r.done()
+    return f
+
+
+def _block(r: _Reader) -> Block:
+    kind = r.get("kind", str)
+    block: Block
+    if kind == "title":
+        raw = r.get("pattern", str)
+        try:
+            pattern = re.compile(raw)
+        except re.error as exc:
+            raise SchemaError(f"{r.where}.pattern is not a regular expression: {exc}", path=r.source) from exc
+        key = r.get("key", str)
+        if key not in pattern.groupindex:
+            raise SchemaError(f"{r.where}.pattern needs a group named {key}", path=r.source)
+        block = Title(key=key, pattern=pattern, text=r.get("text", str), blank=r.get("blank", str))
+    elif kind == "fields":
+        block = Fields(fields=tuple(_field(f) for f in r.sub("fields")), section=r.get("section", str, None))
+    elif kind == "band":
+        groups = []
+        for g in r.sub("groups"):
+            groups.append(Group(key=g.get("key", str), label=g.get("label", str), aliases=g.strings("aliases"),
+                                fields=tuple(_field(f) for f in g.sub("fields"))))
+            g.done()
+        block = Band(groups=tuple(groups))
+    elif kind == "list":
+        marker = r.get("marker", str)
+        if "{n}" not in marker:
+            raise SchemaError(f"{r.where}.marker must contain {{n}}", path=r.source)
+        block = ListBlock(key=r.get("key", str), label=r.get("label", str), intro=r.get("intro", str, None),
+                          marker=marker)
+    elif kind == "table":
+        columns = []
+        for c in r.sub("columns"):
+            carry = c.get("carry", str, None)
+            if carry not in (None, "down", "group"):
+                raise SchemaError(f"{c.where}.carry must be 'down' or 'group'", path=r.source)
+            columns.append(Column(key=c.get("key", str), label=c.get("label", str), carry=carry,
+                                  compact=c.get("compact", bool, False), merge=c.get("merge", bool, False),
+                                  optional=c.get("optional", bool, False), aliases=c.strings("aliases")))
+            c.done()
+        keys = {c.key for c in columns}
+        required_any = r.strings("required_any")
+        for k in required_any:
+            if k not in keys:
+                raise SchemaError(f"{r.where}.required_any names no column: {k}", path=r.source)
+        prefill = []
+        for i, item in enumerate(r.get("prefill", list, [])):
+            ok = (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+                  and isinstance(item[1], list) and all(isinstance(s, str) for s in item[1]))
+            if not ok:
+                raise SchemaError(f"{r.where}.prefill[{i}] must be [level1, [level2, ...]]", path=r.source)
+            prefill.append((item[0], tuple(item[1])))
+        block = Table(key=r.get("key", str), label=r.get("label", str), columns=tuple(columns),
+                      required_any=required_any, prefill=tuple(prefill))
+    elif kind == "boxes":
+        prompts = r.get("prompts", dict)
+        for name in ("opinion", "reviewer", "head"):
+            if not isinstance(prompts.get(name), str):
+                raise SchemaError(f"{r.where}.prompts.{name} is missing", path=r.source)
+        block = Boxes(key=r.get("key", str), label=r.get("label", str), office_suffix=r.get("office_suffix", str),
+                      offices=r.strings("offices"), prompts=dict(prompts))
+    else:
+        raise SchemaError(f"{r.where}.kind must be title, fields, band, list, table or boxes, not {kind!r}",
+                          path=r.source)
+    r.done()
+    return block
+
+
+def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
+    """Build a :class:`Schema` from TOML text. Raises SchemaError naming the offending key."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(f"not valid TOML: {exc}", path=source) from exc
+    top = _Reader(data, "", source)
+    schema = Schema(id=top.get("id", str), name=top.get("name", str),
+                    blocks=tuple(_block(b) for b in top.sub("blocks")))
+    top.done()
+    return schema
+
+
+def data_dir(name: str) -> Path:
+    """A bundled data folder: inside the installed package, or at the top of a source checkout."""
+    packaged = resources.files("formparse") / "_data" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / ("schemas" if name == "schemas" else "samples/templates")
+    return checkout
+
+
+def load_schema(schema_id: str = "dept-overall-2020") -> Schema:
+    """Load a bundled schema by id."""
+    path = data_dir("schemas") / f"{schema_id}.toml"
+    if not path.is_file():
+        raise SchemaError(f"no bundled schema named {schema_id!r}", path=str(path))
+    return parse_schema(path.read_text(encoding="utf-8"), source=str(path))

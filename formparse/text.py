@@ -1,0 +1,133 @@
+"""Text normalisation and the parsing of the form's typed values (money, counts, dates).
+
+Labels are compared after folding full/half width (NFKC) and dropping all white space, so
+“编制    人数”, “基本\\n支出” and “编制人数：” all meet the schema's “编制人数”.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# Separators a submitter types after a label.
+COLONS = ":"
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Return ``text`` NFKC-folded with white space removed, and for each kept char its source index."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch):
+            if not c.isspace():
+                out.append(c)
+                index.append(i)
+    return "".join(out), index
+
+
+def norm(text: str) -> str:
+    """The comparison form of a label: NFKC folded, no white space."""
+    return fold(text)[0]
+
+
+def clean(text: str | None) -> str | None:
+    """A value as the contract wants it: line ends unified, stripped; blank becomes None."""
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\xa0", " ")
+    text = text.strip()
+    return text or None
+
+
+def compact(text: str | None) -> str | None:
+    """A value written without inner white space (一级/二级指标)."""
+    if text is None:
+        return None
+    text = re.sub(r"\s+", "", text)
+    return text or None
+
+
+def match_label(text: str, label: str) -> str | None:
+    """If ``text`` is ``label`` (optionally followed by a colon and an inline value), return the value.
+
+    Returns None when the text is not this label; "" when it is the bare label.
+    """
+    folded, index = fold(text)
+    want = norm(label)
+    if folded == want or folded == want + ":":
+        return ""
+    if folded.startswith(want + ":") and len(folded) > len(want) + 1:
+        start = index[len(want) + 1]
+        return text[start:].strip()
+    return None
+
+
+_NULL_MARKS = {"-", "—", "–", "/", "无", "——"}
+_MONEY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def parse_money(text: str) -> Decimal | None:
+    """Money in 万元 as typed: full-width digits, thousands separators, a 万元 suffix, ¥.
+
+    Raises ValueError when the text is not an amount.
+    """
+    s = norm(text).replace(",", "").replace("，", "")
+    if not s or s in _NULL_MARKS:
+        return None
+    for suffix in ("万元", "万"):
+        if s.endswith(suffix):
+            s = s[: -len(suffix)]
+            break
+    s = s.lstrip("¥￥")
+    if not _MONEY.match(s):
+        raise ValueError(f"“{text.strip()}”不是金额")
+    try:
+        return Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees the form
+        raise ValueError(f"“{text.strip()}”不是金额") from exc
+
+
+def money_from_number(number: float | int) -> Decimal:
+    """A spreadsheet number as the Decimal it shows: the shortest repr, integral values without ``.0``."""
+    if isinstance(number, int) or float(number).is_integer():
+        return Decimal(int(number))
+    return Decimal(repr(float(number)))
+
+
+def parse_count(text: str) -> int | None:
+    """A head count such as “23”, “２３”, “23人”, “23.0”. Raises ValueError otherwise."""
+    s = norm(text).replace(",", "")
+    if not s or s in _NULL_MARKS:
+        return None
+    if s.endswith("人"):
+        s = s[:-1]
+    if re.fullmatch(r"\d+", s):
+        return int(s)
+    if re.fullmatch(r"\d+\.0*", s):
+        return int(s.split(".")[0])
+    raise ValueError(f"“{text.strip()}”不是人数")
+
+
+def format_money(value: Decimal) -> str:
+    """Decimal as plain digits (never exponent notation)."""
+    return format(value, "f")
+
+
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def parse_cn_date(text: str) -> dt.date | None:
+    """“2020年3月5日” → date(2020, 3, 5); a blank “年 月 日” → None. Raises ValueError for bad dates."""
+    m = _DATE.search(norm(text))
+    if not m:
+        return None
+    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+
+
+def format_cn_date(value: dt.date | None) -> str:
+    """The printed date line of a review box."""
+    if value is None:
+        return "年   月   日"
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -1,0 +1,223 @@
+"""``fill(record, out)``: write a record into the official template (or into any file of this form).
+
+The target is located with the same code the reader uses, so every value lands where it will be
+read back. Goal and indicator rows are added or removed to fit the record; 一级指标 runs are
+merged again. The template is only read; the output is written to a temporary file beside it
+and moved into place, so a failed fill never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .backends import open_document, sniff
+from .errors import CannotFill, FormparseError
+from .grid import Cell, Grid
+from .locate import Layout, locate, score
+from .records import Record, Review, domain_problems
+from .schema import Schema, data_dir, load_schema
+from .text import format_cn_date
+
+SUFFIXES = (".xlsx", ".docx")
+
+
+def template_path(suffix: str, schema_id: str = "dept-overall-2020") -> Path:
+    """The bundled blank template for ``.xlsx`` or ``.docx``."""
+    return data_dir("templates") / f"{schema_id}{suffix}"
+
+
+def _get(record: Record, key: str) -> Any:
+    value: Any = record
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _rows_of(cells: Sequence[Cell]) -> list[int]:
+    return list(dict.fromkeys(c.row for c in cells))
+
+
+def _runs(rows: list[int], keys: list[str | None], grid: Grid) -> list[tuple[int, int]]:
+    """Consecutive rows (in one table) sharing a non-blank key, as (first, last) pairs."""
+    runs: list[tuple[int, int]] = []
+    for i, (r, key) in enumerate(zip(rows, keys, strict=True)):
+        joined = (
+            i > 0 and key is not None and keys[i - 1] == key and rows[i - 1] == r - 1
+            and grid.row_blocks[r] == grid.row_blocks[r - 1]
+        )
+        if joined:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs
+
+
+class _Filler:
+    def __init__(self, record: Record, doc: Any, schema: Schema) -> None:
+        self.record = record
+        self.doc = doc
+        self.schema = schema
+
+    def layout(self) -> Layout:
+        return locate(self.doc.grid(), self.schema)
+
+    def resize(self, rows: list[int], need: int, after: int) -> bool:
+        grid = self.doc.grid()
+        if len(rows) < need:
+            self.doc.insert_rows(grid, rows[-1] if rows else after, need - len(rows))
+            return True
+        if len(rows) > need:
+            self.doc.delete_rows(grid, rows[need:])
+            return True
+        return False
+
+    def run(self) -> None:
+        rec = self.record
+        layout = self.layout()
+        offices = tuple(b.office for group in layout.boxes for b in group.boxes)
+        problems = domain_problems(rec, offices)
+        if problems:
+            raise CannotFill("记录中有表格无法原样保存的值：" + "；".join(problems))
+        for lst in layout.lists:
+            if self.resize(_rows_of(lst.slots), max(1, len(rec.goals)), lst.label.row):
+                layout = self.layout()
+        for table in layout.tables:
+            if self.resize(table.rows, max(1, len(rec.indicators)), table.header_row):
+                layout = self.layout()
+        for table in layout.tables:
+            for col in table.block.columns:
+                if col.merge and col.key in table.columns and table.rows:
+                    keys = [getattr(ind, col.key) for ind in rec.indicators]
+                    keys += [None] * (len(table.rows) - len(keys))
+                    runs = _runs(table.rows, keys, layout.grid)
+                    self.doc.merge_down(layout.grid, table.columns[col.key].col, runs,
+                                        range(table.rows[0], table.rows[-1] + 1))
+                    layout = self.layout()
+        self.write(layout)
+
+    def write(self, layout: Layout) -> None:
+        rec, doc = self.record, self.doc
+        if layout.title is not None:
+            t = layout.title.block
+            doc.set_cell(layout.title.cell, t.text.format(year=rec.year) if rec.year is not None else t.blank)
+        inline: dict[int, list[tuple[Cell, str, Any]]] = {}
+        for key, loc in layout.fields.items():
+            value = _get(rec, key)
+            if loc.cell is not None:
+                doc.set_cell(loc.cell, value)
+            else:
+                inline.setdefault(id(loc.label), []).append((loc.label, loc.field.label, value))
+        for parts in inline.values():
+            text = "    ".join(f"{label}：{_text(value)}" for _, label, value in parts)
+            doc.set_cell(parts[0][0], text)
+        for lst in layout.lists:
+            marker = lst.block.marker
+            if lst.intro is not None:
+                doc.set_cell(lst.intro, rec.goals_intro)
+            elif rec.goals_intro is not None:
+                raise CannotFill(f"模板的“{lst.block.label}”旁没有写引言的单元格")
+            for n, row in enumerate(_rows_of(lst.slots)):
+                cells = [c for c in lst.slots if c.row == row]
+                prefix = marker.format(n=n + 1)
+                doc.set_cell(cells[0], prefix + rec.goals[n] if n < len(rec.goals) else (prefix if n == 0 else None))
+                for extra in cells[1:]:
+                    doc.set_cell(extra, None)
+        for table in layout.tables:
+            for n, r in enumerate(table.rows):
+                item = rec.indicators[n] if n < len(rec.indicators) else None
+                for key, header in table.columns.items():
+                    cell = layout.grid.at(r, header.col)
+                    if cell is not None and cell.row == r:
+                        doc.set_cell(cell, getattr(item, key) if item is not None else None)
+        for group in layout.boxes:
+            by_office = {r.office: r for r in rec.reviews}
+            prompts = group.block.prompts
+            for box in group.boxes:
+                review = by_office.get(box.office, Review(office=box.office))
+                texts = _box_texts(review, prompts, len(box.cells))
+                if texts is None:
+                    raise CannotFill(f"“{box.office}”审核意见栏没有可写的单元格")
+                for cell, text in zip(box.cells, texts, strict=True):
+                    doc.set_cell(cell, text)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _box_texts(review: Review, prompts: dict[str, str], n: int) -> list[str | None] | None:
+    sign = (f" {prompts['reviewer']}{review.reviewer or ''}        "
+            f"{prompts['head']}{review.head or ''}              {format_cn_date(review.date)}")
+    opinion = review.opinion
+    if n >= 3:
+        return [prompts["opinion"], opinion] + [None] * (n - 3) + [sign]
+    if n == 2:
+        return [prompts["opinion"] + ("\n" + opinion if opinion else ""), sign]
+    if n == 1:
+        return ["\n".join([prompts["opinion"], opinion or "", sign])]
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
+         schema: Schema | None = None) -> Path:
+    """Write ``record`` into a copy of ``template`` (default: the bundled blank form) saved at ``out``.
+
+    Args:
+        record: the record to write.
+        out: the .xlsx or .docx to create (replaced atomically if it exists).
+        template: any .xlsx/.docx of this form, e.g. a submission to write an edited record back into.
+
+    Raises:
+        CannotFill: the record holds values the form cannot carry, or the template lacks a place for them.
+        UnreadableFile, NotThisForm: the template cannot be read as this form.
+    """
+    schema = schema or load_schema()
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise CannotFill("输出文件须为 .xlsx 或 .docx", path=out)
+    tpl = Path(template) if template is not None else template_path(suffix, schema.id)
+    if not tpl.is_file():
+        raise CannotFill(f"找不到模板 {tpl}", path=out)
+    kind = sniff(str(tpl))
+    if "." + kind != suffix:
+        raise CannotFill(f"模板 {tpl.name} 是 .{kind}，与输出格式 {suffix} 不同", path=out)
+    if _same_file(out, tpl):
+        raise CannotFill("输出文件不能覆盖模板", path=out)
+    doc = open_document(str(tpl))
+    if kind == "xlsx":
+        grids = doc.grids(str(tpl))
+        doc.select(max(range(len(grids)), key=lambda i: score(grids[i], schema)))
+    try:
+        _Filler(record, doc, schema).run()
+    except FormparseError as exc:
+        if exc.path is None:
+            exc.path = str(out)
+            exc.args = (f"{out}: {exc.message}",)
+        raise
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        doc.save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
