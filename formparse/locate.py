@@ -157,7 +157,11 @@ class _Locator:
                 self.missing.append(block.section)
             else:
                 self.use(found[0])
+        shared: dict[str, FieldLoc] = {}  # later fields met inline in an earlier field's cell
         for i, f in enumerate(block.fields):
+            if f.key in shared:
+                self.layout.fields[f.key] = shared[f.key]
+                continue
             found = self.find(f.labels)
             if found is None:
                 if not f.optional:
@@ -166,7 +170,14 @@ class _Locator:
             label, inline = found
             nxt = block.fields[i + 1] if i + 1 < len(block.fields) else None
             loc = FieldLoc(f.key, f, label, None, inline or None)
-            if not inline:
+            if inline:
+                # “填报人：张三    联系电话：0739…” — one cell holding several labelled values
+                values = _split_inline(inline, block.fields[i + 1 :])
+                loc.inline_text = values.pop("__head__")
+                for later in block.fields[i + 1 :]:
+                    if later.key in values:
+                        shared[later.key] = FieldLoc(later.key, later, label, None, values[later.key])
+            else:
                 right = self.grid.right_of(label)
                 if right is not None and not right.paragraph and id(right) not in self.used and not (
                     nxt is not None and _labelled(right.text, nxt.labels)
@@ -356,6 +367,31 @@ def _labelled(text: str, labels: Iterable[str]) -> bool:
     """Whether ``text`` is a label written with its colon (so it is not a value)."""
     folded = fold(text)[0]
     return any(folded.startswith(norm(label) + ":") for label in labels)
+
+
+def _label_re(label: str) -> re.Pattern[str]:
+    """A label in running text: any white space between its characters, then a colon."""
+    chars = [re.escape(ch) for ch in norm(label)]
+    return re.compile(r"\s*".join(chars) + r"\s*[:：]")
+
+
+def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
+    """Cut an inline value where a later field's “label：” begins; {key: value} for those found."""
+    cuts: list[tuple[int, int, str]] = []
+    for f in later:
+        for label in f.labels:
+            m = _label_re(label).search(text)
+            if m:
+                cuts.append((m.start(), m.end(), f.key))
+                break
+    cuts.sort()
+    out: dict[str, str | None] = {}
+    first = cuts[0][0] if cuts else len(text)
+    out["__head__"] = text[:first].strip() or None
+    for k, (_start, end, key) in enumerate(cuts):
+        stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
+        out[key] = text[end:stop].strip() or None
+    return out
 
 
 def _dedupe(items: list[str]) -> list[str]:

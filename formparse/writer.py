@@ -201,9 +201,12 @@ def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
     if _same_file(out, tpl):
         raise CannotFill("输出文件不能覆盖模板", path=out)
     doc = open_document(str(tpl))
-    if kind == "xlsx":
-        grids = doc.grids(str(tpl))
-        doc.select(max(range(len(grids)), key=lambda i: score(grids[i], schema)))
+    if doc.parts() > 1:  # a workbook: write on the sheet that holds the form
+        scores = []
+        for i in range(doc.parts()):
+            doc.select(i)
+            scores.append(score(doc.grid(), schema))
+        doc.select(max(range(len(scores)), key=scores.__getitem__))
     try:
         _Filler(record, doc, schema).run()
     except FormparseError as exc:

@@ -260,6 +260,9 @@ class DocxDocument:
     def grid(self) -> Grid:
         return body_grid(self.doc, self.path)
 
+    def parts(self) -> int:
+        return 1
+
     def set_cell(self, cell: Cell, value: str | Decimal | int | None) -> None:
         if isinstance(value, Decimal):
             text = format_money(value)

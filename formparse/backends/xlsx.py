@@ -10,7 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell as XCell
 from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -142,83 +145,89 @@ class XlsxDocument:
         if needed > current:
             self.ws.row_dimensions[r].height = min(409, needed)
 
-    def _merges(self) -> list[tuple[int, int, int, int]]:
-        out = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in self.ws.merged_cells.ranges]
-        for m in list(self.ws.merged_cells.ranges):
-            self.ws.unmerge_cells(m.coord)  # also turns the covered MergedCells back into cells
-        return out
+    def _merge_cells_at(self, r: int, c0: int, c1: int, style_row: int) -> None:
+        """Turn the covered positions of a merge in row ``r`` into MergedCells styled like ``style_row``."""
+        for c in range(c0, c1 + 1):
+            style = copy(self.ws.cell(row=style_row, column=c)._style)
+            mc = MergedCell(self.ws, row=r, column=c)
+            mc._style = style
+            self.ws._cells[(r, c)] = mc
 
-    def _remerge(self, ranges: list[tuple[int, int, int, int]]) -> None:
-        for r0, c0, r1, c1 in ranges:
-            if (r0, c0) != (r1, c1):
-                self.ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
-
-    def _heights(self) -> dict[int, float | None]:
-        return {r: d.height for r, d in self.ws.row_dimensions.items() if d.height is not None}
+    def _rehash(self) -> None:
+        """Ranges were moved in place; the set holding them must be built again."""
+        self.ws.merged_cells.ranges = set(self.ws.merged_cells.ranges)
 
     def insert_rows(self, grid: Grid, after_row: int, count: int) -> None:
         if count <= 0:
             return
+        ws = self.ws
         at = grid.row_refs[after_row]
-        # Styles first: unmerging drops the covered cells and their borders.
-        styles = {c: copy(self.ws.cell(row=at, column=c)._style) for c in range(1, self.ws.max_column + 1)}
-        merges = self._merges()
-        heights = self._heights()
-        self.ws.insert_rows(at + 1, count)
-        new: list[tuple[int, int, int, int]] = []
-        for r0, c0, r1, c1 in merges:
-            if r0 > at:
-                new.append((r0 + count, c0, r1 + count, c1))
-            elif r0 <= at <= r1 and r1 > r0:
-                new.append((r0, c0, r1 + count, c1))  # a vertical merge through the row grows
-            elif r0 == r1 == at:
-                new.append((r0, c0, r1, c1))
-                new.extend((at + k, c0, at + k, c1) for k in range(1, count + 1))
-            else:
-                new.append((r0, c0, r1, c1))
+        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
+        styles = {c: copy(ws.cell(row=at, column=c)._style) for c in range(1, ws.max_column + 1)}
+        ranges = list(ws.merged_cells.ranges)
+        ws.insert_rows(at + 1, count)
+        # openpyxl moves the cells but not the merges, heights or styles: do that here, in place
+        # (re-merging through ws.merge_cells re-styles every covered cell and is very slow).
         for r in range(at + 1, at + count + 1):
             for c, style in styles.items():
-                self.ws.cell(row=r, column=c)._style = copy(style)
-        for r in range(at + 1, max(heights, default=at) + count + 1):
-            self.ws.row_dimensions[r].height = heights.get(r - count) if r > at + count else heights.get(at)
-        self._remerge(new)
+                ws.cell(row=r, column=c)._style = copy(style)
+        for rng in ranges:
+            if rng.min_row > at:
+                rng.shift(row_shift=count)
+            elif rng.min_row <= at <= rng.max_row and rng.max_row > rng.min_row:
+                rng.expand(down=count)  # a vertical merge through the template row grows
+                for r in range(at + 1, at + count + 1):
+                    self._merge_cells_at(r, rng.min_col, rng.max_col, at)
+            elif rng.min_row == rng.max_row == at:
+                for r in range(at + 1, at + count + 1):
+                    new = CellRange(min_col=rng.min_col, min_row=r, max_col=rng.max_col, max_row=r)
+                    ws.merged_cells.add(MergedCellRange(ws, new.coord))
+                    self._merge_cells_at(r, rng.min_col + 1, rng.max_col, at)
+        self._rehash()
+        top = max(heights, default=at)
+        for r in range(at + 1, top + count + 1):
+            ws.row_dimensions[r].height = heights.get(r - count) if r > at + count else heights.get(at)
 
     def delete_rows(self, grid: Grid, rows: Sequence[int]) -> None:
+        ws = self.ws
         for grid_row in sorted(set(rows), reverse=True):
             at = grid.row_refs[grid_row]
-            merges = self._merges()
-            heights = self._heights()
-            new = []
-            for r0, c0, r1, c1 in merges:
-                if r0 == r1 == at:
-                    continue
-                if r0 == at:  # the merge's first row goes: move its content down one row
-                    src, dst = self.ws.cell(row=at, column=c0), self.ws.cell(row=at + 1, column=c0)
-                    dst.value, dst._style = src.value, copy(src._style)
-                    new.append((r0, c0, r1 - 1, c1))
-                elif r0 < at <= r1:
-                    new.append((r0, c0, r1 - 1, c1))
-                elif r0 > at:
-                    new.append((r0 - 1, c0, r1 - 1, c1))
-                else:
-                    new.append((r0, c0, r1, c1))
-            self.ws.delete_rows(at, 1)
+            heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
+            for rng in list(ws.merged_cells.ranges):
+                if rng.min_row == rng.max_row == at:
+                    ws.merged_cells.remove(rng)
+                elif rng.min_row == at:
+                    # the merge's first row goes: its content moves down into the next row's anchor
+                    src = ws.cell(row=at, column=rng.min_col)
+                    dst = XCell(ws, row=at + 1, column=rng.min_col, value=src.value)
+                    dst._style = copy(src._style)
+                    ws._cells[(at + 1, rng.min_col)] = dst
+                    rng.shrink(bottom=1)
+                elif rng.min_row < at <= rng.max_row:
+                    rng.shrink(bottom=1)
+                elif rng.min_row > at:
+                    rng.shift(row_shift=-1)
+            self._rehash()
+            ws.delete_rows(at, 1)
             for r in range(at, max(heights, default=at) + 1):
-                self.ws.row_dimensions[r].height = heights.get(r + 1)
-            self._remerge(new)
+                ws.row_dimensions[r].height = heights.get(r + 1)
 
     def merge_down(self, grid: Grid, col: int, runs: Sequence[tuple[int, int]], rows: range) -> None:
+        ws = self.ws
         c = col + 1
         first, last = grid.row_refs[rows.start], grid.row_refs[rows.stop - 1]
-        merges = self._merges()
-        keep = [m for m in merges if not (m[1] == m[3] == c and first <= m[0] and m[2] <= last)]
+        for rng in list(ws.merged_cells.ranges):
+            if rng.min_col == rng.max_col == c and first <= rng.min_row and rng.max_row <= last:
+                ws.unmerge_cells(rng.coord)
         for r0, r1 in runs:
             if r1 > r0:
                 a, b = grid.row_refs[r0], grid.row_refs[r1]
                 for r in range(a + 1, b + 1):
-                    self.ws.cell(row=r, column=c).value = None
-                keep.append((a, c, b, c))
-        self._remerge(keep)
+                    ws.cell(row=r, column=c).value = None
+                ws.merge_cells(start_row=a, start_column=c, end_row=b, end_column=c)
+
+    def parts(self) -> int:
+        return len(self.wb.worksheets)
 
     def save(self, path: str) -> None:
         self.wb.save(path)
