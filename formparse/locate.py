@@ -93,7 +93,7 @@ class _Locator:
         self.cursor: Pos = (0, -1)
         self.missing: list[str] = []
         self.layout = Layout(grid)
-        self.known = {norm(label) for label in _all_labels(schema)}
+        self.known = {norm(label) for label in all_labels(schema)}
 
     # -- primitives -------------------------------------------------------------------------
     def use(self, *cells: Cell | None) -> None:
@@ -398,7 +398,7 @@ def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _all_labels(schema: Schema) -> Iterator[str]:
+def all_labels(schema: Schema) -> Iterator[str]:
     for block in schema.blocks:
         if isinstance(block, Fields):
             if block.section:
@@ -425,7 +425,7 @@ def locate(grid: Grid, schema: Schema) -> Layout:
 
 def score(grid: Grid, schema: Schema) -> int:
     """How many of the schema's labels a grid holds (to choose the sheet that carries the form)."""
-    wanted = {norm(label) for label in _all_labels(schema)}
+    wanted = {norm(label) for label in all_labels(schema)}
     return sum(1 for cell in grid.reading_order() if norm(cell.text).rstrip(":") in wanted)
 
 

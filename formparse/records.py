@@ -16,6 +16,9 @@ The valid domain (what :func:`domain_problems` checks, what a form can carry and
 * review texts must not contain the printed prompts (审核意见：, 审核人：, 科室负责人签字：);
   reviewer and head are single lines without 年/月/日; reviews name the offices printed on
   the form, in form order.
+* a value written after its label (unit_name, amount_unit, filled_by, filled_by_phone) has no colon,
+  and no text begins with one of the form's labels followed by a colon (“联系电话：…”): that is how a
+  label is written, so such text could not be told from one.
 * money: finite, at most 15 significant digits (what a spreadsheet number holds exactly).
 * counts: non-negative integers; year: 1000–9999.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 
 import attrs
@@ -118,7 +122,8 @@ class Record:
 
 
 GOAL_MARK = re.compile(r"^\s*目标\s*[0-9０-９一二三四五六七八九十]+\s*[：:、.．]", re.M)
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\xa0\u2028\u2029\x85]")
+INLINE_FIELDS = ("unit_name", "amount_unit", "filled_by", "filled_by_phone")
 PROMPTS = ("审核意见：", "审核人：", "科室负责人签字：")
 
 
@@ -146,9 +151,37 @@ def _money_problem(where: str, value: object) -> str | None:
     return None
 
 
-def domain_problems(record: Record, offices: tuple[str, ...] = ()) -> list[str]:
-    """Everything in ``record`` outside the valid domain (see the module docstring); [] if none."""
+def _texts(record: Record) -> list[tuple[str, str]]:
+    out = [(n, getattr(record, n)) for n in ("unit_name", "amount_unit", "functions", "goals_intro",
+                                               "filled_by", "filled_by_phone")]
+    out += [(f"basic_info.{n}", getattr(record.basic_info, n)) for n in ("contact_person", "contact_phone")]
+    out += [(f"goals[{i}]", g) for i, g in enumerate(record.goals)]
+    for i, ind in enumerate(record.indicators):
+        out += [(f"indicators[{i}].{f}", getattr(ind, f)) for f in ("level1", "level2", "content", "value", "remark")]
+    for i, rev in enumerate(record.reviews):
+        out += [(f"reviews[{i}].{f}", getattr(rev, f)) for f in ("opinion", "reviewer", "head")]
+    return [(w, v) for w, v in out if isinstance(v, str)]
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if not c.isspace())
+
+
+def domain_problems(record: Record, offices: tuple[str, ...] = (), labels: tuple[str, ...] = ()) -> list[str]:
+    """Everything in ``record`` outside the valid domain (see the module docstring); [] if none.
+
+    ``offices`` and ``labels`` are the form's review offices and printed labels, when known.
+    """
     out: list[str | None] = []
+    for name in INLINE_FIELDS:
+        v = getattr(record, name)
+        if isinstance(v, str) and (":" in v or "：" in v):
+            out.append(f"{name}: a value written after its label must not contain a colon")
+    folded_labels = [_fold(label) + ":" for label in labels]
+    for where, v in _texts(record):
+        head = _fold(v)
+        if any(head.startswith(lab) for lab in folded_labels):
+            out.append(f"{where}: begins like a label of the form followed by a colon")
     for name in ("unit_name", "amount_unit", "functions", "goals_intro", "filled_by", "filled_by_phone"):
         out.append(_text_problem(name, getattr(record, name)))
     for name in ("contact_person", "contact_phone"):

@@ -18,7 +18,7 @@ from typing import Any
 from .backends import open_document, sniff
 from .errors import CannotFill, FormparseError
 from .grid import Cell, Grid
-from .locate import Layout, locate, score
+from .locate import Layout, all_labels, locate, score
 from .records import Record, Review, domain_problems
 from .schema import Schema, data_dir, load_schema
 from .text import format_cn_date
@@ -80,7 +80,7 @@ class _Filler:
         rec = self.record
         layout = self.layout()
         offices = tuple(b.office for group in layout.boxes for b in group.boxes)
-        problems = domain_problems(rec, offices)
+        problems = domain_problems(rec, offices, tuple(all_labels(self.schema)))
         if problems:
             raise CannotFill("记录中有表格无法原样保存的值：" + "；".join(problems))
         for lst in layout.lists:
@@ -89,15 +89,22 @@ class _Filler:
         for table in layout.tables:
             if self.resize(table.rows, max(1, len(rec.indicators)), table.header_row):
                 layout = self.layout()
-        for table in layout.tables:
+        for k in range(len(layout.tables)):
+            table = layout.tables[k]
             for col in table.block.columns:
-                if col.merge and col.key in table.columns and table.rows:
+                if col.key not in table.columns or not table.rows:
+                    continue
+                # Merged columns get one cell per run of equal values; every other column one cell
+                # per row (a submission may have merged them, and the record need not agree).
+                runs: list[tuple[int, int]] = []
+                if col.merge:
                     keys = [getattr(ind, col.key) for ind in rec.indicators]
                     keys += [None] * (len(table.rows) - len(keys))
                     runs = _runs(table.rows, keys, layout.grid)
-                    self.doc.merge_down(layout.grid, table.columns[col.key].col, runs,
-                                        range(table.rows[0], table.rows[-1] + 1))
-                    layout = self.layout()
+                self.doc.merge_down(layout.grid, table.columns[col.key].col, runs,
+                                    range(table.rows[0], table.rows[-1] + 1))
+                layout = self.layout()
+                table = layout.tables[k]
         self.write(layout)
 
     def write(self, layout: Layout) -> None:

@@ -217,8 +217,12 @@ class XlsxDocument:
         c = col + 1
         first, last = grid.row_refs[rows.start], grid.row_refs[rows.stop - 1]
         for rng in list(ws.merged_cells.ranges):
-            if rng.min_col == rng.max_col == c and first <= rng.min_row and rng.max_row <= last:
+            if rng.min_col == c and first <= rng.min_row and rng.max_row <= last and rng.max_row > rng.min_row:
+                c1, r0, r1 = rng.max_col, rng.min_row, rng.max_row
                 ws.unmerge_cells(rng.coord)
+                if c1 > c:  # a block over several columns becomes one row-wide merge per row
+                    for r in range(r0, r1 + 1):
+                        ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=c1)
         for r0, r1 in runs:
             if r1 > r0:
                 a, b = grid.row_refs[r0], grid.row_refs[r1]

@@ -1,0 +1,96 @@
+"""Hypothesis strategies for records drawn from the whole valid domain (formparse.records)."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from formparse import Indicator, Record, Review, domain_problems, load_schema
+from formparse.locate import all_labels
+from formparse.records import (
+    GOAL_MARK,
+    INLINE_FIELDS,
+    BasicInfo,
+    Expenditure,
+    Income,
+    ThreePublic,
+)
+
+LABELS = tuple(dict.fromkeys(all_labels(load_schema())))
+LABEL_LIKE = LABELS + ("目标", "审核意见", "指标", "备注", "合计", "年度", "单位", "人数", "万元")
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+PUNCT = st.sampled_from(list("，。、；：（）《》“”%≥≤-—.·/ABCxyz0123456789"))
+PIECE = st.one_of(CJK, CJK, CJK, PUNCT, st.sampled_from(LABEL_LIKE), st.just(" "), st.just("\n"))
+
+
+def _clean(s: str) -> str:
+    return s.strip()
+
+
+text = st.lists(PIECE, min_size=1, max_size=40).map("".join).map(_clean).filter(bool)
+one_line = text.map(lambda s: re.sub(r"\s+", "", s)).filter(bool)
+maybe = st.none() | text
+names = st.lists(CJK.filter(lambda c: c not in "年月日"), min_size=1, max_size=5).map("".join)
+digits = st.from_regex(r"(1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})", fullmatch=True)
+money = st.none() | st.builds(lambda n, p: Decimal(n).scaleb(-p), st.integers(-(10**11), 10**11),
+                              st.integers(0, 4))
+count = st.none() | st.integers(0, 10**6)
+goal = text.filter(lambda s: not s.startswith("、") and not GOAL_MARK.search(s))
+
+
+def _indicators(raw):
+    """Map drawn rows into the domain: blanks carried down can't follow a filled level1/level2."""
+    out = []
+    seen1 = None
+    run_key, seen2 = object(), None
+    for l1, l2, content, value, remark, fallback in raw:
+        if l1 is None and seen1 is not None:
+            l1 = seen1
+        seen1 = l1 if l1 is not None else seen1
+        if l1 != run_key:
+            run_key, seen2 = l1, None
+        if l2 is None and seen2 is not None:
+            l2 = seen2
+        seen2 = l2 if l2 is not None else seen2
+        if content is None and value is None and remark is None:
+            content = fallback
+        out.append(Indicator(l1, l2, content, value, remark))
+    return out
+
+
+level = st.none() | st.sampled_from(["产出指标", "效益指标", "满意度指标", "数量指标", "质量指标"]) | one_line
+indicators = st.lists(st.tuples(level, level, maybe, maybe, maybe, text), max_size=30).map(_indicators)
+review_text = maybe.filter(lambda s: s is None or not any(p[:-1] in s for p in ("审核意见：", "审核人：", "科室负责人签字：")))
+reviews = st.tuples(
+    *(st.builds(Review, office=st.just(o), opinion=review_text, reviewer=st.none() | names,
+                head=st.none() | names, date=st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
+      for o in ("归口业务科室", "绩效管理科室"))
+).map(list)
+inline_text = st.none() | text.filter(lambda s: ":" not in s and "：" not in s)
+
+
+def _in_domain(rec: Record) -> bool:
+    return not domain_problems(rec, ("归口业务科室", "绩效管理科室"), LABELS)
+
+
+records = st.builds(
+    Record,
+    year=st.none() | st.integers(1000, 9999),
+    unit_name=inline_text,
+    amount_unit=inline_text,
+    basic_info=st.builds(BasicInfo, staff_quota=count, staff_actual=count, contact_person=maybe,
+                         contact_phone=st.none() | digits | text),
+    functions=maybe,
+    income=st.builds(Income, *[money] * 9),
+    expenditure=st.builds(Expenditure, money, money, money),
+    three_public=st.builds(ThreePublic, money, money, money, money),
+    goals_intro=st.none() | goal,
+    goals=st.lists(goal, max_size=20),
+    indicators=indicators,
+    reviews=reviews,
+    filled_by=inline_text,
+    filled_by_phone=st.none() | digits,
+).filter(_in_domain)
+
+assert set(INLINE_FIELDS) <= {"unit_name", "amount_unit", "filled_by", "filled_by_phone"}

@@ -1,0 +1,72 @@
+"""The command line as users run it: a real subprocess, JSON on stdout, one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SAMPLES, SEED_JSON, numeric
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "formparse", *map(str, args)], capture_output=True, text=True,
+                          input=stdin, timeout=120)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_parse_prints_the_contract_json(suffix):
+    res = run("parse", SAMPLES / f"附件1-2020-邵阳市科学技术局{suffix}")
+    assert res.returncode == 0, res.stderr
+    assert numeric(json.loads(res.stdout)) == numeric(json.loads(SEED_JSON.read_text(encoding="utf-8")))
+
+
+def test_fill_then_parse(tmp_path):
+    out = tmp_path / "o.xlsx"
+    res = run("fill", SEED_JSON, "-o", out)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(run("parse", out).stdout) == json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    res = run("fill", "-", "-o", tmp_path / "o.docx", stdin=SEED_JSON.read_text(encoding="utf-8"))
+    assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "空"), (b"hello", "不是"), (b"PK\x03\x04broken", "损坏"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版"),
+])
+def test_bad_files_give_one_line_and_no_traceback(tmp_path, content, message):
+    path = tmp_path / "坏文件.xlsx"
+    path.write_bytes(content)
+    res = run("parse", path)
+    assert res.returncode == 1
+    assert res.stdout == ""
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert "坏文件.xlsx" in res.stderr and message in res.stderr
+
+
+def test_a_document_that_is_not_this_form_names_missing_labels(tmp_path):
+    from docx import Document
+    doc = Document()
+    doc.add_paragraph("会议通知")
+    path = tmp_path / "通知.docx"
+    doc.save(path)
+    res = run("parse", path)
+    assert res.returncode == 1 and "找不到标签" in res.stderr and "部门基本信息" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_missing_file_and_bad_json(tmp_path):
+    res = run("parse", tmp_path / "nope.docx")
+    assert res.returncode != 0 and "Traceback" not in res.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"income": {"total": 1.5}}', encoding="utf-8")
+    res = run("fill", bad, "-o", tmp_path / "x.xlsx")
+    assert res.returncode == 1 and "bad.json" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    path = tmp_path / "e.docx"
+    path.write_bytes(b"")
+    res = run("--debug", "parse", path)
+    assert res.returncode != 0 and "Traceback" in res.stderr

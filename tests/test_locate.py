@@ -1,0 +1,151 @@
+"""The core on in-memory grids: locating labels under drift, repeating regions, missing labels."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import formparse
+from formparse.backends import open_grids
+from formparse.locate import locate, split_items
+from formparse.reader import record_from_layout
+from formparse.schema import load_schema
+from tests.conftest import SEED_JSON
+from tests.gridkit import insert_blank_row, make_grid, to_spec
+
+SCHEMA = load_schema()
+
+
+def read_grid(grid):
+    return record_from_layout(locate(grid, SCHEMA), SCHEMA)
+
+
+@pytest.fixture(scope="module")
+def seed_spec(tmp_path_factory):
+    record = formparse.loads(SEED_JSON.read_text(encoding="utf-8"))
+    path = formparse.fill(record, tmp_path_factory.mktemp("g") / "seed.xlsx")
+    return record, to_spec(open_grids(str(path))[0])
+
+
+def test_grid_spec_round_trip_reads_the_seed(seed_spec):
+    record, spec = seed_spec
+    assert read_grid(make_grid(*spec)) == record
+
+
+def _space(text, k):
+    """Space out or break a label the way submitters do."""
+    if len(text) < 2:
+        return text
+    mid = max(1, len(text) // 2)
+    return [text[:mid] + "    " + text[mid:], text[:mid] + "\n" + text[mid:], " " + text + " "][k % 3]
+
+
+@given(data=st.data())
+def test_spacer_rows_and_spaced_labels_do_not_change_the_record(seed_spec, data):
+    record, spec = seed_spec
+    rows, merges, paragraphs = spec
+    labels = {lab for lab in (set(SCHEMA.required_labels()) | {"目标1："})}
+    rows = [list(r) for r in rows]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text and text.rstrip("：") in labels and data.draw(st.booleans()):
+                row[c] = _space(text, data.draw(st.integers(0, 2)))
+    spec = (rows, merges, paragraphs)
+    n_blank = data.draw(st.integers(0, 3))
+    for _ in range(n_blank):
+        spec = insert_blank_row(spec, data.draw(st.integers(3, len(spec[0]))))  # anywhere below the title
+    got = read_grid(make_grid(*spec))
+    assert got.basic_info == record.basic_info
+    assert got.income == record.income and got.expenditure == record.expenditure
+    assert got.three_public == record.three_public
+    assert got.goals == record.goals and got.indicators == record.indicators
+    assert got.reviews == record.reviews
+    assert (got.filled_by, got.filled_by_phone) == (record.filled_by, record.filled_by_phone)
+
+
+BASIC = ["部门基本信息", "编制人数", "23", "实有人数", "25", "预算绩效管理联系人", "刘露", "联系电话", "189"]
+
+
+def small_form(indicator_rows, goal_rows=(["", "目标1：甲"],), merges=()):
+    rows = [["2021年部门整体支出绩效目标申报表"], ["填报单位（盖章）：某局"], ["单位：万元.人"], BASIC,
+            ["", "单位职能概述", "职能"],
+            ["", "年度收入预算"],
+            ["", "一般公共预算", "政府基金", "非税收入", "上级财政补助收入", "其他收入", "经营服务收入", "上年结转", "单位自筹", "合计"],
+            ["", "1,000.5万元", "", "", "", "", "", "", "", "１０００．５"],
+            ["", "年度支出预算", "", "", "三公经费预算支出"],
+            ["", "基本支出", "项目支出", "合计", "公务接待费", "公务用车运行和购置费", "因公出国（境）费", "合计"],
+            ["", "1", "2", "3", "4", "5", "6", "15"],
+            ["部门整体支出绩效目标", "在今年收支预算内："], *goal_rows,
+            ["部门整体支出绩效指标", "一级指标", "二级指标", "指标内容", "指标值", "备注"], *indicator_rows,
+            ["财政部门审核意见", "归口业务科室审核意见", "审核意见：同意"],
+            ["", "", "审核人：张三  科室负责人签字：李四  2021年3月5日"],
+            ["填报人：", "王五", "联系电话：", "0739-1234567"]]
+    width = max(len(r) for r in rows)
+    return make_grid([r + [""] * (width - len(r)) for r in rows], merges)
+
+
+def test_blank_level_cells_are_carried_down_and_empty_slots_skipped():
+    grid = small_form([["", "产出指标", "数量指标", "甲", "1", ""],
+                       ["", "", "", "乙", "2", ""],
+                       ["", "", "质量  指标", "丙", "", ""],
+                       ["", "效益\n指标", "", "", "", ""],  # an empty slot
+                       ["", "", "经济指标", "丁", "4", "注"]])
+    rec = read_grid(grid)
+    assert [(i.level1, i.level2, i.content) for i in rec.indicators] == [
+        ("产出指标", "数量指标", "甲"), ("产出指标", "数量指标", "乙"), ("产出指标", "质量指标", "丙"),
+        ("效益指标", "经济指标", "丁")]
+    assert rec.year == 2021 and rec.unit_name == "某局"
+    assert str(rec.income.general_budget) == "1000.5" and str(rec.income.total) == "1000.5"
+    assert rec.reviews[0].opinion == "同意" and rec.reviews[0].reviewer == "张三"
+    assert str(rec.reviews[0].date) == "2021-03-05"
+    assert (rec.filled_by, rec.filled_by_phone) == ("王五", "0739-1234567")
+
+
+def test_level2_is_not_carried_into_a_new_level1_group():
+    rec = read_grid(small_form([["", "产出指标", "数量指标", "甲", "1", ""],
+                                ["", "效益指标", "", "乙", "2", ""]]))
+    assert [(i.level1, i.level2) for i in rec.indicators] == [("产出指标", "数量指标"), ("效益指标", None)]
+
+
+def test_repeated_header_row_after_a_table_break_is_skipped():
+    rec = read_grid(small_form([["", "产出指标", "数量指标", "甲", "1", ""],
+                                ["", "一级指标", "二级指标", "指标内容", "指标值", "备注"],
+                                ["", "", "质量指标", "乙", "2", ""]]))
+    assert [i.content for i in rec.indicators] == ["甲", "乙"]
+    assert rec.indicators[1].level1 == "产出指标"
+
+
+def test_goals_in_one_cell_and_stray_marks():
+    rec = read_grid(small_form([["", "产出指标", "数量指标", "甲", "1", ""]],
+                               goal_rows=(["", "目标1：、一\n\n目标2：二\n续行"], ["", "目标3．三"], ["", "无编号"])))
+    assert rec.goals == ["一", "二\n续行", "三", "无编号"]
+
+
+def test_values_that_look_like_labels_are_values():
+    rows = small_form([["", "产出指标", "数量指标", "财政部门审核意见", "合计", "一级指标"]])
+    rec = read_grid(rows)
+    assert rec.indicators[0].content == "财政部门审核意见"
+    assert rec.indicators[0].value == "合计"
+
+
+def test_not_this_form_names_the_missing_labels():
+    grid = make_grid([["会议纪要"], ["编制人数", "3"]])
+    with pytest.raises(formparse.NotThisForm) as err:
+        locate(grid, SCHEMA)
+    assert "部门整体支出绩效指标" in err.value.missing
+    assert "编制人数" not in err.value.missing
+    assert "找不到标签" in str(err.value)
+
+
+def test_bad_money_is_reported_with_label_and_cell():
+    grid = small_form([["", "产出指标", "数量指标", "甲", "1", ""]])
+    bad = next(c for c in grid.reading_order() if c.text == "15")
+    bad.text = "十五"
+    with pytest.raises(formparse.InvalidValues) as err:
+        read_grid(grid)
+    assert "三公经费预算支出 合计" in str(err.value) and bad.address in str(err.value)
+
+
+def test_split_items_keeps_text_before_the_first_number():
+    import re
+    head, items = split_items("引言\n目标1：a\nb\n目标2：c", re.compile(r"^目标\d+："))
+    assert head == "引言" and items == ["a\nb", "c"]

@@ -1,0 +1,91 @@
+"""fill(): grows and shrinks regions, keeps its inputs untouched, writes atomically, refuses what it
+cannot carry."""
+
+import hashlib
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+import formparse
+from formparse.writer import template_path
+from tests.conftest import SEED_JSON
+
+
+def seed():
+    return formparse.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_bundled_template_is_never_modified(tmp_path, suffix):
+    tpl = template_path(suffix)
+    before = digest(tpl)
+    formparse.fill(seed(), tmp_path / f"a{suffix}")
+    assert digest(tpl) == before
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_refuses_to_write_over_its_template(tmp_path, suffix):
+    path = formparse.fill(seed(), tmp_path / f"a{suffix}")
+    before = digest(path)
+    with pytest.raises(formparse.CannotFill, match="模板"):
+        formparse.fill(seed(), path, template=path)
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_failed_fill_leaves_no_file_and_the_old_output_intact(tmp_path, suffix):
+    out = formparse.fill(seed(), tmp_path / f"a{suffix}")
+    before = digest(out)
+    bad = seed()
+    bad.goals = ["目标9：编号写进了正文"]
+    with pytest.raises(formparse.CannotFill, match="goals"):
+        formparse.fill(bad, out)
+    assert digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"a{suffix}"]
+
+
+def test_format_mismatch_and_unknown_suffix(tmp_path):
+    with pytest.raises(formparse.CannotFill, match=r"\.xlsx 或 \.docx"):
+        formparse.fill(seed(), tmp_path / "a.pdf")
+    with pytest.raises(formparse.CannotFill, match="不同"):
+        formparse.fill(seed(), tmp_path / "a.docx", template=template_path(".xlsx"))
+
+
+@pytest.mark.parametrize("n_goals, n_ind", [(0, 0), (1, 1), (12, 25)])
+def test_rows_grow_and_shrink_with_merges_kept(tmp_path, n_goals, n_ind):
+    record = seed()
+    record.goals = [f"目标正文{i}" for i in range(n_goals)]
+    base = seed().indicators
+    record.indicators = [base[i % len(base)] for i in range(n_ind)]
+    for suffix in (".xlsx", ".docx"):
+        out = formparse.fill(record, tmp_path / f"r{suffix}")
+        assert formparse.read(out) == record
+    ws = load_workbook(tmp_path / "r.xlsx").active
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "部门整体支出绩效指标")
+    span = next(m for m in ws.merged_cells.ranges if label.coordinate in m)
+    assert span.max_row - span.min_row == max(1, n_ind)  # the section label spans its header and rows
+    if n_ind >= 4:
+        assert any(m.startswith("B") and m.split(":")[0][1:] != m.split(":")[1][1:] for m in merged)
+
+
+def test_new_level1_groups_are_merged_in_docx(tmp_path):
+    record = seed()
+    record.indicators.append(formparse.Indicator("满意度指标", "服务对象满意度", "群众满意度", "≥90%", None))
+    record.indicators.append(formparse.Indicator("满意度指标", "服务对象满意度", "企业满意度", "≥85%", None))
+    out = formparse.fill(record, tmp_path / "g.docx")
+    assert formparse.read(out) == record
+    table = Document(out).tables[0]
+    col = [row.cells[1].text for row in table.rows]
+    assert col.count("满意度指标") == 2  # python-docx repeats a vertically merged cell per row
+    assert sum(1 for t in col if t == "效益指标") == 5
+
+
+def test_fill_accepts_str_paths_and_makes_folders(tmp_path):
+    out = formparse.fill(seed(), str(tmp_path / "new" / "dir" / "x.docx"))
+    assert out.is_file()
