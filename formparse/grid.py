@@ -53,7 +53,7 @@ class Grid:
     def __init__(self, rows: Sequence[Sequence[Cell | None]], *, source: str = "", row_refs: Sequence[Any] = ()):
         self.rows = [list(r) for r in rows]
         self.source = source
-        self.row_refs = list(row_refs) if row_refs else [None] * len(self.rows)
+        self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
         self.row_blocks: list[int] = [0] * len(self.rows)
 

@@ -157,7 +157,7 @@ class _Reader:
                 raise SchemaError(f"missing key {self._key(name)}", path=self.source)
             return default
         value = self.data[name]
-        if not isinstance(value, kind) or (kind is str and not value.strip()):
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
             raise SchemaError(f"{self._key(name)} has the wrong type or is empty: {value!r}", path=self.source)
         return value
 

@@ -149,8 +149,8 @@ class _Filler:
                 texts = _box_texts(review, prompts, len(box.cells))
                 if texts is None:
                     raise CannotFill(f"“{box.office}”审核意见栏没有可写的单元格")
-                for cell, text in zip(box.cells, texts, strict=True):
-                    doc.set_cell(cell, text)
+                for cell, box_text in zip(box.cells, texts, strict=True):
+                    doc.set_cell(cell, box_text)
 
 
 def _text(value: Any) -> str:
@@ -166,7 +166,8 @@ def _box_texts(review: Review, prompts: dict[str, str], n: int) -> list[str | No
             f"{prompts['head']}{review.head or ''}              {format_cn_date(review.date)}")
     opinion = review.opinion
     if n >= 3:
-        return [prompts["opinion"], opinion] + [None] * (n - 3) + [sign]
+        blanks: list[str | None] = [None] * (n - 3)
+        return [prompts["opinion"], opinion, *blanks, sign]
     if n == 2:
         return [prompts["opinion"] + ("\n" + opinion if opinion else ""), sign]
     if n == 1:

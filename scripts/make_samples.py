@@ -12,6 +12,7 @@ Run from the repository root: ``python scripts/make_samples.py`` (needs ``soffic
 
 from __future__ import annotations
 
+import argparse
 import copy
 import html
 import json
@@ -30,8 +31,6 @@ from departments import OTHERS, SEED  # noqa: E402
 from formspec import INCOME  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBMISSIONS = ROOT / "samples" / "submissions"
-EXPECTED = ROOT / "samples" / "expected"
 NB = "&nbsp;"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -67,7 +66,10 @@ def render(dept: dict) -> str:
     drift = dept.get("_drift", {})
     brk = bool(drift.get("broken_labels"))
     b, inc, exp, tp = dept["basic_info"], dept["income"], dept["expenditure"], dept["three_public"]
-    staff = (lambda n: "" if n is None else (f"{n}人" if drift.get("staff_with_unit") else f"{NB * 2}{n}"))
+
+    def staff(n: int | None) -> str:
+        return "" if n is None else (f"{n}人" if drift.get("staff_with_unit") else f"{NB * 2}{n}")
+
     rows: list[str] = []
     rows.append(
         f'<tr><td rowspan="{9 if drift.get("spacer_row") else 8}"><b>部门基本信息</b></td><td>{sp("编制人数")}</td>'
@@ -230,11 +232,16 @@ def word_edits(path: Path, dept: dict) -> None:
     tmp.replace(path)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "samples",
+                        help="folder to write submissions/ and expected/ into (default: samples/)")
+    args = parser.parse_args(argv)
     if shutil.which("soffice") is None:
         raise SystemExit("make_samples.py needs LibreOffice (soffice) on PATH")
-    SUBMISSIONS.mkdir(parents=True, exist_ok=True)
-    EXPECTED.mkdir(parents=True, exist_ok=True)
+    submissions, expected = args.out / "submissions", args.out / "expected"
+    submissions.mkdir(parents=True, exist_ok=True)
+    expected.mkdir(parents=True, exist_ok=True)
     plan: list[tuple[dict, str]] = [(SEED, "docx"), (SEED, "xlsx")]
     plan += [(d, d["_drift"]["format"]) for d in OTHERS]
     with tempfile.TemporaryDirectory() as tmp:
@@ -247,7 +254,7 @@ def main() -> None:
             src.write_text(render(dept), encoding="utf-8")
             batches[fmt].append(src)
             truth = {k: v for k, v in dept.items() if not k.startswith("_")}
-            (EXPECTED / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
+            (expected / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
         for fmt, files in batches.items():
             convert(files, fmt, work / "out")
@@ -256,8 +263,8 @@ def main() -> None:
             out = work / "out" / f"{name}.{fmt}"
             if dept.get("_drift", {}).get("content_control"):
                 word_edits(out, dept)
-            shutil.copyfile(out, SUBMISSIONS / out.name)
-            print("wrote", SUBMISSIONS / out.name)
+            shutil.copyfile(out, submissions / out.name)
+            print("wrote", submissions / out.name)
 
 
 if __name__ == "__main__":

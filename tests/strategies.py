@@ -61,7 +61,8 @@ def _indicators(raw):
 
 level = st.none() | st.sampled_from(["产出指标", "效益指标", "满意度指标", "数量指标", "质量指标"]) | one_line
 indicators = st.lists(st.tuples(level, level, maybe, maybe, maybe, text), max_size=30).map(_indicators)
-review_text = maybe.filter(lambda s: s is None or not any(p[:-1] in s for p in ("审核意见：", "审核人：", "科室负责人签字：")))
+PROMPT_WORDS = ("审核意见", "审核人", "科室负责人签字")
+review_text = maybe.filter(lambda s: s is None or not any(p in s for p in PROMPT_WORDS))
 reviews = st.tuples(
     *(st.builds(Review, office=st.just(o), opinion=review_text, reviewer=st.none() | names,
                 head=st.none() | names, date=st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))

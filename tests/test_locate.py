@@ -45,7 +45,7 @@ def test_spacer_rows_and_spaced_labels_do_not_change_the_record(seed_spec, data)
     rows, merges, paragraphs = spec
     labels = {lab for lab in (set(SCHEMA.required_labels()) | {"目标1："})}
     rows = [list(r) for r in rows]
-    for r, row in enumerate(rows):
+    for row in rows:
         for c, text in enumerate(row):
             if text and text.rstrip("：") in labels and data.draw(st.booleans()):
                 row[c] = _space(text, data.draw(st.integers(0, 2)))
@@ -69,7 +69,8 @@ def small_form(indicator_rows, goal_rows=(["", "目标1：甲"],), merges=()):
     rows = [["2021年部门整体支出绩效目标申报表"], ["填报单位（盖章）：某局"], ["单位：万元.人"], BASIC,
             ["", "单位职能概述", "职能"],
             ["", "年度收入预算"],
-            ["", "一般公共预算", "政府基金", "非税收入", "上级财政补助收入", "其他收入", "经营服务收入", "上年结转", "单位自筹", "合计"],
+            ["", "一般公共预算", "政府基金", "非税收入", "上级财政补助收入", "其他收入", "经营服务收入", "上年结转",
+             "单位自筹", "合计"],
             ["", "1,000.5万元", "", "", "", "", "", "", "", "１０００．５"],
             ["", "年度支出预算", "", "", "三公经费预算支出"],
             ["", "基本支出", "项目支出", "合计", "公务接待费", "公务用车运行和购置费", "因公出国（境）费", "合计"],

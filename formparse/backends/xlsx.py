@@ -12,12 +12,12 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell as XCell
 from openpyxl.cell.cell import MergedCell
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import UnreadableFile

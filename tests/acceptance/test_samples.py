@@ -2,12 +2,14 @@
 survives fill → read in both formats and written back into itself."""
 
 import json
+import subprocess
+import sys
 
 import jsonschema
 import pytest
 
 import formparse
-from tests.conftest import CONTRACT, SEED_JSON, expected_for, numeric, sample_files
+from tests.conftest import CONTRACT, ROOT, SEED_JSON, expected_for, needs_soffice, numeric, sample_files
 
 pytestmark = pytest.mark.acceptance
 SCHEMA = json.loads((CONTRACT / "dept-overall-2020.schema.json").read_text(encoding="utf-8"))
@@ -56,3 +58,15 @@ def test_edited_record_written_back_into_the_submission(tmp_path, path):
     out = formparse.fill(record, tmp_path / f"back{path.suffix}", template=path)
     assert formparse.read(out) == record
     assert path.read_bytes() == before  # the submission itself is never touched
+
+
+@needs_soffice()
+def test_the_sample_generator_makes_files_that_read_to_their_truth(tmp_path):
+    """Regenerate the submissions with real LibreOffice: the committed ones are not special."""
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_samples.py"), "--out", str(tmp_path)],
+                   check=True, capture_output=True, timeout=900)
+    made = sorted((tmp_path / "submissions").iterdir())
+    assert [p.name for p in made] == [p.name for p in FILES]
+    for path in made:
+        truth = json.loads((tmp_path / "expected" / f"{path.stem}.json").read_text(encoding="utf-8"))
+        assert numeric(formparse.to_dict(formparse.read(path))) == numeric(truth), path.name
