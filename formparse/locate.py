@@ -127,11 +127,34 @@ class _Locator:
         folded = norm(cell.text).rstrip(":")
         return folded in self.known
 
-    def region(self, label: Cell) -> list[int]:
-        """Rows of a section whose label sits in the left column: until that column holds another label."""
+    def starts_with_label(self, cell: Cell) -> bool:
+        """A label, or a label with its value after a colon (“填报人：张三”)."""
+        folded = norm(cell.text)
+        head = folded.split(":", 1)[0]
+        return head in self.known
+
+    def is_heading(self, label: Cell) -> bool:
+        """A section label printed as a heading across the table, its content in the rows below."""
+        return label.paragraph or self.grid.right_of(label) is None
+
+    def region(self, label: Cell, own: Iterable[str] = ()) -> list[int]:
+        """The rows of a section, its label's row first.
+
+        With the label in the left column, the section runs down while that column is the label's
+        own merged cell or blank. With the label as a heading row, it runs down to the next row
+        holding another of the form's labels (``own`` are the section's own, e.g. its header).
+        """
         rows = [label.row]
-        for r in range(label.row + 1, len(self.grid)):
+        heading = self.is_heading(label)
+        own_folded = {norm(x) for x in own}
+        for r in range(label.last_row + 1 if heading else label.row + 1, len(self.grid)):
             if self.grid.is_paragraph_row(r):
+                continue
+            if heading:
+                if any(id(c) not in self.used and self.starts_with_label(c)
+                       and norm(c.text).split(":", 1)[0] not in own_folded for c in self.grid.own_anchors(r)):
+                    break
+                rows.append(r)
                 continue
             left = self.grid.at(r, label.col)
             if left is label or left is None or left.blank or left.col != label.col:
@@ -259,26 +282,33 @@ class _Locator:
         return first
 
     def list_block(self, block: ListBlock) -> None:
-        found = self.find([block.label], tables_only=True)
+        found = self.find([block.label], tables_only=True) or self.find([block.label])
         if found is None:
             self.missing.append(block.label)
             return
         label = found[0]
         self.use(label)
-        intro = self.grid.right_of(label)
+        heading = self.is_heading(label)
+        intro = None if heading else self.grid.right_of(label)
         if intro is not None and (intro.row != label.row or intro.paragraph):
             intro = None
+        first_col = label.col if heading else label.end_col
         slots: list[Cell] = []
         for r in self.region(label)[1:]:
-            row_cells = [c for c in self.grid.own_anchors(r) if c.col >= label.end_col and not c.paragraph]
-            if row_cells:
-                slots.append(row_cells[0])
-                slots.extend(row_cells[1:])
+            slots.extend(c for c in self.grid.own_anchors(r) if c.col >= first_col and not c.paragraph)
+        if heading and slots:
+            # the sentence before the goals: unnumbered, and followed by numbered ones or ending in a colon
+            marker = block.marker_re
+            head = slots[0]
+            if not marker.match(head.text) and (
+                norm(head.text).endswith(":") or any(marker.match(c.text) for c in slots[1:])
+            ):
+                intro, slots = head, slots[1:]
         self.use(intro, *slots)
         self.layout.lists.append(ListLoc(block, label, intro, slots))
 
     def table(self, block: Table) -> None:
-        found = self.find([block.label], tables_only=True)
+        found = self.find([block.label], tables_only=True) or self.find([block.label])
         if found is None:
             self.missing.append(block.label)
             return
@@ -286,9 +316,10 @@ class _Locator:
         self.use(label)
         columns: dict[str, Cell] = {}
         pos: Pos = (label.row, label.col)
-        reach = (label.row, label.row + _HEADER_REACH)
+        reach = (label.row, label.last_row + 1 + _HEADER_REACH)
+        first_col = label.col if self.is_heading(label) else label.end_col
         for col in block.columns:
-            hit = self.find(col.labels, after=pos, cols=(label.end_col, 10**6), rows=reach, tables_only=True)
+            hit = self.find(col.labels, after=pos, cols=(first_col, 10**6), rows=reach, tables_only=True)
             if hit is None:
                 if not col.optional:
                     self.missing.append(col.label)
@@ -300,31 +331,48 @@ class _Locator:
             return
         header_row = max(c.last_row for c in columns.values())
         rows = []
-        for r in self.region(label):
+        for r in self.region(label, own=[lab for c in block.columns for lab in c.labels]):
             if r <= header_row:
                 continue
-            first_key = next(iter(columns))
-            cell = self.grid.at(r, columns[first_key].col)
-            if cell is not None and cell.row == r and match_label(cell.text, block.columns[0].label) == "":
+            if self._repeats_header(r, block, columns):
                 continue  # the header row repeated where the table breaks across pages
             rows.append(r)
         for r in rows:
             self.use(*(self.grid.at(r, c.col) for c in columns.values()))
         self.layout.tables.append(TableLoc(block, label, header_row, columns, rows))
 
+    def _repeats_header(self, r: int, block: Table, columns: dict[str, Cell]) -> bool:
+        """Whether row ``r`` is the header row again: every column's cell holds that column's label."""
+        for col in block.columns:
+            header = columns.get(col.key)
+            if header is None:
+                continue
+            cell = self.grid.at(r, header.col)
+            if cell is None or cell.row != r or not any(match_label(cell.text, lab) == "" for lab in col.labels):
+                return False
+        return True
+
     def boxes(self, block: Boxes) -> None:
-        found = self.find([block.label], tables_only=True)
+        found = self.find([block.label], tables_only=True) or self.find([block.label])
         if found is None:
             self.missing.append(block.label)
             return
         label = found[0]
         self.use(label)
         region = self.region(label)
-        first = self.grid.right_of(label)
-        if first is None:
-            self.layout.boxes.append(BoxesLoc(block, label, []))
-            return
-        office_col = first.col
+        if self.is_heading(label):
+            region = region[1:]
+            firsts = [c for r in region for c in self.grid.own_anchors(r) if not c.blank and not c.paragraph]
+            if not firsts:
+                self.layout.boxes.append(BoxesLoc(block, label, []))
+                return
+            office_col = firsts[0].col
+        else:
+            first = self.grid.right_of(label)
+            if first is None:
+                self.layout.boxes.append(BoxesLoc(block, label, []))
+                return
+            office_col = first.col
         starts: list[Cell] = []
         for r in region:
             cell = self.grid.at(r, office_col)

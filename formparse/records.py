@@ -10,7 +10,8 @@ The valid domain (what :func:`domain_problems` checks, what a form can carry and
 * ``level1``/``level2``: text without any white space; a blank cell takes the value above it,
   so ``level1`` may be None only while every earlier indicator's is None, and ``level2`` only
   while every earlier one in the same run of ``level1`` is None.
-* an indicator has at least one of content, value, remark (a row with none is an empty slot).
+* an indicator has at least one of content, value, remark (a row with none is an empty slot), and is
+  not the table's header row again (一级指标, 二级指标, 指标内容, 指标值, 备注 in its five fields).
 * a goal must not begin with a '、' and no line of it may start like a goal number (“目标3：”),
   because that is how several goals in one cell are told apart.
 * review texts must not contain the printed prompts (审核意见：, 审核人：, 科室负责人签字：);
@@ -123,6 +124,7 @@ class Record:
 
 GOAL_MARK = re.compile(r"^\s*目标\s*[0-9０-９一二三四五六七八九十]+\s*[：:、.．]", re.M)
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\xa0\u2028\u2029\x85]")
+INDICATOR_HEADER = ("一级指标", "二级指标", "指标内容", "指标值", "备注")
 INLINE_FIELDS = ("unit_name", "amount_unit", "filled_by", "filled_by_phone")
 PROMPTS = ("审核意见：", "审核人：", "科室负责人签字：")
 
@@ -213,6 +215,8 @@ def domain_problems(record: Record, offices: tuple[str, ...] = (), labels: tuple
             v = getattr(ind, f)
             if isinstance(v, str) and re.search(r"\s", v):
                 out.append(f"{where}.{f}: must not contain white space")
+        if (ind.level1, ind.level2, ind.content, ind.value, ind.remark) == INDICATOR_HEADER:
+            out.append(f"{where}: is the header row of the table")
         if ind.content is None and ind.value is None and ind.remark is None:
             out.append(f"{where}: content, value and remark are all blank")
         if ind.level1 is None and seen_level1:

@@ -76,7 +76,7 @@ def parse_money(text: str) -> Decimal | None:
     s = norm(text).replace(",", "").replace("，", "")
     if not s or s in _NULL_MARKS:
         return None
-    for suffix in ("万元", "万"):
+    for suffix in ("(万元)", "万元", "(万)", "万"):
         if s.endswith(suffix):
             s = s[: -len(suffix)]
             break

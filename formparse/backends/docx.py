@@ -126,6 +126,15 @@ class _Builder:
             for tc in _children(tr, qn("w:tc")):
                 span = int(_val(tc, "w:tcPr/w:gridSpan", "1") or 1)
                 vmerge = _val(tc, "w:tcPr/w:vMerge")
+                hmerge = _val(tc, "w:tcPr/w:hMerge")
+                left = row[-1] if row else None
+                if hmerge is not None and hmerge != "restart" and left is not None and left.row == r:
+                    left.colspan += span  # legacy horizontal merge (older Word): widen the cell on the left
+                    row.extend([left] * span)
+                    for k in range(span):
+                        above[col + k] = left
+                    col += span
+                    continue
                 prev = above.get(col)
                 if vmerge is not None and vmerge != "restart" and prev is not None and prev.col == col:
                     prev.rowspan = r - prev.row + 1
