@@ -91,7 +91,8 @@ def render(flags):
     rows.append(("" if head else td("部门整体支出绩效指标", 1, len(inds) + 1)) + header)
     for i, ind in enumerate(inds):
         first = i == 0 or inds[i - 1]["level1"] != ind["level1"]
-        n = sum(1 for _ in itertools.takewhile(lambda x: x["level1"] == ind["level1"], inds[i:]))
+        level1 = ind["level1"]
+        n = sum(1 for _ in itertools.takewhile(lambda x, lv=level1: x["level1"] == lv, inds[i:]))
         rows.append((td(ind["level1"], 1, n) if first else "") + td(ind["level2"]) + td(ind["content"], cw - 5)
                     + td(ind["value"], 2) + td(ind["remark"] or ""))
     boxes = "box_in_one_cell" in flags
@@ -111,7 +112,8 @@ def render(flags):
     if "footer_paragraph" in flags:
         foot = f"<p>填报人：{r['filled_by']}　　　　联系电话：{r['filled_by_phone']}</p>"
     else:
-        foot = f"<table><tr>{td('填报人：')}{td(r['filled_by'])}{td('联系电话：')}{td(r['filled_by_phone'])}</tr></table>"
+        cells = td("填报人：") + td(r["filled_by"]) + td("联系电话：") + td(r["filled_by_phone"])
+        foot = f"<table><tr>{cells}</tr></table>"
     return f"<html><head><meta charset='utf-8'></head><body>{pre}{table}{foot}</body></html>"
 
 
