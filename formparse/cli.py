@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -74,6 +75,60 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
         _fail(f"{output}: 内部错误 {type(exc).__name__}: {exc}", ctx.obj["debug"])
         return
     click.echo(str(output), err=True)
+
+
+@cli.command(name="convert")
+@click.argument("folder", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "parquet", "csv"]), help="Default: by the output's name.")
+@click.option("--labels", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Column headers: field names, or the form's Chinese labels (xlsx and csv).")
+@click.option("--workers", type=int, help="Worker processes (default: one per CPU; 0: in this process).")
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds one file may take.")
+@click.option("--no-recursive", is_flag=True, help="Only the folder itself, not its subfolders.")
+@click.option("--dask-scheduler", metavar="ADDRESS", help="Run the reads on a Dask cluster (tcp://host:8786).")
+@click.pass_context
+def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None, labels: str, workers: int | None,
+                timeout: float, no_recursive: bool, dask_scheduler: str | None) -> None:
+    """Read every submission in FOLDER into tables: forms, goals, indicators, reviews, problems."""
+    from .export import convert
+
+    executor = None
+    client = None
+    if dask_scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            _fail("--dask-scheduler needs Dask: pip install 'formparse[dask]'", ctx.obj["debug"])
+            return
+        client = Client(dask_scheduler)
+        executor = client.get_executor()
+    bar: Any = None
+
+    def start(n: int) -> None:
+        nonlocal bar
+        from tqdm import tqdm
+
+        bar = tqdm(total=n, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+    def step(_outcome: Any) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        summary = convert(folder, output, fmt=fmt, labels=labels, workers=workers, executor=executor,
+                          timeout=timeout, recursive=not no_recursive, progress=step, on_start=start)
+    except (OSError, ValueError) as exc:
+        _fail(f"{output}: {exc}", ctx.obj["debug"])
+        return
+    finally:
+        if bar is not None:
+            bar.close()
+        if client is not None:
+            client.close()
+    click.echo(summary.line(), err=True)
+    sys.exit(1 if summary.broken else 0)
 
 
 def main() -> None:

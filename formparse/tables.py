@@ -1,0 +1,165 @@
+"""Records → tidy tables: ``forms`` (one row per file) and one table per repeating section.
+
+One column list drives every output (pandas, Parquet, CSV, Excel), so they cannot disagree.
+Money is exact: Arrow ``decimal128`` in pandas and Parquet, never float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .records import Expenditure, Income, Record, ThreePublic
+from .schema import Band, Fields, Schema, load_schema
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+MONEY_PRECISION, MONEY_SCALE = 38, 8
+TABLES = ("forms", "goals", "indicators", "reviews", "problems")
+
+
+@attrs.frozen
+class Column:
+    name: str
+    kind: str  # text, int, money, date
+    label: str  # the form's own label, for Chinese headers
+
+
+def _form_columns(schema: Schema) -> list[Column]:
+    labels: dict[str, str] = {}
+    for block in schema.blocks:
+        if isinstance(block, Fields):
+            for f in block.fields:
+                labels[f.key.replace(".", "_")] = f.label
+        elif isinstance(block, Band):
+            for g in block.groups:
+                for f in g.fields:
+                    labels[f"{g.key}_{f.key}"] = f"{g.label} {f.label}"
+    cols = [Column("file", "text", "文件"), Column("schema", "text", "表式"), Column("year", "int", "年度")]
+    for name, kind, fallback in _record_scalars():
+        cols.append(Column(name, kind, labels.get(name, fallback)))
+    return cols
+
+
+def _record_scalars() -> Iterator[tuple[str, str, str]]:
+    """Every scalar field of a record, flattened: (snake_case path joined with _, kind, label)."""
+    yield "unit_name", "text", "填报单位"
+    yield "amount_unit", "text", "单位"
+    for a in ("staff_quota", "staff_actual"):
+        yield f"basic_info_{a}", "int", a
+    for a in ("contact_person", "contact_phone"):
+        yield f"basic_info_{a}", "text", a
+    yield "functions", "text", "单位职能概述"
+    for part, cls in (("income", Income), ("expenditure", Expenditure), ("three_public", ThreePublic)):
+        for f in attrs.fields(cls):
+            yield f"{part}_{f.name}", "money", f"{part}_{f.name}"
+    yield "goals_intro", "text", "目标引言"
+    yield "filled_by", "text", "填报人"
+    yield "filled_by_phone", "text", "填报人联系电话"
+
+
+def columns(schema: Schema | None = None) -> dict[str, list[Column]]:
+    """The columns of every table, in order."""
+    schema = schema or load_schema()
+    key = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位")]
+    return {
+        "forms": _form_columns(schema),
+        "goals": [*key, Column("n", "int", "序号"), Column("text", "text", "绩效目标")],
+        "indicators": [*key, Column("n", "int", "序号"), Column("level1", "text", "一级指标"),
+                       Column("level2", "text", "二级指标"), Column("content", "text", "指标内容"),
+                       Column("value", "text", "指标值"), Column("remark", "text", "备注")],
+        "reviews": [*key, Column("office", "text", "审核科室"), Column("opinion", "text", "审核意见"),
+                    Column("reviewer", "text", "审核人"), Column("head", "text", "科室负责人"),
+                    Column("date", "date", "审核日期")],
+        "problems": [Column("file", "text", "文件"), Column("kind", "text", "问题类型"),
+                     Column("message", "text", "说明")],
+    }
+
+
+def check_money(value: Decimal | None, where: str) -> None:
+    """Money must fit the tables' decimal type exactly; raises ValueError otherwise."""
+    if value is None:
+        return
+    exp = value.as_tuple().exponent
+    digits = len(value.as_tuple().digits)
+    if not isinstance(exp, int) or -exp > MONEY_SCALE or digits - min(0, exp) > MONEY_PRECISION:
+        raise ValueError(f"{where} {value} 超出汇总表的精度（最多 {MONEY_SCALE} 位小数）")
+
+
+def record_rows(file: str, record: Record, schema_id: str = "dept-overall-2020") -> dict[str, list[dict[str, Any]]]:
+    """The rows one record contributes to each table. Raises ValueError if money does not fit."""
+    form: dict[str, Any] = {"file": file, "schema": schema_id, "year": record.year,
+                            "unit_name": record.unit_name, "amount_unit": record.amount_unit}
+    for a in ("staff_quota", "staff_actual", "contact_person", "contact_phone"):
+        form[f"basic_info_{a}"] = getattr(record.basic_info, a)
+    form["functions"] = record.functions
+    for part in ("income", "expenditure", "three_public"):
+        group = getattr(record, part)
+        for f in attrs.fields(type(group)):
+            value = getattr(group, f.name)
+            check_money(value, f"{part}.{f.name}")
+            form[f"{part}_{f.name}"] = value
+    form["goals_intro"] = record.goals_intro
+    form["filled_by"], form["filled_by_phone"] = record.filled_by, record.filled_by_phone
+    key = {"file": file, "unit_name": record.unit_name}
+    return {
+        "forms": [form],
+        "goals": [{**key, "n": n, "text": g} for n, g in enumerate(record.goals, 1)],
+        "indicators": [{**key, "n": n, **attrs.asdict(ind)} for n, ind in enumerate(record.indicators, 1)],
+        "reviews": [{**key, **attrs.asdict(rv)} for rv in record.reviews],
+    }
+
+
+def arrow_schemas(schema: Schema | None = None) -> dict[str, pa.Schema]:
+    import pyarrow as pa
+
+    types = {"text": pa.string(), "int": pa.int64(), "money": pa.decimal128(MONEY_PRECISION, MONEY_SCALE),
+             "date": pa.date32()}
+    return {t: pa.schema([pa.field(c.name, types[c.kind]) for c in cols]) for t, cols in columns(schema).items()}
+
+
+def to_arrow(table: str, rows: list[dict[str, Any]], schema: Schema | None = None) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=arrow_schemas(schema)[table])
+
+
+def to_frame(table: str, rows: list[dict[str, Any]], schema: Schema | None = None) -> pd.DataFrame:
+    """A DataFrame with Arrow-backed columns (money as exact ``decimal128``)."""
+    import pandas as pd
+
+    return to_arrow(table, rows, schema).to_pandas(types_mapper=pd.ArrowDtype)
+
+
+# Text that a spreadsheet or CSV reader would take as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text made safe for Excel/CSV: a leading formula character gets a ' before it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A cell value for CSV: Decimal as digits, dates as ISO, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def iter_rows(table: str, rows: Iterable[dict[str, Any]], schema: Schema | None = None) -> Iterator[list[Any]]:
+    names = [c.name for c in columns(schema)[table]]
+    for row in rows:
+        yield [row.get(n) for n in names]
