@@ -64,7 +64,9 @@ def discover(root: str | Path, *, recursive: bool = True) -> list[str]:
 def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
     """Read one file into an Outcome; every error becomes a Problem (never an exception)."""
     if reader is None:
-        from .reader import read as reader
+        from .reader import read
+
+        reader = read
     try:
         return Outcome(file, record=reader(path))
     except FormparseError as exc:

@@ -21,7 +21,6 @@ class SummaryWorkbook:
     def __init__(self, tables: dict[str, list[Any]], headers: dict[str, list[str]]) -> None:
         self.wb = Workbook(write_only=True)
         self.sheets = {}
-        self.kinds = {t: [c.kind for c in cols] for t, cols in tables.items()}
         bold = Font(bold=True)
         for table, cols in tables.items():
             ws = self.wb.create_sheet(table)
@@ -40,7 +39,7 @@ class SummaryWorkbook:
     def append(self, table: str, values: list[Any]) -> None:
         ws = self.sheets[table]
         row = []
-        for value, kind in zip(values, self.kinds[table], strict=True):
+        for value in values:
             if isinstance(value, Decimal):
                 cell = WriteOnlyCell(ws, value=float(value))  # at most 15 digits: exact in a double
                 cell.number_format = "#,##0.00##"

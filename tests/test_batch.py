@@ -1,0 +1,176 @@
+"""Batches: every file accounted for, exact tables, isolation from crashing and hanging files."""
+
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+
+import formparse
+from formparse.batch import read_folder
+from formparse.export import convert
+from tests.batchkit import BROKEN, make_folder, misbehaving_read
+from tests.conftest import SAMPLES, sample_files
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    root = tmp_path_factory.mktemp("inbox")
+    expected = make_folder(root, sample_files(), n_good=493, n_duplicates=2)
+    assert sum(1 for p in root.rglob("*") if p.is_file()) == 500
+    return root, expected
+
+
+@pytest.fixture(scope="module")
+def converted(folder, tmp_path_factory):
+    root, _ = folder
+    out = tmp_path_factory.mktemp("out")
+    first = convert(root, out / "run1", workers=2)
+    second = convert(root, out / "run2", workers=2)
+    return out, first, second
+
+
+def test_500_files_every_one_accounted_for(folder, converted):
+    root, expected = folder
+    out, summary, _ = converted
+    forms = pq.read_table(out / "run1" / "forms.parquet").to_pandas()
+    problems = pq.read_table(out / "run1" / "problems.parquet").to_pandas()
+    assert sorted(forms["file"]) == sorted(expected)  # every good file exactly once
+    broken = problems[problems["kind"] != "Duplicate"]
+    assert sorted(broken["file"]) == sorted(f"坏文件/{n}" for n in BROKEN)
+    assert len(forms) + len(broken) == 500
+    dups = problems[problems["kind"] == "Duplicate"]
+    assert sorted(dups["file"]) == sorted(f for f in expected if f.startswith("重复/"))
+    assert len(dups) == 2
+    assert (summary.files, summary.good, summary.broken, summary.duplicates) == (500, 495, 5, 2)
+    kinds = dict(zip(broken["file"], broken["kind"], strict=True))
+    assert kinds["坏文件/不是表格.docx"] == "NotThisForm"
+    assert kinds["坏文件/空文件.xlsx"] == "UnreadableFile"
+
+
+def test_values_are_right_and_money_sums_exactly(folder, converted):
+    root, expected = folder
+    out, _, _ = converted
+    table = pq.read_table(out / "run1" / "forms.parquet")
+    assert str(table.schema.field("income_total").type) == "decimal128(38, 8)"
+    forms = table.to_pandas()
+    for row in forms.itertuples():
+        want = expected[row.file]
+        assert row.unit_name == want.unit_name
+        assert row.income_total == want.income.total
+        assert row.three_public_total == want.three_public.total
+        assert row.basic_info_contact_phone == want.basic_info.contact_phone
+    total = sum((v for v in forms["income_total"] if v is not None), Decimal(0))
+    assert total == sum((r.income.total for r in expected.values() if r.income.total is not None), Decimal(0))
+    indicators = pq.read_table(out / "run1" / "indicators.parquet").to_pandas()
+    assert len(indicators) == sum(len(r.indicators) for r in expected.values())
+    assert set(indicators["file"]) <= set(forms["file"])  # children join back to forms by file
+
+
+def test_second_run_gives_identical_output(converted):
+    out, _, _ = converted
+    for name in ("forms", "goals", "indicators", "reviews", "problems"):
+        assert (out / "run1" / f"{name}.parquet").read_bytes() == (out / "run2" / f"{name}.parquet").read_bytes()
+
+
+def test_frames_are_tidy_and_exact():
+    batch = read_folder(SAMPLES, workers=2)
+    frames = batch.frames()
+    assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems"}
+    forms = frames["forms"]
+    assert list(forms["file"]) == sorted(p.name for p in SAMPLES.iterdir())
+    assert isinstance(forms["income_total"].dtype, pd.ArrowDtype)
+    assert "decimal128" in str(forms["income_total"].dtype)
+    seed = forms[forms["file"] == "附件1-2020-邵阳市科学技术局.docx"].iloc[0]
+    assert seed["three_public_total"] == Decimal("21.5")
+    per_level1 = frames["indicators"].groupby("level1").size()
+    assert per_level1["产出指标"] > 0 and per_level1["效益指标"] > 0
+    assert [p.kind for p in batch.problems] == ["Duplicate"]  # the seed comes as .docx and .xlsx
+
+
+def _with(tmp_path, names):
+    src = SAMPLES / "附件1-2020-邵阳市交通运输局.xlsx"
+    for name in names:
+        shutil.copyfile(src, tmp_path / name)
+    return tmp_path
+
+
+def test_a_worker_killed_mid_batch_costs_only_its_file(tmp_path):
+    names = [f"a{i}.xlsx" for i in range(6)] + ["crash-me.xlsx"] + [f"b{i}.xlsx" for i in range(6)]
+    folder = _with(tmp_path, names)
+    batch = read_folder(folder, workers=2, reader=misbehaving_read)
+    crashed = [p for p in batch.problems if p.kind == "WorkerCrashed"]
+    assert [p.file for p in crashed] == ["crash-me.xlsx"]
+    assert len(batch.records) == 12
+    assert [o.file for o in batch.outcomes if o.problem is None or o.problem.kind != "Duplicate"] == sorted(names)
+
+
+def test_a_hanging_file_hits_the_time_limit(tmp_path):
+    folder = _with(tmp_path, ["a.xlsx", "hang.xlsx", "c.xlsx"])
+    batch = read_folder(folder, workers=2, timeout=3, reader=misbehaving_read)
+    assert [(p.file, p.kind) for p in batch.problems if p.kind != "Duplicate"] == [("hang.xlsx", "Timeout")]
+    assert sorted(batch.records) == ["a.xlsx", "c.xlsx"]
+
+
+def test_in_process_reading_gives_the_same_records():
+    assert read_folder(SAMPLES, workers=0).records == read_folder(SAMPLES, workers=2).records
+
+
+def test_xlsx_output_neutralises_formulas_and_uses_labels(tmp_path):
+    record = formparse.read(SAMPLES / "附件1-2020-邵阳市交通运输局.xlsx")
+    record.functions = "=HYPERLINK(\"http://example.invalid\",\"点我\")"
+    record.goals = ["+1 保持", "-负面", "@SUM(A1)"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    formparse.fill(record, folder / "x.docx")
+    convert(folder, tmp_path / "o.xlsx", labels="zh")
+    wb = load_workbook(tmp_path / "o.xlsx")
+    assert wb.sheetnames == ["forms", "goals", "indicators", "reviews", "problems"]
+    forms = wb["forms"]
+    header = [c.value for c in forms[1]]
+    assert "年度收入预算 合计" in header and "三公经费预算支出 合计" in header
+    assert forms.freeze_panes == "A2"
+    cell = forms.cell(row=2, column=header.index("单位职能概述") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("'=")
+    assert [c.value for c in wb["goals"]["D"][1:]] == ["'+1 保持", "'-负面", "'@SUM(A1)"]
+    money = forms.cell(row=2, column=header.index("年度收入预算 合计") + 1).value
+    assert money == float(record.income.total)
+    convert(folder, tmp_path / "pq")
+    goals = pq.read_table(tmp_path / "pq" / "goals.parquet").to_pandas()
+    assert list(goals["text"]) == record.goals  # Parquet keeps the exact text
+    convert(folder, tmp_path / "csv", fmt="csv")
+    text = (tmp_path / "csv" / "forms.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_cli_convert_exit_codes_and_summary(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(SAMPLES / "附件1-2020-邵阳市财政局.docx", folder / "a.docx")
+    res = subprocess.run([sys.executable, "-m", "formparse", "convert", str(folder), "-o", str(tmp_path / "o.xlsx")],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "1 files, 1 good, 0 problems" in res.stderr and "Traceback" not in res.stderr
+    (folder / "坏.xlsx").write_bytes(b"")
+    res = subprocess.run([sys.executable, "-m", "formparse", "convert", str(folder), "-o", str(tmp_path / "o2")],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "2 files, 1 good, 1 problems" in res.stderr
+
+
+def test_dask_local_cluster_gives_the_same_batch(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            on_dask = read_folder(SAMPLES, executor=client.get_executor())
+        res = subprocess.run([sys.executable, "-m", "formparse", "convert", str(SAMPLES), "-o", str(tmp_path / "d"),
+                              "--dask-scheduler", cluster.scheduler_address], capture_output=True, text=True,
+                             timeout=300)
+    local = read_folder(SAMPLES, workers=2)
+    assert on_dask.records == local.records and on_dask.problems == local.problems
+    assert res.returncode == 0, res.stderr
+    forms = pq.read_table(tmp_path / "d" / "forms.parquet").to_pandas()
+    assert sorted(forms["file"]) == sorted(local.records)
