@@ -5,6 +5,7 @@
 >>> formparse.fill(rec, "out.xlsx")                      # doctest: +SKIP
 """
 
+from .batch import Batch, Problem, read_folder
 from .contract import dumps, from_dict, loads, to_dict
 from .errors import CannotFill, FormparseError, InvalidValues, NotThisForm, SchemaError, UnreadableFile
 from .reader import read
@@ -15,7 +16,7 @@ from .writer import fill, template_path
 __version__ = "0.1.0"
 
 __all__ = [
-    "BasicInfo", "CannotFill", "Expenditure", "FormparseError", "Income", "Indicator", "InvalidValues",
+    "Batch", "BasicInfo", "CannotFill", "Problem", "read_folder", "Expenditure", "FormparseError", "Income", "Indicator", "InvalidValues",
     "NotThisForm", "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read",
     "template_path", "to_dict",
