@@ -16,7 +16,8 @@ from .writer import fill, template_path
 __version__ = "0.1.0"
 
 __all__ = [
-    "Batch", "BasicInfo", "CannotFill", "Problem", "read_folder", "Expenditure", "FormparseError", "Income", "Indicator", "InvalidValues",
+    "Batch", "BasicInfo", "CannotFill", "Problem", "read_folder", "Expenditure", "FormparseError", "Income",
+    "Indicator", "InvalidValues",
     "NotThisForm", "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read",
     "template_path", "to_dict",
