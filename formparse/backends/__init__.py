@@ -12,6 +12,7 @@ from ..grid import Grid
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MODULES = {"xlsx": "formparse.backends.xlsx", "docx": "formparse.backends.docx"}
+_WRITERS = {"xlsx": "formparse.backends.xlsx_write", "docx": "formparse.backends.docx_write"}
 
 
 def sniff(path: str) -> str:
@@ -53,5 +54,5 @@ def open_grids(path: str) -> list[Grid]:
 def open_document(path: str) -> Any:
     """A back-end Document for writing, opened from ``path`` (which is never written to)."""
     kind = sniff(path)
-    mod = backend(kind)
+    mod = importlib.import_module(_WRITERS[kind])
     return mod.XlsxDocument(path) if kind == "xlsx" else mod.DocxDocument(path)

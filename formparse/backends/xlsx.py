@@ -1,237 +1,208 @@
-"""The .xlsx back-end: openpyxl workbooks ⇄ grids. The only module that imports openpyxl."""
+"""Reading .xlsx: the workbook's XML parts straight into grids (zip + lxml, no openpyxl).
+
+Only what a form needs: shared strings, number formats, cell values (cached values of formulas),
+merged ranges. Writing uses openpyxl (xlsx_write), where keeping every style matters.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
-from collections.abc import Sequence
-from copy import copy
-from decimal import Decimal
+import re
 from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell as XCell
-from openpyxl.cell.cell import MergedCell
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import UnreadableFile
 from ..grid import Cell, Grid
-from .numfmt import format_date, format_number
+from .numfmt import format_date, format_number, is_date_format
+from .ooxml import Package
 
-MONEY_FORMAT = "#,##0.00##"
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_T, _R, _RPH, _SI = f"{{{S}}}t", f"{{{S}}}r", f"{{{S}}}rPh", f"{{{S}}}si"
+_ROW, _C, _V, _F, _IS = f"{{{S}}}row", f"{{{S}}}c", f"{{{S}}}v", f"{{{S}}}f", f"{{{S}}}is"
+
+# ECMA-376 18.8.30, and the zh-CN built-in date formats Excel shows for ids 27–36 and 50–58.
+BUILTIN_FORMATS = {
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
+    12: "# ?/?", 13: "# ??/??", 14: "yyyy/m/d", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "yyyy/m/d h:mm", 37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 45: "mm:ss",
+    46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
+    27: 'yyyy"年"m"月"', 28: 'm"月"d"日"', 29: 'm"月"d"日"', 30: "m-d-yy", 31: 'yyyy"年"m"月"d"日"',
+    32: 'h"时"mm"分"', 33: 'h"时"mm"分"ss"秒"', 34: 'h"时"mm"分"', 35: 'h"时"mm"分"ss"秒"', 36: 'yyyy"年"m"月"',
+    50: 'yyyy"年"m"月"', 51: 'm"月"d"日"', 52: 'yyyy"年"m"月"', 53: 'm"月"d"日"', 54: 'm"月"d"日"',
+    55: 'h"时"mm"分"', 56: 'h"时"mm"分"ss"秒"', 57: 'yyyy"年"m"月"', 58: 'm"月"d"日"',
+}
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 
 
-def _open(path: str, *, data_only: bool) -> Workbook:
-    try:
-        return load_workbook(path, data_only=data_only, rich_text=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UnreadableFile(f"不是可读的 .xlsx 文件 ({type(exc).__name__}: {exc})", path=path) from exc
-    except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        raise UnreadableFile(f"无法读取 .xlsx 文件 ({type(exc).__name__}: {exc})", path=path) from exc
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-def _display(value: Any, number_format: str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return format_number(value, number_format)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return format_date(value, number_format)
-    return str(value)
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
-def sheet_grid(ws: Worksheet, source: str) -> Grid:
-    """The grid of one worksheet; grid row r is sheet row r + 1, grid col c is column c + 1."""
-    max_row = ws.max_row or 0
-    max_col = ws.max_column or 0
-    for rng in ws.merged_cells.ranges:
-        max_row = max(max_row, rng.max_row)
-        max_col = max(max_col, rng.max_col)
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _ref(ref: str, path: str) -> tuple[int, int]:
+    m = _REF.match(ref)
+    if not m:
+        raise UnreadableFile(f"单元格地址 {ref!r} 无效", path=path)
+    return int(m.group(2)), _col_index(m.group(1))
+
+
+def _text_of_si(si: Any) -> str:
+    """A shared or inline string: its plain text, or its rich-text runs joined (phonetic runs left out)."""
+    direct = si.find(_T)
+    if direct is not None:
+        return direct.text or ""
+    return "".join(t.text or "" for r in si.iter(_R) for t in r.iter(_T))
+
+
+def _shared_strings(pkg: Package, name: str | None) -> list[str]:
+    if not name or not pkg.has(name):
+        return []
+    return [_unescape(_text_of_si(si)) for si in pkg.xml(name).iter(_SI)]
+
+
+def _formats(pkg: Package, name: str | None) -> list[str]:
+    """The number format of every cell style (cellXfs), by index."""
+    if not name or not pkg.has(name):
+        return []
+    root = pkg.xml(name)
+    custom = {int(n.get("numFmtId", "0")): n.get("formatCode", "General")
+              for n in root.iter(f"{{{S}}}numFmt")}
+    xfs = root.find(f"{{{S}}}cellXfs")
+    out = []
+    for xf in (xfs if xfs is not None else []):
+        fid = int(xf.get("numFmtId", "0") or 0)
+        out.append(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+    return out
+
+
+def from_serial(value: float, date1904: bool) -> dt.datetime:
+    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    day, fraction = divmod(value, 1)
+    if not date1904 and 0 <= value < 60:
+        day += 1  # Excel's 1900 leap-year bug: serials before 1 March 1900 are a day off
+    return epoch + dt.timedelta(days=day, milliseconds=round(fraction * 86_400_000))
+
+
+def _number(text: str) -> int | float:
+    if re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    return float(text)
+
+
+def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats: list[str], date1904: bool
+                ) -> Grid:
+    root = pkg.xml(part)
+    path = pkg.path
+    found: dict[tuple[int, int], Cell] = {}
+    max_row = max_col = 0
+    row_no = 0
+    for row in root.iter(_ROW):
+        r_attr = row.get("r")
+        row_no = int(r_attr) if r_attr and r_attr.isdigit() else row_no + 1
+        col_no = 0
+        for c in row.iter(_C):
+            ref = c.get("r")
+            if ref:
+                r, col_no = _ref(ref, path)
+            else:
+                r, col_no = row_no, col_no + 1
+            kind = c.get("t", "n")
+            v = c.find(_V)
+            raw = v.text if v is not None else None
+            value: Any = None
+            text = ""
+            fmt = formats[int(c.get("s", "0") or 0)] if formats and int(c.get("s", "0") or 0) < len(formats) else None
+            try:
+                if kind == "s" and raw is not None:
+                    text = strings[int(raw)]
+                elif kind == "inlineStr":
+                    inline = c.find(_IS)
+                    text = _unescape(_text_of_si(inline)) if inline is not None else ""
+                elif kind in ("str", "e") and raw is not None:
+                    text = _unescape(raw)
+                elif kind == "b" and raw is not None:
+                    text = "TRUE" if raw.strip() in ("1", "true") else "FALSE"
+                elif kind == "d" and raw is not None:
+                    value = dt.datetime.fromisoformat(raw.strip().rstrip("Z"))
+                    text = format_date(value, fmt)
+                elif raw is not None and raw.strip():
+                    number = _number(raw.strip())
+                    if is_date_format(fmt):
+                        value = from_serial(float(number), date1904)
+                        text = format_date(value, fmt)
+                    else:
+                        value = number
+                        text = format_number(number, fmt)
+            except (ValueError, IndexError, OverflowError) as exc:
+                raise UnreadableFile(f"单元格 {title}!{ref or _col_letters(col_no) + str(r)} 的值无效：{exc}",
+                                     path=path) from exc
+            if value is None and not text:
+                continue  # an empty (perhaps styled) cell: it does not extend the sheet
+            if not (1 <= r <= MAX_ROWS and 1 <= col_no <= MAX_COLS):
+                raise UnreadableFile(f"单元格位置超出工作表范围：{ref}", path=path)
+            found[(r, col_no)] = Cell(row=r - 1, col=col_no - 1, text=text, value=value,
+                                      address=f"{title}!{_col_letters(col_no)}{r}")
+            max_row, max_col = max(max_row, r), max(max_col, col_no)
+    merges = []
+    for m in root.iter(f"{{{S}}}mergeCell"):
+        ref = m.get("ref", "")
+        a, _, b = ref.partition(":")
+        (r0, c0), (r1, c1) = _ref(a, path), _ref(b or a, path)
+        r0, r1 = sorted((r0, r1))
+        c0, c1 = sorted((c0, c1))
+        merges.append((r0, c0, r1, c1))
+        max_row, max_col = max(max_row, r1), max(max_col, c1)
     rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
-    cells = ws._cells  # direct access: iterating ws.iter_rows would create every empty cell
-    for (r, c), xc in cells.items():
-        if isinstance(xc, MergedCell) or r > max_row or c > max_col:
-            continue
-        value = xc.value
-        native = value if isinstance(value, int | float | dt.date | dt.time) and not isinstance(value, bool) else None
-        text = _display(value, xc.number_format)
-        rows[r - 1][c - 1] = Cell(row=r - 1, col=c - 1, text=text, value=native,
-                                  address=f"{ws.title}!{xc.coordinate}", ref=(r, c))
-    for rng in ws.merged_cells.ranges:
-        anchor = rows[rng.min_row - 1][rng.min_col - 1]
-        if anchor is None:
-            anchor = Cell(row=rng.min_row - 1, col=rng.min_col - 1, text="",
-                          address=f"{ws.title}!{get_column_letter(rng.min_col)}{rng.min_row}",
-                          ref=(rng.min_row, rng.min_col))
-        anchor.rowspan = rng.max_row - rng.min_row + 1
-        anchor.colspan = rng.max_col - rng.min_col + 1
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                rows[r - 1][c - 1] = anchor
-    # Empty positions get blank cells so that “the cell to the right” exists where the sheet has one.
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell is None:
-                row[c] = Cell(row=r, col=c, text="", address=f"{ws.title}!{get_column_letter(c + 1)}{r + 1}",
-                              ref=(r + 1, c + 1))
-    return Grid(rows, source=source, row_refs=list(range(1, max_row + 1)))
+    for (r, c), cell in found.items():
+        rows[r - 1][c - 1] = cell
+    for r0, c0, r1, c1 in merges:
+        existing = rows[r0 - 1][c0 - 1]
+        anchor = existing if existing is not None and existing.rowspan == existing.colspan == 1 else Cell(row=r0 - 1, col=c0 - 1, text="", address=f"{title}!{_col_letters(c0)}{r0}")
+        anchor.rowspan, anchor.colspan = r1 - r0 + 1, c1 - c0 + 1
+        for r in range(r0 - 1, r1):
+            line = rows[r]
+            for c in range(c0 - 1, c1):
+                line[c] = anchor
+    for r, line in enumerate(rows):
+        for c, slot in enumerate(line):
+            if slot is None:
+                line[c] = Cell(row=r, col=c, text="", address=f"{title}!{_col_letters(c + 1)}{r + 1}")
+    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)))
 
 
 def read_grids(path: str) -> list[Grid]:
-    """One grid per worksheet, with cached values for formulas."""
-    wb = _open(path, data_only=True)
-    try:
-        return [sheet_grid(ws, path) for ws in wb.worksheets]
-    finally:
-        wb.close()
-
-
-class XlsxDocument:
-    """An .xlsx opened for writing; edits apply to one worksheet (the one holding the form)."""
-
-    def __init__(self, path: str, sheet_index: int = 0) -> None:
-        self.path = path
-        self.wb = _open(path, data_only=False)
-        self.ws: Worksheet = self.wb.worksheets[sheet_index]
-
-    @staticmethod
-    def grids(path: str) -> list[Grid]:
-        return read_grids(path)
-
-    def select(self, index: int) -> None:
-        self.ws = self.wb.worksheets[index]
-
-    def grid(self) -> Grid:
-        return sheet_grid(self.ws, self.path)
-
-    def set_cell(self, cell: Cell, value: str | Decimal | int | None) -> None:
-        r, c = cell.ref
-        xc = self.ws.cell(row=r, column=c)
-        if isinstance(value, Decimal):
-            xc.value = float(value)
-            xc.number_format = MONEY_FORMAT
-        elif isinstance(value, int):
-            xc.value = value
-            xc.number_format = "0"
-        elif value is None:
-            xc.value = None
-        else:
-            xc.value = value
-            xc.data_type = "s"  # text that starts with “=” stays text, never a formula
-            xc.number_format = "@"
-            if "\n" in value:
-                al = copy(xc.alignment)
-                xc.alignment = Alignment(horizontal=al.horizontal, vertical=al.vertical or "center",
-                                         wrap_text=True)
-            if cell.rowspan == 1:
-                self._fit_height(r, c, cell.colspan, value, xc.font.sz or 11)
-
-    def _fit_height(self, r: int, c: int, span: int, text: str, size: float) -> None:
-        """Grow a row so wrapped text shows whole (Excel does not do it for merged cells)."""
-        width = sum(self.ws.column_dimensions[get_column_letter(k)].width or 8.43 for k in range(c, c + span))
-        per_char = 1.9 * size / 11  # a CJK character is about two “0” widths
-        lines = sum(max(1, -(-int(sum(per_char if ord(ch) > 0x2E7F else per_char / 2 for ch in line))
-                              // max(1, int(width - 1)))) for line in text.split("\n"))
-        needed = lines * size * 1.45 + 6
-        current = self.ws.row_dimensions[r].height or 15
-        if needed > current:
-            self.ws.row_dimensions[r].height = min(409, needed)
-
-    def _merge_cells_at(self, r: int, c0: int, c1: int, style_row: int) -> None:
-        """Turn the covered positions of a merge in row ``r`` into MergedCells styled like ``style_row``."""
-        for c in range(c0, c1 + 1):
-            style = copy(self.ws.cell(row=style_row, column=c)._style)
-            mc = MergedCell(self.ws, row=r, column=c)
-            mc._style = style
-            self.ws._cells[(r, c)] = mc
-
-    def _rehash(self) -> None:
-        """Ranges were moved in place; the set holding them must be built again."""
-        self.ws.merged_cells.ranges = set(self.ws.merged_cells.ranges)
-
-    def insert_rows(self, grid: Grid, after_row: int, count: int) -> None:
-        if count <= 0:
-            return
-        ws = self.ws
-        at = grid.row_refs[after_row]
-        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
-        styles = {c: copy(ws.cell(row=at, column=c)._style) for c in range(1, ws.max_column + 1)}
-        ranges = list(ws.merged_cells.ranges)
-        ws.insert_rows(at + 1, count)
-        # openpyxl moves the cells but not the merges, heights or styles: do that here, in place
-        # (re-merging through ws.merge_cells re-styles every covered cell and is very slow).
-        for r in range(at + 1, at + count + 1):
-            for c, style in styles.items():
-                ws.cell(row=r, column=c)._style = copy(style)
-        for rng in ranges:
-            if rng.min_row > at:
-                rng.shift(row_shift=count)
-            elif rng.min_row <= at <= rng.max_row and rng.max_row > rng.min_row:
-                rng.expand(down=count)  # a vertical merge through the template row grows
-                for r in range(at + 1, at + count + 1):
-                    self._merge_cells_at(r, rng.min_col, rng.max_col, at)
-            elif rng.min_row == rng.max_row == at:
-                for r in range(at + 1, at + count + 1):
-                    new = CellRange(min_col=rng.min_col, min_row=r, max_col=rng.max_col, max_row=r)
-                    ws.merged_cells.add(MergedCellRange(ws, new.coord))
-                    self._merge_cells_at(r, rng.min_col + 1, rng.max_col, at)
-        self._rehash()
-        top = max(heights, default=at)
-        for r in range(at + 1, top + count + 1):
-            ws.row_dimensions[r].height = heights.get(r - count) if r > at + count else heights.get(at)
-
-    def delete_rows(self, grid: Grid, rows: Sequence[int]) -> None:
-        ws = self.ws
-        for grid_row in sorted(set(rows), reverse=True):
-            at = grid.row_refs[grid_row]
-            heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
-            for rng in list(ws.merged_cells.ranges):
-                if rng.min_row == rng.max_row == at:
-                    ws.merged_cells.remove(rng)
-                elif rng.min_row == at:
-                    # the merge's first row goes: its content moves down into the next row's anchor
-                    src = ws.cell(row=at, column=rng.min_col)
-                    dst = XCell(ws, row=at + 1, column=rng.min_col, value=src.value)
-                    dst._style = copy(src._style)
-                    ws._cells[(at + 1, rng.min_col)] = dst
-                    rng.shrink(bottom=1)
-                elif rng.min_row < at <= rng.max_row:
-                    rng.shrink(bottom=1)
-                elif rng.min_row > at:
-                    rng.shift(row_shift=-1)
-            self._rehash()
-            ws.delete_rows(at, 1)
-            for r in range(at, max(heights, default=at) + 1):
-                ws.row_dimensions[r].height = heights.get(r + 1)
-
-    def merge_down(self, grid: Grid, col: int, runs: Sequence[tuple[int, int]], rows: range) -> None:
-        ws = self.ws
-        c = col + 1
-        first, last = grid.row_refs[rows.start], grid.row_refs[rows.stop - 1]
-        for rng in list(ws.merged_cells.ranges):
-            if rng.min_col == c and first <= rng.min_row and rng.max_row <= last and rng.max_row > rng.min_row:
-                c1, r0, r1 = rng.max_col, rng.min_row, rng.max_row
-                ws.unmerge_cells(rng.coord)
-                if c1 > c:  # a block over several columns becomes one row-wide merge per row
-                    for r in range(r0, r1 + 1):
-                        ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=c1)
-        for r0, r1 in runs:
-            if r1 > r0:
-                a, b = grid.row_refs[r0], grid.row_refs[r1]
-                for r in range(a + 1, b + 1):
-                    ws.cell(row=r, column=c).value = None
-                ws.merge_cells(start_row=a, start_column=c, end_row=b, end_column=c)
-
-    def parts(self) -> int:
-        return len(self.wb.worksheets)
-
-    def save(self, path: str) -> None:
-        self.wb.save(path)
+    """One grid per worksheet (chart sheets and the like are skipped)."""
+    with Package(path) as pkg:
+        book = pkg.main_part("xl/workbook.xml")
+        root = pkg.xml(book)
+        rels = pkg.rels(book)
+        strings_part = next((n for t, n in rels.values() if t.endswith("/sharedStrings")), None)
+        styles_part = next((n for t, n in rels.values() if t.endswith("/styles")), None)
+        strings = _shared_strings(pkg, strings_part)
+        formats = _formats(pkg, styles_part)
+        pr = root.find(f"{{{S}}}workbookPr")
+        date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
+        grids = []
+        for sheet in root.iter(f"{{{S}}}sheet"):
+            rel = rels.get(sheet.get(f"{{{R}}}id", ""))
+            if rel is None or not rel[0].endswith("/worksheet") or not pkg.has(rel[1]):
+                continue
+            grids.append(_sheet_grid(pkg, rel[1], sheet.get("name", "Sheet"), strings, formats, date1904))
+        return grids

@@ -1,0 +1,191 @@
+"""Writing .docx: python-docx opens the file (keeping every part and style); edits go to its XML."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from lxml import etree
+
+from ..errors import UnreadableFile
+from ..grid import Cell, Grid
+from ..text import format_money
+from .docx import W, _children, _val, body_grid
+
+
+def _open(path: str) -> Any:
+    try:
+        return docx.Document(path)
+    except (PackageNotFoundError, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
+        raise UnreadableFile(f"不是可读的 .docx 文件 ({type(exc).__name__}: {exc})", path=path) from exc
+    except Exception as exc:  # python-docx raises many kinds on malformed parts
+        raise UnreadableFile(f"无法读取 .docx 文件 ({type(exc).__name__}: {exc})", path=path) from exc
+
+
+def _clear_runs(p: Any) -> Any:
+    """Remove a paragraph's content, returning a copy of its first run's properties (or None)."""
+    rpr = None
+    for r in p.iter(qn("w:r")):
+        found = r.find(qn("w:rPr"))
+        if found is not None:
+            rpr = copy.deepcopy(found)
+            break
+    for child in list(p):
+        if child.tag != qn("w:pPr"):
+            p.remove(child)
+    return rpr
+
+
+def _put_text(p: Any, text: str, rpr: Any) -> None:
+    lines = text.split("\n")
+    run = etree.SubElement(p, qn("w:r"))
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
+    for k, line in enumerate(lines):
+        if k:
+            etree.SubElement(run, qn("w:br"))
+        if line or len(lines) == 1 and text:
+            t = etree.SubElement(run, qn("w:t"))
+            t.text = line
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _set_tc_text(tc: Any, text: str) -> None:
+    paras = list(tc.iter(qn("w:p")))
+    if not paras:
+        first = etree.SubElement(tc, qn("w:p"))
+        rpr = None
+    else:
+        first = paras[0]
+        rpr = _clear_runs(first)
+    for child in list(tc):
+        if child.tag not in (qn("w:tcPr"),) and child is not first and first not in child.iter():
+            tc.remove(child)
+    if first.getparent() is not tc:  # the paragraph sat inside a content control: lift it out
+        tc.append(first)
+        for child in list(tc):
+            if child.tag not in (qn("w:tcPr"), qn("w:p")):
+                tc.remove(child)
+    _put_text(first, text, rpr)  # an empty run still carries the font for whoever types here next
+
+
+def _tcs(tr: Any) -> list[tuple[int, Any]]:
+    out = []
+    col = int(_val(tr, "w:trPr/w:gridBefore", "0") or 0)
+    for tc in _children(tr, qn("w:tc")):
+        out.append((col, tc))
+        col += int(_val(tc, "w:tcPr/w:gridSpan", "1") or 1)
+    return out
+
+
+def _set_vmerge(tc: Any, value: str | None) -> None:
+    tcpr = tc.find(qn("w:tcPr"))
+    if tcpr is None:
+        tcpr = etree.Element(qn("w:tcPr"))
+        tc.insert(0, tcpr)
+    old = tcpr.find(qn("w:vMerge"))
+    if old is not None:
+        tcpr.remove(old)
+    if value is None:
+        return
+    vm = etree.Element(qn("w:vMerge"))
+    if value == "restart":
+        vm.set(qn("w:val"), "restart")
+    # CT_TcPr's sequence puts vMerge after tcW, gridSpan, hMerge.
+    anchor = None
+    for name in ("w:hMerge", "w:gridSpan", "w:tcW", "w:cnfStyle"):
+        anchor = tcpr.find(qn(name))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addnext(vm)
+    else:
+        tcpr.insert(0, vm)
+
+
+class DocxDocument:
+    """A .docx opened for writing."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.doc = _open(path)
+
+    def select(self, index: int) -> None:
+        if index != 0:
+            raise ValueError("a .docx has one body")
+
+    def grid(self) -> Grid:
+        return body_grid(self.doc.element.body, self.path)
+
+    def parts(self) -> int:
+        return 1
+
+    def set_cell(self, cell: Cell, value: str | Decimal | int | None) -> None:
+        if isinstance(value, Decimal):
+            text = format_money(value)
+        elif value is None:
+            text = ""
+        else:
+            text = str(value)
+        el = cell.ref
+        if el.tag == qn("w:p"):
+            rpr = _clear_runs(el)
+            if text:
+                _put_text(el, text, rpr)
+        else:
+            _set_tc_text(el, text)
+
+    def insert_rows(self, grid: Grid, after_row: int, count: int) -> None:
+        tr = grid.row_refs[after_row]
+        for _ in range(count):
+            new = copy.deepcopy(tr)
+            for _col, tc in _tcs(new):
+                vm = tc.find("w:tcPr/w:vMerge", {"w": W})
+                if vm is not None:
+                    _set_vmerge(tc, "continue")  # a copy continues whatever spans the template row
+                _set_tc_text(tc, "")
+            tr.addnext(new)
+
+    def delete_rows(self, grid: Grid, rows: Sequence[int]) -> None:
+        for r in sorted(set(rows), reverse=True):
+            tr = grid.row_refs[r]
+            nxt = tr.getnext()
+            if nxt is not None and nxt.tag == qn("w:tr"):
+                below = dict(_tcs(nxt))
+                for col, tc in _tcs(tr):
+                    vm = tc.find("w:tcPr/w:vMerge", {"w": W})
+                    if vm is not None and vm.get(qn("w:val")) == "restart" and col in below:
+                        low = below[col]
+                        low_vm = low.find("w:tcPr/w:vMerge", {"w": W})
+                        if low_vm is not None and low_vm.get(qn("w:val"), "continue") == "continue":
+                            _set_vmerge(low, "restart")
+                            for child in list(low):
+                                if child.tag != qn("w:tcPr"):
+                                    low.remove(child)
+                            for child in tc:
+                                if child.tag != qn("w:tcPr"):
+                                    low.append(copy.deepcopy(child))
+            tr.getparent().remove(tr)
+
+    def merge_down(self, grid: Grid, col: int, runs: Sequence[tuple[int, int]], rows: range) -> None:
+        start = {r0: r1 for r0, r1 in runs if r1 > r0}
+        inside = {r for r0, r1 in runs for r in range(r0 + 1, r1 + 1) if r1 > r0}
+        for r in rows:
+            tc = dict(_tcs(grid.row_refs[r])).get(col)
+            if tc is None:
+                continue
+            if r in start:
+                _set_vmerge(tc, "restart")
+            elif r in inside:
+                _set_vmerge(tc, "continue")
+                _set_tc_text(tc, "")
+            else:
+                _set_vmerge(tc, None)
+
+    def save(self, path: str) -> None:
+        self.doc.save(path)
