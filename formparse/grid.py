@@ -7,7 +7,7 @@ points to, so “covered by the cell above” is ``grid.at(r, c) is grid.at(r - 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -50,8 +50,12 @@ class Cell:
 class Grid:
     """Rows of positions; each position holds the Cell covering it, or None where there is nothing."""
 
-    def __init__(self, rows: Sequence[Sequence[Cell | None]], *, source: str = "", row_refs: Sequence[Any] = ()):
+    def __init__(self, rows: Sequence[Sequence[Cell | None]], *, source: str = "", row_refs: Sequence[Any] = (),
+                 address: Callable[[int, int], str] | None = None):
         self.rows = [list(r) for r in rows]
+        # How the format names an empty position (a sheet's cells exist even where nothing was typed).
+        self.address = address
+        self._anchors: dict[int, list[Cell]] = {}
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
@@ -72,14 +76,19 @@ class Grid:
     def anchors(self, r: int) -> list[Cell]:
         """The distinct cells met along row ``r``, left to right, including those merged down into it."""
         seen: list[Cell] = []
+        ids: set[int] = set()
         for cell in self.rows[r]:
-            if cell is not None and (not seen or seen[-1] is not cell) and cell not in seen:
+            if cell is not None and id(cell) not in ids:
+                ids.add(id(cell))
                 seen.append(cell)
         return seen
 
     def own_anchors(self, r: int) -> list[Cell]:
-        """The cells that start in row ``r``."""
-        return [c for c in self.anchors(r) if c.row == r]
+        """The cells that start in row ``r`` (cached: a grid does not change once built)."""
+        cached = self._anchors.get(r)
+        if cached is None:
+            cached = self._anchors[r] = [c for c in self.anchors(r) if c.row == r]
+        return cached
 
     def reading_order(self, start_row: int = 0) -> Iterator[Cell]:
         """Every cell once, row by row from ``start_row``, left to right."""
@@ -91,6 +100,10 @@ class Grid:
         row = self.rows[cell.row]
         for c in range(cell.end_col, len(row)):
             other = row[c]
+            if other is None and self.address is not None:
+                # an empty sheet position is a blank cell, not a gap: the value there is blank
+                other = row[c] = Cell(row=cell.row, col=c, text="", address=self.address(cell.row, c))
+                self._anchors.pop(cell.row, None)
             if other is not None and other is not cell:
                 return other
         return None

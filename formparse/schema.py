@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterator
@@ -282,8 +283,9 @@ def data_dir(name: str) -> Path:
     return checkout
 
 
+@functools.lru_cache(maxsize=16)
 def load_schema(schema_id: str = "dept-overall-2020") -> Schema:
-    """Load a bundled schema by id."""
+    """Load a bundled schema by id (once per process: schemas are immutable)."""
     path = data_dir("schemas") / f"{schema_id}.toml"
     if not path.is_file():
         raise SchemaError(f"no bundled schema named {schema_id!r}", path=str(path))

@@ -7,6 +7,7 @@ Labels are compared after folding full/half width (NFKC) and dropping all white 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -27,9 +28,10 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+@functools.lru_cache(maxsize=8192)
 def norm(text: str) -> str:
     """The comparison form of a label: NFKC folded, no white space."""
-    return fold(text)[0]
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def clean(text: str | None) -> str | None:
@@ -54,11 +56,14 @@ def match_label(text: str, label: str) -> str | None:
 
     Returns None when the text is not this label; "" when it is the bare label.
     """
-    folded, index = fold(text)
+    folded = norm(text)
     want = norm(label)
     if folded == want or folded == want + ":":
         return ""
     if folded.startswith(want + ":") and len(folded) > len(want) + 1:
+        per_char, index = fold(text)  # only now: where in the original text the value starts
+        if not per_char.startswith(want + ":"):  # combining marks fold differently one by one
+            return None
         start = index[len(want) + 1]
         return text[start:].strip()
     return None

@@ -41,25 +41,30 @@ def _children(el: Any, *tags: str) -> Iterator[Any]:
             yield from _children(child, *tags)
 
 
+_T, _TAB, _PTAB, _BR, _CR, _NBH, _P = (qn(t) for t in ("w:t", "w:tab", "w:ptab", "w:br", "w:cr", "w:noBreakHyphen",
+                                                       "w:p"))
+_VAL = qn("w:val")
+
+
 def _text_of(el: Any, out: list[str]) -> None:
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP:
+        if tag.__class__ is not str or tag in _SKIP:
             continue
-        if tag == qn("w:t"):
+        if tag == _T:
             out.append(child.text or "")
-        elif tag == qn("w:tab") or tag == qn("w:ptab"):
-            out.append("\t")
-        elif tag in (qn("w:br"), qn("w:cr")):
-            out.append("\n")
-        elif tag == qn("w:noBreakHyphen"):
-            out.append("-")
-        elif tag == qn("w:p"):
-            if out and not out[-1].endswith("\n") and "".join(out):
+        elif tag == _P:
+            if out and not out[-1].endswith("\n"):
                 out.append("\n")
             _text_of(child, out)
             out.append("\n")
-        else:
+        elif tag == _TAB or tag == _PTAB:
+            out.append("\t")
+        elif tag == _BR or tag == _CR:
+            out.append("\n")
+        elif tag == _NBH:
+            out.append("-")
+        elif len(child):
             _text_of(child, out)
 
 
@@ -77,10 +82,16 @@ def cell_text(tc: Any) -> str:
 
 
 def _val(el: Any, path: str, default: str | None = None) -> str | None:
-    found = el.find(path, {"w": W})
-    if found is None:
-        return default
-    return found.get(qn("w:val"), "")
+    """The w:val of a property, e.g. _val(tc, "w:tcPr/w:gridSpan"), by direct child lookups."""
+    found = el
+    for step in path.split("/"):
+        found = found.find(_TAGS.get(step) or _TAGS.setdefault(step, qn(step)))
+        if found is None:
+            return default
+    return found.get(_VAL, "")
+
+
+_TAGS: dict[str, str] = {}
 
 
 def _body_items(body: Any) -> Iterator[Any]:
@@ -159,8 +170,8 @@ def body_grid(body: Any, source: str) -> Grid:
     return grid
 
 
-def read_grids(path: str) -> list[Grid]:
-    with Package(path) as pkg:
+def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:
+    with pkg or Package(path) as pkg:
         root = pkg.xml(pkg.main_part("word/document.xml"))
     body = root.find(qn("w:body"))
     if body is None:

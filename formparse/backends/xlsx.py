@@ -65,9 +65,10 @@ def _ref(ref: str, path: str) -> tuple[int, int]:
 
 def _text_of_si(si: Any) -> str:
     """A shared or inline string: its plain text, or its rich-text runs joined (phonetic runs left out)."""
-    direct = si.find(_T)
-    if direct is not None:
-        return direct.text or ""
+    if len(si) == 1 and si[0].tag == _T:
+        return si[0].text or ""
+    if si.find(_RPH) is None:
+        return "".join(si.itertext(_T))
     return "".join(t.text or "" for r in si.iter(_R) for t in r.iter(_T))
 
 
@@ -119,16 +120,21 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
         col_no = 0
         for c in row.iter(_C):
             ref = c.get("r")
+            kind = c.get("t", "n")
+            v = c.find(_V)
+            raw = v.text if v is not None else None
+            if raw is None and kind != "inlineStr":
+                if not ref:
+                    col_no += 1
+                continue  # an empty (perhaps styled) cell: nothing to read, and it does not extend the sheet
             if ref:
                 r, col_no = _ref(ref, path)
             else:
                 r, col_no = row_no, col_no + 1
-            kind = c.get("t", "n")
-            v = c.find(_V)
-            raw = v.text if v is not None else None
             value: Any = None
             text = ""
-            fmt = formats[int(c.get("s", "0") or 0)] if formats and int(c.get("s", "0") or 0) < len(formats) else None
+            style = int(c.get("s", "0") or 0)
+            fmt = formats[style] if style < len(formats) else None
             try:
                 if kind == "s" and raw is not None:
                     text = strings[int(raw)]
@@ -180,16 +186,13 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
             line = rows[r]
             for c in range(c0 - 1, c1):
                 line[c] = anchor
-    for r, line in enumerate(rows):
-        for c, slot in enumerate(line):
-            if slot is None:
-                line[c] = Cell(row=r, col=c, text="", address=f"{title}!{_col_letters(c + 1)}{r + 1}")
-    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)))
+    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)),
+                address=lambda r, c: f"{title}!{_col_letters(c + 1)}{r + 1}")
 
 
-def read_grids(path: str) -> list[Grid]:
+def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:
     """One grid per worksheet (chart sheets and the like are skipped)."""
-    with Package(path) as pkg:
+    with pkg or Package(path) as pkg:
         book = pkg.main_part("xl/workbook.xml")
         root = pkg.xml(book)
         rels = pkg.rels(book)
