@@ -180,7 +180,10 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
         rows[r - 1][c - 1] = cell
     for r0, c0, r1, c1 in merges:
         existing = rows[r0 - 1][c0 - 1]
-        anchor = existing if existing is not None and existing.rowspan == existing.colspan == 1 else Cell(row=r0 - 1, col=c0 - 1, text="", address=f"{title}!{_col_letters(c0)}{r0}")
+        if existing is not None and existing.rowspan == existing.colspan == 1:
+            anchor = existing
+        else:
+            anchor = Cell(row=r0 - 1, col=c0 - 1, text="", address=f"{title}!{_col_letters(c0)}{r0}")
         anchor.rowspan, anchor.colspan = r1 - r0 + 1, c1 - c0 + 1
         for r in range(r0 - 1, r1):
             line = rows[r]
