@@ -7,7 +7,18 @@
 
 from .batch import Batch, Problem, read_folder
 from .contract import dumps, from_dict, loads, to_dict
-from .errors import CannotFill, FormparseError, InvalidValues, NotThisForm, SchemaError, UnreadableFile
+from .errors import (
+    CannotFill,
+    ConversionFailed,
+    EncryptedFile,
+    FormparseError,
+    InvalidValues,
+    NotThisForm,
+    SchemaError,
+    UnreadableFile,
+    UnsafeFile,
+)
+from .limits import Limits
 from .reader import read
 from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic, domain_problems
 from .schema import Schema, load_schema, parse_schema
@@ -20,5 +31,5 @@ __all__ = [
     "Indicator", "InvalidValues",
     "NotThisForm", "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read",
-    "template_path", "to_dict",
+    "template_path", "to_dict", "ConversionFailed", "EncryptedFile", "Limits", "UnsafeFile",
 ]

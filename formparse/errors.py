@@ -42,3 +42,16 @@ class SchemaError(FormparseError, ValueError):
 
 class CannotFill(FormparseError, ValueError):
     """A record cannot be written into the given template (the message says why)."""
+
+
+class EncryptedFile(UnreadableFile):
+    """The file is password-protected (an encrypted OOXML package inside an OLE2 container)."""
+
+
+class UnsafeFile(FormparseError, ValueError):
+    """The file exceeds a safety limit (size, inflate ratio, entries, sheet extent, …) or is malformed in a
+    way only a hostile file is (duplicate zip entries, a DTD in an OOXML part)."""
+
+
+class ConversionFailed(FormparseError, RuntimeError):
+    """LibreOffice could not convert a legacy file."""

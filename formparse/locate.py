@@ -94,6 +94,15 @@ class _Locator:
         self.missing: list[str] = []
         self.layout = Layout(grid)
         self.known = {norm(label) for label in all_labels(schema)}
+        # folded label text → the cells that hold it (bare, with a colon, or with an inline value),
+        # in reading order: finding a label is a lookup, not a scan of the whole grid.
+        self.index: dict[str, list[Cell]] = {}
+        for cell in grid.reading_order():
+            folded = norm(cell.text)
+            if not folded:
+                continue
+            head = folded.split(":", 1)[0]
+            self.index.setdefault(head, []).append(cell)
 
     # -- primitives -------------------------------------------------------------------------
     def use(self, *cells: Cell | None) -> None:
@@ -107,20 +116,24 @@ class _Locator:
         """The first unused cell after ``after`` that is one of ``labels``; with its inline value."""
         after = self.cursor if after is None else after
         labels = tuple(labels)
-        start = max(after[0], rows[0] if rows else 0)
-        stop = min(len(self.grid), rows[1]) if rows else len(self.grid)
-        for r in range(start, stop):
-            for cell in self.grid.own_anchors(r):
-                if (cell.row, cell.col) <= after or id(cell) in self.used:
-                    continue
-                if cols and not (cols[0] <= cell.col < cols[1]):
-                    continue
-                if tables_only and cell.paragraph:
-                    continue
-                for label in labels:
-                    inline = match_label(cell.text, label)
-                    if inline is not None:
-                        return cell, inline
+        candidates: list[Cell] = []
+        for label in labels:
+            candidates.extend(self.index.get(norm(label).split(":", 1)[0], ()))
+        if len(labels) > 1:
+            candidates.sort(key=lambda c: (c.row, c.col))
+        for cell in candidates:
+            if (cell.row, cell.col) <= after or id(cell) in self.used:
+                continue
+            if rows and not (rows[0] <= cell.row < rows[1]):
+                continue
+            if cols and not (cols[0] <= cell.col < cols[1]):
+                continue
+            if tables_only and cell.paragraph:
+                continue
+            for label in labels:
+                inline = match_label(cell.text, label)
+                if inline is not None:
+                    return cell, inline
         return None
 
     def is_known_label(self, cell: Cell) -> bool:

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from .backends import open_grids
-from .errors import InvalidValues, NotThisForm
+from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
 from .grid import Cell
+from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, locate, score, split_items
 from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic
 from .schema import Boxes, Schema, load_schema
@@ -200,16 +201,25 @@ def record_from_layout(layout: Layout, schema: Schema) -> Record:
     return rec
 
 
-def read(path: str | Path, *, schema: Schema | None = None) -> Record:
+def read(path: str | Path, *, schema: Schema | None = None, limits: Limits | None = None) -> Record:
     """Read one filled-in form (.xlsx or .docx) into a record.
 
+    Args:
+        limits: the safety limits to read under (default :data:`formparse.limits.DEFAULT`).
+
     Raises:
-        UnreadableFile: the file cannot be opened as a document.
+        UnreadableFile: the file cannot be opened as a document (EncryptedFile: it has a password).
+        UnsafeFile: the file exceeds a safety limit.
         NotThisForm: the document lacks the form's labels (they are listed).
         InvalidValues: cells whose content does not fit their label (each named with its cell).
     """
     schema = schema or load_schema()
     path = str(path)
-    grids = open_grids(path)
-    _, layout = best_layout(grids, schema, path)
-    return record_from_layout(layout, schema)
+    try:
+        grids = open_grids(path, limits or DEFAULT)
+        _, layout = best_layout(grids, schema, path)
+        return record_from_layout(layout, schema)
+    except FormparseError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise UnsafeFile(f"文件过大或结构过深，无法安全读取 ({type(exc).__name__})", path=path) from exc

@@ -32,7 +32,7 @@ def test_fill_then_parse(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "空"), (b"hello", "不是"), (b"PK\x03\x04broken", "损坏"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "OLE2"),
 ])
 def test_bad_files_give_one_line_and_no_traceback(tmp_path, content, message):
     path = tmp_path / "坏文件.xlsx"

@@ -3,33 +3,86 @@
 from __future__ import annotations
 
 import importlib
-import zipfile
+import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnreadableFile
+from ..errors import EncryptedFile, UnreadableFile, UnsafeFile
 from ..grid import Grid
+from ..limits import DEFAULT, Limits
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MODULES = {"xlsx": "formparse.backends.xlsx", "docx": "formparse.backends.docx"}
 _WRITERS = {"xlsx": "formparse.backends.xlsx_write", "docx": "formparse.backends.docx_write"}
 
 
-def _head(path: str) -> bytes:
+def _head(path: str, limits: Limits = DEFAULT) -> bytes:
     try:
+        size = os.stat(path).st_size
+        if size > limits.max_file_bytes:
+            raise UnsafeFile(f"文件有 {size} 字节，超过上限 {limits.max_file_bytes}", path=path)
         with Path(path).open("rb") as fh:
-            return fh.read(8)
+            return fh.read(4096)
     except OSError as exc:
         raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", path=path) from exc
 
 
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _ole2_kind(path: str) -> str:
+    """What an OLE2 compound file holds, by the stream names in its directory."""
+    data = Path(path).read_bytes()
+    if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+        return "encrypted"
+    if _utf16("WordDocument") in data:
+        return "doc"
+    if _utf16("Workbook") in data or _utf16("Book") in data:
+        return "xls"
+    return "ole2"
+
+
+def _text_kind(head: bytes) -> str | None:
+    """HTML, MHTML or plain text (as exported by many systems under an .xls name), by content."""
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith((b"mime-version", b"content-type: multipart")) or b"\nmime-version:" in head.lower():
+        return "mhtml"
+    if probe.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in probe[:1024]:
+        return "html"
+    try:
+        head.decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("gb18030")
+        if sum(b < 9 for b in head) == 0:
+            return "text"
+    except UnicodeDecodeError:
+        pass
+    return None
+
+
 def _kind(head: bytes, path: str) -> None:
+    """Refuse, with the right error, anything that is not an OOXML zip."""
     if not head:
         raise UnreadableFile("文件是空的", path=path)
     if head.startswith(OLE2):
-        raise UnreadableFile("这是旧版 Office 文件 (.doc/.xls) 或加密文件，请另存为 .docx/.xlsx 后再读", path=path)
-    if not head.startswith(b"PK"):
-        raise UnreadableFile("不是 .docx 或 .xlsx 文件", path=path)
+        kind = _ole2_kind(path)
+        if kind == "encrypted":
+            raise EncryptedFile("文件设置了打开密码（加密的 Office 文件），请去掉密码后再报送", path=path)
+        if kind in ("doc", "xls"):
+            raise UnreadableFile(f"这是旧版 .{kind} 文件，请用 Word/Excel/WPS 另存为 .{kind}x 后再读", path=path)
+        raise UnreadableFile("这是 OLE2 复合文件，但不是 Word 或 Excel 文档", path=path)
+    if head.startswith(b"PK"):
+        return
+    text_kind = _text_kind(head)
+    if text_kind in ("html", "mhtml"):
+        raise UnreadableFile("这是网页（HTML）文件，常见于系统导出的 .xls；请用 Excel 另存为 .xlsx 后再读", path=path)
+    if text_kind == "text":
+        raise UnreadableFile("这是纯文本文件，不是 .docx 或 .xlsx 文件", path=path)
+    raise UnreadableFile("不是 .docx 或 .xlsx 文件（无法识别的内容）", path=path)
 
 
 def _ooxml_kind(names: set[str], path: str) -> str:
@@ -40,27 +93,25 @@ def _ooxml_kind(names: set[str], path: str) -> str:
     raise UnreadableFile("zip 包里没有 Word 文档或 Excel 工作簿", path=path)
 
 
-def sniff(path: str) -> str:
-    """The back-end name for a file, by its content: 'xlsx' or 'docx'. Raises UnreadableFile otherwise."""
-    _kind(_head(path), path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableFile(f"文件已损坏，不是完整的 zip 包 ({exc})", path=path) from exc
-    return _ooxml_kind(names, path)
+def sniff(path: str, limits: Limits = DEFAULT) -> str:
+    """The back-end name for a file, by its content: 'xlsx' or 'docx'. Raises a FormparseError otherwise."""
+    from .ooxml import Package
+
+    _kind(_head(path, limits), path)
+    with Package(path, limits) as pkg:
+        return _ooxml_kind(pkg.names, path)
 
 
 def backend(name: str) -> Any:
     return importlib.import_module(_MODULES[name])
 
 
-def open_grids(path: str) -> list[Grid]:
+def open_grids(path: str, limits: Limits = DEFAULT) -> list[Grid]:
     """The grids of a file (one per worksheet, or one for a document body); the zip is opened once."""
     from .ooxml import Package
 
-    _kind(_head(path), path)
-    pkg = Package(path)
+    _kind(_head(path, limits), path)
+    pkg = Package(path, limits)
     try:
         kind = _ooxml_kind(pkg.names, path)
     except BaseException:

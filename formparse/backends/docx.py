@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import UnreadableFile
+from lxml import etree
+
+from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
+from ..limits import DEFAULT, Limits
 from .ooxml import Package
 
 
@@ -98,8 +101,23 @@ def _body_items(body: Any) -> Iterator[Any]:
     yield from _children(body, qn("w:p"), qn("w:tbl"))
 
 
+def _count(el: Any, path: str, default: int, limit: int, source: str) -> int:
+    """A small non-negative count from a property (gridSpan, gridBefore), refusing absurd ones."""
+    raw = _val(el, path, None)
+    if raw is None or raw == "":
+        return default
+    try:
+        n = int(raw)
+    except ValueError as exc:
+        raise UnreadableFile(f"表格属性 {path} 的值 {raw!r} 无效", path=source) from exc
+    if n < 0 or n > limit:
+        raise UnsafeFile(f"表格属性 {path} 的值 {n} 超出上限 {limit}", path=source)
+    return n
+
+
 class _Builder:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, limits: Limits = DEFAULT) -> None:
+        self.limits = limits
         self.rows: list[list[Cell | None]] = []
         self.refs: list[Any] = []
         self.blocks: list[int] = []
@@ -124,10 +142,12 @@ class _Builder:
         for i, tr in enumerate(_children(tbl, qn("w:tr")), start=1):
             r = len(self.rows)
             row: list[Cell | None] = []
-            col = int(_val(tr, "w:trPr/w:gridBefore", "0") or 0)
+            col = _count(tr, "w:trPr/w:gridBefore", 0, self.limits.max_cols, self.source)
             row.extend([None] * col)
             for tc in _children(tr, qn("w:tc")):
-                span = int(_val(tc, "w:tcPr/w:gridSpan", "1") or 1)
+                span = max(1, _count(tc, "w:tcPr/w:gridSpan", 1, self.limits.max_cols, self.source))
+                if col + span > self.limits.max_cols:
+                    raise UnsafeFile(f"表{t}第{i}行超过 {self.limits.max_cols} 列", path=self.source)
                 vmerge = _val(tc, "w:tcPr/w:vMerge")
                 hmerge = _val(tc, "w:tcPr/w:hMerge")
                 left = row[-1] if row else None
@@ -161,10 +181,27 @@ class _Builder:
                 self.table(item)
 
 
-def body_grid(body: Any, source: str) -> Grid:
+def _check_depth(body: Any, limits: Limits, source: str) -> None:
+    depth = 0
+    for event, _el in etree.iterwalk(body, events=("start", "end"), tag=qn("w:tbl")):
+        depth += 1 if event == "start" else -1
+        if depth > limits.max_table_depth:
+            raise UnsafeFile(f"表格嵌套超过 {limits.max_table_depth} 层", path=source)
+
+
+def body_grid(body: Any, source: str, limits: Limits = DEFAULT) -> Grid:
     """The grid of a w:body element: paragraphs and table rows in document order."""
-    b = _Builder(source)
-    b.walk(body)
+    _check_depth(body, limits, source)
+    b = _Builder(source, limits)
+    try:
+        b.walk(body)
+    except RecursionError as exc:
+        raise UnsafeFile("文档结构嵌套过深", path=source) from exc
+    if len(b.rows) > limits.max_rows:
+        raise UnsafeFile(f"文档有 {len(b.rows)} 行（段落和表格行），超过上限 {limits.max_rows}", path=source)
+    longest = max((len(c.text) for row in b.rows for c in row if c is not None), default=0)
+    if longest > limits.max_text_chars:
+        raise UnsafeFile(f"有单元格的文字超过 {limits.max_text_chars} 字", path=source)
     grid = Grid(b.rows, source=source, row_refs=b.refs)
     grid.row_blocks = b.blocks
     return grid
@@ -176,4 +213,4 @@ def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:
     body = root.find(qn("w:body"))
     if body is None:
         raise UnreadableFile("Word 文档没有正文", path=path)
-    return [body_grid(body, path)]
+    return [body_grid(body, path, pkg.limits)]

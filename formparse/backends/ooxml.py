@@ -8,7 +8,8 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import UnreadableFile
+from ..errors import UnreadableFile, UnsafeFile
+from ..limits import DEFAULT, Limits
 
 # No entity expansion, no DTDs, no network, no huge trees: a submission is untrusted.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -19,21 +20,59 @@ OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 def parse(data: bytes, *, path: str, part: str) -> Any:
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise UnreadableFile(f"文件内部的 {part} 已损坏：{exc}", path=path) from exc
+    except (ValueError, MemoryError, RecursionError) as exc:
+        raise UnsafeFile(f"文件内部的 {part} 无法安全解析：{type(exc).__name__}", path=path) from exc
+    if root.getroottree().docinfo.doctype:
+        # OOXML parts never carry a DTD: one is there only to expand entities or reach outside
+        raise UnsafeFile(f"文件内部的 {part} 含有 DTD 声明（可能是实体炸弹或 XXE），拒绝读取", path=path)
+    return root
 
 
 class Package:
-    """An OOXML zip opened for reading."""
+    """An OOXML zip opened for reading, checked against the limits before any part is inflated."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, limits: Limits = DEFAULT) -> None:
         self.path = path
+        self.limits = limits
         try:
             self.zip = zipfile.ZipFile(path)
-            self.names = set(self.zip.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise UnreadableFile(f"文件已损坏，不是完整的 zip 包 ({exc})", path=path) from exc
+        except Exception as exc:  # zipfile raises a variety on crafted central directories
+            raise UnreadableFile(f"文件已损坏，zip 目录无法读取 ({type(exc).__name__})", path=path) from exc
+        try:
+            self._check(infos)
+        except BaseException:
+            self.zip.close()
+            raise
+        self.names = {i.filename for i in infos}
+        self.sizes = {i.filename: i.file_size for i in infos}
+
+    def _check(self, infos: list[zipfile.ZipInfo]) -> None:
+        lim, path = self.limits, self.path
+        if len(infos) > lim.max_entries:
+            raise UnsafeFile(f"zip 包有 {len(infos)} 个条目，超过上限 {lim.max_entries}", path=path)
+        seen: set[str] = set()
+        total = 0
+        for info in infos:
+            name = info.filename
+            if name in seen:
+                raise UnsafeFile(f"zip 包中有重名条目 {name!r}（常见于恶意构造的文件）", path=path)
+            seen.add(name)
+            if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/") or ":" in name:
+                raise UnsafeFile(f"zip 条目名 {name!r} 指向包外（路径穿越）", path=path)
+            if info.file_size > lim.max_part_bytes:
+                raise UnsafeFile(f"部件 {name} 解压后 {info.file_size} 字节，超过上限 {lim.max_part_bytes}", path=path)
+            total += info.file_size
+            if total > lim.max_total_bytes:
+                raise UnsafeFile(f"解压后总大小超过上限 {lim.max_total_bytes} 字节", path=path)
+            if info.file_size > 2**20 and info.file_size > lim.max_inflate_ratio * max(1, info.compress_size):
+                raise UnsafeFile(f"部件 {name} 压缩比 {info.file_size // max(1, info.compress_size)}:1，疑似压缩炸弹",
+                                 path=path)
 
     def __enter__(self) -> Package:
         return self
@@ -46,7 +85,14 @@ class Package:
 
     def read(self, name: str) -> bytes:
         try:
-            return self.zip.read(name)
+            with self.zip.open(name) as fh:
+                # the declared size may lie: never inflate more than the limit allows
+                data = fh.read(self.limits.max_part_bytes + 1)
+            if len(data) > self.limits.max_part_bytes:
+                raise UnsafeFile(f"部件 {name} 解压后超过上限 {self.limits.max_part_bytes} 字节", path=self.path)
+            return data
+        except UnsafeFile:
+            raise
         except KeyError as exc:
             raise UnreadableFile(f"文件缺少部件 {name}", path=self.path) from exc
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:  # zlib.error is an Exception too

@@ -7,11 +7,13 @@ merged ranges. Writing uses openpyxl (xlsx_write), where keeping every style mat
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
-from ..errors import UnreadableFile
+from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
+from ..limits import Limits
 from .numfmt import format_date, format_number, is_date_format
 from .ooxml import Package
 
@@ -102,13 +104,16 @@ def from_serial(value: float, date1904: bool) -> dt.datetime:
 
 
 def _number(text: str) -> int | float:
-    if re.fullmatch(r"-?[0-9]+", text):
+    if re.fullmatch(r"-?[0-9]{1,40}", text):
         return int(text)
-    return float(text)
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} 不是有限的数")
+    return value
 
 
-def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats: list[str], date1904: bool
-                ) -> Grid:
+def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats: list[str], date1904: bool,
+                limits: Limits) -> Grid:
     root = pkg.xml(part)
     path = pkg.path
     found: dict[tuple[int, int], Cell] = {}
@@ -133,9 +138,9 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
                 r, col_no = row_no, col_no + 1
             value: Any = None
             text = ""
-            style = int(c.get("s", "0") or 0)
-            fmt = formats[style] if style < len(formats) else None
             try:
+                style = int(c.get("s", "0") or 0)
+                fmt = formats[style] if 0 <= style < len(formats) else None
                 if kind == "s" and raw is not None:
                     text = strings[int(raw)]
                 elif kind == "inlineStr":
@@ -156,13 +161,19 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
                     else:
                         value = number
                         text = format_number(number, fmt)
-            except (ValueError, IndexError, OverflowError) as exc:
+            except (ValueError, IndexError, OverflowError, ArithmeticError) as exc:
                 raise UnreadableFile(f"单元格 {title}!{ref or _col_letters(col_no) + str(r)} 的值无效：{exc}",
                                      path=path) from exc
             if value is None and not text:
                 continue  # an empty (perhaps styled) cell: it does not extend the sheet
             if not (1 <= r <= MAX_ROWS and 1 <= col_no <= MAX_COLS):
                 raise UnreadableFile(f"单元格位置超出工作表范围：{ref}", path=path)
+            if r > limits.max_rows or col_no > limits.max_cols:
+                raise UnsafeFile(f"单元格 {title}!{_col_letters(col_no)}{r} 离表格太远（上限 {limits.max_rows} 行、"
+                                 f"{limits.max_cols} 列）", path=path)
+            if len(text) > limits.max_text_chars:
+                raise UnsafeFile(f"单元格 {title}!{_col_letters(col_no)}{r} 的文字超过 {limits.max_text_chars} 字",
+                                 path=path)
             found[(r, col_no)] = Cell(row=r - 1, col=col_no - 1, text=text, value=value,
                                       address=f"{title}!{_col_letters(col_no)}{r}")
             max_row, max_col = max(max_row, r), max(max_col, col_no)
@@ -175,6 +186,10 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
         c0, c1 = sorted((c0, c1))
         merges.append((r0, c0, r1, c1))
         max_row, max_col = max(max_row, r1), max(max_col, c1)
+    # Checked before anything is allocated by the file's own account of its size.
+    if max_row > limits.max_rows or max_col > limits.max_cols or max_row * max_col > limits.max_cells:
+        raise UnsafeFile(f"工作表 {title} 的范围 {max_row} 行 × {max_col} 列超过上限（合并单元格或远处的单元格）",
+                         path=path)
     rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
     for (r, c), cell in found.items():
         rows[r - 1][c - 1] = cell
@@ -210,5 +225,5 @@ def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:
             rel = rels.get(sheet.get(f"{{{R}}}id", ""))
             if rel is None or not rel[0].endswith("/worksheet") or not pkg.has(rel[1]):
                 continue
-            grids.append(_sheet_grid(pkg, rel[1], sheet.get("name", "Sheet"), strings, formats, date1904))
+            grids.append(_sheet_grid(pkg, rel[1], sheet.get("name", "Sheet"), strings, formats, date1904, pkg.limits))
         return grids
