@@ -34,11 +34,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--compact", is_flag=True, help="One line of JSON instead of indented.")
+@click.option("--password", help="Open a password-protected file (needs msoffcrypto-tool).")
 @click.pass_context
-def parse(ctx: click.Context, file: Path, compact: bool) -> None:
+def parse(ctx: click.Context, file: Path, compact: bool, password: str | None) -> None:
     """Print the record in FILE as the contract's JSON."""
     try:
-        record = read(file)
+        record = read(file, password=password)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
         return
@@ -54,8 +55,9 @@ def parse(ctx: click.Context, file: Path, compact: bool) -> None:
               help="The .xlsx or .docx to write.")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
               help="Write into a copy of this file instead of the bundled blank form.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.pass_context
-def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path | None) -> None:
+def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path | None, force: bool) -> None:
     """Write the record in RECORD_JSON (the contract's JSON; - for stdin) into a form."""
     try:
         text = sys.stdin.read() if str(record_json) == "-" else record_json.read_text(encoding="utf-8")
@@ -67,7 +69,7 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
         _fail(f"{record_json}: 不是符合约定的 JSON 记录：{exc}", ctx.obj["debug"])
         return
     try:
-        fill(record, output, template)
+        fill(record, output, template, overwrite=force)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
         return

@@ -201,11 +201,13 @@ def record_from_layout(layout: Layout, schema: Schema) -> Record:
     return rec
 
 
-def read(path: str | Path, *, schema: Schema | None = None, limits: Limits | None = None) -> Record:
+def read(path: str | Path, *, schema: Schema | None = None, limits: Limits | None = None,
+         password: str | None = None) -> Record:
     """Read one filled-in form (.xlsx or .docx) into a record.
 
     Args:
         limits: the safety limits to read under (default :data:`formparse.limits.DEFAULT`).
+        password: opens a password-protected file (needs msoffcrypto-tool).
 
     Raises:
         UnreadableFile: the file cannot be opened as a document (EncryptedFile: it has a password).
@@ -216,7 +218,7 @@ def read(path: str | Path, *, schema: Schema | None = None, limits: Limits | Non
     schema = schema or load_schema()
     path = str(path)
     try:
-        grids = open_grids(path, limits or DEFAULT)
+        grids = open_grids(path, limits or DEFAULT, password)
         _, layout = best_layout(grids, schema, path)
         return record_from_layout(layout, schema)
     except FormparseError:

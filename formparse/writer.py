@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .backends import open_document, sniff
+from .backends import open_document, open_grids, sniff
 from .errors import CannotFill, FormparseError
 from .grid import Cell, Grid
 from .locate import Layout, all_labels, locate, score
@@ -183,13 +183,14 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
-         schema: Schema | None = None) -> Path:
+         schema: Schema | None = None, overwrite: bool = False) -> Path:
     """Write ``record`` into a copy of ``template`` (default: the bundled blank form) saved at ``out``.
 
     Args:
         record: the record to write.
         out: the .xlsx or .docx to create (replaced atomically if it exists).
         template: any .xlsx/.docx of this form, e.g. a submission to write an edited record back into.
+        overwrite: replace ``out`` if it exists (otherwise that is refused).
 
     Raises:
         CannotFill: the record holds values the form cannot carry, or the template lacks a place for them.
@@ -208,6 +209,10 @@ def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
         raise CannotFill(f"模板 {tpl.name} 是 .{kind}，与输出格式 {suffix} 不同", path=out)
     if _same_file(out, tpl):
         raise CannotFill("输出文件不能覆盖模板", path=out)
+    if out.exists() and not overwrite:
+        raise CannotFill("输出文件已存在；要替换它请用 --force（overwrite=True）", path=out)
+    if template is not None:
+        open_grids(str(tpl))  # a given template passes the same safety checks as any submission first
     doc = open_document(str(tpl))
     if doc.parts() > 1:  # a workbook: write on the sheet that holds the form
         scores = []

@@ -174,3 +174,23 @@ def test_dask_local_cluster_gives_the_same_batch(tmp_path):
     assert res.returncode == 0, res.stderr
     forms = pq.read_table(tmp_path / "d" / "forms.parquet").to_pandas()
     assert sorted(forms["file"]) == sorted(local.records)
+
+
+def test_bad_files_do_not_change_the_good_files_output(tmp_path):
+    from tests.hostile import build
+
+    good = tmp_path / "good"
+    good.mkdir()
+    for p in sample_files():
+        shutil.copyfile(p, good / p.name)
+    mixed = tmp_path / "mixed"
+    shutil.copytree(good, mixed)
+    for path, want in build(tmp_path / "corpus").values():
+        if want != "record":
+            shutil.copyfile(path, mixed / f"bad-{path.name}")
+    convert(good, tmp_path / "out-good", workers=2)
+    summary = convert(mixed, tmp_path / "out-mixed", workers=2)
+    assert summary.broken >= 15
+    for table in ("forms", "goals", "indicators", "reviews"):
+        assert (tmp_path / "out-good" / f"{table}.parquet").read_bytes() == \
+            (tmp_path / "out-mixed" / f"{table}.parquet").read_bytes()

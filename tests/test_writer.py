@@ -44,7 +44,7 @@ def test_failed_fill_leaves_no_file_and_the_old_output_intact(tmp_path, suffix):
     bad = seed()
     bad.goals = ["目标9：编号写进了正文"]
     with pytest.raises(formparse.CannotFill, match="goals"):
-        formparse.fill(bad, out)
+        formparse.fill(bad, out, overwrite=True)
     assert digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"a{suffix}"]
 
@@ -89,3 +89,35 @@ def test_new_level1_groups_are_merged_in_docx(tmp_path):
 def test_fill_accepts_str_paths_and_makes_folders(tmp_path):
     out = formparse.fill(seed(), str(tmp_path / "new" / "dir" / "x.docx"))
     assert out.is_file()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_an_existing_output_is_replaced_only_when_asked(tmp_path, suffix):
+    out = formparse.fill(seed(), tmp_path / f"a{suffix}")
+    before = digest(out)
+    other = seed()
+    other.unit_name = "另一个单位"
+    with pytest.raises(formparse.CannotFill, match="已存在"):
+        formparse.fill(other, out)
+    assert digest(out) == before
+    formparse.fill(other, out, overwrite=True)
+    assert formparse.read(out).unit_name == "另一个单位"
+
+
+def test_writing_back_into_a_docx_keeps_every_other_part(tmp_path):
+    """Only the document body changes; styles, settings, numbering, properties stay byte for byte."""
+    import zipfile
+
+    from tests.conftest import SAMPLES
+
+    src = SAMPLES / "附件1-2020-邵阳市财政局.docx"
+    record = formparse.read(src)
+    record.goals[0] = "改过的目标"
+    out = formparse.fill(record, tmp_path / "back.docx", template=src)
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        before = {n: a.read(n) for n in a.namelist()}
+        after = {n: b.read(n) for n in b.namelist()}
+    assert set(before) == set(after)
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {"word/document.xml"}
+    assert formparse.read(out) == record

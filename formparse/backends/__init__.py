@@ -106,12 +106,43 @@ def backend(name: str) -> Any:
     return importlib.import_module(_MODULES[name])
 
 
-def open_grids(path: str, limits: Limits = DEFAULT) -> list[Grid]:
+def decrypt(path: str, password: str, limits: Limits = DEFAULT) -> bytes:
+    """The OOXML package inside a password-protected file (needs msoffcrypto-tool)."""
+    try:
+        import msoffcrypto
+        from msoffcrypto.exceptions import DecryptionError, InvalidKeyError
+    except ImportError as exc:
+        raise EncryptedFile("文件设置了打开密码；要用密码读取请安装 msoffcrypto-tool "
+                            "(pip install 'formparse[password]')", path=path) from exc
+    import io
+
+    out = io.BytesIO()
+    try:
+        with open(path, "rb") as fh:
+            office = msoffcrypto.OfficeFile(fh)
+            office.load_key(password=password)
+            office.decrypt(out)
+    except (InvalidKeyError, DecryptionError) as exc:
+        raise EncryptedFile("密码不对，无法打开这个加密文件", path=path) from exc
+    except Exception as exc:  # msoffcrypto raises many kinds on damaged containers
+        raise UnreadableFile(f"加密文件已损坏，无法解密 ({type(exc).__name__})", path=path) from exc
+    data = out.getvalue()
+    if len(data) > limits.max_file_bytes:
+        raise UnsafeFile(f"解密后的文件超过上限 {limits.max_file_bytes} 字节", path=path)
+    return data
+
+
+def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
     """The grids of a file (one per worksheet, or one for a document body); the zip is opened once."""
     from .ooxml import Package
 
-    _kind(_head(path, limits), path)
-    pkg = Package(path, limits)
+    head = _head(path, limits)
+    data = None
+    if password is not None and head.startswith(OLE2) and _ole2_kind(path) == "encrypted":
+        data = decrypt(path, password, limits)
+    else:
+        _kind(head, path)
+    pkg = Package(path, limits, data)
     try:
         kind = _ooxml_kind(pkg.names, path)
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -188,4 +189,11 @@ class DocxDocument:
                 _set_vmerge(tc, None)
 
     def save(self, path: str) -> None:
-        self.doc.save(path)
+        """Copy the original package entry by entry, replacing only the main document part: every other
+        part (styles, numbering, images, headers, custom XML) stays byte for byte."""
+        main = str(self.doc.part.partname).lstrip("/")
+        body = etree.tostring(self.doc.element, xml_declaration=True, encoding="UTF-8", standalone=True)
+        with zipfile.ZipFile(self.path) as src, zipfile.ZipFile(path, "w") as dst:
+            for info in src.infolist():
+                data = body if info.filename == main else src.read(info.filename)
+                dst.writestr(info, data, compress_type=info.compress_type)

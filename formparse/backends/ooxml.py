@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from typing import Any
@@ -19,6 +20,9 @@ OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 
 def parse(data: bytes, *, path: str, part: str) -> Any:
+    if b"<!DOCTYPE" in data[:65536].upper():
+        # OOXML parts never carry a DTD: one is there only to expand entities or reach outside
+        raise UnsafeFile(f"文件内部的 {part} 含有 DTD 声明（可能是实体炸弹或 XXE），拒绝读取", path=path)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -34,11 +38,11 @@ def parse(data: bytes, *, path: str, part: str) -> Any:
 class Package:
     """An OOXML zip opened for reading, checked against the limits before any part is inflated."""
 
-    def __init__(self, path: str, limits: Limits = DEFAULT) -> None:
+    def __init__(self, path: str, limits: Limits = DEFAULT, data: bytes | None = None) -> None:
         self.path = path
         self.limits = limits
         try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise UnreadableFile(f"文件已损坏，不是完整的 zip 包 ({exc})", path=path) from exc

@@ -1,0 +1,167 @@
+"""A corpus of bad and hostile inputs, each built from scratch or from a real submission."""
+
+import io
+import shutil
+import subprocess
+import warnings
+import zipfile
+from pathlib import Path
+
+from tests.conftest import SAMPLES
+
+DOCX = SAMPLES / "附件1-2020-邵阳市科学技术局.docx"
+XLSX = SAMPLES / "附件1-2020-邵阳市科学技术局.xlsx"
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def write_zip(dst: Path, items: list[tuple[str, bytes]]) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about duplicate names, which we want here
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in items:
+                zf.writestr(name, data)
+    return dst
+
+
+def with_part(src: Path, dst: Path, name: str, data: bytes) -> Path:
+    items = [(n, data if n == name else d) for n, d in parts(src).items()]
+    return write_zip(dst, items)
+
+
+def sheet_xml(cells: str, merges: str = "") -> bytes:
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    merge = f"<mergeCells>{merges}</mergeCells>" if merges else ""
+    return f'<?xml version="1.0"?><worksheet xmlns="{ns}"><sheetData>{cells}</sheetData>{merge}</worksheet>'.encode()
+
+
+def nested_tables(depth: int) -> bytes:
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    inner = "<w:p><w:r><w:t>深处</w:t></w:r></w:p>"
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl>"
+    return f'<?xml version="1.0"?><w:document xmlns:w="{w}"><w:body>{inner}</w:body></w:document>'.encode()
+
+
+def build(root: Path) -> dict[str, tuple[Path, str]]:
+    """name → (file, the error class expected, or 'record' for a readable form)."""
+    root.mkdir(parents=True, exist_ok=True)
+    out: dict[str, tuple[Path, str]] = {}
+
+    def add(name: str, path: Path, want: str) -> None:
+        out[name] = (path, want)
+
+    p = root / "empty.xlsx"
+    p.write_bytes(b"")
+    add("empty", p, "UnreadableFile")
+    p = root / "truncated.xlsx"
+    p.write_bytes(XLSX.read_bytes()[: XLSX.stat().st_size // 2])
+    add("truncated", p, "UnreadableFile")
+    p = root / "renamed-text.docx"
+    p.write_text("各科室：请于3月20日前报送绩效目标申报表。", encoding="utf-8")
+    add("renamed text", p, "UnreadableFile")
+    p = write_zip(root / "wrong-container.xlsx", [("readme.txt", b"hello"), ("data.bin", b"\x00" * 10)])
+    add("wrong container (zip of other files)", p, "UnreadableFile")
+    p = root / "gzip.docx"
+    import gzip
+    p.write_bytes(gzip.compress(b"not a document"))
+    add("wrong container (gzip)", p, "UnreadableFile")
+    p = root / "docx-named.xlsx"
+    shutil.copyfile(DOCX, p)
+    add("docx named .xlsx", p, "record")
+    p = root / "xlsx-named.docx"
+    shutil.copyfile(XLSX, p)
+    add("xlsx named .docx", p, "record")
+    try:
+        import msoffcrypto.format.ooxml as ooxml
+
+        p = root / "encrypted.xlsx"
+        with XLSX.open("rb") as fh, p.open("wb") as outf:
+            ooxml.OOXMLFile(fh).encrypt("secret", outf)
+        add("encrypted OOXML", p, "EncryptedFile")
+    except ImportError:
+        pass
+    p = root / "garbage-ole.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 20)
+    add("garbage OLE2", p, "UnreadableFile")
+    # a part that inflates a thousandfold: refused from the zip directory, before inflating
+    bomb = root / "zip-bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, d in parts(DOCX).items():
+            if n != "word/document.xml":
+                zf.writestr(n, d)
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            chunk = b" " * 2**20
+            for _ in range(300):
+                fh.write(chunk)
+    add("zip bomb", bomb, "UnsafeFile")
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'
+              '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+              '<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>')
+    add("XML entity bomb", with_part(DOCX, root / "entity-bomb.docx", "word/document.xml", laughs.encode()),
+        "UnsafeFile")
+    xxe = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           '<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>')
+    add("XXE", with_part(DOCX, root / "xxe.docx", "word/document.xml", xxe.encode()), "UnsafeFile")
+    items = list(parts(DOCX).items())
+    add("duplicate zip entries", write_zip(root / "duplicate.docx", items + [("word/document.xml", b"<x/>")]),
+        "UnsafeFile")
+    add("path traversal entry", write_zip(root / "traversal.docx", items + [("../../evil.sh", b"rm -rf /")]),
+        "UnsafeFile")
+    sheet = "xl/worksheets/sheet1.xml"
+    add("far-away cell", with_part(XLSX, root / "far-cell.xlsx", sheet,
+                                   sheet_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')), "UnsafeFile")
+    add("whole-sheet merge", with_part(XLSX, root / "huge-merge.xlsx", sheet,
+                                       sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>',
+                                                 '<mergeCell ref="A1:XFD1048576"/>')), "UnsafeFile")
+    add("deep table nesting", with_part(DOCX, root / "deep.docx", "word/document.xml", nested_tables(40)),
+        "UnsafeFile")
+    doc = parts(DOCX)["word/document.xml"].replace(b'<w:gridSpan w:val="2"/>', b'<w:gridSpan w:val="99999999"/>', 1)
+    add("huge gridSpan", with_part(DOCX, root / "span.docx", "word/document.xml", doc), "UnsafeFile")
+    add("bad cell reference", with_part(XLSX, root / "bad-ref.xlsx", sheet,
+                                        sheet_xml('<row r="1"><c r="A0"><v>1</v></c></row>')), "UnreadableFile")
+    add("shared string out of range", with_part(XLSX, root / "bad-sst.xlsx", sheet,
+                                                sheet_xml('<row r="1"><c r="A1" t="s"><v>99999</v></c></row>')),
+        "UnreadableFile")
+    add("infinite number", with_part(XLSX, root / "inf.xlsx", sheet,
+                                     sheet_xml('<row r="1"><c r="A1"><v>1e999</v></c></row>')), "UnreadableFile")
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("关于报送2020年部门整体支出绩效目标的通知")
+    d.save(root / "no-tables.docx")
+    add("no tables", root / "no-tables.docx", "NotThisForm")
+    d = Document()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "姓名", "成绩"
+    d.save(root / "wrong-form.docx")
+    add("wrong form", root / "wrong-form.docx", "NotThisForm")
+    p = root / "html-as.xls"
+    p.write_text("<html><body><table><tr><td>编制人数</td><td>23</td></tr></table></body></html>", encoding="utf-8")
+    add("HTML saved as .xls", p, "UnreadableFile")
+    p = root / "mhtml.xls"
+    p.write_text("MIME-Version: 1.0\nContent-Type: multipart/related; boundary=x\n\n--x\n", encoding="utf-8")
+    add("MHTML saved as .xls", p, "UnreadableFile")
+    if shutil.which("soffice"):
+        for fmt, src in (("doc", DOCX), ("xls", XLSX)):
+            subprocess.run(["soffice", f"-env:UserInstallation=file://{root}/profile", "--headless", "--convert-to",
+                            fmt, "--outdir", str(root), str(src)], check=True, capture_output=True, timeout=300)
+            legacy = root / f"{src.stem}.{fmt}"
+            add(f"legacy .{fmt}", legacy, "UnreadableFile")
+    return out
+
+
+def zip_bytes(items: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in items.items():
+                zf.writestr(name, data)
+    return buf.getvalue()

@@ -1,0 +1,86 @@
+"""Bad and hostile files: a typed error (or the right record) for each, in bounded time and memory."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import formparse
+from tests.conftest import SEED_JSON, numeric
+from tests.hostile import build
+
+# Each read runs in its own process, capped at 2 GB of address space and 60 s: a blow-up or a hang
+# fails the test instead of the machine.
+CHILD = r"""
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+import formparse
+try:
+    rec = formparse.read(sys.argv[1])
+    print(json.dumps({"kind": "record", "record": formparse.to_dict(rec)}, ensure_ascii=False))
+except formparse.FormparseError as exc:
+    print(json.dumps({"kind": type(exc).__name__, "message": str(exc)}, ensure_ascii=False))
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("hostile"))
+
+
+def test_corpus_covers_the_classes(corpus):
+    assert len(corpus) >= 20
+
+
+@pytest.mark.parametrize("name", [
+    "empty", "truncated", "renamed text", "wrong container (zip of other files)", "wrong container (gzip)",
+    "docx named .xlsx", "xlsx named .docx", "encrypted OOXML", "garbage OLE2", "zip bomb", "XML entity bomb",
+    "XXE", "duplicate zip entries", "path traversal entry", "far-away cell", "whole-sheet merge",
+    "deep table nesting", "huge gridSpan", "bad cell reference", "shared string out of range", "infinite number",
+    "no tables", "wrong form", "HTML saved as .xls", "MHTML saved as .xls", "legacy .doc", "legacy .xls",
+])
+def test_each_bad_input_gets_its_typed_error(corpus, name):
+    if name not in corpus:
+        pytest.skip(f"{name}: its maker (LibreOffice / msoffcrypto-tool) is not installed")
+    path, want = corpus[name]
+    res = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]  # no traceback, no crash, no MemoryError escaping
+    got = json.loads(res.stdout)
+    assert got["kind"] == want, got
+    if want == "record":
+        assert numeric(got["record"]) == numeric(json.loads(SEED_JSON.read_text(encoding="utf-8")))
+    else:
+        assert str(path) in got["message"]
+    assert "root:" not in res.stdout  # nothing of /etc/passwd came back
+
+
+def test_limits_are_configurable(corpus):
+    path, _ = corpus["docx named .xlsx"]
+    with pytest.raises(formparse.UnsafeFile, match="上限"):
+        formparse.read(path, limits=formparse.Limits(max_file_bytes=1000))
+    with pytest.raises(formparse.UnsafeFile):
+        formparse.read(path, limits=formparse.Limits(max_rows=10))
+    assert formparse.read(path, limits=formparse.Limits(max_rows=1000)).unit_name == "邵阳市科学技术局"
+
+
+def test_cli_gives_one_line_for_every_bad_input(corpus, tmp_path):
+    for name, (path, want) in corpus.items():
+        if want == "record":
+            continue
+        res = subprocess.run([sys.executable, "-m", "formparse", "parse", str(path)], capture_output=True,
+                             text=True, timeout=60)
+        assert res.returncode == 1, name
+        assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1, (name, res.stderr)
+
+
+def test_password_opens_an_encrypted_file(corpus):
+    if "encrypted OOXML" not in corpus:
+        pytest.skip("msoffcrypto-tool is not installed")
+    path, _ = corpus["encrypted OOXML"]
+    assert formparse.read(path, password="secret").unit_name == "邵阳市科学技术局"
+    with pytest.raises(formparse.EncryptedFile, match="密码不对"):
+        formparse.read(path, password="wrong")
+    res = subprocess.run([sys.executable, "-m", "formparse", "parse", "--password", "secret", str(path)],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and json.loads(res.stdout)["unit_name"] == "邵阳市科学技术局"
