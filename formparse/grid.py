@@ -51,10 +51,10 @@ class Grid:
     """Rows of positions; each position holds the Cell covering it, or None where there is nothing."""
 
     def __init__(self, rows: Sequence[Sequence[Cell | None]], *, source: str = "", row_refs: Sequence[Any] = (),
-                 address: Callable[[int, int], str] | None = None):
+                 blank: Callable[[int, int], Cell] | None = None):
         self.rows = [list(r) for r in rows]
-        # How the format names an empty position (a sheet's cells exist even where nothing was typed).
-        self.address = address
+        # Makes the cell at an empty position (a sheet's cells exist even where nothing was typed).
+        self.blank = blank
         self._anchors: dict[int, list[Cell]] = {}
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
@@ -100,9 +100,9 @@ class Grid:
         row = self.rows[cell.row]
         for c in range(cell.end_col, len(row)):
             other = row[c]
-            if other is None and self.address is not None:
+            if other is None and self.blank is not None:
                 # an empty sheet position is a blank cell, not a gap: the value there is blank
-                other = row[c] = Cell(row=cell.row, col=c, text="", address=self.address(cell.row, c))
+                other = row[c] = self.blank(cell.row, c)
                 self._anchors.pop(cell.row, None)
             if other is not None and other is not cell:
                 return other

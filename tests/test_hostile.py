@@ -84,3 +84,41 @@ def test_password_opens_an_encrypted_file(corpus):
     res = subprocess.run([sys.executable, "-m", "formparse", "parse", "--password", "secret", str(path)],
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and json.loads(res.stdout)["unit_name"] == "邵阳市科学技术局"
+
+
+def _actual(path):
+    """The seed's own size on each limited dimension."""
+    import zipfile
+
+    from formparse.backends import open_grids
+
+    grid = open_grids(str(path))[0]
+    return {
+        "max_file_bytes": path.stat().st_size,
+        "max_entries": len(zipfile.ZipFile(path).namelist()),
+        "max_rows": len(grid.rows),
+        "max_cols": max(len(r) for r in grid.rows),
+        "max_text_chars": max(len(c.text) for c in grid.reading_order()),
+    }
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("limit", ["max_file_bytes", "max_entries", "max_rows", "max_cols", "max_text_chars"])
+def test_each_limit_holds_at_its_boundary(suffix, limit):
+    from tests.conftest import SAMPLES
+
+    path = SAMPLES / f"附件1-2020-邵阳市科学技术局{suffix}"
+    value = _actual(path)[limit]
+    formparse.read(path, limits=formparse.Limits(**{limit: value}))  # exactly at the limit: fine
+    with pytest.raises(formparse.UnsafeFile):
+        formparse.read(path, limits=formparse.Limits(**{limit: value - 1}))
+
+
+def test_table_depth_boundary(tmp_path):
+    from tests.hostile import DOCX, nested_tables, with_part
+
+    path = with_part(DOCX, tmp_path / "nested.docx", "word/document.xml", nested_tables(3))
+    with pytest.raises(formparse.NotThisForm):  # three deep is allowed at 3: the file is just not the form
+        formparse.read(path, limits=formparse.Limits(max_table_depth=3))
+    with pytest.raises(formparse.UnsafeFile, match="嵌套"):
+        formparse.read(path, limits=formparse.Limits(max_table_depth=2))

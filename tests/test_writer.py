@@ -121,3 +121,69 @@ def test_writing_back_into_a_docx_keeps_every_other_part(tmp_path):
     changed = {n for n in before if before[n] != after[n]}
     assert changed == {"word/document.xml"}
     assert formparse.read(out) == record
+
+
+def test_writing_back_into_an_xlsx_keeps_every_other_part(tmp_path):
+    """Comments, data validation, other sheets, pictures: all survive; only the form's sheet changes."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from tests.conftest import SAMPLES
+
+    src = tmp_path / "submission.xlsx"
+    wb = load_workbook(SAMPLES / "附件1-2020-邵阳市教育局.xlsx")
+    ws = wb.active
+    label = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "编制" in c.value)
+    label.comment = Comment("请核对编制人数", "财政局")
+    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+    ws.add_data_validation(dv)
+    dv.add(ws.cell(row=label.row, column=label.column + 1).coordinate)
+    notes = wb.create_sheet("填表说明")
+    notes["A1"] = "金额单位：万元"
+    try:
+        from openpyxl.drawing.image import Image
+        from PIL import Image as PILImage
+
+        png = io.BytesIO()
+        PILImage.new("RGB", (20, 20), "red").save(png, format="PNG")
+        notes.add_image(Image(png), "B2")
+    except ImportError:
+        pass
+    wb.save(src)
+    # an Excel-made workbook carries a calculation chain; it must go, with its references
+    with zipfile.ZipFile(src) as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    items["xl/calcChain.xml"] = (b'<?xml version="1.0"?><calcChain xmlns="http://schemas.openxmlformats.org/'
+                                 b'spreadsheetml/2006/main"><c r="J11" i="1"/></calcChain>')
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdCalc" Type="http://schemas.openxmlformats.org/officeDocument/'
+                             b'2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in items.items():
+            z.writestr(n, d)
+    before = src.read_bytes()
+    record = formparse.read(src)
+    record.goals.append("新增目标")
+    record.indicators = record.indicators[:3]
+    out = formparse.fill(record, tmp_path / "back.xlsx", template=src)
+    assert src.read_bytes() == before
+    assert formparse.read(out) == record
+    with zipfile.ZipFile(out) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    assert "xl/calcChain.xml" not in after and b"calcChain" not in after["[Content_Types].xml"]
+    assert b"calcChain" not in after["xl/_rels/workbook.xml.rels"]
+    changed = {n for n in after if after[n] != items[n]}
+    assert changed == {"xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml",
+                       "xl/_rels/workbook.xml.rels"}
+    sheet = after["xl/worksheets/sheet1.xml"]
+    assert b"legacyDrawing" in sheet and b"dataValidation" in sheet  # the comment and the validation stay
+    back = load_workbook(out)
+    assert back["填表说明"]["A1"].value == "金额单位：万元"
+    assert back.active[label.coordinate].comment.text == "请核对编制人数"

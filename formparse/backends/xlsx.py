@@ -114,8 +114,14 @@ def _number(text: str) -> int | float:
 
 def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats: list[str], date1904: bool,
                 limits: Limits) -> Grid:
-    root = pkg.xml(part)
-    path = pkg.path
+    return sheet_grid(pkg.xml(part), pkg.path, title, strings, formats, date1904, limits)
+
+
+def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: list[str], date1904: bool,
+               limits: Limits, *, dense: bool = False) -> Grid:
+    """The grid of a parsed worksheet. ``dense``: a blank cell at every empty position (for the writer).
+
+    Every cell's ``ref`` is its (sheet row, sheet column), 1-based."""
     found: dict[tuple[int, int], Cell] = {}
     max_row = max_col = 0
     row_no = 0
@@ -175,7 +181,7 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
                 raise UnsafeFile(f"单元格 {title}!{_col_letters(col_no)}{r} 的文字超过 {limits.max_text_chars} 字",
                                  path=path)
             found[(r, col_no)] = Cell(row=r - 1, col=col_no - 1, text=text, value=value,
-                                      address=f"{title}!{_col_letters(col_no)}{r}")
+                                      address=f"{title}!{_col_letters(col_no)}{r}", ref=(r, col_no))
             max_row, max_col = max(max_row, r), max(max_col, col_no)
     merges = []
     for m in root.iter(f"{{{S}}}mergeCell"):
@@ -198,14 +204,21 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
         if existing is not None and existing.rowspan == existing.colspan == 1:
             anchor = existing
         else:
-            anchor = Cell(row=r0 - 1, col=c0 - 1, text="", address=f"{title}!{_col_letters(c0)}{r0}")
+            anchor = Cell(row=r0 - 1, col=c0 - 1, text="", address=f"{title}!{_col_letters(c0)}{r0}", ref=(r0, c0))
         anchor.rowspan, anchor.colspan = r1 - r0 + 1, c1 - c0 + 1
         for r in range(r0 - 1, r1):
             line = rows[r]
             for c in range(c0 - 1, c1):
                 line[c] = anchor
-    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)),
-                address=lambda r, c: f"{title}!{_col_letters(c + 1)}{r + 1}")
+    def blank(r: int, c: int) -> Cell:
+        return Cell(row=r, col=c, text="", address=f"{title}!{_col_letters(c + 1)}{r + 1}", ref=(r + 1, c + 1))
+
+    if dense:
+        for r, line in enumerate(rows):
+            for c, slot in enumerate(line):
+                if slot is None:
+                    line[c] = blank(r, c)
+    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
 
 
 def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:

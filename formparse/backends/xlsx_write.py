@@ -1,224 +1,356 @@
-"""Writing .xlsx: openpyxl opens the workbook (keeping styles, other sheets, everything), edits cells and rows."""
+"""Writing .xlsx by patching the worksheet XML in place.
+
+Only the sheet that holds the form (and, where rows move, the workbook's defined names) is
+rewritten; every other part — other sheets, styles, images, charts, comments, custom XML — is copied
+byte for byte. Values go in as numbers or inline strings in the cell's existing style, so nothing
+is added to the shared strings or the style sheet. Excel's calculation chain is dropped (Excel
+rebuilds it) and the workbook asks for a full recalculation on open.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import copy
+import re
 import zipfile
 from collections.abc import Sequence
-from copy import copy
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell as XCell
-from openpyxl.cell.cell import MergedCell
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.worksheet import Worksheet
+from lxml import etree
 
 from ..errors import UnreadableFile
 from ..grid import Cell, Grid
-from .numfmt import format_date, format_number
+from ..limits import DEFAULT
+from ..text import format_money
+from .ooxml import REL, Package
+from .xlsx import R, S, _col_index, _col_letters, _formats, _shared_strings, sheet_grid
 
-MONEY_FORMAT = "#,##0.00##"
-
-
-def _open(path: str, *, data_only: bool) -> Workbook:
-    try:
-        return load_workbook(path, data_only=data_only, rich_text=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UnreadableFile(f"不是可读的 .xlsx 文件 ({type(exc).__name__}: {exc})", path=path) from exc
-    except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        raise UnreadableFile(f"无法读取 .xlsx 文件 ({type(exc).__name__}: {exc})", path=path) from exc
-
-
-def _display(value: Any, number_format: str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return format_number(value, number_format)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return format_date(value, number_format)
-    return str(value)
+_ROW, _C, _V, _F, _IS, _T = (f"{{{S}}}{t}" for t in ("row", "c", "v", "f", "is", "t"))
+_SHEETDATA, _MERGES, _MERGE = f"{{{S}}}sheetData", f"{{{S}}}mergeCells", f"{{{S}}}mergeCell"
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)([0-9]+)")
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# Worksheet children that hold cell ranges which must follow moved rows.
+_SQREF_TAGS = {f"{{{S}}}{t}": a for t, a in (("conditionalFormatting", "sqref"), ("dataValidation", "sqref"),
+                                            ("hyperlink", "ref"), ("dimension", "ref"), ("selection", "sqref"))}
 
 
-def sheet_grid(ws: Worksheet, source: str) -> Grid:
-    """The grid of one worksheet; grid row r is sheet row r + 1, grid col c is column c + 1."""
-    max_row = ws.max_row or 0
-    max_col = ws.max_column or 0
-    for rng in ws.merged_cells.ranges:
-        max_row = max(max_row, rng.max_row)
-        max_col = max(max_col, rng.max_col)
-    rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
-    cells = ws._cells  # direct access: iterating ws.iter_rows would create every empty cell
-    for (r, c), xc in cells.items():
-        if isinstance(xc, MergedCell) or r > max_row or c > max_col:
-            continue
-        value = xc.value
-        native = value if isinstance(value, int | float | dt.date | dt.time) and not isinstance(value, bool) else None
-        text = _display(value, xc.number_format)
-        rows[r - 1][c - 1] = Cell(row=r - 1, col=c - 1, text=text, value=native,
-                                  address=f"{ws.title}!{xc.coordinate}", ref=(r, c))
-    for rng in ws.merged_cells.ranges:
-        anchor = rows[rng.min_row - 1][rng.min_col - 1]
-        if anchor is None:
-            anchor = Cell(row=rng.min_row - 1, col=rng.min_col - 1, text="",
-                          address=f"{ws.title}!{get_column_letter(rng.min_col)}{rng.min_row}",
-                          ref=(rng.min_row, rng.min_col))
-        anchor.rowspan = rng.max_row - rng.min_row + 1
-        anchor.colspan = rng.max_col - rng.min_col + 1
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                rows[r - 1][c - 1] = anchor
-    # Empty positions get blank cells so that “the cell to the right” exists where the sheet has one.
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell is None:
-                row[c] = Cell(row=r, col=c, text="", address=f"{ws.title}!{get_column_letter(c + 1)}{r + 1}",
-                              ref=(r + 1, c + 1))
-    return Grid(rows, source=source, row_refs=list(range(1, max_row + 1)))
+def _escape(text: str) -> str:
+    """Characters XML cannot carry, written the way Excel does (_xHHHH_)."""
+    return _CTRL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def _shift_refs(text: str, at: int, delta: int) -> str:
+    """Cell references in ``text`` below row ``at`` move by ``delta`` rows."""
+    def move(m: re.Match[str]) -> str:
+        row = int(m.group(4))
+        return f"{m.group(1)}{m.group(2)}{m.group(3)}{row + delta if row > at else row}"
+
+    return _REF.sub(move, text)
 
 
 class XlsxDocument:
-    """An .xlsx opened for writing; edits apply to one worksheet (the one holding the form)."""
+    """An .xlsx opened for writing: edits go to the parsed sheet XML; save copies everything else."""
 
-    def __init__(self, path: str, sheet_index: int = 0) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
-        self.wb = _open(path, data_only=False)
-        self.ws: Worksheet = self.wb.worksheets[sheet_index]
+        self.pkg = Package(path, DEFAULT)
+        self.book = self.pkg.main_part("xl/workbook.xml")
+        self.book_root = self.pkg.xml(self.book)
+        rels = self.pkg.rels(self.book)
+        self.strings = _shared_strings(self.pkg, next((n for t, n in rels.values() if t.endswith("/sharedStrings")),
+                                                      None))
+        self.formats = _formats(self.pkg, next((n for t, n in rels.values() if t.endswith("/styles")), None))
+        pr = self.book_root.find(f"{{{S}}}workbookPr")
+        self.date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
+        self.sheets: list[tuple[str, str]] = []
+        for sheet in self.book_root.iter(f"{{{S}}}sheet"):
+            rel = rels.get(sheet.get(f"{{{R}}}id", ""))
+            if rel is not None and rel[0].endswith("/worksheet") and self.pkg.has(rel[1]):
+                self.sheets.append((sheet.get("name", "Sheet"), rel[1]))
+        if not self.sheets:
+            raise UnreadableFile("工作簿里没有工作表", path=path)
+        self.index = 0
+        self.roots: dict[str, Any] = {}
+        self.dirty: set[str] = set()  # sheet parts edited: only these are written anew
+        self.book_changed = False
+
+    # -- the sheet being edited -------------------------------------------------------------------
+    def parts(self) -> int:
+        return len(self.sheets)
 
     def select(self, index: int) -> None:
-        self.ws = self.wb.worksheets[index]
+        self.index = index
+
+    @property
+    def root(self) -> Any:
+        part = self.sheets[self.index][1]
+        if part not in self.roots:
+            self.roots[part] = self.pkg.xml(part)
+        return self.roots[part]
 
     def grid(self) -> Grid:
-        return sheet_grid(self.ws, self.path)
+        title = self.sheets[self.index][0]
+        return sheet_grid(self.root, self.path, title, self.strings, self.formats, self.date1904, DEFAULT, dense=True)
 
+    def _data(self) -> Any:
+        self.dirty.add(self.sheets[self.index][1])
+        data = self.root.find(_SHEETDATA)
+        if data is None:
+            data = etree.SubElement(self.root, _SHEETDATA)
+        return data
+
+    def _row(self, r: int, create: bool = True) -> Any:
+        data = self._data()
+        before = None
+        for row in data.iter(_ROW):
+            n = int(row.get("r", "0"))
+            if n == r:
+                return row
+            if n > r:
+                before = row
+                break
+        if not create:
+            return None
+        new = etree.Element(_ROW, r=str(r))
+        if before is not None:
+            before.addprevious(new)
+        else:
+            data.append(new)
+        return new
+
+    def _cell(self, r: int, c: int) -> Any:
+        row = self._row(r)
+        ref = f"{_col_letters(c)}{r}"
+        for cell in row.iter(_C):
+            other = cell.get("r", "")
+            m = _REF.fullmatch(other)
+            col = _col_index(m.group(2)) if m else 0
+            if other == ref:
+                return cell
+            if col > c:
+                new = etree.Element(_C, r=ref)
+                cell.addprevious(new)
+                return new
+        return etree.SubElement(row, _C, r=ref)
+
+    # -- edits ------------------------------------------------------------------------------------
     def set_cell(self, cell: Cell, value: str | Decimal | int | None) -> None:
         r, c = cell.ref
-        xc = self.ws.cell(row=r, column=c)
+        xc = self._cell(r, c)
+        for child in list(xc):
+            xc.remove(child)
+        xc.attrib.pop("t", None)
+        if value is None:
+            return
         if isinstance(value, Decimal):
-            xc.value = float(value)
-            xc.number_format = MONEY_FORMAT
+            etree.SubElement(xc, _V).text = format_money(value)
         elif isinstance(value, int):
-            xc.value = value
-            xc.number_format = "0"
-        elif value is None:
-            xc.value = None
+            etree.SubElement(xc, _V).text = str(value)
         else:
-            xc.value = value
-            xc.data_type = "s"  # text that starts with “=” stays text, never a formula
-            xc.number_format = "@"
-            if "\n" in value:
-                al = copy(xc.alignment)
-                xc.alignment = Alignment(horizontal=al.horizontal, vertical=al.vertical or "center",
-                                         wrap_text=True)
+            xc.set("t", "inlineStr")
+            t = etree.SubElement(etree.SubElement(xc, _IS), _T)
+            t.text = _escape(value)
+            t.set(XML_SPACE, "preserve")
             if cell.rowspan == 1:
-                self._fit_height(r, c, cell.colspan, value, xc.font.sz or 11)
+                self._fit_height(r, c, cell.colspan, value)
 
-    def _fit_height(self, r: int, c: int, span: int, text: str, size: float) -> None:
+    def _widths(self) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for col in self.root.iter(f"{{{S}}}col"):
+            try:
+                lo, hi, width = int(col.get("min", "0")), int(col.get("max", "0")), float(col.get("width", "8.43"))
+            except ValueError:
+                continue
+            for k in range(lo, min(hi, lo + 1000) + 1):
+                out[k] = width
+        return out
+
+    def _fit_height(self, r: int, c: int, span: int, text: str) -> None:
         """Grow a row so wrapped text shows whole (Excel does not do it for merged cells)."""
-        width = sum(self.ws.column_dimensions[get_column_letter(k)].width or 8.43 for k in range(c, c + span))
-        per_char = 1.9 * size / 11  # a CJK character is about two “0” widths
-        lines = sum(max(1, -(-int(sum(per_char if ord(ch) > 0x2E7F else per_char / 2 for ch in line))
-                              // max(1, int(width - 1)))) for line in text.split("\n"))
-        needed = lines * size * 1.45 + 6
-        current = self.ws.row_dimensions[r].height or 15
+        widths = self._widths()
+        width = sum(widths.get(k, 8.43) for k in range(c, c + span))
+        per_line = max(1.0, width - 1)
+        lines = sum(max(1, -(-int(sum(1.8 if ord(ch) > 0x2E7F else 0.9 for ch in line)) // int(per_line)))
+                    for line in text.split("\n"))
+        needed = lines * 14.5 + 6
+        row = self._row(r)
+        try:
+            current = float(row.get("ht", "15"))
+        except ValueError:
+            current = 15.0
         if needed > current:
-            self.ws.row_dimensions[r].height = min(409, needed)
+            row.set("ht", f"{min(409.0, needed):g}")
+            row.set("customHeight", "1")
 
-    def _merge_cells_at(self, r: int, c0: int, c1: int, style_row: int) -> None:
-        """Turn the covered positions of a merge in row ``r`` into MergedCells styled like ``style_row``."""
-        for c in range(c0, c1 + 1):
-            style = copy(self.ws.cell(row=style_row, column=c)._style)
-            mc = MergedCell(self.ws, row=r, column=c)
-            mc._style = style
-            self.ws._cells[(r, c)] = mc
+    def _merges(self) -> list[tuple[int, int, int, int]]:
+        out = []
+        box = self.root.find(_MERGES)
+        for m in (box if box is not None else []):
+            a, _, b = m.get("ref", "").partition(":")
+            ma, mb = _REF.fullmatch(a), _REF.fullmatch(b or a)
+            if ma and mb:
+                out.append((int(ma.group(4)), _col_index(ma.group(2)), int(mb.group(4)), _col_index(mb.group(2))))
+        return out
 
-    def _rehash(self) -> None:
-        """Ranges were moved in place; the set holding them must be built again."""
-        self.ws.merged_cells.ranges = set(self.ws.merged_cells.ranges)
+    def _set_merges(self, merges: list[tuple[int, int, int, int]]) -> None:
+        self.dirty.add(self.sheets[self.index][1])
+        box = self.root.find(_MERGES)
+        if box is None:
+            box = etree.Element(_MERGES)
+            self._data().addnext(box)
+        for child in list(box):
+            box.remove(child)
+        for r0, c0, r1, c1 in merges:
+            if (r0, c0) != (r1, c1):
+                etree.SubElement(box, _MERGE, ref=f"{_col_letters(c0)}{r0}:{_col_letters(c1)}{r1}")
+        box.set("count", str(len(box)))
+        if not len(box):
+            box.getparent().remove(box)
+
+    def _renumber(self, at: int, delta: int) -> None:
+        """Rows below ``at`` move by ``delta``; so do the ranges and names that point at them."""
+        for row in self._data().iter(_ROW):
+            n = int(row.get("r", "0"))
+            if n > at:
+                row.set("r", str(n + delta))
+                for c in row.iter(_C):
+                    if c.get("r"):
+                        c.set("r", _shift_refs(c.get("r"), at, delta))
+        for el in self.root.iter(*_SQREF_TAGS):
+            attr = _SQREF_TAGS[el.tag]
+            if el.get(attr):
+                el.set(attr, _shift_refs(el.get(attr), at, delta))
+        title = self.sheets[self.index][0]
+        for name in self.book_root.iter(f"{{{S}}}definedName"):
+            if name.text and title in name.text:
+                name.text = _shift_refs(name.text, at, delta)
+                self.book_changed = True
 
     def insert_rows(self, grid: Grid, after_row: int, count: int) -> None:
         if count <= 0:
             return
-        ws = self.ws
         at = grid.row_refs[after_row]
-        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
-        styles = {c: copy(ws.cell(row=at, column=c)._style) for c in range(1, ws.max_column + 1)}
-        ranges = list(ws.merged_cells.ranges)
-        ws.insert_rows(at + 1, count)
-        # openpyxl moves the cells but not the merges, heights or styles: do that here, in place
-        # (re-merging through ws.merge_cells re-styles every covered cell and is very slow).
-        for r in range(at + 1, at + count + 1):
-            for c, style in styles.items():
-                ws.cell(row=r, column=c)._style = copy(style)
-        for rng in ranges:
-            if rng.min_row > at:
-                rng.shift(row_shift=count)
-            elif rng.min_row <= at <= rng.max_row and rng.max_row > rng.min_row:
-                rng.expand(down=count)  # a vertical merge through the template row grows
-                for r in range(at + 1, at + count + 1):
-                    self._merge_cells_at(r, rng.min_col, rng.max_col, at)
-            elif rng.min_row == rng.max_row == at:
-                for r in range(at + 1, at + count + 1):
-                    new = CellRange(min_col=rng.min_col, min_row=r, max_col=rng.max_col, max_row=r)
-                    ws.merged_cells.add(MergedCellRange(ws, new.coord))
-                    self._merge_cells_at(r, rng.min_col + 1, rng.max_col, at)
-        self._rehash()
-        top = max(heights, default=at)
-        for r in range(at + 1, top + count + 1):
-            ws.row_dimensions[r].height = heights.get(r - count) if r > at + count else heights.get(at)
+        merges = self._merges()
+        template = self._row(at)
+        self._renumber(at, count)
+        previous = template
+        for k in range(1, count + 1):
+            new = copy.deepcopy(template)
+            new.set("r", str(at + k))
+            for c in new.iter(_C):
+                ref = _REF.fullmatch(c.get("r", ""))
+                if ref:
+                    c.set("r", f"{ref.group(2)}{at + k}")
+                for child in list(c):
+                    c.remove(child)
+                c.attrib.pop("t", None)
+            previous.addnext(new)
+            previous = new
+        out = []
+        for r0, c0, r1, c1 in merges:
+            if r0 > at:
+                out.append((r0 + count, c0, r1 + count, c1))
+            elif r0 <= at <= r1 and r1 > r0:
+                out.append((r0, c0, r1 + count, c1))  # a vertical merge through the template row grows
+            elif r0 == r1 == at:
+                out.append((r0, c0, r1, c1))
+                out.extend((at + k, c0, at + k, c1) for k in range(1, count + 1))
+            else:
+                out.append((r0, c0, r1, c1))
+        self._set_merges(out)
 
     def delete_rows(self, grid: Grid, rows: Sequence[int]) -> None:
-        ws = self.ws
         for grid_row in sorted(set(rows), reverse=True):
             at = grid.row_refs[grid_row]
-            heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
-            for rng in list(ws.merged_cells.ranges):
-                if rng.min_row == rng.max_row == at:
-                    ws.merged_cells.remove(rng)
-                elif rng.min_row == at:
-                    # the merge's first row goes: its content moves down into the next row's anchor
-                    src = ws.cell(row=at, column=rng.min_col)
-                    dst = XCell(ws, row=at + 1, column=rng.min_col, value=src.value)
-                    dst._style = copy(src._style)
-                    ws._cells[(at + 1, rng.min_col)] = dst
-                    rng.shrink(bottom=1)
-                elif rng.min_row < at <= rng.max_row:
-                    rng.shrink(bottom=1)
-                elif rng.min_row > at:
-                    rng.shift(row_shift=-1)
-            self._rehash()
-            ws.delete_rows(at, 1)
-            for r in range(at, max(heights, default=at) + 1):
-                ws.row_dimensions[r].height = heights.get(r + 1)
+            out = []
+            for r0, c0, r1, c1 in self._merges():
+                if r0 == r1 == at:
+                    continue
+                if r0 == at:  # the merge's first row goes: its content moves down into the next row
+                    src, dst = self._cell(at, c0), self._cell(at + 1, c0)
+                    for child in list(dst):
+                        dst.remove(child)
+                    for child in src:
+                        dst.append(copy.deepcopy(child))
+                    for key in ("t", "s"):
+                        if src.get(key) is not None:
+                            dst.set(key, src.get(key))
+                    out.append((r0, c0, r1 - 1, c1))
+                elif r0 < at <= r1:
+                    out.append((r0, c0, r1 - 1, c1))
+                elif r0 > at:
+                    out.append((r0 - 1, c0, r1 - 1, c1))
+                else:
+                    out.append((r0, c0, r1, c1))
+            row = self._row(at, create=False)
+            if row is not None:
+                row.getparent().remove(row)
+            self._renumber(at, -1)
+            self._set_merges(out)
 
     def merge_down(self, grid: Grid, col: int, runs: Sequence[tuple[int, int]], rows: range) -> None:
-        ws = self.ws
         c = col + 1
         first, last = grid.row_refs[rows.start], grid.row_refs[rows.stop - 1]
-        for rng in list(ws.merged_cells.ranges):
-            if rng.min_col == c and first <= rng.min_row and rng.max_row <= last and rng.max_row > rng.min_row:
-                c1, r0, r1 = rng.max_col, rng.min_row, rng.max_row
-                ws.unmerge_cells(rng.coord)
+        out = []
+        for r0, c0, r1, c1 in self._merges():
+            if c0 == c and first <= r0 and r1 <= last and r1 > r0:
                 if c1 > c:  # a block over several columns becomes one row-wide merge per row
-                    for r in range(r0, r1 + 1):
-                        ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=c1)
+                    out.extend((r, c0, r, c1) for r in range(r0, r1 + 1))
+                continue
+            out.append((r0, c0, r1, c1))
         for r0, r1 in runs:
             if r1 > r0:
                 a, b = grid.row_refs[r0], grid.row_refs[r1]
                 for r in range(a + 1, b + 1):
-                    ws.cell(row=r, column=c).value = None
-                ws.merge_cells(start_row=a, start_column=c, end_row=b, end_column=c)
+                    xc = self._cell(r, c)
+                    for child in list(xc):
+                        xc.remove(child)
+                    xc.attrib.pop("t", None)
+                out.append((a, c, b, c))
+        self._set_merges(out)
 
-    def parts(self) -> int:
-        return len(self.wb.worksheets)
-
+    # -- saving -----------------------------------------------------------------------------------
     def save(self, path: str) -> None:
-        self.wb.save(path)
+        calc = {n for n in self.pkg.names if n.endswith("calcChain.xml")}
+        calc_pr = self.book_root.find(f"{{{S}}}calcPr")
+        if calc_pr is None:
+            calc_pr = etree.SubElement(self.book_root, f"{{{S}}}calcPr")
+        calc_pr.set("fullCalcOnLoad", "1")  # totals left as formulas are recomputed when Excel opens it
+        changed = {part: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                   for part, root in self.roots.items() if part in self.dirty}
+        changed[self.book] = etree.tostring(self.book_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if calc:
+            changed.update(self._without_calc_chain(calc))
+        with zipfile.ZipFile(path, "w") as dst:
+            for info in self.pkg.zip.infolist():
+                if info.filename in calc:
+                    continue
+                data = changed.get(info.filename)
+                dst.writestr(info, data if data is not None else self.pkg.read(info.filename),
+                             compress_type=info.compress_type)
+
+    def _without_calc_chain(self, calc: set[str]) -> dict[str, bytes]:
+        """The content types and workbook relationships with the calculation chain taken out."""
+        out = {}
+        types = self.pkg.xml("[Content_Types].xml")
+        for el in list(types.iter(f"{{{CT}}}Override")):
+            if el.get("PartName", "").lstrip("/") in calc:
+                types.remove(el)
+        out["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+        folder = self.book.rsplit("/", 1)[0]
+        rels_name = f"{folder}/_rels/{self.book.rsplit('/', 1)[1]}.rels"
+        if self.pkg.has(rels_name):
+            rels = self.pkg.xml(rels_name)
+            for el in list(rels.iter(f"{{{REL}}}Relationship")):
+                if el.get("Type", "").endswith("/calcChain"):
+                    rels.remove(el)
+            out[rels_name] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return out
+
+    def __del__(self) -> None:
+        try:
+            self.pkg.zip.close()
+        except Exception:
+            pass
