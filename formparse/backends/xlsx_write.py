@@ -248,7 +248,7 @@ class XlsxDocument:
                 c.attrib.pop("t", None)
             previous.addnext(new)
             previous = new
-        out = []
+        out: list[tuple[int, int, int, int]] = []
         for r0, c0, r1, c1 in merges:
             if r0 > at:
                 out.append((r0 + count, c0, r1 + count, c1))
@@ -264,7 +264,7 @@ class XlsxDocument:
     def delete_rows(self, grid: Grid, rows: Sequence[int]) -> None:
         for grid_row in sorted(set(rows), reverse=True):
             at = grid.row_refs[grid_row]
-            out = []
+            out: list[tuple[int, int, int, int]] = []
             for r0, c0, r1, c1 in self._merges():
                 if r0 == r1 == at:
                     continue
@@ -293,7 +293,7 @@ class XlsxDocument:
     def merge_down(self, grid: Grid, col: int, runs: Sequence[tuple[int, int]], rows: range) -> None:
         c = col + 1
         first, last = grid.row_refs[rows.start], grid.row_refs[rows.stop - 1]
-        out = []
+        out: list[tuple[int, int, int, int]] = []
         for r0, c0, r1, c1 in self._merges():
             if c0 == c and first <= r0 and r1 <= last and r1 > r0:
                 if c1 > c:  # a block over several columns becomes one row-wide merge per row
