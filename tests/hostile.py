@@ -144,7 +144,7 @@ def build(root: Path) -> dict[str, tuple[Path, str]]:
     add("wrong form", root / "wrong-form.docx", "NotThisForm")
     p = root / "html-as.xls"
     p.write_text("<html><body><table><tr><td>编制人数</td><td>23</td></tr></table></body></html>", encoding="utf-8")
-    add("HTML saved as .xls", p, "UnreadableFile")
+    add("HTML saved as .xls (not the form)", p, "NotThisForm")
     p = root / "mhtml.xls"
     p.write_text("MIME-Version: 1.0\nContent-Type: multipart/related; boundary=x\n\n--x\n", encoding="utf-8")
     add("MHTML saved as .xls", p, "UnreadableFile")
@@ -153,7 +153,7 @@ def build(root: Path) -> dict[str, tuple[Path, str]]:
             subprocess.run(["soffice", f"-env:UserInstallation=file://{root}/profile", "--headless", "--convert-to",
                             fmt, "--outdir", str(root), str(src)], check=True, capture_output=True, timeout=300)
             legacy = root / f"{src.stem}.{fmt}"
-            add(f"legacy .{fmt}", legacy, "UnreadableFile")
+            add(f"legacy .{fmt}", legacy, "record")
     return out
 
 

@@ -133,15 +133,33 @@ def decrypt(path: str, password: str, limits: Limits = DEFAULT) -> bytes:
 
 
 def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
-    """The grids of a file (one per worksheet, or one for a document body); the zip is opened once."""
+    """The grids of a file, whatever its name says: OOXML read directly (the zip opened once), legacy
+    .doc/.xls/.wps/.et through LibreOffice, HTML/MHTML exports read as web pages."""
     from .ooxml import Package
 
     head = _head(path, limits)
     data = None
-    if password is not None and head.startswith(OLE2) and _ole2_kind(path) == "encrypted":
-        data = decrypt(path, password, limits)
-    else:
-        _kind(head, path)
+    if head.startswith(OLE2):
+        kind = _ole2_kind(path)
+        if kind == "encrypted" and password is not None:
+            data = decrypt(path, password, limits)
+        elif kind == "encrypted":
+            raise EncryptedFile("文件设置了打开密码（加密的 Office 文件），请去掉密码后再报送，或提供密码", path=path)
+        else:
+            target = {"doc": "docx", "xls": "xlsx"}.get(kind) or _LEGACY_SUFFIX.get(Path(path).suffix.lower())
+            if target is None:
+                raise UnreadableFile("这是 OLE2 复合文件，但不是 Word 或 Excel 文档", path=path)
+            from .legacy import convert
+
+            data = convert(path, target, suffix="." + (kind if kind in ("doc", "xls") else target[:-1]),
+                           limits=limits)
+    elif not head.startswith(b"PK"):
+        text_kind = _text_kind(head)
+        if text_kind in ("html", "mhtml"):
+            from .html import read_grids as read_html
+
+            return read_html(path, Path(path).read_bytes(), mhtml=text_kind == "mhtml", limits=limits)
+        _kind(head, path)  # raises the right error for text and garbage
     pkg = Package(path, limits, data)
     try:
         kind = _ooxml_kind(pkg.names, path)
@@ -150,6 +168,10 @@ def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None)
         raise
     grids: list[Grid] = backend(kind).read_grids(path, pkg)
     return grids
+
+
+# OLE2 files whose streams we do not recognise, converted by what their name says (WPS Office).
+_LEGACY_SUFFIX = {".wps": "docx", ".et": "xlsx"}
 
 
 def open_document(path: str) -> Any:
