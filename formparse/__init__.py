@@ -6,6 +6,7 @@
 """
 
 from .batch import Batch, Problem, read_folder
+from .check import Warning, check
 from .contract import dumps, from_dict, loads, to_dict
 from .errors import (
     CannotFill,
@@ -32,4 +33,5 @@ __all__ = [
     "NotThisForm", "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read",
     "template_path", "to_dict", "ConversionFailed", "EncryptedFile", "Limits", "UnsafeFile",
+    "Warning", "check",
 ]

@@ -47,6 +47,8 @@ def parse(ctx: click.Context, file: Path, compact: bool, password: str | None) -
         _fail(f"{file}: 内部错误 {type(exc).__name__}: {exc}", ctx.obj["debug"])
         return
     click.echo(dumps(record, indent=None if compact else 2))
+    for warning in record.warnings:
+        click.echo(f"提示 {file}: {warning}", err=True)
 
 
 @cli.command(name="fill")
@@ -131,6 +133,34 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
             client.close()
     click.echo(summary.line(), err=True)
     sys.exit(1 if summary.broken else 0)
+
+
+@cli.command(name="check")
+@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the warnings as a table to this .xlsx (or .csv).")
+@click.option("--workers", type=int, help="Worker processes for a folder (default: one per CPU).")
+@click.pass_context
+def check_cmd(ctx: click.Context, target: Path, output: Path | None, workers: int | None) -> None:
+    """Check one submission or a folder: totals, 成本指标 vs budget, staff, phones, year, blanks."""
+    from .batch import read_folder
+    from .report import warning_rows, write_report
+
+    batch = read_folder(target, workers=workers)
+    rows = warning_rows(batch)
+    for row in rows:
+        where = f" ({row['cell']})" if row["cell"] else ""
+        click.echo(f"{row['file']}: {row['label']}{where}：{row['message']}")
+    if output is not None:
+        try:
+            write_report(rows, output)
+        except OSError as exc:
+            _fail(f"{output}: {exc}", ctx.obj["debug"])
+    bad = [p for p in batch.problems if p.kind != "Duplicate"]
+    n_warn = sum(1 for r in rows if r["code"] != "unreadable")
+    click.echo(f"共 {len(batch.files)} 个文件：提示 {n_warn} 条，无法读取 {len(bad)} 个 / "
+               f"{len(batch.files)} files, {n_warn} warnings, {len(bad)} unreadable", err=True)
+    sys.exit(1 if rows else 0)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
 from .records import Record
@@ -48,6 +49,11 @@ converter.register_structure_hook(int, _count_from_json)
 converter.register_structure_hook(str, _text_from_json)
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
 converter.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
+# Last, so the hooks above are in place when these are generated. Warnings ride along on a read
+# record but are not part of the contract's JSON.
+converter.register_unstructure_hook(
+    Record, make_dict_unstructure_fn(Record, converter, warnings=override(omit=True)))
+converter.register_structure_hook(Record, make_dict_structure_fn(Record, converter, warnings=override(omit=True)))
 
 
 def to_dict(record: Record) -> dict[str, Any]:

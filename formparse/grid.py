@@ -32,6 +32,7 @@ class Cell:
     address: str = ""
     paragraph: bool = False
     ref: Any = None
+    formula: str | None = None  # a spreadsheet formula, when the cell holds one
 
     @property
     def last_row(self) -> int:
@@ -56,6 +57,8 @@ class Grid:
         # Makes the cell at an empty position (a sheet's cells exist even where nothing was typed).
         self.blank = blank
         self._anchors: dict[int, list[Cell]] = {}
+        # (cell address, message) for what the format itself shows is wrong, e.g. a stale cached total
+        self.notes: list[tuple[str, str]] = []
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.

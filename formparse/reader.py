@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .backends import open_grids
+from .check import LABELS, Warning, check
 from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
 from .grid import Cell
 from .limits import DEFAULT, Limits
@@ -73,6 +74,13 @@ class _Values:
             return None
         return clean(text)
 
+    def label_of(self, key: str) -> str | None:
+        loc = self.layout.fields.get(key)
+        if loc is None:
+            return None
+        group = self.groups.get(key)
+        return f"{group} {loc.field.label}" if group else loc.field.label
+
     def money(self, key: str) -> Decimal | None:
         value = self.get(key)
         return value if isinstance(value, Decimal) else None
@@ -92,7 +100,7 @@ def _goals(loc: ListLoc) -> tuple[str | None, list[str]]:
     return intro, [g for g in cleaned if g]
 
 
-def _indicators(loc: TableLoc, layout: Layout) -> list[Indicator]:
+def _indicators(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -> list[Indicator]:
     grid = layout.grid
     cols = loc.block.columns
     carried: dict[str, str | None] = {c.key: None for c in cols}
@@ -118,6 +126,11 @@ def _indicators(loc: TableLoc, layout: Layout) -> list[Indicator]:
             values[col.key] = carried[col.key]
         if all(values.get(k) is None for k in loc.block.required_any):
             continue
+        if cells is not None:
+            for key, header in loc.columns.items():
+                cell = grid.at(r, header.col)
+                if cell is not None:
+                    cells[f"indicators[{len(out)}].{key}"] = cell.address
         out.append(Indicator(**values))
     return out
 
@@ -190,14 +203,24 @@ def record_from_layout(layout: Layout, schema: Schema) -> Record:
         filled_by=v.get("filled_by"),
         filled_by_phone=v.get("filled_by_phone"),
     )
+    cells = {key: loc.target.address for key, loc in layout.fields.items()}
     for lst in layout.lists:
         rec.goals_intro, rec.goals = _goals(lst)
     for table in layout.tables:
-        rec.indicators = _indicators(table, layout)
+        rec.indicators = _indicators(table, layout, cells)
+        cells["indicators"] = table.label.address
     for boxes in layout.boxes:
         rec.reviews = _reviews(boxes, v.problems)
+    if layout.title is not None:
+        cells["year"] = layout.title.cell.address
     if v.problems:
         raise InvalidValues(v.problems, path=layout.grid.source)
+    rec.warnings = check(rec, cells)
+    by_address = {address: key for key, address in cells.items()}
+    for address, message in layout.grid.notes:
+        key = by_address.get(address, "")
+        label = LABELS.get(key) or v.label_of(key) or "公式"
+        rec.warnings.append(Warning("formula", label, address, message))
     return rec
 
 

@@ -30,6 +30,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -120,6 +121,8 @@ class Record:
     reviews: list[Review] = attrs.Factory(list)
     filled_by: str | None = None  # 填报人
     filled_by_phone: str | None = None  # 填报人 联系电话
+    # What read() found worth a look (formparse.check.Warning); not part of the record's value or its JSON.
+    warnings: list[Any] = attrs.field(factory=list, eq=False, repr=False)
 
 
 GOAL_MARK = re.compile(r"^\s*目标\s*[0-9０-９一二三四五六七八九十]+\s*[：:、.．]", re.M)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from ..errors import UnreadableFile, UnsafeFile
+from ..formula import Unsupported, evaluate
 from ..grid import Cell, Grid
 from ..limits import Limits
+from ..text import format_money, money_from_number, parse_money
 from .numfmt import format_date, format_number, is_date_format
 from .ooxml import Package
 
@@ -123,6 +126,7 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
 
     Every cell's ``ref`` is its (sheet row, sheet column), 1-based."""
     found: dict[tuple[int, int], Cell] = {}
+    formulas: list[tuple[Cell, str | None]] = []
     max_row = max_col = 0
     row_no = 0
     for row in root.iter(_ROW):
@@ -134,7 +138,9 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
             kind = c.get("t", "n")
             v = c.find(_V)
             raw = v.text if v is not None else None
-            if raw is None and kind != "inlineStr":
+            f = c.find(_F)
+            formula = f.text if f is not None and f.text else None
+            if raw is None and kind != "inlineStr" and formula is None:
                 if not ref:
                     col_no += 1
                 continue  # an empty (perhaps styled) cell: nothing to read, and it does not extend the sheet
@@ -170,7 +176,7 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
             except (ValueError, IndexError, OverflowError, ArithmeticError) as exc:
                 raise UnreadableFile(f"单元格 {title}!{ref or _col_letters(col_no) + str(r)} 的值无效：{exc}",
                                      path=path) from exc
-            if value is None and not text:
+            if value is None and not text and formula is None:
                 continue  # an empty (perhaps styled) cell: it does not extend the sheet
             if not (1 <= r <= MAX_ROWS and 1 <= col_no <= MAX_COLS):
                 raise UnreadableFile(f"单元格位置超出工作表范围：{ref}", path=path)
@@ -181,7 +187,10 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                 raise UnsafeFile(f"单元格 {title}!{_col_letters(col_no)}{r} 的文字超过 {limits.max_text_chars} 字",
                                  path=path)
             found[(r, col_no)] = Cell(row=r - 1, col=col_no - 1, text=text, value=value,
-                                      address=f"{title}!{_col_letters(col_no)}{r}", ref=(r, col_no))
+                                      address=f"{title}!{_col_letters(col_no)}{r}", ref=(r, col_no),
+                                      formula=formula)
+            if formula is not None:
+                formulas.append((found[(r, col_no)], fmt))
             max_row, max_col = max(max_row, r), max(max_col, col_no)
     merges = []
     for m in root.iter(f"{{{S}}}mergeCell"):
@@ -210,6 +219,8 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
             line = rows[r]
             for c in range(c0 - 1, c1):
                 line[c] = anchor
+    notes = _formulas(found, formulas)
+
     def blank(r: int, c: int) -> Cell:
         return Cell(row=r, col=c, text="", address=f"{title}!{_col_letters(c + 1)}{r + 1}", ref=(r + 1, c + 1))
 
@@ -218,7 +229,51 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
             for c, slot in enumerate(line):
                 if slot is None:
                     line[c] = blank(r, c)
-    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
+    grid = Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
+    grid.notes = notes
+    return grid
+
+
+def _formulas(found: dict[tuple[int, int], Cell], formulas: list[tuple[Cell, str | None]]
+              ) -> list[tuple[str, str]]:
+    """Fill in formulas saved without a cached value; note cached values their formula disagrees with."""
+    notes: list[tuple[str, str]] = []
+    visiting: set[tuple[int, int]] = set()
+
+    def lookup(r: int, c: int) -> Decimal | None:
+        cell = found.get((r, c))
+        if cell is None:
+            return None
+        if cell.formula is not None and cell.value is None and not cell.text:
+            if (r, c) in visiting:
+                raise Unsupported("circular reference")
+            visiting.add((r, c))
+            try:
+                return evaluate(cell.formula, lookup)
+            finally:
+                visiting.discard((r, c))
+        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+            return money_from_number(cell.value)
+        if not cell.text.strip():
+            return None
+        try:
+            return parse_money(cell.text)
+        except ValueError as exc:
+            raise Unsupported(cell.text) from exc
+
+    for cell, fmt in formulas:
+        assert cell.formula is not None and cell.ref is not None
+        try:
+            computed = evaluate(cell.formula, lookup)
+        except (Unsupported, ArithmeticError, RecursionError):
+            continue
+        if cell.value is None and not cell.text:
+            cell.value = float(computed) if computed != computed.to_integral() else int(computed)
+            cell.text = format_number(cell.value, fmt)
+        elif isinstance(cell.value, int | float) and money_from_number(cell.value) != computed:
+            notes.append((cell.address, f"公式 ={cell.formula} 算得 {format_money(computed)}，"
+                                        f"单元格里保存的却是 {cell.text}"))
+    return notes
 
 
 def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:

@@ -1,0 +1,54 @@
+"""The warnings of a batch as a table (``formparse check DIR -o report.xlsx``)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .batch import Batch
+from .tables import Column, neutralise
+
+COLUMNS = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位"), Column("code", "text", "类别"),
+           Column("label", "text", "栏目"), Column("cell", "text", "单元格"), Column("message", "text", "说明")]
+
+
+def warning_rows(batch: Batch) -> list[dict[str, Any]]:
+    """One row per warning, and one per file that could not be read, in file order."""
+    rows: list[dict[str, Any]] = []
+    for o in batch.outcomes:
+        if o.record is not None:
+            for w in o.record.warnings:
+                rows.append({"file": o.file, "unit_name": o.record.unit_name, "code": w.code, "label": w.label,
+                             "cell": w.cell, "message": w.message})
+        elif o.problem is not None and o.problem.kind != "Duplicate":
+            rows.append({"file": o.file, "unit_name": None, "code": "unreadable", "label": o.problem.kind,
+                         "cell": None, "message": o.problem.message})
+    return rows
+
+
+def write_report(rows: list[dict[str, Any]], out: Path) -> None:
+    """The rows as .xlsx (Chinese headers, header frozen) or .csv, written atomically."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        if out.suffix.lower() == ".csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow([c.label for c in COLUMNS])
+                for row in rows:
+                    w.writerow([neutralise(row[c.name]) if row[c.name] is not None else "" for c in COLUMNS])
+        else:
+            from .backends.summary_xlsx import SummaryWorkbook
+
+            book = SummaryWorkbook({"warnings": COLUMNS}, {"warnings": [c.label for c in COLUMNS]})
+            for row in rows:
+                book.append("warnings", [neutralise(row[c.name]) for c in COLUMNS])
+            book.save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
