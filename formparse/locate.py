@@ -395,10 +395,16 @@ class _Locator:
         suffix = norm(block.office_suffix)
         for k, office in enumerate(starts):
             stop = starts[k + 1].row if k + 1 < len(starts) else region[-1] + 1
-            if office.rowspan > 1:
-                stop = min(stop, office.last_row + 1)
-            cells = [c for r in region if office.row <= r < stop
-                     for c in self.grid.own_anchors(r) if c.col >= office.end_col and not c.paragraph]
+            rows = []
+            for r in region:
+                if not office.row <= r < stop:
+                    continue
+                # a box runs on past a table break (its office cell then reads blank), but not into a
+                # row that begins another labelled part of the form, such as 填报人
+                if r > office.last_row and any(self.starts_with_label(c) for c in self.grid.own_anchors(r)):
+                    break
+                rows.append(r)
+            cells = [c for r in rows for c in self.grid.own_anchors(r) if c.col >= office.end_col and not c.paragraph]
             name = norm(office.text)
             name = name[: -len(suffix)] if name.endswith(suffix) and len(name) > len(suffix) else name
             boxes.append(BoxLoc(name, office, cells))
