@@ -140,8 +140,11 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the warnings as a table to this .xlsx (or .csv).")
 @click.option("--workers", type=int, help="Worker processes for a folder (default: one per CPU).")
+@click.option("--highlight", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a copy of each submission with warnings into this folder, problem cells marked.")
 @click.pass_context
-def check_cmd(ctx: click.Context, target: Path, output: Path | None, workers: int | None) -> None:
+def check_cmd(ctx: click.Context, target: Path, output: Path | None, workers: int | None,
+              highlight: Path | None) -> None:
     """Check one submission or a folder: totals, 成本指标 vs budget, staff, phones, year, blanks."""
     from .batch import read_folder
     from .report import warning_rows, write_report
@@ -156,6 +159,18 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, workers: in
             write_report(rows, output)
         except OSError as exc:
             _fail(f"{output}: {exc}", ctx.obj["debug"])
+    if highlight is not None:
+        from .backends.highlight import highlight as mark
+
+        base = target if target.is_dir() else target.parent
+        for file, record in batch.records.items():
+            notes = [(w.cell, str(w)) for w in record.warnings if w.cell]
+            if not notes:
+                continue
+            try:
+                mark(base / file, highlight / file, notes)
+            except FormparseError as exc:
+                click.echo(f"formparse: {exc}", err=True)
     bad = [p for p in batch.problems if p.kind != "Duplicate"]
     n_warn = sum(1 for r in rows if r["code"] != "unreadable")
     click.echo(f"共 {len(batch.files)} 个文件：提示 {n_warn} 条，无法读取 {len(bad)} 个 / "

@@ -94,3 +94,24 @@ def test_merged_cells_are_one_cell(tmp_path):
     cell = grid.at(1, 1)
     assert (cell.rowspan, cell.colspan, cell.address) == (2, 3, "Sheet!B2")
     assert grid.at(2, 3) is cell
+
+
+def test_understated_dimension_and_hidden_rows_change_nothing(tmp_path):
+    """WPS writes <dimension ref="A1"/> whatever the data; hidden rows and columns are still the form."""
+    import re
+    import zipfile
+
+    record, path = _filled(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1"/>', sheet)
+    if "<dimension" not in sheet:
+        sheet = sheet.replace("<sheetViews>", '<dimension ref="A1"/><sheetViews>', 1)
+    sheet = re.sub(r'<row r="(5|12)"', r'<row r="\1" hidden="1"', sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    assert 'ref="A1"' in sheet and 'hidden="1"' in sheet
+    assert formparse.read(path) == record

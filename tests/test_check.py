@@ -121,3 +121,25 @@ def test_check_command_and_report(tmp_path):
     assert header == ["文件", "填报单位", "类别", "栏目", "单元格", "说明"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert any(r[2] == "cost-over-budget" and r[4] == "Sheet1!I21" for r in rows)
+
+
+def test_highlighted_copies_mark_the_cells_and_leave_the_submissions_alone(tmp_path):
+    import hashlib
+
+    from docx import Document
+
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SAMPLES.iterdir()}
+    res = subprocess.run([sys.executable, "-m", "formparse", "check", str(SAMPLES), "--highlight", str(tmp_path)],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SAMPLES.iterdir()} == before
+    wb = load_workbook(tmp_path / "附件1-2020-邵阳市科学技术局.xlsx")
+    cell = wb["Sheet1"]["I21"]
+    assert cell.fill.start_color.rgb.endswith("FFFF00") and "423.51" in cell.comment.text
+    doc = Document(tmp_path / "附件1-2020-邵阳市科学技术局.docx")
+    comments = [c.text for c in doc.comments]
+    assert any("423.51" in c for c in comments)
+    shaded = [tc for tc in doc.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}shd")
+              if tc.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill") == "FFFF00"]
+    assert len(shaded) >= 2
+    assert formparse.read(tmp_path / "附件1-2020-邵阳市科学技术局.docx") == seed()  # still the same form

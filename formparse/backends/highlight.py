@@ -1,0 +1,101 @@
+"""Review copies of submissions: the cells a check warned about, highlighted and commented.
+
+A copy is for reading, not for sending back: .docx copies keep every part (python-docx adds real
+Word comments); .xlsx copies are written by openpyxl, which drops pictures and charts.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import CannotFill
+from .docx import qn
+from .sniffing import ooxml_kind
+
+YELLOW = "FFFF00"
+
+
+def _docx(src: str, dst: str, notes: Sequence[tuple[str, str]]) -> int:
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.text.run import Run
+
+    from .docx import body_grid
+
+    doc = Document(src)
+    grid = body_grid(doc.element.body, src)
+    by_address = {c.address: c for row in grid.rows for c in row if c is not None}
+    done = 0
+    for address, message in notes:
+        cell = by_address.get(address)
+        if cell is None or cell.ref is None or cell.ref.tag != qn("w:tc"):
+            continue
+        tc = cell.ref
+        pr = tc.find(qn("w:tcPr"))
+        if pr is None:
+            pr = OxmlElement("w:tcPr")
+            tc.insert(0, pr)
+        for old in pr.findall(qn("w:shd")):
+            pr.remove(old)
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), YELLOW)
+        pr.append(shd)
+        p = tc.find(qn("w:p"))
+        if p is None:
+            continue
+        r = p.find(qn("w:r"))
+        if r is None:
+            r = OxmlElement("w:r")
+            p.append(r)
+        from docx.text.paragraph import Paragraph
+
+        run = Run(r, Paragraph(p, doc))
+        doc.add_comment(runs=[run], text=message, author="formparse", initials="FP")
+        done += 1
+    doc.save(dst)
+    return done
+
+
+def _xlsx(src: str, dst: str, notes: Sequence[tuple[str, str]]) -> int:
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    wb = load_workbook(src)
+    fill = PatternFill("solid", start_color=YELLOW, end_color=YELLOW)
+    done = 0
+    for address, message in notes:
+        sheet, _, coord = address.rpartition("!")
+        if sheet not in wb.sheetnames:
+            continue
+        cell: Any = wb[sheet][coord]
+        cell.fill = fill
+        cell.comment = Comment(message, "formparse", width=300, height=80)
+        done += 1
+    wb.save(dst)
+    return done
+
+
+def highlight(src: str | Path, dst: str | Path, notes: Sequence[tuple[str, str]]) -> int:
+    """Write a copy of ``src`` at ``dst`` with each (cell address, message) highlighted and commented.
+    Returns how many cells were marked. Only .docx/.xlsx can be marked."""
+    src, dst = str(src), Path(dst)
+    kind = ooxml_kind(src)
+    if kind not in ("docx", "xlsx"):
+        raise CannotFill("只能在 .docx/.xlsx 文件上标注问题单元格", path=src)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    os.close(fd)
+    try:
+        done = (_docx if kind == "docx" else _xlsx)(src, tmp, notes)
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return done
