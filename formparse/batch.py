@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing as mp
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -117,8 +118,12 @@ class _Worker:
 
 
 def _context() -> Any:
-    # forkserver: workers start from a clean process (no threads of ours copied), quickly.
+    # forkserver: workers start from a clean process (no threads of ours copied), quickly. It re-imports
+    # the main script, so when that is not a file (a script piped to python -), fork instead.
     methods = mp.get_all_start_methods()
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main_file is not None and not os.path.isfile(main_file) and "fork" in methods:
+        return mp.get_context("fork")
     return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
@@ -129,10 +134,20 @@ def _pool(items: list[tuple[int, str, str]], workers: int, timeout: float, reade
     pool = [_Worker(ctx, reader) for _ in range(min(workers, len(items)))]
     try:
         while queue or any(w.task for w in pool):
-            for w in pool:
+            for k, w in enumerate(pool):
                 if w.task is None and queue:
-                    w.give(*queue.pop())
+                    index, path, file = queue.pop()
+                    try:
+                        w.give(index, path, file)
+                    except (BrokenPipeError, ConnectionError, OSError):
+                        # the worker died before it could take the file: that file is a problem
+                        w.stop(kill=True)
+                        pool[k] = _Worker(ctx, reader)
+                        yield index, Outcome(file, problem=Problem(
+                            file, "WorkerCrashed", "工作进程未能启动或已退出，未能读取该文件"))
             busy = [w for w in pool if w.task is not None]
+            if not busy:
+                continue
             now = time.monotonic()
             left = min(timeout - (now - w.started) for w in busy)
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=max(0.0, left))

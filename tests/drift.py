@@ -146,18 +146,21 @@ def footer_into_table(doc):
     body.remove(footer)
 
 
-def blank_column(doc):
-    """.docx: an empty column added at the right of every row of the main table."""
+def blank_column(doc, left=False):
+    """.docx: an empty column added at the right (or the left) of every row of every table."""
     body = doc.doc.element.body
     for tbl in (t for t in body if t.tag == f"{W}tbl"):
         grid = tbl.find(f"{W}tblGrid")
         if grid is not None:
             col = copy.deepcopy(grid[-1])
-            grid.append(col)
+            if left:
+                grid.insert(0, col)
+            else:
+                grid.append(col)
         for tr in tbl.findall(f"{W}tr"):
             tcs = tr.findall(f"{W}tc")
             if tcs:
-                tc = copy.deepcopy(tcs[-1])
+                tc = copy.deepcopy(tcs[0] if left else tcs[-1])
                 pr = tc.find(f"{W}tcPr")
                 if pr is not None:
                     for tag in ("vMerge", "gridSpan"):
@@ -171,7 +174,10 @@ def blank_column(doc):
                 for child in list(tc[-1]):
                     if child.tag != f"{W}pPr":
                         tc[-1].remove(child)
-                tr.append(tc)
+                if left:
+                    tcs[0].addprevious(tc)
+                else:
+                    tr.append(tc)
 
 
 @st.composite
@@ -197,8 +203,9 @@ def drifted(draw, record, suffix, tmp_dir):
             footer_into_table(doc)
             ops.append("footer in table")
         if draw(st.booleans()):
-            blank_column(doc)
-            ops.append("blank column")
+            left = draw(st.booleans())
+            blank_column(doc, left=left)
+            ops.append("blank column " + ("left" if left else "right"))
         if draw(st.booleans()):
             split_table(doc, draw)
             ops.append("table split")

@@ -194,3 +194,33 @@ def test_bad_files_do_not_change_the_good_files_output(tmp_path):
     for table in ("forms", "goals", "indicators", "reviews"):
         assert (tmp_path / "out-good" / f"{table}.parquet").read_bytes() == \
             (tmp_path / "out-mixed" / f"{table}.parquet").read_bytes()
+
+
+def test_a_batch_from_a_script_piped_to_python(tmp_path):
+    """forkserver workers re-import the main script; piped to ``python -`` there is none to import."""
+    folder = _with(tmp_path, ["a.xlsx", "b.xlsx", "c.xlsx"])
+    code = ("import formparse\n"
+            f"b = formparse.read_folder({str(folder)!r}, workers=2)\n"
+            "print(sorted(b.records), sorted(p.kind for p in b.problems))\n")
+    res = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-1500:]
+    assert res.stdout.strip() == "['a.xlsx', 'b.xlsx', 'c.xlsx'] ['Duplicate', 'Duplicate']"
+
+
+def test_a_worker_that_dies_before_taking_a_file_costs_only_that_file(tmp_path, monkeypatch):
+    from formparse import batch as batch_module
+
+    folder = _with(tmp_path, ["a.xlsx", "b.xlsx", "c.xlsx"])
+    calls = {"n": 0}
+    real_give = batch_module._Worker.give
+
+    def flaky_give(self, index, path, file):
+        calls["n"] += 1
+        if file == "b.xlsx":
+            raise BrokenPipeError("worker gone")
+        return real_give(self, index, path, file)
+
+    monkeypatch.setattr(batch_module._Worker, "give", flaky_give)
+    result = read_folder(folder, workers=2)
+    assert sorted(result.records) == ["a.xlsx", "c.xlsx"]
+    assert [(p.file, p.kind) for p in result.problems if p.kind != "Duplicate"] == [("b.xlsx", "WorkerCrashed")]
