@@ -101,9 +101,22 @@ def _body_items(body: Any) -> Iterator[Any]:
     yield from _children(body, qn("w:p"), qn("w:tbl"))
 
 
-def _count(el: Any, path: str, default: int, limit: int, source: str) -> int:
+_TCPR, _TRPR = qn("w:tcPr"), qn("w:trPr")
+_GRIDSPAN, _GRIDBEFORE, _VMERGE, _HMERGE = qn("w:gridSpan"), qn("w:gridBefore"), qn("w:vMerge"), qn("w:hMerge")
+
+
+def _props(el: Any, pr_tag: str) -> dict[str, str]:
+    """An element's properties (tcPr/trPr) as {tag: w:val}, read once; a property without w:val maps to ""."""
+    pr = el[0] if len(el) and el[0].tag == pr_tag else el.find(pr_tag)
+    if pr is None:
+        return {}
+    return {child.tag: child.get(_VAL, "") for child in pr if isinstance(child.tag, str)}
+
+
+def _count(props: dict[str, str], tag: str, default: int, limit: int, source: str) -> int:
     """A small non-negative count from a property (gridSpan, gridBefore), refusing absurd ones."""
-    raw = _val(el, path, None)
+    path = tag.rpartition("}")[2]
+    raw = props.get(tag)
     if raw is None or raw == "":
         return default
     try:
@@ -142,14 +155,15 @@ class _Builder:
         for i, tr in enumerate(_children(tbl, qn("w:tr")), start=1):
             r = len(self.rows)
             row: list[Cell | None] = []
-            col = _count(tr, "w:trPr/w:gridBefore", 0, self.limits.max_cols, self.source)
+            col = _count(_props(tr, _TRPR), _GRIDBEFORE, 0, self.limits.max_cols, self.source)
             row.extend([None] * col)
             for tc in _children(tr, qn("w:tc")):
-                span = max(1, _count(tc, "w:tcPr/w:gridSpan", 1, self.limits.max_cols, self.source))
+                props = _props(tc, _TCPR)
+                span = max(1, _count(props, _GRIDSPAN, 1, self.limits.max_cols, self.source))
                 if col + span > self.limits.max_cols:
                     raise UnsafeFile(f"表{t}第{i}行超过 {self.limits.max_cols} 列", path=self.source)
-                vmerge = _val(tc, "w:tcPr/w:vMerge")
-                hmerge = _val(tc, "w:tcPr/w:hMerge")
+                vmerge = props.get(_VMERGE)
+                hmerge = props.get(_HMERGE)
                 left = row[-1] if row else None
                 if hmerge is not None and hmerge != "restart" and left is not None and left.row == r:
                     left.colspan += span  # legacy horizontal merge (older Word): widen the cell on the left
