@@ -19,7 +19,7 @@ from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title
 from .text import fold, match_label, norm
 
 Pos = tuple[int, int]
-_HEADER_REACH = 3  # rows below a group or section label in which its header row may sit
+_HEADER_REACH = 3  # rows with content below a label in which its header (or values) may sit; blank rows are free
 
 
 @attrs.define
@@ -136,6 +136,16 @@ class _Locator:
                     return cell, inline
         return None
 
+    def reach(self, start: int, rows: int = _HEADER_REACH) -> int:
+        """One past the row where ``rows`` rows with content, counted from ``start``, end (blank spacer
+        rows and paragraphs in between do not count)."""
+        r, seen = start, 0
+        while r < len(self.grid) and seen < rows:
+            if not self.grid.is_paragraph_row(r) and any(not c.blank for c in self.grid.own_anchors(r)):
+                seen += 1
+            r += 1
+        return r
+
     def is_known_label(self, cell: Cell) -> bool:
         folded = norm(cell.text).rstrip(":")
         return folded in self.known
@@ -244,7 +254,7 @@ class _Locator:
         for k, (g, head) in enumerate(zip(block.groups, heads, strict=True)):
             later = [h.col for h in heads[k + 1 :] if h.row == head.row and h.col > head.col]
             cols = (head.col, min(later) if later else 10**6)
-            reach = (head.last_row + 1, head.last_row + 1 + _HEADER_REACH)
+            reach = (head.last_row + 1, self.reach(head.last_row + 1))
             header_cells: list[tuple[Field, Cell]] = []
             pos: Pos = (head.last_row, -1)
             for f in g.fields:
@@ -276,7 +286,7 @@ class _Locator:
         ``left`` is the band's first column: a filled cell left of it starts another section.
         """
         first = None
-        for r in range(header_last + 1, min(len(self.grid), header_last + 1 + _HEADER_REACH)):
+        for r in range(header_last + 1, self.reach(header_last + 1)):
             if self.grid.is_paragraph_row(r):
                 continue
             cells = [self.grid.at(r, h.col) for h in headers]
@@ -329,7 +339,7 @@ class _Locator:
         self.use(label)
         columns: dict[str, Cell] = {}
         pos: Pos = (label.row, label.col)
-        reach = (label.row, label.last_row + 1 + _HEADER_REACH)
+        reach = (label.row, self.reach(label.last_row + 1))
         first_col = label.col if self.is_heading(label) else label.end_col
         for col in block.columns:
             hit = self.find(col.labels, after=pos, cols=(first_col, 10**6), rows=reach, tables_only=True)

@@ -150,3 +150,13 @@ def test_split_items_keeps_text_before_the_first_number():
     import re
     head, items = split_items("引言\n目标1：a\nb\n目标2：c", re.compile(r"^目标\d+："))
     assert head == "引言" and items == ["a\nb", "c"]
+
+
+def test_many_blank_rows_between_a_group_label_and_its_headers(seed_spec):
+    record, spec = seed_spec
+    rows = spec[0]
+    at = next(i for i, r in enumerate(rows) if r and any(t and t.strip() == "年度收入预算" for t in r)) + 1
+    for _ in range(6):
+        spec = insert_blank_row(spec, at)
+    got = read_grid(make_grid(*spec))
+    assert got.income == record.income and got.expenditure == record.expenditure
