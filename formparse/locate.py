@@ -411,7 +411,8 @@ class _Locator:
                     continue
                 # a box runs on past a table break (its office cell then reads blank), but not into a
                 # row that begins another labelled part of the form, such as 填报人
-                if r > office.last_row and any(self.starts_with_label(c) for c in self.grid.own_anchors(r)):
+                if r > office.last_row and any(c.col < office.end_col and self.starts_with_label(c)
+                                               for c in self.grid.own_anchors(r)):
                     break
                 rows.append(r)
             cells = [c for r in rows for c in self.grid.own_anchors(r) if c.col >= office.end_col and not c.paragraph]

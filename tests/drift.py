@@ -137,10 +137,9 @@ def footer_into_table(doc):
     """.docx: the 填报人 row moved from its own table into the end of the main table."""
     body = doc.doc.element.body
     tables = [t for t in body if t.tag == f"{W}tbl"]
-    footer = next((t for t in reversed(tables) if "填报人" in "".join(t.itertext())), None)
-    if footer is None or len(tables) < 2:
+    if len(tables) < 2:
         return
-    main = [t for t in tables if t is not footer][-1]
+    footer, main = tables[-1], tables[-2]  # the filled official form: the 填报人 table comes last
     for tr in footer.findall(f"{W}tr"):
         main.append(tr)
     body.remove(footer)

@@ -160,3 +160,28 @@ def test_many_blank_rows_between_a_group_label_and_its_headers(seed_spec):
         spec = insert_blank_row(spec, at)
     got = read_grid(make_grid(*spec))
     assert got.income == record.income and got.expenditure == record.expenditure
+
+
+def test_a_label_like_opinion_after_a_table_break_stays_in_its_box():
+    """The box's rows past its office cell (cut by a table break) may hold any text, even a label's."""
+    from formparse.grid import Cell, Grid
+
+    rows = [["财政部门审核意见", "绩效管理科室审核意见", "审核意见："], [None, "", "填报单位（盖章）"],
+            [None, "", " 审核人：  科室负责人签字：  年 月 日"], ["填报人：", "王五", "联系电话：", "0739-1234567"]]
+    grid = make_grid([r + [""] * (4 - len(r)) for r in rows], merges=[(0, 0, 2, 0)])
+    # the office cell merged over the first row only, as after a table break
+    box = locate_boxes(grid)
+    assert box.office == "绩效管理科室"
+    texts = [c.text for c in box.cells]
+    assert "填报单位（盖章）" in texts and any(t.startswith(" 审核人") for t in texts)
+    assert "填报人：" not in texts  # the footer row is not part of the box
+    assert isinstance(grid, Grid) and isinstance(box.label, Cell)
+
+
+def locate_boxes(grid):
+    from formparse.locate import _Locator
+    from formparse.schema import Boxes
+
+    loc = _Locator(grid, SCHEMA)
+    loc.boxes(next(b for b in SCHEMA.blocks if isinstance(b, Boxes)))
+    return loc.layout.boxes[0].boxes[0]
