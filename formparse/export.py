@@ -127,9 +127,8 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     files = discover(root, recursive=recursive)
     if on_start:
         on_start(len(files))
-    parent = out.parent if kind == "xlsx" else out.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     summary = Summary(files=len(files))
     try:
         sink: _Parquet | _Csv | _Xlsx

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
 import attrs
+
+from .text import norm
 
 Money = Decimal | None
 
@@ -168,10 +169,6 @@ def _texts(record: Record) -> list[tuple[str, str]]:
     return [(w, v) for w, v in out if isinstance(v, str)]
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", text) if not c.isspace())
-
-
 def domain_problems(record: Record, offices: tuple[str, ...] = (), labels: tuple[str, ...] = ()) -> list[str]:
     """Everything in ``record`` outside the valid domain (see the module docstring); [] if none.
 
@@ -182,9 +179,9 @@ def domain_problems(record: Record, offices: tuple[str, ...] = (), labels: tuple
         v = getattr(record, name)
         if isinstance(v, str) and (":" in v or "：" in v):
             out.append(f"{name}: a value written after its label must not contain a colon")
-    folded_labels = [_fold(label) + ":" for label in labels]
+    folded_labels = [norm(label) + ":" for label in labels]
     for where, v in _texts(record):
-        head = _fold(v)
+        head = norm(v)
         if any(head.startswith(lab) for lab in folded_labels):
             out.append(f"{where}: begins like a label of the form followed by a colon")
     for name in ("unit_name", "amount_unit", "functions", "goals_intro", "filled_by", "filled_by_phone"):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .atomic import atomic_path
 from .batch import Batch
 from .tables import Column, neutralise
 
@@ -31,10 +30,7 @@ def warning_rows(batch: Batch) -> list[dict[str, Any]]:
 
 def write_report(rows: list[dict[str, Any]], out: Path) -> None:
     """The rows as .xlsx (Chinese headers, header frozen) or .csv, written atomically."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         if out.suffix.lower() == ".csv":
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
@@ -48,7 +44,3 @@ def write_report(rows: list[dict[str, Any]], out: Path) -> None:
             for row in rows:
                 book.append("warnings", [neutralise(row[c.name]) for c in COLUMNS])
             book.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

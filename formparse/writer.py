@@ -9,12 +9,12 @@ and moved into place, so a failed fill never leaves half a file.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .atomic import atomic_path
 from .backends import open_document, open_grids, sniff
 from .errors import CannotFill, FormparseError
 from .grid import Cell, Grid
@@ -227,13 +227,6 @@ def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
             exc.path = str(out)
             exc.args = (f"{out}: {exc.message}",)
         raise
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         doc.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import EncryptedFile, UnreadableFile, UnsafeFile
+from ..errors import EncryptedFile, FormparseError, UnreadableFile, UnsafeFile
 from ..grid import Grid
 from ..limits import DEFAULT, Limits
 
@@ -100,6 +100,14 @@ def sniff(path: str, limits: Limits = DEFAULT) -> str:
     _kind(_head(path, limits), path)
     with Package(path, limits) as pkg:
         return _ooxml_kind(pkg.names, path)
+
+
+def ooxml_kind(path: str) -> str | None:
+    """'docx' or 'xlsx' for an OOXML file we can write to; None for anything else (never raises)."""
+    try:
+        return sniff(path)
+    except FormparseError:
+        return None
 
 
 def backend(name: str) -> Any:

@@ -6,15 +6,14 @@ Word comments); .xlsx copies are written by openpyxl, which drops pictures and c
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_path
 from ..errors import CannotFill
+from . import ooxml_kind
 from .docx import qn
-from .sniffing import ooxml_kind
 
 YELLOW = "FFFF00"
 
@@ -89,13 +88,6 @@ def highlight(src: str | Path, dst: str | Path, notes: Sequence[tuple[str, str]]
     kind = ooxml_kind(src)
     if kind not in ("docx", "xlsx"):
         raise CannotFill("只能在 .docx/.xlsx 文件上标注问题单元格", path=src)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dst) as tmp:
         done = (_docx if kind == "docx" else _xlsx)(src, tmp, notes)
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return done
