@@ -57,6 +57,8 @@ class Grid:
         # Makes the cell at an empty position (a sheet's cells exist even where nothing was typed).
         self.blank = blank
         self._anchors: dict[int, list[Cell]] = {}
+        self._paragraph_rows: dict[int, bool] = {}
+        self._content_rows: dict[int, bool] = {}
         # (cell address, message) for what the format itself shows is wrong, e.g. a stale cached total
         self.notes: list[tuple[str, str]] = []
         self.source = source
@@ -73,24 +75,30 @@ class Grid:
         return None
 
     def is_paragraph_row(self, r: int) -> bool:
-        cells = [c for c in self.rows[r] if c is not None]
-        return bool(cells) and all(c.paragraph for c in cells)
+        cached = self._paragraph_rows.get(r)
+        if cached is None:
+            cells = [c for c in self.rows[r] if c is not None]
+            cached = self._paragraph_rows[r] = bool(cells) and all(c.paragraph for c in cells)
+        return cached
+
+    def has_content(self, r: int) -> bool:
+        """Whether table row ``r`` holds anything typed (blank spacer rows and paragraphs do not)."""
+        cached = self._content_rows.get(r)
+        if cached is None:
+            cached = self._content_rows[r] = not self.is_paragraph_row(r) and any(
+                not c.blank for c in self.own_anchors(r))
+        return cached
 
     def anchors(self, r: int) -> list[Cell]:
         """The distinct cells met along row ``r``, left to right, including those merged down into it."""
-        seen: list[Cell] = []
-        ids: set[int] = set()
-        for cell in self.rows[r]:
-            if cell is not None and id(cell) not in ids:
-                ids.add(id(cell))
-                seen.append(cell)
-        return seen
+        # Cells compare by identity (eq=False), so a dict keeps the first of each, in order.
+        return [c for c in dict.fromkeys(self.rows[r]) if c is not None]
 
     def own_anchors(self, r: int) -> list[Cell]:
         """The cells that start in row ``r`` (cached: a grid does not change once built)."""
         cached = self._anchors.get(r)
         if cached is None:
-            cached = self._anchors[r] = [c for c in self.anchors(r) if c.row == r]
+            cached = self._anchors[r] = [c for c in dict.fromkeys(self.rows[r]) if c is not None and c.row == r]
         return cached
 
     def reading_order(self, start_row: int = 0) -> Iterator[Cell]:
@@ -107,6 +115,7 @@ class Grid:
                 # an empty sheet position is a blank cell, not a gap: the value there is blank
                 other = row[c] = self.blank(cell.row, c)
                 self._anchors.pop(cell.row, None)
+                self._paragraph_rows.pop(cell.row, None)
             if other is not None and other is not cell:
                 return other
         return None

@@ -8,6 +8,7 @@ value that happens to look like a label is not mistaken for one.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -16,7 +17,7 @@ import attrs
 from .errors import NotThisForm
 from .grid import Cell, Grid
 from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title
-from .text import fold, match_label, norm
+from .text import match_label, norm
 
 Pos = tuple[int, int]
 _HEADER_REACH = 3  # rows with content below a label in which its header (or values) may sit; blank rows are free
@@ -93,36 +94,45 @@ class _Locator:
         self.cursor: Pos = (0, -1)
         self.missing: list[str] = []
         self.layout = Layout(grid)
-        self.known = {norm(label) for label in all_labels(schema)}
+        self.known = known_labels(schema)
         # folded label text → the cells that hold it (bare, with a colon, or with an inline value),
         # in reading order: finding a label is a lookup, not a scan of the whole grid.
         self.index: dict[str, list[Cell]] = {}
-        for cell in grid.reading_order():
-            folded = norm(cell.text)
-            if not folded:
-                continue
-            head = folded.split(":", 1)[0]
-            self.index.setdefault(head, []).append(cell)
+        index = self.index
+        for r in range(len(grid.rows)):
+            for cell in grid.own_anchors(r):
+                folded = norm(cell.text)
+                if folded:
+                    head = folded.partition(":")[0]
+                    found = index.get(head)
+                    if found is None:
+                        index[head] = [cell]
+                    else:
+                        found.append(cell)
 
     # -- primitives -------------------------------------------------------------------------
     def use(self, *cells: Cell | None) -> None:
         for c in cells:
             if c is not None:
                 self.used.add(id(c))
-                self.cursor = max(self.cursor, (c.row, c.col))
+                row, col = self.cursor
+                if c.row > row or (c.row == row and c.col > col):
+                    self.cursor = (c.row, c.col)
 
     def find(self, labels: Iterable[str], *, after: Pos | None = None, cols: tuple[int, int] | None = None,
              rows: tuple[int, int] | None = None, tables_only: bool = False) -> tuple[Cell, str] | None:
         """The first unused cell after ``after`` that is one of ``labels``; with its inline value."""
-        after = self.cursor if after is None else after
+        after_row, after_col = self.cursor if after is None else after
         labels = tuple(labels)
-        candidates: list[Cell] = []
-        for label in labels:
-            candidates.extend(self.index.get(norm(label).split(":", 1)[0], ()))
-        if len(labels) > 1:
+        index = self.index
+        if len(labels) == 1:
+            candidates: list[Cell] = index.get(_head(labels[0]), [])
+        else:
+            candidates = [c for label in labels for c in index.get(_head(label), ())]
             candidates.sort(key=lambda c: (c.row, c.col))
+        used = self.used
         for cell in candidates:
-            if (cell.row, cell.col) <= after or id(cell) in self.used:
+            if cell.row < after_row or (cell.row == after_row and cell.col <= after_col) or id(cell) in used:
                 continue
             if rows and not (rows[0] <= cell.row < rows[1]):
                 continue
@@ -140,8 +150,9 @@ class _Locator:
         """One past the row where ``rows`` rows with content, counted from ``start``, end (blank spacer
         rows and paragraphs in between do not count)."""
         r, seen = start, 0
-        while r < len(self.grid) and seen < rows:
-            if not self.grid.is_paragraph_row(r) and any(not c.blank for c in self.grid.own_anchors(r)):
+        grid = self.grid
+        while r < len(grid) and seen < rows:
+            if grid.has_content(r):
                 seen += 1
             r += 1
         return r
@@ -441,9 +452,15 @@ class _Locator:
         return self.layout
 
 
+@functools.lru_cache(maxsize=1024)
+def _head(label: str) -> str:
+    """A label as the index keys it: folded, up to any colon."""
+    return norm(label).partition(":")[0]
+
+
 def _labelled(text: str, labels: Iterable[str]) -> bool:
     """Whether ``text`` is a label written with its colon (so it is not a value)."""
-    folded = fold(text)[0]
+    folded = norm(text)
     return any(folded.startswith(norm(label) + ":") for label in labels)
 
 
@@ -496,6 +513,19 @@ def all_labels(schema: Schema) -> Iterator[str]:
                 yield from c.labels
 
 
+_KNOWN: dict[int, tuple[Schema, frozenset[str]]] = {}
+
+
+def known_labels(schema: Schema) -> frozenset[str]:
+    """Every label of the schema, folded (kept per schema object: a schema does not change)."""
+    hit = _KNOWN.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        if len(_KNOWN) > 64:
+            _KNOWN.clear()
+        hit = _KNOWN[id(schema)] = (schema, frozenset(norm(label) for label in all_labels(schema)))
+    return hit[1]
+
+
 def locate(grid: Grid, schema: Schema) -> Layout:
     """Where every field of ``schema`` is on ``grid``. Raises NotThisForm listing missing labels."""
     return _Locator(grid, schema).run()
@@ -503,7 +533,7 @@ def locate(grid: Grid, schema: Schema) -> Layout:
 
 def score(grid: Grid, schema: Schema) -> int:
     """How many of the schema's labels a grid holds (to choose the sheet that carries the form)."""
-    wanted = {norm(label) for label in all_labels(schema)}
+    wanted = known_labels(schema)
     return sum(1 for cell in grid.reading_order() if norm(cell.text).rstrip(":") in wanted)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ def best_layout(grids: list, schema: Schema, path: str) -> tuple[int, Layout]:
     """Locate the form on the grid (sheet) that holds most of its labels."""
     if not grids:
         raise NotThisForm(list(schema.required_labels()), form=schema.name, path=path)
-    ranked = sorted(range(len(grids)), key=lambda i: -score(grids[i], schema))
+    ranked = sorted(range(len(grids)), key=lambda i: -score(grids[i], schema)) if len(grids) > 1 else [0]
     first_error: NotThisForm | None = None
     for i in ranked:
         try:
@@ -106,12 +107,13 @@ def _indicators(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = No
     carried: dict[str, str | None] = {c.key: None for c in cols}
     group_key = next((c.key for c in cols if c.carry == "down"), None)
     out: list[Indicator] = []
+    where = [(col, loc.columns[col.key].col if col.key in loc.columns else None) for col in cols]
     for r in loc.rows:
         values: dict[str, str | None] = {}
         new_group = False
-        for col in cols:
-            header = loc.columns.get(col.key)
-            cell: Cell | None = grid.at(r, header.col) if header is not None else None
+        line = grid.rows[r]
+        for col, c in where:
+            cell: Cell | None = line[c] if c is not None and c < len(line) else None
             fresh = cell is not None and cell.row == r and not cell.blank
             text = (compact if col.compact else clean)(cell.text) if fresh and cell is not None else None
             if col.carry is None:
@@ -128,7 +130,7 @@ def _indicators(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = No
             continue
         if cells is not None:
             for key, header in loc.columns.items():
-                cell = grid.at(r, header.col)
+                cell = line[header.col] if header.col < len(line) else None
                 if cell is not None:
                     cells[f"indicators[{len(out)}].{key}"] = cell.address
         out.append(Indicator(**values))
@@ -138,6 +140,7 @@ def _indicators(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = No
 _DATE_TAIL = re.compile(r"(\d{4})?\s*年\s*(\d{1,2})?\s*月\s*(\d{1,2})?\s*日\s*$")
 
 
+@functools.lru_cache(maxsize=64)
 def _prompt(prompt: str) -> re.Pattern[str]:
     body = prompt.rstrip("：:")
     return re.compile(r"\s*".join(map(re.escape, body)) + r"\s*[：:]")

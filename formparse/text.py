@@ -16,18 +16,6 @@ from decimal import Decimal, InvalidOperation
 COLONS = ":"
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """Return ``text`` NFKC-folded with white space removed, and for each kept char its source index."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch):
-            if not c.isspace():
-                out.append(c)
-                index.append(i)
-    return "".join(out), index
-
-
 @functools.lru_cache(maxsize=8192)
 def norm(text: str) -> str:
     """The comparison form of a label: NFKC folded, no white space."""
@@ -47,7 +35,7 @@ def compact(text: str | None) -> str | None:
     """A value written without inner white space (一级/二级指标)."""
     if text is None:
         return None
-    text = re.sub(r"\s+", "", text)
+    text = "".join(text.split())
     return text or None
 
 
@@ -61,11 +49,19 @@ def match_label(text: str, label: str) -> str | None:
     if folded == want or folded == want + ":":
         return ""
     if folded.startswith(want + ":") and len(folded) > len(want) + 1:
-        per_char, index = fold(text)  # only now: where in the original text the value starts
-        if not per_char.startswith(want + ":"):  # combining marks fold differently one by one
-            return None
-        start = index[len(want) + 1]
-        return text[start:].strip()
+        # only now: where in the original text the value starts (folding char by char, as far as needed)
+        prefix = want + ":"
+        kept = 0
+        for i, ch in enumerate(text):
+            for c in unicodedata.normalize("NFKC", ch):
+                if c.isspace():
+                    continue
+                if kept == len(prefix):
+                    return text[i:].strip()
+                if c != prefix[kept]:  # combining marks fold differently one by one
+                    return None
+                kept += 1
+        return ""
     return None
 
 

@@ -57,3 +57,29 @@ def insert_blank_row(spec, at):
             new.append((r0, c0, r1, c1))
     # positions covered by a grown merge must not also hold a blank cell
     return rows, new, [p + (p >= at) for p in paragraphs]
+
+
+def grid_picture(grid):
+    """Everything a grid says, as plain data: each position's anchor cell (by where it starts) and every
+    cell's fields, the notes, the row handles, and what an empty position reads as. Two readers that give
+    equal pictures give the same grid."""
+    cells = {}
+    positions = []
+    for row in grid.rows:
+        line = []
+        for cell in row:
+            if cell is None:
+                line.append(None)
+                continue
+            key = (cell.row, cell.col)
+            line.append(key)
+            cells[key] = (cell.text, type(cell.value).__name__, cell.value, cell.rowspan, cell.colspan, cell.address,
+                          cell.paragraph, cell.ref if isinstance(cell.ref, tuple) else None, cell.formula)
+        positions.append(line)
+    empty = next(((r, c) for r, row in enumerate(grid.rows) for c, cell in enumerate(row) if cell is None), None)
+    blank = None
+    if empty is not None and grid.blank is not None:
+        b = grid.blank(*empty)
+        blank = (b.row, b.col, b.text, b.address, b.ref)
+    return {"positions": positions, "cells": cells, "notes": list(grid.notes), "row_refs": list(grid.row_refs),
+            "blank": blank}

@@ -58,3 +58,36 @@ def test_clean_keeps_inner_breaks():
 def test_dates():
     assert str(parse_cn_date("2020 年 3 月 5 日")) == "2020-03-05"
     assert parse_cn_date("年   月   日") is None
+
+
+def _inline_value_by_full_fold(text: str, label: str) -> str | None:
+    """The reference for ``match_label``: fold the whole text char by char, keeping each char's source index."""
+    import unicodedata
+
+    folded, index = [], []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch):
+            if not c.isspace():
+                folded.append(c)
+                index.append(i)
+    want = norm(label) + ":"
+    per_char = "".join(folded)
+    if not per_char.startswith(want):
+        return None
+    return text[index[len(want)] :].strip() if len(index) > len(want) else ""
+
+
+_LABEL_CHARS = st.sampled_from(list("填报人联系电话：: \u3000\t\nＡA1１e") + ["\ufb01", "\u0301", "\u2000", "\u337b"])
+
+
+@given(st.lists(_LABEL_CHARS, max_size=14).map("".join), st.sampled_from(["填报人", "联系电话", "A1", "e"]))
+def test_inline_value_is_cut_where_a_full_fold_would_cut_it(text, label):
+    got = match_label(text, label)
+    folded = norm(text)
+    want = norm(label)
+    if folded in (want, want + ":"):
+        assert got == ""
+    elif folded.startswith(want + ":"):
+        assert got == _inline_value_by_full_fold(text, label)
+    else:
+        assert got is None

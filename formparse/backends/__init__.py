@@ -16,13 +16,15 @@ _MODULES = {"xlsx": "formparse.backends.xlsx", "docx": "formparse.backends.docx"
 _WRITERS = {"xlsx": "formparse.backends.xlsx_write", "docx": "formparse.backends.docx_write"}
 
 
-def _head(path: str, limits: Limits = DEFAULT) -> bytes:
+def _head(path: str, limits: Limits = DEFAULT, *, whole: bool = False) -> bytes:
+    """The file's first 4 KiB (``whole``: all of it), after checking its size against the limits."""
     try:
-        size = os.stat(path).st_size
-        if size > limits.max_file_bytes:
-            raise UnsafeFile(f"文件有 {size} 字节，超过上限 {limits.max_file_bytes}", path=path)
         with Path(path).open("rb") as fh:
-            return fh.read(4096)
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_file_bytes:
+                raise UnsafeFile(f"文件有 {size} 字节，超过上限 {limits.max_file_bytes}", path=path)
+            # never more than the limit, even if the file grows while it is read
+            return fh.read(limits.max_file_bytes + 1 if whole else 4096)
     except OSError as exc:
         raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", path=path) from exc
 
@@ -31,9 +33,9 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def _ole2_kind(path: str) -> str:
+def _ole2_kind(path: str, data: bytes | None = None) -> str:
     """What an OLE2 compound file holds, by the stream names in its directory."""
-    data = Path(path).read_bytes()
+    data = Path(path).read_bytes() if data is None else data
     if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
         return "encrypted"
     if _utf16("WordDocument") in data:
@@ -145,10 +147,13 @@ def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None)
     .doc/.xls/.wps/.et through LibreOffice, HTML/MHTML exports read as web pages."""
     from .ooxml import Package
 
-    head = _head(path, limits)
+    whole = _head(path, limits, whole=True)  # read once: every reader of the file sees the same bytes
+    if len(whole) > limits.max_file_bytes:
+        raise UnsafeFile(f"文件超过上限 {limits.max_file_bytes} 字节", path=path)
+    head = whole[:4096]
     data = None
     if head.startswith(OLE2):
-        kind = _ole2_kind(path)
+        kind = _ole2_kind(path, whole)
         if kind == "encrypted" and password is not None:
             data = decrypt(path, password, limits)
         elif kind == "encrypted":
@@ -166,16 +171,22 @@ def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None)
         if text_kind in ("html", "mhtml"):
             from .html import read_grids as read_html
 
-            return read_html(path, Path(path).read_bytes(), mhtml=text_kind == "mhtml", limits=limits)
+            return read_html(path, whole, mhtml=text_kind == "mhtml", limits=limits)
         _kind(head, path)  # raises the right error for text and garbage
-    pkg = Package(path, limits, data)
+    pkg = Package(path, limits, whole if data is None else data)
     try:
         kind = _ooxml_kind(pkg.names, path)
     except BaseException:
         pkg.zip.close()
         raise
-    grids: list[Grid] = backend(kind).read_grids(path, pkg)
+    grids: list[Grid] = backend(kind).read_grids(path, pkg, fast=FAST_READS)
     return grids
+
+
+# The fast reads (python-calamine for plain workbooks, one pass for plain documents) give the same grids
+# as the full readers, which read everything else; False reads every file with the full readers
+# (for comparison and benchmarks).
+FAST_READS = True
 
 
 # OLE2 files whose streams we do not recognise, converted by what their name says (WPS Office).

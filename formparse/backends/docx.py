@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lxml import etree
+import attrs
 
 from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
@@ -98,19 +98,22 @@ _TAGS: dict[str, str] = {}
 
 
 def _body_items(body: Any) -> Iterator[Any]:
-    yield from _children(body, qn("w:p"), qn("w:tbl"))
+    yield from _children(body, _P, _TBL)
 
 
 _TCPR, _TRPR = qn("w:tcPr"), qn("w:trPr")
 _GRIDSPAN, _GRIDBEFORE, _VMERGE, _HMERGE = qn("w:gridSpan"), qn("w:gridBefore"), qn("w:vMerge"), qn("w:hMerge")
+_CELL_PROPS, _ROW_PROPS = frozenset((_GRIDSPAN, _VMERGE, _HMERGE)), frozenset((_GRIDBEFORE,))
+_NONE: dict[str, str] = {}
 
 
-def _props(el: Any, pr_tag: str) -> dict[str, str]:
-    """An element's properties (tcPr/trPr) as {tag: w:val}, read once; a property without w:val maps to ""."""
+def _props(el: Any, pr_tag: str, wanted: frozenset[str]) -> dict[str, str]:
+    """The ``wanted`` properties of an element (tcPr/trPr) as {tag: w:val}, read once; a property without
+    w:val maps to "" (a later one of the same kind wins)."""
     pr = el[0] if len(el) and el[0].tag == pr_tag else el.find(pr_tag)
     if pr is None:
         return {}
-    return {child.tag: child.get(_VAL, "") for child in pr if isinstance(child.tag, str)}
+    return {child.tag: child.get(_VAL, "") for child in pr if child.tag in wanted}
 
 
 def _count(props: dict[str, str], tag: str, default: int, limit: int, source: str) -> int:
@@ -128,8 +131,94 @@ def _count(props: dict[str, str], tag: str, default: int, limit: int, source: st
     return n
 
 
+_R, _TABS, _TBL, _TC, _TR = qn("w:r"), qn("w:tabs"), qn("w:tbl"), qn("w:tc"), qn("w:tr")
+_STREAM = (_TBL, _TC, _P, _T, _TAB, _PTAB, _BR, _CR, _NBH, _GRIDSPAN, _VMERGE, _HMERGE)
+_PIECES = {_TAB: "\t", _PTAB: "\t", _BR: "\n", _CR: "\n", _NBH: "-"}
+# Where the text walk does something the one-pass read below does not follow (skipped subtrees that
+# hold runs, text boxes with paragraphs inside paragraphs): those documents take the walk.
+_TANGLED = (qn("w:del"), qn("w:moveFrom"), f"{{{MC}}}AlternateContent", f"{{{MC}}}Fallback", qn("w:txbxContent"))
+
+
+@attrs.define
+class _OnePass:
+    """What one pass over a plain document finds: each body paragraph's and table cell's text, and each
+    cell's own merge properties (as :func:`_props` reads them)."""
+
+    texts: dict[Any, str]
+    props: dict[Any, dict[str, str]]
+
+
+def _one_pass(body: Any) -> _OnePass | None:
+    """Texts and cell properties in one pass over the document in C (lxml's ``iter`` with a tag filter),
+    exactly as :func:`paragraph_text`, :func:`cell_text` and :func:`_props` give them; None when the
+    document holds anything this pass does not follow (nested tables, tracked deletions, text boxes,
+    text outside a run or a paragraph, a cell's properties not first in it), so the walk reads it."""
+    if next(body.iter(*_TANGLED), None) is not None:
+        return None
+    texts: dict[Any, str] = {}
+    props: dict[Any, dict[str, str]] = {}
+    pieces: list[str] = []  # of the body paragraph or table cell being read
+    owner: Any = None  # that paragraph or cell
+    para: Any = None  # the paragraph being read
+    in_cell = False
+    for el in body.iter(*_STREAM):
+        tag = el.tag
+        if tag == _T or tag in _PIECES:
+            run = el.getparent()
+            if run.tag != _R:
+                if tag == _TAB and run.tag == _TABS:
+                    continue  # a tab stop in the paragraph's properties, not a tab
+                return None
+            up = run.getparent()
+            while up is not para:  # the run must sit in the paragraph being read, through nothing skipped
+                if up is None or up is body or up.tag in _SKIP or up.tag == _P:
+                    return None
+                up = up.getparent()
+            pieces.append((el.text or "") if tag == _T else _PIECES[tag])
+        elif tag == _P:
+            up = el.getparent()
+            if up is not owner and up is not body:
+                while up is not body and up.tag != _TC:
+                    if up.tag in _SKIP or up.tag == _P or (not in_cell and up.tag not in _WRAPPERS):
+                        return None
+                    up = up.getparent()
+            if up is body:
+                if owner is not None:
+                    texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
+                owner, in_cell, pieces = el, False, []
+            elif up is not owner:
+                return None
+            elif pieces:
+                pieces.append("\n")  # the paragraph before this one in the cell ends
+            para = el
+        elif tag == _TC:
+            if owner is not None:
+                texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
+            owner, in_cell, pieces, para = el, True, [], None
+        elif tag == _TBL:  # only at the top level (nested tables take the walk)
+            up = el.getparent()
+            while up is not body:
+                if up.tag not in _WRAPPERS:
+                    return None
+                up = up.getparent()
+            if owner is not None:
+                texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
+            owner, para, pieces = None, None, []
+        else:  # gridSpan, vMerge, hMerge: the cell's own when in its first child, its tcPr
+            pr = el.getparent()
+            if pr.tag == _TCPR and pr.getparent() is owner and in_cell:
+                if pr.getprevious() is not None:
+                    return None
+                props.setdefault(owner, {})[tag] = el.get(_VAL, "")
+    if owner is not None:
+        texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
+    return _OnePass(texts, props)
+
+
 class _Builder:
-    def __init__(self, source: str, limits: Limits = DEFAULT) -> None:
+    def __init__(self, source: str, limits: Limits = DEFAULT, one_pass: _OnePass | None = None) -> None:
+        self.texts = one_pass.texts if one_pass is not None else None
+        self.props = one_pass.props if one_pass is not None else None
         self.limits = limits
         self.rows: list[list[Cell | None]] = []
         self.refs: list[Any] = []
@@ -137,12 +226,14 @@ class _Builder:
         self.source = source
         self.n_tables = 0
         self.n_paras = 0
+        self.longest = 0  # the longest text of any cell or paragraph
 
     def paragraph(self, p: Any) -> None:
         self.n_paras += 1
-        text = paragraph_text(p)
+        text = self.texts[p] if self.texts is not None else paragraph_text(p)
         if not text.strip():
             return
+        self.longest = max(self.longest, len(text))
         r = len(self.rows)
         self.rows.append([Cell(row=r, col=0, text=text, address=f"第{self.n_paras}段", paragraph=True, ref=p)])
         self.refs.append(p)
@@ -151,17 +242,18 @@ class _Builder:
     def table(self, tbl: Any) -> None:
         self.n_tables += 1
         t = self.n_tables
+        max_cols, source, texts, rows, known = self.limits.max_cols, self.source, self.texts, self.rows, self.props
         above: dict[int, Cell] = {}  # grid col → the cell last seen there, for vMerge continuations
-        for i, tr in enumerate(_children(tbl, qn("w:tr")), start=1):
-            r = len(self.rows)
+        for i, tr in enumerate(_children(tbl, _TR), start=1):
+            r = len(rows)
             row: list[Cell | None] = []
-            col = _count(_props(tr, _TRPR), _GRIDBEFORE, 0, self.limits.max_cols, self.source)
+            col = _count(_props(tr, _TRPR, _ROW_PROPS), _GRIDBEFORE, 0, max_cols, source)
             row.extend([None] * col)
-            for tc in _children(tr, qn("w:tc")):
-                props = _props(tc, _TCPR)
-                span = max(1, _count(props, _GRIDSPAN, 1, self.limits.max_cols, self.source))
-                if col + span > self.limits.max_cols:
-                    raise UnsafeFile(f"表{t}第{i}行超过 {self.limits.max_cols} 列", path=self.source)
+            for tc in _children(tr, _TC):
+                props = known.get(tc, _NONE) if known is not None else _props(tc, _TCPR, _CELL_PROPS)
+                span = max(1, _count(props, _GRIDSPAN, 1, max_cols, source)) if props else 1
+                if col + span > max_cols:
+                    raise UnsafeFile(f"表{t}第{i}行超过 {max_cols} 列", path=source)
                 vmerge = props.get(_VMERGE)
                 hmerge = props.get(_HMERGE)
                 left = row[-1] if row else None
@@ -177,54 +269,62 @@ class _Builder:
                     prev.rowspan = r - prev.row + 1
                     cell = prev
                 else:
-                    cell = Cell(row=r, col=col, text=cell_text(tc), colspan=span,
-                                address=f"表{t}第{i}行第{col + 1}列", ref=tc)
-                row.extend([cell] * span)
-                for k in range(span):
-                    above[col + k] = cell
+                    text = texts[tc] if texts is not None else cell_text(tc)
+                    if len(text) > self.longest:
+                        self.longest = len(text)
+                    cell = Cell(row=r, col=col, text=text, colspan=span, address=f"表{t}第{i}行第{col + 1}列", ref=tc)
+                if span == 1:
+                    row.append(cell)
+                    above[col] = cell
+                else:
+                    row.extend([cell] * span)
+                    for k in range(span):
+                        above[col + k] = cell
                 col += span
-            self.rows.append(row)
+            rows.append(row)
             self.refs.append(tr)
             self.blocks.append(t)
 
     def walk(self, body: Any) -> None:
         for item in _body_items(body):
-            if item.tag == qn("w:p"):
+            if item.tag == _P:
                 self.paragraph(item)
             else:
                 self.table(item)
 
 
 def _check_depth(body: Any, limits: Limits, source: str) -> None:
-    depth = 0
-    for event, _el in etree.iterwalk(body, events=("start", "end"), tag=qn("w:tbl")):
-        depth += 1 if event == "start" else -1
+    depths: dict[Any, int] = {}
+    for tbl in body.iter(_TBL):  # in document order: a table's enclosing table comes first
+        outer = next(tbl.iterancestors(_TBL), None)
+        depth = depths[tbl] = 1 if outer is None else depths.get(outer, 0) + 1
         if depth > limits.max_table_depth:
             raise UnsafeFile(f"表格嵌套超过 {limits.max_table_depth} 层", path=source)
 
 
-def body_grid(body: Any, source: str, limits: Limits = DEFAULT) -> Grid:
-    """The grid of a w:body element: paragraphs and table rows in document order."""
+def body_grid(body: Any, source: str, limits: Limits = DEFAULT, *, fast: bool = True) -> Grid:
+    """The grid of a w:body element: paragraphs and table rows in document order.
+
+    ``fast``: read texts and cell properties in one pass where the document allows it (:func:`_one_pass`)."""
     _check_depth(body, limits, source)
-    b = _Builder(source, limits)
+    b = _Builder(source, limits, _one_pass(body) if fast else None)
     try:
         b.walk(body)
     except RecursionError as exc:
         raise UnsafeFile("文档结构嵌套过深", path=source) from exc
     if len(b.rows) > limits.max_rows:
         raise UnsafeFile(f"文档有 {len(b.rows)} 行（段落和表格行），超过上限 {limits.max_rows}", path=source)
-    longest = max((len(c.text) for row in b.rows for c in row if c is not None), default=0)
-    if longest > limits.max_text_chars:
+    if b.longest > limits.max_text_chars:
         raise UnsafeFile(f"有单元格的文字超过 {limits.max_text_chars} 字", path=source)
     grid = Grid(b.rows, source=source, row_refs=b.refs)
     grid.row_blocks = b.blocks
     return grid
 
 
-def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:
+def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
     with pkg or Package(path) as pkg:
         root = pkg.xml(pkg.main_part("word/document.xml"))
     body = root.find(qn("w:body"))
     if body is None:
         raise UnreadableFile("Word 文档没有正文", path=path)
-    return [body_grid(body, path, pkg.limits)]
+    return [body_grid(body, path, pkg.limits, fast=fast)]

@@ -7,6 +7,7 @@ merged ranges. Writing uses openpyxl (xlsx_write), where keeping every style mat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from decimal import Decimal
@@ -61,11 +62,21 @@ def _col_letters(n: int) -> str:
     return out
 
 
-def _ref(ref: str, path: str) -> tuple[int, int]:
+@functools.lru_cache(maxsize=4096)
+def _parse_ref(ref: str) -> tuple[int, int, str] | None:
+    """“B12” → (12, 2, "B12"): row, column (1-based) and the canonical spelling; None if not a cell address."""
     m = _REF.match(ref)
     if not m:
+        return None
+    row = int(m.group(2))
+    return row, _col_index(m.group(1)), f"{m.group(1)}{row}"
+
+
+def _ref(ref: str, path: str) -> tuple[int, int]:
+    parsed = _parse_ref(ref)
+    if parsed is None:
         raise UnreadableFile(f"单元格地址 {ref!r} 无效", path=path)
-    return int(m.group(2)), _col_index(m.group(1))
+    return parsed[0], parsed[1]
 
 
 def _text_of_si(si: Any) -> str:
@@ -107,12 +118,13 @@ def from_serial(value: float, date1904: bool) -> dt.datetime:
 
 
 def _number(text: str) -> int | float:
+    """A cell's number: an int when it is integral (“12”, “12.0”, “1E3”), exact to the digit for long integers."""
     if re.fullmatch(r"-?[0-9]{1,40}", text):
         return int(text)
     value = float(text)
     if not math.isfinite(value):
         raise ValueError(f"{text!r} 不是有限的数")
-    return value
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats: list[str], date1904: bool,
@@ -135,6 +147,11 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
         col_no = 0
         for c in row.iter(_C):
             ref = c.get("r")
+            if not len(c) and c.get("t") != "inlineStr":
+                # most cells of a form: empty but styled; nothing to read, and they do not extend the sheet
+                if not ref:
+                    col_no += 1
+                continue
             kind = c.get("t", "n")
             v = c.find(_V)
             raw = v.text if v is not None else None
@@ -145,9 +162,13 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                     col_no += 1
                 continue  # an empty (perhaps styled) cell: nothing to read, and it does not extend the sheet
             if ref:
-                r, col_no = _ref(ref, path)
+                parsed = _parse_ref(ref)
+                if parsed is None:
+                    raise UnreadableFile(f"单元格地址 {ref!r} 无效", path=path)
+                r, col_no, name = parsed
             else:
                 r, col_no = row_no, col_no + 1
+                name = f"{_col_letters(col_no)}{r}"
             value: Any = None
             text = ""
             try:
@@ -186,12 +207,14 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
             if len(text) > limits.max_text_chars:
                 raise UnsafeFile(f"单元格 {title}!{_col_letters(col_no)}{r} 的文字超过 {limits.max_text_chars} 字",
                                  path=path)
-            found[(r, col_no)] = Cell(row=r - 1, col=col_no - 1, text=text, value=value,
-                                      address=f"{title}!{_col_letters(col_no)}{r}", ref=(r, col_no),
-                                      formula=formula)
+            cell = found[(r, col_no)] = Cell(row=r - 1, col=col_no - 1, text=text, value=value,
+                                             address=f"{title}!{name}", ref=(r, col_no), formula=formula)
             if formula is not None:
-                formulas.append((found[(r, col_no)], fmt))
-            max_row, max_col = max(max_row, r), max(max_col, col_no)
+                formulas.append((cell, fmt))
+            if r > max_row:
+                max_row = r
+            if col_no > max_col:
+                max_col = col_no
     merges = []
     for m in root.iter(f"{{{S}}}mergeCell"):
         ref = m.get("ref", "")
@@ -276,22 +299,53 @@ def _formulas(found: dict[tuple[int, int], Cell], formulas: list[tuple[Cell, str
     return notes
 
 
-def read_grids(path: str, pkg: Package | None = None) -> list[Grid]:
-    """One grid per worksheet (chart sheets and the like are skipped)."""
+class Workbook:
+    """What the workbook part says: where the shared strings and styles are, and the worksheets in order."""
+
+    def __init__(self, pkg: Package, book: str, strings_part: str | None, styles_part: str | None,
+                 sheets: list[tuple[str, str]], date1904: bool) -> None:
+        self.pkg = pkg
+        self.book = book
+        self.strings_part = strings_part
+        self.styles_part = styles_part
+        self.sheets = sheets  # (sheet name, part name) of every worksheet
+        self.date1904 = date1904
+
+    @functools.cached_property
+    def formats(self) -> list[str]:
+        """The number format of every cell style, by index (parsed when first asked for)."""
+        return _formats(self.pkg, self.styles_part)
+
+
+def workbook(pkg: Package) -> Workbook:
+    book = pkg.main_part("xl/workbook.xml")
+    root = pkg.xml(book)
+    rels = pkg.rels(book)
+    strings_part = next((n for t, n in rels.values() if t.endswith("/sharedStrings")), None)
+    styles_part = next((n for t, n in rels.values() if t.endswith("/styles")), None)
+    sheets = []
+    for sheet in root.iter(f"{{{S}}}sheet"):
+        rel = rels.get(sheet.get(f"{{{R}}}id", ""))
+        if rel is None or not rel[0].endswith("/worksheet") or not pkg.has(rel[1]):
+            continue
+        sheets.append((sheet.get("name", "Sheet"), rel[1]))
+    pr = root.find(f"{{{S}}}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
+    return Workbook(pkg, book, strings_part, styles_part, sheets, date1904)
+
+
+def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
+    """One grid per worksheet (chart sheets and the like are skipped).
+
+    ``fast``: let python-calamine read the cell values where it reads them exactly as this module
+    does (see ``xlsx_calamine``); False always uses this module's own reader."""
     with pkg or Package(path) as pkg:
-        book = pkg.main_part("xl/workbook.xml")
-        root = pkg.xml(book)
-        rels = pkg.rels(book)
-        strings_part = next((n for t, n in rels.values() if t.endswith("/sharedStrings")), None)
-        styles_part = next((n for t, n in rels.values() if t.endswith("/styles")), None)
-        strings = _shared_strings(pkg, strings_part)
-        formats = _formats(pkg, styles_part)
-        pr = root.find(f"{{{S}}}workbookPr")
-        date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
-        grids = []
-        for sheet in root.iter(f"{{{S}}}sheet"):
-            rel = rels.get(sheet.get(f"{{{R}}}id", ""))
-            if rel is None or not rel[0].endswith("/worksheet") or not pkg.has(rel[1]):
-                continue
-            grids.append(_sheet_grid(pkg, rel[1], sheet.get("name", "Sheet"), strings, formats, date1904, pkg.limits))
-        return grids
+        wb = workbook(pkg)
+        if fast:
+            from . import xlsx_calamine
+
+            grids = xlsx_calamine.grids(pkg, wb)
+            if grids is not None:
+                return grids
+        strings = _shared_strings(pkg, wb.strings_part)
+        return [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits) for name, part in wb.sheets]

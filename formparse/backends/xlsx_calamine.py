@@ -1,0 +1,263 @@
+"""The fast read of .xlsx: cell values through python-calamine (Rust), guarded, or not at all.
+
+calamine parses a sheet several times faster than lxml can build a tree of it, but it reads some
+things differently from the exact reader in ``xlsx.py`` (formulas, number formats, error and
+boolean cells, CDATA, rich text mixed with plain text), and it allocates a dense block for the
+sheet's whole extent before anyone can look at it (a cell in A1 and one in XFD1048576 ask for
+hundreds of gigabytes and abort the process). So :func:`grids` first checks the raw parts with
+cheap byte scans and hands the file to calamine only when
+
+* the file's own account of its size is within the limits: every cell's address is read from the
+  sheet XML and the extent checked before calamine allocates anything, and the shared-string
+  count calamine reserves room for is bounded by the part's real size;
+* calamine will read exactly the parts the exact reader reads (same workbook, shared strings,
+  styles and sheet parts; no two zip names that differ only in case, which calamine confuses);
+* nothing in the sheets is read differently: no formulas, no boolean/error/date/formula-string
+  cells, no CDATA or character references, no number over 15 digits (where a float loses digits),
+  and no number shown under a number format other than General or text.
+
+Otherwise, or if calamine raises or panics, it returns None and the exact reader reads the file.
+A differential test holds the two readers to the same grids.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+import python_calamine
+
+from ..errors import UnsafeFile
+from ..grid import Cell, Grid
+from ..limits import Limits
+from .numfmt import plain_number
+from .ooxml import Package
+
+if TYPE_CHECKING:
+    from .xlsx import Workbook
+
+# Attribute syntax made uniform before the byte scans: XML separates attributes by any of four white
+# space characters and quotes them either way.
+_UNIFORM = bytes.maketrans(b"\t\n\r'", b'   "')
+# an address with 3+ column letters or 4+ row digits: far enough that the bound below would not hold
+_FAR_REF = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{4})')
+_NEAR_ROWS, _NEAR_COLS = 999, 702
+_CELL_TYPE = re.compile(rb' t="([^"]*)"')
+# an integer of 16+ digits: the exact reader keeps every digit, calamine's float does not
+_LONG_VALUE = re.compile(rb"<v>\s*[+-]?[0-9]{16}")
+_UNIQUE_COUNT = re.compile(rb"(?:uniqueCount|count)\s*=\s*[\"']([0-9]+)[\"']")
+_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)[\"']", re.I)
+_CHAR_REF = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
+_PLAIN_FORMATS = ("General", "@")
+_NUMFMT_ID = re.compile(rb'numFmtId="([0-9]+)"')
+_CUSTOM_FORMAT = re.compile(rb'<numFmt numFmtId="([0-9]+)" formatCode="([^"]*)"')
+_PLAIN_BUILTINS = {b"0", b"49"}
+_MAX_DENSE = 2_000_000  # cells calamine may allocate for one sheet (32 bytes each)
+
+
+def _xml_char(code: int) -> bool:
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _plain_bytes(data: bytes) -> bool:
+    """No CDATA, no character reference to a character XML forbids, UTF-8: where calamine and lxml agree."""
+    if b"<![CDATA[" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    m = _ENCODING.match(data[:200])
+    if m is not None and m.group(1).lower() not in (b"utf-8", b"utf8"):
+        return False
+    if b"&#" in data:  # LibreOffice writes every line break in a string as &#10;
+        for ref in set(_CHAR_REF.findall(data)):
+            if len(ref) > 9:
+                return False
+            code = int(ref[1:], 16) if ref[:1] == b"x" else int(ref)
+            if not _xml_char(code):
+                return False
+        if data.count(b"&#") != len(_CHAR_REF.findall(data)):
+            return False  # a malformed reference: the exact reader says what is wrong
+    return True
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+_LETTERS = [_col_letters(i + 1) for i in range(702)]
+
+
+def _letters(col: int) -> str:
+    """Column letters for a 0-based column index."""
+    return _LETTERS[col] if col < len(_LETTERS) else _col_letters(col + 1)
+
+
+def _extent(uniform: bytes) -> tuple[int, int] | None:
+    """An upper bound on the (rows, columns) calamine will allocate for a sheet (its attribute syntax made
+    uniform); None when it cannot be bounded cheaply, or a cell or row has no address of its own as
+    its first attribute (calamine and the exact reader then count positions differently)."""
+    if b":c" in uniform or b":row" in uniform or b" r " in uniform or b" r= " in uniform:
+        return None  # prefixed elements, or spaces around an attribute's “=”: unusual; not scanned
+    if _FAR_REF.search(uniform):
+        return None
+    cells = uniform.count(b"<c ") + uniform.count(b"<c>") + uniform.count(b"<c/>")
+    rows = uniform.count(b"<row ") + uniform.count(b"<row>") + uniform.count(b"<row/>")
+    if uniform.count(b'<c r="') != cells or uniform.count(b'<row r="') != rows:
+        return None
+    # every address is near; a position without one (none here) would be one past the one before
+    return _NEAR_ROWS + rows, _NEAR_COLS + cells
+
+
+def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
+    """Whether calamine reads every cell of this sheet (attribute syntax made uniform) as the exact reader does."""
+    if b"<f>" in uniform or b"<f " in uniform or b"<f/>" in uniform or b" t " in uniform or b" t= " in uniform:
+        return False  # a formula (the exact reader checks and evaluates it), or an odd type attribute
+    if not set(_CELL_TYPE.findall(uniform)) <= {b"s", b"n", b"inlineStr"}:
+        return False  # booleans, errors, dates and formula strings come back as other types
+    if uniform.count(b"<v") != uniform.count(b"<v>") or _LONG_VALUE.search(uniform):
+        return False
+    return styled is None or not (b" s " in uniform or b" s= " in uniform or styled.search(uniform))
+
+
+def _styles_plain(styles: bytes) -> bool:
+    """Whether every number format the styles part names is General or text (so no style needs looking up):
+    every numFmtId is a built-in plain one or a custom one whose code is General or @."""
+    uniform = styles.translate(_UNIFORM)
+    ids = _NUMFMT_ID.findall(uniform)
+    if len(ids) != styles.count(b"numFmtId"):
+        return False  # written some other way: the styles are parsed instead
+    custom = dict(_CUSTOM_FORMAT.findall(uniform))
+    if len(custom) != styles.count(b"formatCode"):
+        return False
+    plain = {i for i, code in custom.items() if code in (b"General", b"@")}
+    return all(i in plain or (i not in custom and i in _PLAIN_BUILTINS) for i in set(ids))
+
+
+def _strings_bounded(sst: bytes) -> bool:
+    """calamine reserves room for the count the shared-string part declares: it must be a real count."""
+    head = sst[:1024]
+    return all(int(n) <= len(sst) // 4 for n in _UNIQUE_COUNT.findall(head))
+
+
+def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
+    """One grid per worksheet of ``wb``, read by calamine; None when the exact reader must read this file
+    (see the module's docstring). ``pkg`` must hold the file's bytes (``Package(..., data=...)``)."""
+    book, strings_part, styles_part, sheets = wb.book, wb.strings_part, wb.styles_part, wb.sheets
+    if pkg.data is None or book != "xl/workbook.xml":
+        return None
+    lowered = {n.lower(): n for n in pkg.names}
+    if len(lowered) != len(pkg.names):
+        return None
+    if strings_part != lowered.get("xl/sharedstrings.xml") or styles_part != lowered.get("xl/styles.xml"):
+        return None
+    if len({name for name, _ in sheets}) != len(sheets):
+        return None
+    if strings_part is not None:
+        sst = pkg.read(strings_part)
+        if not _plain_bytes(sst) or not _strings_bounded(sst):
+            return None
+    if styles_part is None or _styles_plain(pkg.read(styles_part)):
+        other_styles = []
+    else:
+        other_styles = [str(i).encode() for i, f in enumerate(wb.formats) if f not in _PLAIN_FORMATS]
+    styled = re.compile(rb' s="(?:' + b"|".join(other_styles) + rb')"') if other_styles else None
+    for _, part in sheets:
+        data = pkg.read(part)
+        if not _plain_bytes(data):
+            return None
+        uniform = data.translate(_UNIFORM)
+        extent = _extent(uniform)
+        if extent is None or extent[0] * extent[1] > min(pkg.limits.max_cells, _MAX_DENSE):
+            return None
+        if not _sheet_plain(uniform, styled):
+            return None
+    try:
+        book_reader = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(pkg.data))
+        read = [_sheet(book_reader.get_sheet_by_name(name)) for name, _ in sheets]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - CalamineError, and pyo3's PanicException (a BaseException)
+        return None
+    out = []
+    for (name, _), (start, values, merges) in zip(sheets, read, strict=True):
+        grid = _grid(name, pkg.path, start, values, merges, pkg.limits)
+        if grid is None:
+            return None
+        out.append(grid)
+    return out
+
+
+def _sheet(sheet: Any) -> tuple[tuple[int, int], list[list[Any]], list[Any]]:
+    return sheet.start or (0, 0), sheet.to_python(), sheet.merged_cell_ranges or []
+
+
+def _grid(title: str, path: str, start: tuple[int, int], values: list[list[Any]], merges: list[Any],
+          limits: Limits) -> Grid | None:
+    """The grid the exact reader builds, from calamine's values; None if a value is not text or a finite number."""
+    r0, c0 = start
+    found: list[tuple[int, int, str, Any]] = []
+    max_text = limits.max_text_chars
+    for i, line in enumerate(values):
+        for j, v in enumerate(line):
+            if v == "":
+                continue
+            cls = v.__class__
+            if cls is str:
+                text, value = v, None
+            elif cls is float:
+                if not math.isfinite(v):
+                    return None
+                value = int(v) if v.is_integer() and abs(v) < 2**53 else v
+                text = plain_number(value)
+            else:  # bool, dates, …: excluded by the checks, but never guessed at
+                return None
+            if len(text) > max_text:
+                raise UnsafeFile(f"单元格 {title}!{_letters(c0 + j)}{r0 + i + 1} 的文字超过 {max_text} 字", path=path)
+            found.append((r0 + i, c0 + j, text, value))
+    max_row = found[-1][0] + 1 if found else 0
+    max_col = max((c for _, c, _, _ in found), default=-1) + 1
+    spans = []
+    for (a, b), (e, f) in merges:
+        if a > e:
+            a, e = e, a
+        if b > f:
+            b, f = f, b
+        spans.append((a, b, e, f))
+        if e >= max_row:
+            max_row = e + 1
+        if f >= max_col:
+            max_col = f + 1
+    if max_row > limits.max_rows or max_col > limits.max_cols or max_row * max_col > limits.max_cells:
+        raise UnsafeFile(f"工作表 {title} 的范围 {max_row} 行 × {max_col} 列超过上限（合并单元格或远处的单元格）",
+                         path=path)
+    rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
+    prefix = f"{title}!"
+    for r, c, text, value in found:
+        rows[r][c] = Cell(row=r, col=c, text=text, value=value, address=f"{prefix}{_letters(c)}{r + 1}",
+                          ref=(r + 1, c + 1))
+    for a, b, e, f in spans:
+        existing = rows[a][b]
+        if existing is not None and existing.rowspan == existing.colspan == 1:
+            anchor = existing
+        else:
+            anchor = Cell(row=a, col=b, text="", address=f"{prefix}{_letters(b)}{a + 1}", ref=(a + 1, b + 1))
+        anchor.rowspan, anchor.colspan = e - a + 1, f - b + 1
+        cover = [anchor] * (f - b + 1)
+        for r in range(a, e + 1):
+            rows[r][b : f + 1] = cover
+
+    def blank(r: int, c: int) -> Cell:
+        return Cell(row=r, col=c, text="", address=f"{prefix}{_letters(c)}{r + 1}", ref=(r + 1, c + 1))
+
+    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
