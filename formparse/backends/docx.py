@@ -163,7 +163,8 @@ def _one_pass(body: Any) -> _OnePass | None:
     in_cell = False
     for el in body.iter(*_STREAM):
         tag = el.tag
-        if tag == _T or tag in _PIECES:
+        piece = (el.text or "") if tag == _T else _PIECES.get(tag)
+        if piece is not None:
             run = el.getparent()
             if run.tag != _R:
                 if tag == _TAB and run.tag == _TABS:
@@ -174,7 +175,7 @@ def _one_pass(body: Any) -> _OnePass | None:
                 if up is None or up is body or up.tag in _SKIP or up.tag == _P:
                     return None
                 up = up.getparent()
-            pieces.append((el.text or "") if tag == _T else _PIECES[tag])
+            pieces.append(piece)
         elif tag == _P:
             up = el.getparent()
             if up is not owner and up is not body:

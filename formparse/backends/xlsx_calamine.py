@@ -134,8 +134,12 @@ def _styles_plain(styles: bytes) -> bool:
     """Whether every number format the styles part names is General or text (so no style needs looking up):
     every numFmtId is a built-in plain one or a custom one whose code is General or @."""
     uniform = styles.translate(_UNIFORM)
-    ids = _NUMFMT_ID.findall(uniform)
-    if len(ids) != styles.count(b"numFmtId"):
+    start, end = uniform.find(b"<cellXfs"), uniform.find(b"</cellXfs>")
+    if start < 0 or end < start:
+        return start < 0 and b"cellXfs" not in uniform  # no cell formats at all: every cell is General
+    cell_xfs = uniform[start:end]  # the formats cells use (not those of named cell styles, e.g. Currency)
+    ids = _NUMFMT_ID.findall(cell_xfs)
+    if len(ids) != cell_xfs.count(b"numFmtId"):
         return False  # written some other way: the styles are parsed instead
     custom = dict(_CUSTOM_FORMAT.findall(uniform))
     if len(custom) != styles.count(b"formatCode"):
