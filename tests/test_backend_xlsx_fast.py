@@ -117,7 +117,9 @@ def _with_sheet(tmp_path, sheet: bytes, name="h.xlsx"):
 @pytest.mark.parametrize("cells", [
     '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c><v>1</v></c></row>',  # far row, cell without r
     '<row r="1"><c t="inlineStr" x=\' r="A1"\' r="XFD1048576"><is><t>x</t></is></c></row>',  # a decoy address
-    '<row r="1"><c r="A1" r="XFD1048576"><v>1</v></c></row>',  # two addresses
+    '<row r="1"><c r="A1" r="XFD1048576"><v>1</v></c></row>',  # two addresses (calamine takes the last)
+    '<row r="1"><c r="A1"><v>1</v></c><c r="B1" r = "XFD1048576"><v>1</v></c></row>',  # … written loosely
+    '<row r="1"><c r="A1"><v>1</v></c></row><row r="1" r="1048576"><c><v>1</v></c></row>',  # a row's
     '<row r="1">' + '<c><v>1</v></c>' * 3000 + '</row>',  # a long row of cells placed by counting
     '<row r="1"><c\tr="A1"/><c\nr="XFD1"><v>1</v></c></row>',  # attributes split by tab and newline
 ])

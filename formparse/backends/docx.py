@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
-
 from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
@@ -104,7 +102,6 @@ def _body_items(body: Any) -> Iterator[Any]:
 _TCPR, _TRPR = qn("w:tcPr"), qn("w:trPr")
 _GRIDSPAN, _GRIDBEFORE, _VMERGE, _HMERGE = qn("w:gridSpan"), qn("w:gridBefore"), qn("w:vMerge"), qn("w:hMerge")
 _CELL_PROPS, _ROW_PROPS = frozenset((_GRIDSPAN, _VMERGE, _HMERGE)), frozenset((_GRIDBEFORE,))
-_NONE: dict[str, str] = {}
 
 
 def _props(el: Any, pr_tag: str, wanted: frozenset[str]) -> dict[str, str]:
@@ -131,95 +128,11 @@ def _count(props: dict[str, str], tag: str, default: int, limit: int, source: st
     return n
 
 
-_R, _TABS, _TBL, _TC, _TR = qn("w:r"), qn("w:tabs"), qn("w:tbl"), qn("w:tc"), qn("w:tr")
-_STREAM = (_TBL, _TC, _P, _T, _TAB, _PTAB, _BR, _CR, _NBH, _GRIDSPAN, _VMERGE, _HMERGE)
-_PIECES = {_TAB: "\t", _PTAB: "\t", _BR: "\n", _CR: "\n", _NBH: "-"}
-# Where the text walk does something the one-pass read below does not follow (skipped subtrees that
-# hold runs, text boxes with paragraphs inside paragraphs): those documents take the walk.
-_TANGLED = (qn("w:del"), qn("w:moveFrom"), f"{{{MC}}}AlternateContent", f"{{{MC}}}Fallback", qn("w:txbxContent"))
-
-
-@attrs.define
-class _OnePass:
-    """What one pass over a plain document finds: each body paragraph's and table cell's text, and each
-    cell's own merge properties (as :func:`_props` reads them)."""
-
-    texts: dict[Any, str]
-    props: dict[Any, dict[str, str]]
-
-
-def _one_pass(body: Any) -> _OnePass | None:
-    """Texts and cell properties in one pass over the document in C (lxml's ``iter`` with a tag filter),
-    exactly as :func:`paragraph_text`, :func:`cell_text` and :func:`_props` give them; None when the
-    document holds anything this pass does not follow (nested tables, tracked deletions, text boxes,
-    text outside a run or a paragraph, a cell's properties not first in it), so the walk reads it."""
-    if next(body.iter(*_TANGLED), None) is not None:
-        return None
-    texts: dict[Any, str] = {}
-    props: dict[Any, dict[str, str]] = {}
-    pieces: list[str] = []  # of the body paragraph or table cell being read
-    owner: Any = None  # that paragraph or cell
-    para: Any = None  # the paragraph being read
-    in_cell = False
-    for el in body.iter(*_STREAM):
-        tag = el.tag
-        piece = (el.text or "") if tag == _T else _PIECES.get(tag)
-        if piece is not None:
-            run = el.getparent()
-            if run.tag != _R:
-                if tag == _TAB and run.tag == _TABS:
-                    continue  # a tab stop in the paragraph's properties, not a tab
-                return None
-            up = run.getparent()
-            while up is not para:  # the run must sit in the paragraph being read, through nothing skipped
-                if up is None or up is body or up.tag in _SKIP or up.tag == _P:
-                    return None
-                up = up.getparent()
-            pieces.append(piece)
-        elif tag == _P:
-            up = el.getparent()
-            if up is not owner and up is not body:
-                while up is not body and up.tag != _TC:
-                    if up.tag in _SKIP or up.tag == _P or (not in_cell and up.tag not in _WRAPPERS):
-                        return None
-                    up = up.getparent()
-            if up is body:
-                if owner is not None:
-                    texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
-                owner, in_cell, pieces = el, False, []
-            elif up is not owner:
-                return None
-            elif pieces:
-                pieces.append("\n")  # the paragraph before this one in the cell ends
-            para = el
-        elif tag == _TC:
-            if owner is not None:
-                texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
-            owner, in_cell, pieces, para = el, True, [], None
-        elif tag == _TBL:  # only at the top level (nested tables take the walk)
-            up = el.getparent()
-            while up is not body:
-                if up.tag not in _WRAPPERS:
-                    return None
-                up = up.getparent()
-            if owner is not None:
-                texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
-            owner, para, pieces = None, None, []
-        else:  # gridSpan, vMerge, hMerge: the cell's own when in its first child, its tcPr
-            pr = el.getparent()
-            if pr.tag == _TCPR and pr.getparent() is owner and in_cell:
-                if pr.getprevious() is not None:
-                    return None
-                props.setdefault(owner, {})[tag] = el.get(_VAL, "")
-    if owner is not None:
-        texts[owner] = "".join(pieces).strip("\n") if in_cell else "".join(pieces)
-    return _OnePass(texts, props)
+_TBL, _TC, _TR = qn("w:tbl"), qn("w:tc"), qn("w:tr")
 
 
 class _Builder:
-    def __init__(self, source: str, limits: Limits = DEFAULT, one_pass: _OnePass | None = None) -> None:
-        self.texts = one_pass.texts if one_pass is not None else None
-        self.props = one_pass.props if one_pass is not None else None
+    def __init__(self, source: str, limits: Limits = DEFAULT) -> None:
         self.limits = limits
         self.rows: list[list[Cell | None]] = []
         self.refs: list[Any] = []
@@ -231,7 +144,7 @@ class _Builder:
 
     def paragraph(self, p: Any) -> None:
         self.n_paras += 1
-        text = self.texts[p] if self.texts is not None else paragraph_text(p)
+        text = paragraph_text(p)
         if not text.strip():
             return
         self.longest = max(self.longest, len(text))
@@ -243,7 +156,7 @@ class _Builder:
     def table(self, tbl: Any) -> None:
         self.n_tables += 1
         t = self.n_tables
-        max_cols, source, texts, rows, known = self.limits.max_cols, self.source, self.texts, self.rows, self.props
+        max_cols, source, rows = self.limits.max_cols, self.source, self.rows
         above: dict[int, Cell] = {}  # grid col → the cell last seen there, for vMerge continuations
         for i, tr in enumerate(_children(tbl, _TR), start=1):
             r = len(rows)
@@ -251,7 +164,7 @@ class _Builder:
             col = _count(_props(tr, _TRPR, _ROW_PROPS), _GRIDBEFORE, 0, max_cols, source)
             row.extend([None] * col)
             for tc in _children(tr, _TC):
-                props = known.get(tc, _NONE) if known is not None else _props(tc, _TCPR, _CELL_PROPS)
+                props = _props(tc, _TCPR, _CELL_PROPS)
                 span = max(1, _count(props, _GRIDSPAN, 1, max_cols, source)) if props else 1
                 if col + span > max_cols:
                     raise UnsafeFile(f"表{t}第{i}行超过 {max_cols} 列", path=source)
@@ -270,7 +183,7 @@ class _Builder:
                     prev.rowspan = r - prev.row + 1
                     cell = prev
                 else:
-                    text = texts[tc] if texts is not None else cell_text(tc)
+                    text = cell_text(tc)
                     if len(text) > self.longest:
                         self.longest = len(text)
                     cell = Cell(row=r, col=col, text=text, colspan=span, address=f"表{t}第{i}行第{col + 1}列", ref=tc)
@@ -303,12 +216,10 @@ def _check_depth(body: Any, limits: Limits, source: str) -> None:
             raise UnsafeFile(f"表格嵌套超过 {limits.max_table_depth} 层", path=source)
 
 
-def body_grid(body: Any, source: str, limits: Limits = DEFAULT, *, fast: bool = True) -> Grid:
-    """The grid of a w:body element: paragraphs and table rows in document order.
-
-    ``fast``: read texts and cell properties in one pass where the document allows it (:func:`_one_pass`)."""
+def body_grid(body: Any, source: str, limits: Limits = DEFAULT) -> Grid:
+    """The grid of a w:body element: paragraphs and table rows in document order."""
     _check_depth(body, limits, source)
-    b = _Builder(source, limits, _one_pass(body) if fast else None)
+    b = _Builder(source, limits)
     try:
         b.walk(body)
     except RecursionError as exc:
@@ -323,9 +234,10 @@ def body_grid(body: Any, source: str, limits: Limits = DEFAULT, *, fast: bool = 
 
 
 def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
+    """The document's one grid. (``fast`` is for the interface xlsx shares: a .docx has a single reader.)"""
     with pkg or Package(path) as pkg:
         root = pkg.xml(pkg.main_part("word/document.xml"))
     body = root.find(qn("w:body"))
     if body is None:
         raise UnreadableFile("Word 文档没有正文", path=path)
-    return [body_grid(body, path, pkg.limits, fast=fast)]
+    return [body_grid(body, path, pkg.limits)]

@@ -42,7 +42,16 @@ if TYPE_CHECKING:
 # space characters and quotes them either way.
 _UNIFORM = bytes.maketrans(b"\t\n\r'", b'   "')
 # an address with 3+ column letters or 4+ row digits: far enough that the bound below would not hold
-_FAR_REF = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{4})')
+# any address attribute (calamine takes the last of repeated ones) far enough that the bound below would
+# not hold: 3+ column letters or 4+ row digits
+_FAR_REF = re.compile(rb' r *= *"(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{4})')
+# (Each scan below starts with a literal, which Python's regex engine skips to quickly.)
+# a cell or row whose first attribute is not its address
+_UNADDRESSED_CELL = re.compile(rb'<c(?! r=")(?=[ >/])')
+_UNADDRESSED_ROW = re.compile(rb'<row(?! r=")(?=[ >/])')
+_PREFIXED = re.compile(rb":(?:c|row|f|v|is)[ >/]")  # a prefixed cell, row, formula or value: not scanned
+_FORMULA_TAG = re.compile(rb"<f[ >/]")
+_ODD_VALUE = re.compile(rb"<v[^>]")  # a value element with attributes
 _NEAR_ROWS, _NEAR_COLS = 999, 702
 _CELL_TYPE = re.compile(rb' t="([^"]*)"')
 # an integer of 16+ digits: the exact reader keeps every digit, calamine's float does not
@@ -105,29 +114,27 @@ def _letters(col: int) -> str:
 
 def _extent(uniform: bytes) -> tuple[int, int] | None:
     """An upper bound on the (rows, columns) calamine will allocate for a sheet (its attribute syntax made
-    uniform); None when it cannot be bounded cheaply, or a cell or row has no address of its own as
-    its first attribute (calamine and the exact reader then count positions differently)."""
-    if b":c" in uniform or b":row" in uniform or b" r " in uniform or b" r= " in uniform:
-        return None  # prefixed elements, or spaces around an attribute's “=”: unusual; not scanned
-    if _FAR_REF.search(uniform):
+    uniform); None when it cannot be bounded this cheaply.
+
+    Every cell and row must carry its address as its first attribute, written plainly (a cell without
+    one is placed by counting, and would take a count of its own), and no address attribute anywhere
+    may be far (3+ column letters, 4+ row digits): calamine then puts nothing beyond row 999, column ZZ."""
+    if (_UNADDRESSED_CELL.search(uniform) or _UNADDRESSED_ROW.search(uniform) or _PREFIXED.search(uniform)
+            or _FAR_REF.search(uniform)):
         return None
-    cells = uniform.count(b"<c ") + uniform.count(b"<c>") + uniform.count(b"<c/>")
-    rows = uniform.count(b"<row ") + uniform.count(b"<row>") + uniform.count(b"<row/>")
-    if uniform.count(b'<c r="') != cells or uniform.count(b'<row r="') != rows:
-        return None
-    # every address is near; a position without one (none here) would be one past the one before
-    return _NEAR_ROWS + rows, _NEAR_COLS + cells
+    return _NEAR_ROWS, _NEAR_COLS
 
 
 def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
     """Whether calamine reads every cell of this sheet (attribute syntax made uniform) as the exact reader does."""
-    if b"<f>" in uniform or b"<f " in uniform or b"<f/>" in uniform or b" t " in uniform or b" t= " in uniform:
-        return False  # a formula (the exact reader checks and evaluates it), or an odd type attribute
+    if _FORMULA_TAG.search(uniform):
+        return False  # a formula: the exact reader checks and evaluates it
     if not set(_CELL_TYPE.findall(uniform)) <= {b"s", b"n", b"inlineStr"}:
         return False  # booleans, errors, dates and formula strings come back as other types
-    if uniform.count(b"<v") != uniform.count(b"<v>") or _LONG_VALUE.search(uniform):
+    if _ODD_VALUE.search(uniform) or _LONG_VALUE.search(uniform):
         return False
-    return styled is None or not (b" s " in uniform or b" s= " in uniform or styled.search(uniform))
+    # a style written with spaces around its “=” is not seen by the scan for styled numbers
+    return styled is None or not (b" =" in uniform or b"= " in uniform or styled.search(uniform))
 
 
 def _styles_plain(styles: bytes) -> bool:
