@@ -81,5 +81,6 @@ def grid_picture(grid):
     if empty is not None and grid.blank is not None:
         b = grid.blank(*empty)
         blank = (b.row, b.col, b.text, b.address, b.ref)
-    return {"positions": positions, "cells": cells, "notes": list(grid.notes), "row_refs": list(grid.row_refs),
+    row_refs = [ref if isinstance(ref, int | tuple) else None for ref in grid.row_refs]  # not element handles
+    return {"positions": positions, "cells": cells, "notes": list(grid.notes), "row_refs": row_refs,
             "blank": blank}
