@@ -458,10 +458,14 @@ def _head(label: str) -> str:
     return norm(label).partition(":")[0]
 
 
-def _labelled(text: str, labels: Iterable[str]) -> bool:
+def _labelled(text: str, labels: tuple[str, ...]) -> bool:
     """Whether ``text`` is a label written with its colon (so it is not a value)."""
-    folded = norm(text)
-    return any(folded.startswith(norm(label) + ":") for label in labels)
+    return norm(text).startswith(_with_colons(labels))
+
+
+@functools.lru_cache(maxsize=256)
+def _with_colons(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(norm(label) + ":" for label in labels)
 
 
 def _label_re(label: str) -> re.Pattern[str]:
