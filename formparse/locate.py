@@ -16,7 +16,7 @@ import attrs
 
 from .errors import NotThisForm
 from .grid import Cell, Grid
-from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title
+from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title, derived
 from .text import match_label, norm
 
 Pos = tuple[int, int]
@@ -517,17 +517,9 @@ def all_labels(schema: Schema) -> Iterator[str]:
                 yield from c.labels
 
 
-_KNOWN: dict[int, tuple[Schema, frozenset[str]]] = {}
-
-
 def known_labels(schema: Schema) -> frozenset[str]:
-    """Every label of the schema, folded (kept per schema object: a schema does not change)."""
-    hit = _KNOWN.get(id(schema))
-    if hit is None or hit[0] is not schema:
-        if len(_KNOWN) > 64:
-            _KNOWN.clear()
-        hit = _KNOWN[id(schema)] = (schema, frozenset(norm(label) for label in all_labels(schema)))
-    return hit[1]
+    """Every label of the schema, folded."""
+    return derived(schema, "known_labels", lambda s: frozenset(norm(label) for label in all_labels(s)))
 
 
 def locate(grid: Grid, schema: Schema) -> Layout:

@@ -15,7 +15,7 @@ from .grid import Cell
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, locate, score, split_items
 from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic
-from .schema import Boxes, Schema, load_schema
+from .schema import Boxes, Schema, derived, load_schema
 from .text import clean, compact, money_from_number, parse_cn_date, parse_count, parse_money
 
 
@@ -45,8 +45,7 @@ class _Values:
     def __init__(self, layout: Layout, schema: Schema) -> None:
         self.layout = layout
         self.problems: list[str] = []
-        self.groups = {f"{g.key}.{f.key}": g.label for b in schema.blocks for g in getattr(b, "groups", ())
-                       for f in g.fields}
+        self.groups = _group_labels(schema)
 
     def raw(self, loc: FieldLoc) -> tuple[str, Any]:
         if loc.cell is None:
@@ -85,6 +84,12 @@ class _Values:
     def money(self, key: str) -> Decimal | None:
         value = self.get(key)
         return value if isinstance(value, Decimal) else None
+
+
+def _group_labels(schema: Schema) -> dict[str, str]:
+    """“group.field” → the group's label, for the fields of banded groups."""
+    return derived(schema, "group_labels", lambda s: {f"{g.key}.{f.key}": g.label for b in s.blocks
+                                                      for g in getattr(b, "groups", ()) for f in g.fields})
 
 
 def _goals(loc: ListLoc) -> tuple[str | None, list[str]]:

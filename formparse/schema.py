@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -281,6 +281,21 @@ def data_dir(name: str) -> Path:
         return Path(str(packaged))
     checkout = Path(__file__).resolve().parent.parent / ("schemas" if name == "schemas" else "samples/templates")
     return checkout
+
+
+_DERIVED: dict[tuple[int, str], tuple[Schema, Any]] = {}
+T = TypeVar("T")
+
+
+def derived(schema: Schema, name: str, make: Callable[[Schema], T]) -> T:
+    """``make(schema)``, computed once per schema object and name (a schema never changes; schemas hold
+    dicts, so they cannot be keys of a cache themselves)."""
+    hit = _DERIVED.get((id(schema), name))
+    if hit is None or hit[0] is not schema:
+        if len(_DERIVED) > 256:
+            _DERIVED.clear()
+        hit = _DERIVED[(id(schema), name)] = (schema, make(schema))
+    return cast(T, hit[1])
 
 
 @functools.lru_cache(maxsize=16)

@@ -78,14 +78,15 @@ def _plain_bytes(data: bytes) -> bool:
     if m is not None and m.group(1).lower() not in (b"utf-8", b"utf8"):
         return False
     if b"&#" in data:  # LibreOffice writes every line break in a string as &#10;
-        for ref in set(_CHAR_REF.findall(data)):
+        refs = _CHAR_REF.findall(data)
+        if data.count(b"&#") != len(refs):
+            return False  # a malformed reference: the exact reader says what is wrong
+        for ref in set(refs):
             if len(ref) > 9:
                 return False
             code = int(ref[1:], 16) if ref[:1] == b"x" else int(ref)
             if not _xml_char(code):
                 return False
-        if data.count(b"&#") != len(_CHAR_REF.findall(data)):
-            return False  # a malformed reference: the exact reader says what is wrong
     return True
 
 
