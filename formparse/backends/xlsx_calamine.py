@@ -34,6 +34,7 @@ from ..grid import Cell, Grid
 from ..limits import Limits
 from .numfmt import plain_number
 from .ooxml import Package
+from .xlsx import _col_letters
 
 if TYPE_CHECKING:
     from .xlsx import Workbook
@@ -88,21 +89,6 @@ def _plain_bytes(data: bytes) -> bool:
             if not _xml_char(code):
                 return False
     return True
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _col_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 _LETTERS = [_col_letters(i + 1) for i in range(702)]
