@@ -1,23 +1,25 @@
 """The fast read of .xlsx: cell values through python-calamine (Rust), guarded, or not at all.
 
 calamine parses a sheet several times faster than lxml can build a tree of it, but it reads some
-things differently from the exact reader in ``xlsx.py`` (formulas, number formats, error and
-boolean cells, CDATA, rich text mixed with plain text), and it allocates a dense block for the
-sheet's whole extent before anyone can look at it (a cell in A1 and one in XFD1048576 ask for
-hundreds of gigabytes and abort the process). So :func:`grids` first checks the raw parts with
-cheap byte scans and hands the file to calamine only when
+things differently from the exact reader in ``xlsx.py`` (formulas, number formats, error, boolean and
+date cells, CDATA, integers a float cannot hold), and it allocates one dense block for a sheet's whole
+extent before anyone can look at it (a cell in A1 and one in XFD1048576 ask for hundreds of gigabytes,
+and a failed allocation aborts the process). So :func:`grids` scans the raw parts first, with byte
+scans that each start with a literal (quick in Python's regex engine), and hands the file to calamine
+only when
 
-* the file's own account of its size is within the limits: every cell's address is read from the
-  sheet XML and the extent checked before calamine allocates anything, and the shared-string
-  count calamine reserves room for is bounded by the part's real size;
-* calamine will read exactly the parts the exact reader reads (same workbook, shared strings,
-  styles and sheet parts; no two zip names that differ only in case, which calamine confuses);
-* nothing in the sheets is read differently: no formulas, no boolean/error/date/formula-string
-  cells, no CDATA or character references, no number over 15 digits (where a float loses digits),
-  and no number shown under a number format other than General or text.
+* its allocation is bounded: every cell and row carries its address as its first attribute, and no
+  address attribute anywhere (calamine takes the last of repeated ones) is past column ZZ or row 999;
+  the shared-string count calamine reserves room for is within the part's real size;
+* calamine reads exactly the parts the exact reader reads: the same workbook, shared strings, styles
+  and sheet parts, sheet names unique, no two zip names that differ only in case (calamine matches
+  names case-blind);
+* nothing in the sheets is read differently: no formula, no cell type but text and number, no CDATA,
+  no character reference to a character XML forbids, no integer of 16+ digits, and no number shown
+  under a number format other than General or text.
 
 Otherwise, or if calamine raises or panics, it returns None and the exact reader reads the file.
-A differential test holds the two readers to the same grids.
+``tests/test_backend_xlsx_fast.py`` holds the two readers to the same grids.
 """
 
 from __future__ import annotations
@@ -42,9 +44,7 @@ if TYPE_CHECKING:
 # Attribute syntax made uniform before the byte scans: XML separates attributes by any of four white
 # space characters and quotes them either way.
 _UNIFORM = bytes.maketrans(b"\t\n\r'", b'   "')
-# an address with 3+ column letters or 4+ row digits: far enough that the bound below would not hold
-# any address attribute (calamine takes the last of repeated ones) far enough that the bound below would
-# not hold: 3+ column letters or 4+ row digits
+# any address attribute (calamine takes the last of repeated ones) past column ZZ or row 999
 _FAR_REF = re.compile(rb' r *= *"(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{4})')
 # (Each scan below starts with a literal, which Python's regex engine skips to quickly.)
 # a cell or row whose first attribute is not its address
@@ -53,7 +53,8 @@ _UNADDRESSED_ROW = re.compile(rb'<row(?! r=")(?=[ >/])')
 _PREFIXED = re.compile(rb":(?:c|row|f|v|is)[ >/]")  # a prefixed cell, row, formula or value: not scanned
 _FORMULA_TAG = re.compile(rb"<f[ >/]")
 _ODD_VALUE = re.compile(rb"<v[^>]")  # a value element with attributes
-_NEAR_ROWS, _NEAR_COLS = 999, 702
+_NEAR_ROWS, _NEAR_COLS = 999, 702  # what calamine can allocate for a sheet that passes: 701,298 cells
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")  # where calamine's own path rule finds it too
 _CELL_TYPE = re.compile(rb' t="([^"]*)"')
 # an integer of 16+ digits: the exact reader keeps every digit, calamine's float does not
 _LONG_VALUE = re.compile(rb"<v>\s*[+-]?[0-9]{16}")
@@ -64,7 +65,6 @@ _PLAIN_FORMATS = ("General", "@")
 _NUMFMT_ID = re.compile(rb'numFmtId="([0-9]+)"')
 _CUSTOM_FORMAT = re.compile(rb'<numFmt numFmtId="([0-9]+)" formatCode="([^"]*)"')
 _PLAIN_BUILTINS = {b"0", b"49"}
-_MAX_DENSE = 2_000_000  # cells calamine may allocate for one sheet (32 bytes each)
 
 
 def _xml_char(code: int) -> bool:
@@ -99,17 +99,13 @@ def _letters(col: int) -> str:
     return _LETTERS[col] if col < len(_LETTERS) else _col_letters(col + 1)
 
 
-def _extent(uniform: bytes) -> tuple[int, int] | None:
-    """An upper bound on the (rows, columns) calamine will allocate for a sheet (its attribute syntax made
-    uniform); None when it cannot be bounded this cheaply.
-
-    Every cell and row must carry its address as its first attribute, written plainly (a cell without
-    one is placed by counting, and would take a count of its own), and no address attribute anywhere
-    may be far (3+ column letters, 4+ row digits): calamine then puts nothing beyond row 999, column ZZ."""
-    if (_UNADDRESSED_CELL.search(uniform) or _UNADDRESSED_ROW.search(uniform) or _PREFIXED.search(uniform)
-            or _FAR_REF.search(uniform)):
-        return None
-    return _NEAR_ROWS, _NEAR_COLS
+def _bounded(uniform: bytes) -> bool:
+    """Whether calamine's allocation for this sheet (its attribute syntax made uniform) stays within
+    ``_NEAR_ROWS`` × ``_NEAR_COLS``: every cell and row carries its address as its first attribute,
+    written plainly (one without would be placed by counting), and no address attribute anywhere is
+    far (3+ column letters, 4+ row digits)."""
+    return not (_UNADDRESSED_CELL.search(uniform) or _UNADDRESSED_ROW.search(uniform)
+                or _PREFIXED.search(uniform) or _FAR_REF.search(uniform))
 
 
 def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
@@ -159,8 +155,10 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
         return None
     if strings_part != lowered.get("xl/sharedstrings.xml") or styles_part != lowered.get("xl/styles.xml"):
         return None
-    if len({name for name, _ in sheets}) != len(sheets):
+    if len({name for name, _ in sheets}) != len(sheets) or not all(_SHEET_PART.fullmatch(p) for _, p in sheets):
         return None
+    if _NEAR_ROWS * _NEAR_COLS > pkg.limits.max_cells:
+        return None  # limits tighter than the bound: the exact reader enforces them
     if strings_part is not None:
         sst = pkg.read(strings_part)
         if not _plain_bytes(sst) or not _strings_bounded(sst):
@@ -175,13 +173,12 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
         if not _plain_bytes(data):
             return None
         uniform = data.translate(_UNIFORM)
-        extent = _extent(uniform)
-        if extent is None or extent[0] * extent[1] > min(pkg.limits.max_cells, _MAX_DENSE):
-            return None
-        if not _sheet_plain(uniform, styled):
+        if not _bounded(uniform) or not _sheet_plain(uniform, styled):
             return None
     try:
         book_reader = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(pkg.data))
+        if len(set(book_reader.sheet_names)) != len(book_reader.sheet_names):
+            return None  # a chart sheet named like a worksheet: calamine might take one for the other
         read = [_sheet(book_reader.get_sheet_by_name(name)) for name, _ in sheets]
     except (KeyboardInterrupt, SystemExit):
         raise
