@@ -1,5 +1,6 @@
 """The calamine read of .xlsx gives exactly the exact reader's grids, or declines and leaves the file to it."""
 
+import contextlib
 import datetime as dt
 import math
 import subprocess
@@ -76,10 +77,8 @@ def workbooks(draw):
         r, c = draw(st.integers(1, 30)), draw(st.integers(1, 12))
         h, w = draw(st.integers(0, 2)), draw(st.integers(0, 3))
         if h or w:
-            try:
+            with contextlib.suppress(ValueError):  # a range openpyxl will not merge: drawn again next time
                 ws.merge_cells(start_row=r, start_column=c, end_row=r + h, end_column=c + w)
-            except ValueError:
-                pass
     if draw(st.booleans()):
         wb.create_sheet("第二页")["B2"] = draw(_TEXT)
     return wb
