@@ -183,9 +183,9 @@ def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None)
     return grids
 
 
-# The fast reads (python-calamine for plain workbooks, one pass for plain documents) give the same grids
-# as the full readers, which read everything else; False reads every file with the full readers
-# (for comparison and benchmarks).
+# The fast read (python-calamine, for plain workbooks) gives the same grids as the full .xlsx reader,
+# which reads everything else; False reads every file with the full readers (for comparison and
+# benchmarks).
 FAST_READS = True
 
 
