@@ -55,3 +55,11 @@ class UnsafeFile(FormparseError, ValueError):
 
 class ConversionFailed(FormparseError, RuntimeError):
     """LibreOffice could not convert a legacy file."""
+
+
+class AmbiguousLayout(FormparseError, ValueError):
+    """Labels that could belong to several places of the form equally well: ``cells`` names them all."""
+
+    def __init__(self, message: str, *, cells: Sequence[str] = (), path: str | Path | None = None) -> None:
+        self.cells = list(cells)
+        super().__init__(message, path=path)

@@ -65,6 +65,11 @@ class Grid:
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
         self.row_blocks: list[int] = [0] * len(self.rows)
+        # Rows and columns the printed form does not show (hidden in the sheet): never read.
+        self.hidden_rows: frozenset[int] = frozenset()
+        self.hidden_cols: frozenset[int] = frozenset()
+        # Facts derived from the grid's geometry, computed once (see formparse.geometry).
+        self.memo: dict[object, object] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -119,6 +124,14 @@ class Grid:
             if other is not None and other is not cell:
                 return other
         return None
+
+    def visible(self, cell: Cell) -> bool:
+        """Whether the printed form shows ``cell`` (not all of its rows or all of its columns hidden)."""
+        if not self.hidden_rows and not self.hidden_cols:
+            return True
+        rows_hidden = all(r in self.hidden_rows for r in range(cell.row, cell.last_row + 1))
+        cols_hidden = all(c in self.hidden_cols for c in range(cell.col, cell.end_col))
+        return not (rows_hidden or cols_hidden)
 
     def text(self) -> str:
         """All text in reading order (for diagnostics)."""

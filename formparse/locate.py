@@ -1,26 +1,48 @@
-"""Find a schema's labels on a grid, tolerant of drift, and say where every value lives.
+"""Find a schema's labels on a grid, whatever arrangement the submitter drew, and say where every value is.
 
-The same layout serves the reader (take values out) and the writer (put values in), so a file
-is written exactly where it would be read. Blocks are found in schema order; each search starts
-after the previous block, and cells already used as labels or values are never taken twice, so a
-value that happens to look like a label is not mistaken for one.
+Labels are the anchors; geometry is evidence, never an assumption. Locating is an assignment:
+
+1. **Index.** Every visible cell whose folded text is one of the schema's labels — bare, with a colon, or
+   with its value inline after the colon — is indexed once.
+2. **Slots.** Each block kind (the registry at the end) says which labels it needs: a field, a group or
+   section label, a column of a table, an office of a box. A slot whose label is found once, in a cell
+   no other slot wants, is placed directly.
+3. **Assignment by score.** Labels found several times (合计 ×3, 联系电话 ×2, a label also typed as a
+   value) are assigned to their slots together, choosing the assignment that best agrees with the
+   labels already placed in each slot's family (its block, or its group): a slot's cell should come
+   after its earlier siblings and before its later ones in reading order, and lie near them. Two
+   assignments that score the same are an ambiguity, reported with both cells — never guessed.
+4. **Values.** Each block kind takes its values from its placed labels (``formparse.geometry`` holds
+   the rules: the value right of or below a label, a section's rows, a table's continuation).
+
+Afterwards every non-empty cell is accounted for: a label, a value that was read, a printed note — or
+a coverage warning naming its address. The reader and the writer share the resulting :class:`Layout`.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
-from .errors import NotThisForm
+from . import geometry as geo
+from .errors import AmbiguousLayout, NotThisForm
 from .grid import Cell, Grid
 from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title, derived
 from .text import match_label, norm
 
-Pos = tuple[int, int]
-_HEADER_REACH = 3  # rows with content below a label in which its header (or values) may sit; blank rows are free
+# Scores of an assignment, compared as (order violations, distance). A slot with no placed sibling has
+# no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
+# more than any placement, so every label that can be placed is placed.
+NO_EVIDENCE = 10**6
+UNPLACED = (10**3, 0)
+# Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
+MAX_COMBINATIONS = 20_000
+# How much of a cell's text a coverage warning quotes.
+QUOTE_CHARS = 30
 
 
 @attrs.define
@@ -54,12 +76,29 @@ class ListLoc:
 
 
 @attrs.define
+class TablePart:
+    """One stretch of a table drawn with one header (a table broken across pages has several)."""
+
+    columns: dict[str, int]  # column key → grid column
+    rows: list[int]
+
+
+@attrs.define
 class TableLoc:
     block: Table
     label: Cell
     header_row: int
-    columns: dict[str, Cell]
-    rows: list[int]  # grid rows that hold items (or empty slots)
+    columns: dict[str, Cell]  # the header cells of the first part
+    rows: list[int]  # grid rows that hold items (or empty slots), every part
+    parts: list[TablePart] = attrs.Factory(list)
+
+    def col(self, r: int, key: str) -> int | None:
+        """The grid column of column ``key`` in row ``r``."""
+        for part in self.parts:
+            if r in part.rows:
+                return part.columns.get(key)
+        header = self.columns.get(key)
+        return header.col if header is not None else None
 
 
 @attrs.define
@@ -76,6 +115,19 @@ class BoxesLoc:
     boxes: list[BoxLoc]
 
 
+@attrs.frozen
+class Unread:
+    """A non-empty cell that is neither a label, a value read, nor a printed note."""
+
+    address: str
+    text: str
+
+    def __str__(self) -> str:
+        text = " ".join(self.text.split())
+        quoted = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+        return f"未读取的内容 ({self.address})：“{quoted}”"
+
+
 @attrs.define
 class Layout:
     grid: Grid
@@ -84,388 +136,585 @@ class Layout:
     lists: list[ListLoc] = attrs.Factory(list)
     tables: list[TableLoc] = attrs.Factory(list)
     boxes: list[BoxesLoc] = attrs.Factory(list)
+    # what is wrong with the layout itself: a required label missing, a label without a value cell
+    problems: list[str] = attrs.Factory(list)
+    # optional parts of the form that this copy leaves out (their printed labels)
+    absent: list[str] = attrs.Factory(list)
+    unread: list[Unread] = attrs.Factory(list)
 
 
-class _Locator:
-    def __init__(self, grid: Grid, schema: Schema) -> None:
+# -- slots ------------------------------------------------------------------------------------------
+
+@attrs.frozen
+class Slot:
+    """A place in the schema that a label cell fills."""
+
+    id: str  # unique within the schema
+    labels: tuple[str, ...]
+    block: int  # index of its block in the schema
+    family: str  # slots whose placed cells are evidence for each other
+    order: int  # position within the family, as the schema writes it (-1: the family's own heading)
+    required: bool
+    tables_only: bool = False  # a header or column label: never a paragraph
+
+    @property
+    def name(self) -> str:
+        return self.labels[0]
+
+
+def _slots_fields(i: int, block: Fields) -> Iterator[Slot]:
+    family = f"b{i}"
+    if block.section:
+        yield Slot(f"{family}.section", (block.section,), i, family, -1, not block.optional)
+    for k, f in enumerate(block.fields):
+        yield Slot(f"field:{f.key}", f.labels, i, family, k, not (f.optional or block.optional))
+
+
+def _slots_band(i: int, block: Band) -> Iterator[Slot]:
+    for g in block.groups:
+        family = f"b{i}.{g.key}"
+        yield Slot(f"group:{g.key}", g.labels, i, family, -1, not block.optional)
+        for k, f in enumerate(g.fields):
+            yield Slot(f"field:{g.key}.{f.key}", f.labels, i, family, k, not (f.optional or block.optional),
+                       tables_only=True)
+
+
+def _slots_list(i: int, block: ListBlock) -> Iterator[Slot]:
+    yield Slot(f"section:{block.key}", (block.label,), i, f"b{i}", -1, not block.optional)
+
+
+def _slots_table(i: int, block: Table) -> Iterator[Slot]:
+    family = f"b{i}"
+    yield Slot(f"section:{block.key}", (block.label,), i, family, -1, not block.optional)
+    for k, c in enumerate(block.columns):
+        yield Slot(f"column:{block.key}.{c.key}", c.labels, i, family, k, not (c.optional or block.optional),
+                   tables_only=True)
+
+
+def _slots_boxes(i: int, block: Boxes) -> Iterator[Slot]:
+    family = f"b{i}"
+    yield Slot(f"section:{block.key}", (block.label,), i, family, -1, not block.optional)
+    for k, office in enumerate(block.offices):
+        yield Slot(f"office:{block.key}.{office}", (office + block.office_suffix, office), i, family, k, False,
+                   tables_only=True)
+
+
+def _slots_title(i: int, block: Title) -> Iterator[Slot]:
+    return iter(())
+
+
+# -- the label index and the assignment -------------------------------------------------------------
+
+class Placement:
+    """Which cell each slot took (the outcome of steps 1–3), and which cells are labels."""
+
+    def __init__(self, grid: Grid, schema: Schema, slots: list[Slot]) -> None:
         self.grid = grid
         self.schema = schema
-        self.used: set[int] = set()
-        self.cursor: Pos = (0, -1)
-        self.missing: list[str] = []
-        self.layout = Layout(grid)
+        self.slots = slots
+        self.cell: dict[str, Cell] = {}  # slot id → its label cell
+        self.inline: dict[str, str] = {}  # slot id → the value written after its label, when there is one
+        self.label_ids: set[int] = set()  # every cell placed as a label
         self.known = known_labels(schema)
-        # folded label text → the cells that hold it (bare, with a colon, or with an inline value),
-        # in reading order: finding a label is a lookup, not a scan of the whole grid.
-        self.index: dict[str, list[Cell]] = {}
-        index = self.index
-        for r in range(len(grid.rows)):
-            for cell in grid.own_anchors(r):
-                folded = norm(cell.text)
-                if folded:
-                    head = folded.partition(":")[0]
-                    found = index.get(head)
-                    if found is None:
-                        index[head] = [cell]
-                    else:
-                        found.append(cell)
 
-    # -- primitives -------------------------------------------------------------------------
-    def use(self, *cells: Cell | None) -> None:
-        for c in cells:
-            if c is not None:
-                self.used.add(id(c))
-                row, col = self.cursor
-                if c.row > row or (c.row == row and c.col > col):
-                    self.cursor = (c.row, c.col)
+    def of(self, slot_id: str) -> Cell | None:
+        return self.cell.get(slot_id)
 
-    def find(self, labels: Iterable[str], *, after: Pos | None = None, cols: tuple[int, int] | None = None,
-             rows: tuple[int, int] | None = None, tables_only: bool = False) -> tuple[Cell, str] | None:
-        """The first unused cell after ``after`` that is one of ``labels``; with its inline value."""
-        after_row, after_col = self.cursor if after is None else after
-        labels = tuple(labels)
-        index = self.index
-        if len(labels) == 1:
-            candidates: list[Cell] = index.get(_head(labels[0]), [])
-        else:
-            candidates = [c for label in labels for c in index.get(_head(label), ())]
-            candidates.sort(key=lambda c: (c.row, c.col))
-        used = self.used
-        for cell in candidates:
-            if cell.row < after_row or (cell.row == after_row and cell.col <= after_col) or id(cell) in used:
+    def looks_like_label(self, cell: Cell) -> bool:
+        """A placed label, or a cell holding nothing but one of the schema's labels."""
+        return id(cell) in self.label_ids or norm(cell.text).rstrip(":") in self.known
+
+
+def _index(grid: Grid) -> dict[str, list[Cell]]:
+    """Folded text up to any colon → the visible cells that begin with it, in reading order."""
+    index: dict[str, list[Cell]] = {}
+    for r in range(len(grid.rows)):
+        if r in grid.hidden_rows:
+            continue
+        for cell in grid.own_anchors(r):
+            folded = norm(cell.text)
+            if folded and grid.visible(cell):
+                index.setdefault(folded.partition(":")[0], []).append(cell)
+    return index
+
+
+def _candidates(index: dict[str, list[Cell]], slot: Slot) -> list[tuple[Cell, str]]:
+    """The cells that hold one of the slot's labels, each with its inline value ("" when bare)."""
+    out: list[tuple[Cell, str]] = []
+    seen: set[int] = set()
+    for label in slot.labels:
+        for cell in index.get(_head(label), ()):
+            if id(cell) in seen or (slot.tables_only and cell.paragraph):
                 continue
-            if rows and not (rows[0] <= cell.row < rows[1]):
-                continue
-            if cols and not (cols[0] <= cell.col < cols[1]):
-                continue
-            if tables_only and cell.paragraph:
-                continue
-            for label in labels:
-                inline = match_label(cell.text, label)
-                if inline is not None:
-                    return cell, inline
-        return None
+            inline = match_label(cell.text, label)
+            if inline is not None:
+                seen.add(id(cell))
+                out.append((cell, inline))
+    out.sort(key=lambda ci: (ci[0].row, ci[0].col))
+    return out
 
-    def reach(self, start: int, rows: int = _HEADER_REACH) -> int:
-        """One past the row where ``rows`` rows with content, counted from ``start``, end (blank spacer
-        rows and paragraphs in between do not count)."""
-        r, seen = start, 0
-        grid = self.grid
-        while r < len(grid) and seen < rows:
-            if grid.has_content(r):
-                seen += 1
-            r += 1
-        return r
 
-    def is_known_label(self, cell: Cell) -> bool:
-        folded = norm(cell.text).rstrip(":")
-        return folded in self.known
+def _cost(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]]) -> tuple[int, int]:
+    """How badly ``cell`` agrees with the placed labels of the slot's family (see the module docstring)."""
+    siblings = [(s, c) for s, c in placed if s.family == slot.family and s.id != slot.id]
+    if not siblings:
+        return (0, NO_EVIDENCE)
+    violations = 0
+    for s, c in siblings:
+        if s.order < slot.order and not geo.after(cell, c):
+            violations += 1
+        elif s.order > slot.order and not geo.after(c, cell):
+            violations += 1
+    return violations, min(geo.distance(cell, c) for _, c in siblings)
 
-    def starts_with_label(self, cell: Cell) -> bool:
-        """A label, or a label with its value after a colon (“填报人：张三”)."""
-        folded = norm(cell.text)
-        head = folded.split(":", 1)[0]
-        return head in self.known
 
-    def is_heading(self, label: Cell) -> bool:
-        """A section label printed as a heading across the table, its content in the rows below."""
-        return label.paragraph or self.grid.right_of(label) is None
+def place(grid: Grid, schema: Schema) -> Placement:
+    slots = schema_slots(schema)
+    p = Placement(grid, schema, slots)
+    index = _index(grid)
+    cands: dict[str, list[tuple[Cell, str]]] = {s.id: _candidates(index, s) for s in slots}
+    wanted: dict[int, set[str]] = {}
+    for s in slots:
+        for cell, _ in cands[s.id]:
+            wanted.setdefault(id(cell), set()).add(s.id)
+    by_id = {s.id: s for s in slots}
 
-    def region(self, label: Cell, own: Iterable[str] = ()) -> list[int]:
-        """The rows of a section, its label's row first.
+    def put(slot: Slot, cell: Cell, inline: str) -> None:
+        p.cell[slot.id] = cell
+        p.label_ids.add(id(cell))
+        if inline:
+            p.inline[slot.id] = inline
 
-        With the label in the left column, the section runs down while that column is the label's
-        own merged cell or blank. With the label as a heading row, it runs down to the next row
-        holding another of the form's labels (``own`` are the section's own, e.g. its header).
-        """
-        rows = [label.row]
-        heading = self.is_heading(label)
-        own_folded = {norm(x) for x in own}
-        for r in range(label.last_row + 1 if heading else label.row + 1, len(self.grid)):
-            if self.grid.is_paragraph_row(r):
-                continue
-            if heading:
-                if any(id(c) not in self.used and self.starts_with_label(c)
-                       and norm(c.text).split(":", 1)[0] not in own_folded for c in self.grid.own_anchors(r)):
-                    break
-                rows.append(r)
-                continue
-            left = self.grid.at(r, label.col)
-            if left is label or left is None or left.blank or left.col != label.col:
-                rows.append(r)
-                continue
+    # Step 2: a label found once, in a cell no other slot wants.
+    contested: list[Slot] = []
+    for s in slots:
+        found = cands[s.id]
+        if len(found) == 1 and wanted[id(found[0][0])] == {s.id}:
+            put(s, *found[0])
+        elif found:
+            contested.append(s)
+    # Step 3: the rest, one connected group of slots and cells at a time.
+    for group in _components(contested, cands):
+        placed = [(by_id[k], c) for k, c in p.cell.items()]
+        choice = _assign(group, cands, placed, p.label_ids)
+        for s in group:
+            hit = choice.get(s.id)
+            if hit is not None:
+                put(s, *hit)
+    return p
+
+
+def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> list[list[Slot]]:
+    """Slots that compete for cells, grouped so that no two groups share a cell."""
+    groups: list[tuple[set[int], list[Slot]]] = []
+    for s in slots:
+        cells = {id(c) for c, _ in cands[s.id]}
+        joined = [g for g in groups if g[0] & cells]
+        merged_cells, merged_slots = set(cells), [s]
+        for g in joined:
+            merged_cells |= g[0]
+            merged_slots = g[1] + merged_slots
+            groups.remove(g)
+        groups.append((merged_cells, merged_slots))
+    return [sorted(g[1], key=lambda s: (s.block, s.order)) for g in groups]
+
+
+def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
+            taken: set[int]) -> dict[str, tuple[Cell, str]]:
+    """The best injective assignment of the group's slots to their candidate cells (or to none)."""
+    options: list[list[tuple[Cell, str] | None]] = []
+    for s in group:
+        options.append([*(ci for ci in cands[s.id] if id(ci[0]) not in taken), None])
+    total = 1
+    for o in options:
+        total *= len(o)
+    if total > MAX_COMBINATIONS:
+        return _assign_greedy(group, options, placed)
+    scored: list[tuple[tuple[int, int], tuple[tuple[Cell, str] | None, ...]]] = []
+    for combo in itertools.product(*options):
+        ids = [id(ci[0]) for ci in combo if ci is not None]
+        if len(ids) != len(set(ids)):
+            continue
+        # siblings placed within this combination count as evidence too
+        tentative = placed + [(s, ci[0]) for s, ci in zip(group, combo, strict=True) if ci is not None]
+        v = d = 0
+        for s, ci in zip(group, combo, strict=True):
+            cv, cd = UNPLACED if ci is None else _cost(s, ci[0], tentative)
+            v, d = v + cv, d + cd
+        scored.append(((v, d), combo))
+    scored.sort(key=lambda x: x[0])
+    best_cost, best = scored[0]
+    for cost, combo in scored[1:]:
+        if cost != best_cost:
             break
-        return rows
+        differ = [(s, a, b) for s, a, b in zip(group, best, combo, strict=True) if a is not b
+                  and (a is None or b is None or a[0] is not b[0])]
+        if differ:
+            cells = sorted({ci[0].address for _, a, b in differ for ci in (a, b) if ci is not None})
+            labels = "、".join(dict.fromkeys(f"“{s.name}”" for s, _, _ in differ))
+            raise AmbiguousLayout(f"标签 {labels} 出现在 {'、'.join(cells)}，无法确定各属于哪一栏", cells=cells)
+    return {s.id: ci for s, ci in zip(group, best, strict=True) if ci is not None}
 
-    # -- blocks -----------------------------------------------------------------------------
-    def title(self, block: Title) -> None:
-        for cell in self.grid.reading_order():
-            m = block.pattern.match(norm(cell.text))
-            if m:
-                year = m.group(block.key)
-                self.layout.title = TitleLoc(block, cell, int(year) if year else None)
-                self.use(cell)
-                return
 
-    def fields(self, block: Fields) -> None:
-        if block.section:
-            found = self.find([block.section])
-            if found is None:
-                self.missing.append(block.section)
-            else:
-                self.use(found[0])
-        shared: dict[str, FieldLoc] = {}  # later fields met inline in an earlier field's cell
-        for i, f in enumerate(block.fields):
-            if f.key in shared:
-                self.layout.fields[f.key] = shared[f.key]
+def _assign_greedy(group: list[Slot], options: list[list[tuple[Cell, str] | None]],
+                   placed: list[tuple[Slot, Cell]]) -> dict[str, tuple[Cell, str]]:
+    pairs = sorted(((_cost(s, ci[0], placed), k, ci) for k, (s, opts) in enumerate(zip(group, options, strict=True))
+                    for ci in opts if ci is not None), key=lambda x: (x[0], x[1]))
+    out: dict[str, tuple[Cell, str]] = {}
+    used: set[int] = set()
+    for _, k, ci in pairs:
+        s = group[k]
+        if s.id not in out and id(ci[0]) not in used:
+            out[s.id] = ci
+            used.add(id(ci[0]))
+    return out
+
+
+# -- values of each block kind ------------------------------------------------------------------------
+
+class Context:
+    """What every block's value step needs: the grid, the placement, the layout being built."""
+
+    def __init__(self, grid: Grid, schema: Schema, placement: Placement) -> None:
+        self.grid = grid
+        self.schema = schema
+        self.p = placement
+        self.layout = Layout(grid)
+        self.read: set[int] = set()  # cells read as values
+        self.extra_labels: set[int] = set()  # label cells met again (a repeated header or section label)
+        self.claims: dict[int, str] = {}  # value cell → the label that took it
+
+    def own_stops(self, block: int) -> Callable[[int], bool]:
+        """Whether a row holds a placed label of another block (where a section of ``block`` ends)."""
+        mine = {s.id for s in self.p.slots if s.block == block}
+        others = {id(c) for k, c in self.p.cell.items() if k not in mine}
+
+        def stops(r: int) -> bool:
+            return any(id(c) in others for c in self.grid.own_anchors(r))
+
+        return stops
+
+    def family_cells(self, slot_id: str) -> frozenset[int]:
+        """The placed label cells of a slot's family (its group or section label among them)."""
+        family = next(s.family for s in self.p.slots if s.id == slot_id)
+        return frozenset(id(c) for s in self.p.slots if s.family == family and (c := self.p.of(s.id)) is not None)
+
+    def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str) -> Cell | None:
+        """The value cell of a label: right of it or below it, ``prefer`` deciding when both could be."""
+        grid, is_label = self.grid, self.p.looks_like_label
+        right = geo.right_value(grid, label, is_label)
+        below, rivals = geo.below_value(grid, label, is_label, self.family_cells(slot_id))
+        first, second = (right, below) if prefer == "right" else (below, right)
+        if first is not None and not first.blank:
+            chosen = first
+        elif second is not None and not second.blank:
+            chosen = second
+        else:
+            chosen = first if first is not None else second
+        if chosen is below and rivals:
+            where = "、".join(c.address for c in [below, *rivals] if c is not None)
+            self.layout.problems.append(f"{name} ({label.address})：下方有多个值（{where}），无法确定哪个是它的值")
+            return None
+        if chosen is not None:
+            holder = self.claims.get(id(chosen))
+            if holder is not None:
+                if not chosen.blank:
+                    self.layout.problems.append(
+                        f"{name} ({label.address})：值单元格 {chosen.address} 也是“{holder}”的值，无法确定归属")
+                return None
+            self.claims[id(chosen)] = name
+            self.read.add(id(chosen))
+        return chosen
+
+
+def _values_fields(ctx: Context, i: int, block: Fields) -> None:
+    shared: dict[str, FieldLoc] = {}  # later fields met inline in an earlier field's cell
+    for k, f in enumerate(block.fields):
+        if f.key in shared:
+            ctx.layout.fields[f.key] = shared[f.key]
+            continue
+        sid = f"field:{f.key}"
+        label = ctx.p.of(sid)
+        if label is None:
+            continue
+        inline = ctx.p.inline.get(sid)
+        loc = FieldLoc(f.key, f, label, None, inline)
+        if inline:
+            # “填报人：张三    联系电话：0739…” — one cell holding several labelled values
+            values = _split_inline(inline, block.fields[k + 1:])
+            loc.inline_text = values.pop("__head__")
+            for later in block.fields[k + 1:]:
+                if later.key in values:
+                    shared[later.key] = FieldLoc(later.key, later, label, None, values[later.key])
+        else:
+            loc.cell = ctx.value_cell(label, "right", f.label, sid)
+            if loc.cell is None:
+                ctx.layout.problems.append(f"{f.label} ({label.address})：找不到填写它的单元格")
+        ctx.layout.fields[f.key] = loc
+
+
+def _values_band(ctx: Context, i: int, block: Band) -> None:
+    for g in block.groups:
+        for f in g.fields:
+            key = f"{g.key}.{f.key}"
+            label = ctx.p.of(f"field:{key}")
+            if label is None:
                 continue
-            found = self.find(f.labels)
-            if found is None:
-                if not f.optional:
-                    self.missing.append(f.label)
-                continue
-            label, inline = found
-            nxt = block.fields[i + 1] if i + 1 < len(block.fields) else None
-            loc = FieldLoc(f.key, f, label, None, inline or None)
-            if inline:
-                # “填报人：张三    联系电话：0739…” — one cell holding several labelled values
-                values = _split_inline(inline, block.fields[i + 1 :])
-                loc.inline_text = values.pop("__head__")
-                for later in block.fields[i + 1 :]:
-                    if later.key in values:
-                        shared[later.key] = FieldLoc(later.key, later, label, None, values[later.key])
-            else:
-                right = self.grid.right_of(label)
-                if right is not None and not right.paragraph and id(right) not in self.used and not (
-                    nxt is not None and _labelled(right.text, nxt.labels)
-                ):
-                    loc.cell = right
-            self.layout.fields[f.key] = loc
-            self.use(label, loc.cell)
+            name = f"{g.label} {f.label}"
+            cell = ctx.value_cell(label, "below", name, f"field:{key}")
+            if cell is None:
+                ctx.layout.problems.append(f"{name} ({label.address})：找不到填写它的单元格")
+            ctx.layout.fields[key] = FieldLoc(key, f, label, cell)
 
-    def band(self, block: Band) -> None:
-        first = block.groups[0]
-        found = self.find(first.labels)
-        if found is None:
-            self.missing.extend(g.label for g in block.groups)
-            return
-        heads = [found[0]]
-        row = found[0].row
-        for g in block.groups[1:]:
-            other = self.find(g.labels, after=(row, heads[-1].col), rows=(row, row + 1))
-            if other is None:
-                other = self.find(g.labels, after=(heads[-1].row, heads[-1].col))
-            if other is None:
-                self.missing.append(g.label)
-                heads.append(heads[-1])
-                continue
-            heads.append(other[0])
-        self.use(*heads)
-        last = self.cursor
-        for k, (g, head) in enumerate(zip(block.groups, heads, strict=True)):
-            later = [h.col for h in heads[k + 1 :] if h.row == head.row and h.col > head.col]
-            cols = (head.col, min(later) if later else 10**6)
-            reach = (head.last_row + 1, self.reach(head.last_row + 1))
-            header_cells: list[tuple[Field, Cell]] = []
-            pos: Pos = (head.last_row, -1)
-            for f in g.fields:
-                hit = self.find(f.labels, after=pos, cols=cols, rows=reach, tables_only=True)
-                if hit is None:
-                    if not f.optional:
-                        self.missing.append(f"{g.label} {f.label}")
-                    continue
-                header_cells.append((f, hit[0]))
-                pos = (hit[0].row, hit[0].col)
-                self.use(hit[0])
-            if not header_cells:
-                continue
-            value_row = self._value_row(max(c.last_row for _, c in header_cells), [c for _, c in header_cells],
-                                        heads[0].col)
-            for f, hc in header_cells:
-                cell = self.grid.at(value_row, hc.col) if value_row is not None else None
-                if cell is hc or (cell is not None and id(cell) in self.used):
-                    cell = None
-                key = f"{g.key}.{f.key}"
-                self.layout.fields[key] = FieldLoc(key, f, hc, cell)
-                self.use(cell)
-            last = max(last, self.cursor)
-        self.cursor = last
 
-    def _value_row(self, header_last: int, headers: list[Cell], left: int) -> int | None:
-        """The row under a header row holding its values; blank spacer rows in between are skipped.
+def _section(ctx: Context, i: int, label: Cell, continues: Callable[[int], bool] | None = None
+             ) -> tuple[bool, list[int]]:
+    """Whether a section label is a heading, and its rows (see geometry.section_rows)."""
+    folded = norm(label.text).rstrip(":")
 
-        ``left`` is the band's first column: a filled cell left of it starts another section.
-        """
-        first = None
-        for r in range(header_last + 1, self.reach(header_last + 1)):
-            if self.grid.is_paragraph_row(r):
-                continue
-            cells = [self.grid.at(r, h.col) for h in headers]
-            present = [c for c in cells if c is not None]
-            own = self.grid.own_anchors(r)
-            if (any(c.row == r and self.is_known_label(c) for c in present)
-                    or len({id(c) for c in present}) < len(present)  # one cell across several headers
-                    or any(c.col < left and not c.blank for c in own)):  # a new section begins
-                break
-            if first is None:
-                first = r
-            if any(c.row == r and not c.blank for c in present):
-                return r
-            if any(not c.blank for c in own):
-                break
-        return first
+    def same(cell: Cell) -> bool:
+        return norm(cell.text).rstrip(":") == folded
 
-    def list_block(self, block: ListBlock) -> None:
-        found = self.find([block.label], tables_only=True) or self.find([block.label])
-        if found is None:
-            self.missing.append(block.label)
-            return
-        label = found[0]
-        self.use(label)
-        heading = self.is_heading(label)
-        intro = None if heading else self.grid.right_of(label)
+    heading = geo.is_heading(ctx.grid, label, same)
+    rows = geo.section_rows(ctx.grid, label, heading=heading, stops=ctx.own_stops(i), same=same,
+                            continues=continues)
+    for r in rows:  # the label typed again in every row of its section
+        cell = geo.cell_at(ctx.grid, r, label.col)
+        if cell is not None and cell is not label and same(cell):
+            ctx.extra_labels.add(id(cell))
+    return heading, rows
+
+
+def _values_list(ctx: Context, i: int, block: ListBlock) -> None:
+    label = ctx.p.of(f"section:{block.key}")
+    if label is None:
+        return
+    grid = ctx.grid
+    heading, rows = _section(ctx, i, label)
+    intro = None
+    if not heading:
+        intro = geo.right_value(grid, label, ctx.p.looks_like_label)
         if intro is not None and (intro.row != label.row or intro.paragraph):
             intro = None
-        first_col = label.col if heading else label.end_col
-        slots: list[Cell] = []
-        for r in self.region(label)[1:]:
-            slots.extend(c for c in self.grid.own_anchors(r) if c.col >= first_col and not c.paragraph)
-        if heading and slots:
-            # the sentence before the goals: unnumbered, and followed by numbered ones or ending in a colon
-            marker = block.marker_re
-            head = slots[0]
-            if not marker.match(head.text) and (
-                norm(head.text).endswith(":") or any(marker.match(c.text) for c in slots[1:])
-            ):
-                intro, slots = head, slots[1:]
-        self.use(intro, *slots)
-        self.layout.lists.append(ListLoc(block, label, intro, slots))
+    first_col = label.col if heading else label.end_col
+    body = [r for r in rows if r > (label.last_row if heading else label.row)]
+    slots = [c for c in geo.own_cells(grid, body, first_col) if id(c) not in ctx.extra_labels]
+    if heading and slots:
+        # the sentence before the items: unnumbered, and followed by numbered ones or ending in a colon
+        marker = block.marker_re
+        head = slots[0]
+        if not marker.match(head.text) and (
+            norm(head.text).endswith(":") or any(marker.match(c.text) for c in slots[1:])
+        ):
+            intro, slots = head, slots[1:]
+    for c in ([intro] if intro is not None else []) + slots:
+        ctx.read.add(id(c))
+    ctx.layout.lists.append(ListLoc(block, label, intro, slots))
 
-    def table(self, block: Table) -> None:
-        found = self.find([block.label], tables_only=True) or self.find([block.label])
-        if found is None:
-            self.missing.append(block.label)
-            return
-        label = found[0]
-        self.use(label)
-        columns: dict[str, Cell] = {}
-        pos: Pos = (label.row, label.col)
-        reach = (label.row, self.reach(label.last_row + 1))
-        first_col = label.col if self.is_heading(label) else label.end_col
-        for col in block.columns:
-            hit = self.find(col.labels, after=pos, cols=(first_col, 10**6), rows=reach, tables_only=True)
-            if hit is None:
-                if not col.optional:
-                    self.missing.append(col.label)
-                continue
-            columns[col.key] = hit[0]
-            pos = (hit[0].row, hit[0].col)
-            self.use(hit[0])
-        if not columns:
-            return
-        header_row = max(c.last_row for c in columns.values())
-        rows = []
-        for r in self.region(label, own=[lab for c in block.columns for lab in c.labels]):
-            if r <= header_row:
-                continue
-            if self._repeats_header(r, block, columns):
-                continue  # the header row repeated where the table breaks across pages
-            rows.append(r)
-        for r in rows:
-            self.use(*(self.grid.at(r, c.col) for c in columns.values()))
-        self.layout.tables.append(TableLoc(block, label, header_row, columns, rows))
 
-    def _repeats_header(self, r: int, block: Table, columns: dict[str, Cell]) -> bool:
-        """Whether row ``r`` is the header row again: every column's cell holds that column's label."""
-        for col in block.columns:
-            header = columns.get(col.key)
-            if header is None:
-                continue
-            cell = self.grid.at(r, header.col)
-            if cell is None or cell.row != r or not any(match_label(cell.text, lab) == "" for lab in col.labels):
-                return False
-        return True
+def _values_table(ctx: Context, i: int, block: Table) -> None:
+    label = ctx.p.of(f"section:{block.key}")
+    headers = {c.key: ctx.p.of(f"column:{block.key}.{c.key}") for c in block.columns}
+    columns: dict[str, Cell] = {k: v for k, v in headers.items() if v is not None}
+    if label is None or not columns:
+        return
+    grid = ctx.grid
+    first_header = min(columns.values(), key=lambda c: (c.row, c.col))
+    header_row = max(c.last_row for c in columns.values())
+    required = [c for c in block.columns if not c.optional and c.key in columns]
 
-    def boxes(self, block: Boxes) -> None:
-        found = self.find([block.label], tables_only=True) or self.find([block.label])
-        if found is None:
-            self.missing.append(block.label)
-            return
-        label = found[0]
-        self.use(label)
-        region = self.region(label)
-        if self.is_heading(label):
-            region = region[1:]
-            firsts = [c for r in region for c in self.grid.own_anchors(r) if not c.blank and not c.paragraph]
-            if not firsts:
-                self.layout.boxes.append(BoxesLoc(block, label, []))
-                return
-            office_col = firsts[0].col
-        else:
-            first = self.grid.right_of(label)
-            if first is None:
-                self.layout.boxes.append(BoxesLoc(block, label, []))
-                return
-            office_col = first.col
-        starts: list[Cell] = []
-        for r in region:
-            cell = self.grid.at(r, office_col)
-            if cell is not None and cell.row == r and not cell.blank and cell.col == office_col:
-                starts.append(cell)
-        boxes: list[BoxLoc] = []
-        suffix = norm(block.office_suffix)
-        for k, office in enumerate(starts):
-            stop = starts[k + 1].row if k + 1 < len(starts) else region[-1] + 1
-            rows = []
-            for r in region:
-                if not office.row <= r < stop:
-                    continue
-                # a box runs on past a table break (its office cell then reads blank), but not into a
-                # row that begins another labelled part of the form, such as 填报人
-                if r > office.last_row and any(c.col < office.end_col and self.starts_with_label(c)
-                                               for c in self.grid.own_anchors(r)):
+    def header_in(r: int) -> dict[str, Cell] | None:
+        """Row ``r`` as the header again (a table broken across pages): its column label cells."""
+        found: dict[str, Cell] = {}
+        for cell in grid.own_anchors(r):
+            for col in block.columns:
+                if col.key not in found and any(match_label(cell.text, lab) == "" for lab in col.labels):
+                    found[col.key] = cell
                     break
-                rows.append(r)
-            cells = [c for r in rows for c in self.grid.own_anchors(r) if c.col >= office.end_col and not c.paragraph]
-            name = norm(office.text)
-            name = name[: -len(suffix)] if name.endswith(suffix) and len(name) > len(suffix) else name
-            boxes.append(BoxLoc(name, office, cells))
-            self.use(office, *cells)
-        self.layout.boxes.append(BoxesLoc(block, label, boxes))
+        return found if all(c.key in found for c in required) and len(found) >= 2 else None
 
-    def run(self) -> Layout:
-        for block in self.schema.blocks:
-            if isinstance(block, Title):
-                self.title(block)
-            elif isinstance(block, Fields):
-                self.fields(block)
-            elif isinstance(block, Band):
-                self.band(block)
-            elif isinstance(block, ListBlock):
-                self.list_block(block)
-            elif isinstance(block, Table):
-                self.table(block)
-            elif isinstance(block, Boxes):
-                self.boxes(block)
-        if self.missing:
-            raise NotThisForm(_dedupe(self.missing), form=self.schema.name, path=self.grid.source)
-        return self.layout
+    def continues(r: int) -> bool:
+        return header_in(r) is not None
+
+    heading, rows = _section(ctx, i, label, continues)
+    mapping = {k: c.col for k, c in columns.items()}
+    parts: list[TablePart] = [TablePart(dict(mapping), [])]
+    block_of = grid.row_blocks[header_row]
+    left = min(c.col for c in columns.values())
+    for r in rows:
+        if r <= header_row and grid.row_blocks[r] == grid.row_blocks[first_header.row]:
+            continue
+        again = header_in(r)
+        if again is not None:
+            ctx.extra_labels.update(id(c) for c in again.values())
+            mapping = {k: c.col for k, c in again.items()}
+            parts.append(TablePart(dict(mapping), []))
+            block_of = grid.row_blocks[r]
+            continue
+        if grid.row_blocks[r] != block_of:
+            # a new table without the header repeated: its columns must line up with the header's
+            block_of = grid.row_blocks[r]
+            starts = {c.col for c in grid.own_anchors(r) if c.col >= left}
+            if not set(mapping.values()) <= starts:
+                ordered = sorted(c.col for c in grid.own_anchors(r) if c.col >= left)
+                if len(ordered) != len(mapping):
+                    ctx.layout.problems.append(
+                        f"{block.label}：续表（{_first_address(grid, r)} 起）的列与表头对不上，无法读取")
+                    break
+                keys = sorted(mapping, key=mapping.__getitem__)
+                mapping = dict(zip(keys, ordered, strict=True))
+            parts.append(TablePart(dict(mapping), []))
+        if _spans_columns(grid, r, mapping, block):
+            break  # one cell across several columns: a note under the table, not an item
+        parts[-1].rows.append(r)
+    parts = [p for p in parts if p.rows or p is parts[0]]
+    all_rows = [r for p in parts for r in p.rows]
+    for part in parts:
+        for r in part.rows:
+            for c in part.columns.values():
+                cell = geo.cell_at(grid, r, c)
+                if cell is not None:
+                    ctx.read.add(id(cell))
+    ctx.layout.tables.append(TableLoc(block, label, header_row, columns, all_rows, parts))
+
+
+def _spans_columns(grid: Grid, r: int, mapping: dict[str, int], block: Table) -> bool:
+    """Whether a non-blank cell starting in row ``r`` covers two of the table's value columns."""
+    merged = {c.key for c in block.columns if c.carry is not None}
+    value_cols = sorted(col for key, col in mapping.items() if key not in merged)
+    for cell in grid.own_anchors(r):
+        if cell.blank:
+            continue
+        covered = [c for c in value_cols if cell.col <= c < cell.end_col]
+        if len(covered) >= 2:
+            return True
+    return False
+
+
+def _first_address(grid: Grid, r: int) -> str:
+    anchors = grid.own_anchors(r)
+    return anchors[0].address if anchors else f"第{r + 1}行"
+
+
+def _values_boxes(ctx: Context, i: int, block: Boxes) -> None:
+    label = ctx.p.of(f"section:{block.key}")
+    if label is None:
+        return
+    grid = ctx.grid
+    _heading, rows = _section(ctx, i, label)
+    inside = set(rows)
+    offices = [(office, c) for office in block.offices
+               if (c := ctx.p.of(f"office:{block.key}.{office}")) is not None and c.row in inside]
+    offices.sort(key=lambda oc: (oc[1].row, oc[1].col))
+    boxes: list[BoxLoc] = []
+    office_ids = {id(c) for _, c in offices}
+    for k, (office, cell) in enumerate(offices):
+        stop = offices[k + 1][1].row if k + 1 < len(offices) else None
+        box_rows = []
+        for r in rows:
+            if r < cell.row or (stop is not None and r >= stop):
+                continue
+            # a box runs on past a table break (its office cell then reads blank), but not into a row that
+            # begins another labelled part of the form to the left of the box
+            if r > cell.last_row and any(c.col < cell.end_col and id(c) not in office_ids and not c.blank
+                                         and ctx.p.looks_like_label(c) for c in grid.own_anchors(r)):
+                break
+            box_rows.append(r)
+        cells = [c for c in geo.own_cells(grid, box_rows, cell.end_col)]
+        ctx.read.update(id(c) for c in cells)
+        boxes.append(BoxLoc(office, cell, cells))
+    ctx.layout.boxes.append(BoxesLoc(block, label, boxes))
+
+
+def _values_title(ctx: Context, i: int, block: Title) -> None:
+    for cell in ctx.grid.reading_order():
+        if not ctx.grid.visible(cell):
+            continue
+        m = block.pattern.match(norm(cell.text))
+        if m:
+            year = m.group(block.key)
+            ctx.layout.title = TitleLoc(block, cell, int(year) if year else None)
+            ctx.read.add(id(cell))
+            return
+
+
+@attrs.frozen
+class Kind:
+    """A block kind: the slots it needs, and how it takes its values once they are placed."""
+
+    slots: Callable[[int, object], Iterator[Slot]]
+    values: Callable[[Context, int, object], None]
+
+
+KINDS: dict[type, Kind] = {
+    Title: Kind(_slots_title, _values_title),  # type: ignore[arg-type]
+    Fields: Kind(_slots_fields, _values_fields),  # type: ignore[arg-type]
+    Band: Kind(_slots_band, _values_band),  # type: ignore[arg-type]
+    ListBlock: Kind(_slots_list, _values_list),  # type: ignore[arg-type]
+    Table: Kind(_slots_table, _values_table),  # type: ignore[arg-type]
+    Boxes: Kind(_slots_boxes, _values_boxes),  # type: ignore[arg-type]
+}
+
+
+def schema_slots(schema: Schema) -> list[Slot]:
+    return derived(schema, "slots", lambda s: [slot for i, b in enumerate(s.blocks)
+                                               for slot in KINDS[type(b)].slots(i, b)])
+
+
+# -- the whole --------------------------------------------------------------------------------------
+
+def locate(grid: Grid, schema: Schema) -> Layout:
+    """Where every field of ``schema`` is on ``grid``.
+
+    Raises NotThisForm naming the identifying labels that are missing, AmbiguousLayout when labels could
+    belong to several slots equally well. Missing required labels and labels without a value cell are
+    listed in ``layout.problems`` (the reader raises them), left-out optional parts in ``layout.absent``,
+    and cells nothing accounts for in ``layout.unread``.
+    """
+    p = place(grid, schema)
+    identify = {norm(x) for x in schema.identifying_labels()}
+    missing = [s.name for s in p.slots if s.required and s.id not in p.cell and norm(s.name) in identify]
+    if missing:
+        raise NotThisForm(_dedupe(missing), form=schema.name, path=grid.source)
+    ctx = Context(grid, schema, p)
+    for i, block in enumerate(schema.blocks):
+        KINDS[type(block)].values(ctx, i, block)
+    layout = ctx.layout
+    for i, block in enumerate(schema.blocks):
+        mine = [s for s in p.slots if s.block == i]
+        if not mine:
+            continue
+        if getattr(block, "optional", False) and not any(s.id in p.cell for s in mine):
+            layout.absent.append(mine[0].name)
+            continue
+        for s in mine:
+            if s.required and s.id not in p.cell:
+                layout.problems.append(f"找不到标签“{s.name}”")
+    layout.unread = _unread(ctx)
+    return layout
+
+
+def _unread(ctx: Context) -> list[Unread]:
+    """Every visible non-empty cell that is not a label, a value read or a printed note."""
+    grid, schema = ctx.grid, ctx.schema
+    seen = ctx.read | ctx.p.label_ids | ctx.extra_labels
+    for loc in ctx.layout.fields.values():
+        seen.add(id(loc.label))
+    out = []
+    for cell in grid.reading_order():
+        if id(cell) in seen or cell.blank or not grid.visible(cell):
+            continue
+        folded = norm(cell.text)
+        if folded.rstrip(":") in ctx.p.known or any(n.search(folded) for n in schema.notes):
+            continue
+        out.append(Unread(cell.address, cell.text))
+    return out
 
 
 @functools.lru_cache(maxsize=1024)
 def _head(label: str) -> str:
     """A label as the index keys it: folded, up to any colon."""
     return norm(label).partition(":")[0]
-
-
-def _labelled(text: str, labels: tuple[str, ...]) -> bool:
-    """Whether ``text`` is a label written with its colon (so it is not a value)."""
-    return norm(text).startswith(_with_colons(labels))
-
-
-@functools.lru_cache(maxsize=256)
-def _with_colons(labels: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(norm(label) + ":" for label in labels)
 
 
 def _label_re(label: str) -> re.Pattern[str]:
@@ -498,23 +747,8 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 def all_labels(schema: Schema) -> Iterator[str]:
-    for block in schema.blocks:
-        if isinstance(block, Fields):
-            if block.section:
-                yield block.section
-            for f in block.fields:
-                yield from f.labels
-        elif isinstance(block, Band):
-            for g in block.groups:
-                yield from g.labels
-                for f in g.fields:
-                    yield from f.labels
-        elif isinstance(block, ListBlock | Boxes):
-            yield block.label
-        elif isinstance(block, Table):
-            yield block.label
-            for c in block.columns:
-                yield from c.labels
+    for slot in schema_slots(schema):
+        yield from slot.labels
 
 
 def known_labels(schema: Schema) -> frozenset[str]:
@@ -522,15 +756,10 @@ def known_labels(schema: Schema) -> frozenset[str]:
     return derived(schema, "known_labels", lambda s: frozenset(norm(label) for label in all_labels(s)))
 
 
-def locate(grid: Grid, schema: Schema) -> Layout:
-    """Where every field of ``schema`` is on ``grid``. Raises NotThisForm listing missing labels."""
-    return _Locator(grid, schema).run()
-
-
 def score(grid: Grid, schema: Schema) -> int:
     """How many of the schema's labels a grid holds (to choose the sheet that carries the form)."""
     wanted = known_labels(schema)
-    return sum(1 for cell in grid.reading_order() if norm(cell.text).rstrip(":") in wanted)
+    return sum(1 for cell in grid.reading_order() if norm(cell.text).rstrip(":") in wanted and grid.visible(cell))
 
 
 def split_items(text: str, marker: re.Pattern[str]) -> tuple[str, list[str]]:
@@ -540,7 +769,7 @@ def split_items(text: str, marker: re.Pattern[str]) -> tuple[str, list[str]]:
     for line in text.split("\n"):
         m = marker.match(line)
         if m:
-            items.append([line[m.end() :]])
+            items.append([line[m.end():]])
         elif items:
             items[-1].append(line)
         else:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import cattrs
+
 from .backends import open_grids
-from .check import LABELS, Warning, check
+from .check import LABELS, Warning
 from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
 from .grid import Cell
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, locate, score, split_items
-from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic
-from .schema import Boxes, Schema, derived, load_schema
+from .schema import Boxes, Schema, derived, load_schema, resolve
 from .text import clean, compact, money_from_number, parse_cn_date, parse_count, parse_money
 
 
@@ -39,12 +41,34 @@ def _where(loc: FieldLoc, group: str | None = None) -> str:
     return f"{label} ({loc.target.address})"
 
 
+def read_value(kind: str, text: str, native: Any) -> Any:
+    """A located cell's value as its field type wants it. Raises ValueError (in Chinese) when it is not one.
+
+    A spreadsheet number counts as what the sheet shows: its 15 significant digits under the cell's
+    number format (the back-end's ``text``), so 1865.4000000001 in a 0.00 cell is 1865.40."""
+    if kind == "money":
+        if isinstance(native, int | float) and not isinstance(native, bool):
+            try:
+                shown = parse_money(text)
+            except ValueError:
+                shown = None
+            return shown if shown is not None else money_from_number(native)
+        return parse_money(text)
+    if kind == "count":
+        if isinstance(native, int | float) and not isinstance(native, bool):
+            if float(native).is_integer() and native >= 0:
+                return int(native)
+            raise ValueError(f"“{text}”不是人数")
+        return parse_count(text)
+    return clean(text)
+
+
 class _Values:
     """Turns located cells into typed values, collecting every problem instead of stopping at one."""
 
     def __init__(self, layout: Layout, schema: Schema) -> None:
         self.layout = layout
-        self.problems: list[str] = []
+        self.problems: list[str] = list(layout.problems)
         self.groups = _group_labels(schema)
 
     def raw(self, loc: FieldLoc) -> tuple[str, Any]:
@@ -57,22 +81,11 @@ class _Values:
         if loc is None:
             return None
         text, native = self.raw(loc)
-        kind = loc.field.type
         try:
-            if kind == "money":
-                if isinstance(native, int | float):
-                    return money_from_number(native)
-                return parse_money(text)
-            if kind == "count":
-                if isinstance(native, int | float):
-                    if float(native).is_integer() and native >= 0:
-                        return int(native)
-                    raise ValueError(f"“{text}”不是人数")
-                return parse_count(text)
+            return read_value(loc.field.type, text, native)
         except ValueError as exc:
             self.problems.append(f"{_where(loc, self.groups.get(key))}：{exc}")
             return None
-        return clean(text)
 
     def label_of(self, key: str) -> str | None:
         loc = self.layout.fields.get(key)
@@ -80,10 +93,6 @@ class _Values:
             return None
         group = self.groups.get(key)
         return f"{group} {loc.field.label}" if group else loc.field.label
-
-    def money(self, key: str) -> Decimal | None:
-        value = self.get(key)
-        return value if isinstance(value, Decimal) else None
 
 
 def _group_labels(schema: Schema) -> dict[str, str]:
@@ -106,39 +115,41 @@ def _goals(loc: ListLoc) -> tuple[str | None, list[str]]:
     return intro, [g for g in cleaned if g]
 
 
-def _indicators(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -> list[Indicator]:
+def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -> list[dict[str, str | None]]:
+    """The table's items as {column key: text}: blank or merged cells carried down where the schema says."""
     grid = layout.grid
     cols = loc.block.columns
     carried: dict[str, str | None] = {c.key: None for c in cols}
     group_key = next((c.key for c in cols if c.carry == "down"), None)
-    out: list[Indicator] = []
-    where = [(col, loc.columns[col.key].col if col.key in loc.columns else None) for col in cols]
+    out: list[dict[str, str | None]] = []
     for r in loc.rows:
         values: dict[str, str | None] = {}
         new_group = False
         line = grid.rows[r]
-        for col, c in where:
+        where: dict[str, Cell] = {}
+        for col in cols:
+            c = loc.col(r, col.key)
             cell: Cell | None = line[c] if c is not None and c < len(line) else None
+            if cell is not None:
+                where[col.key] = cell
             fresh = cell is not None and cell.row == r and not cell.blank
             text = (compact if col.compact else clean)(cell.text) if fresh and cell is not None else None
             if col.carry is None:
                 values[col.key] = text
                 continue
             if text is not None:
-                carried[col.key] = text
-                if col.key == group_key:
+                if col.key == group_key and text != carried[col.key]:
                     new_group = True
+                carried[col.key] = text
             elif col.carry == "group" and new_group:
                 carried[col.key] = None
             values[col.key] = carried[col.key]
         if all(values.get(k) is None for k in loc.block.required_any):
             continue
         if cells is not None:
-            for key, header in loc.columns.items():
-                cell = line[header.col] if header.col < len(line) else None
-                if cell is not None:
-                    cells[f"indicators[{len(out)}].{key}"] = cell.address
-        out.append(Indicator(**values))
+            for key, cell in where.items():
+                cells[f"{loc.block.key}[{len(out)}].{key}"] = cell.address
+        out.append(values)
     return out
 
 
@@ -151,7 +162,7 @@ def _prompt(prompt: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(map(re.escape, body)) + r"\s*[：:]")
 
 
-def _review(box_text: str, block: Boxes, office: str, where: str, problems: list[str]) -> Review:
+def _review(box_text: str, block: Boxes, office: str, where: str, problems: list[str]) -> dict[str, Any]:
     p_op, p_rev, p_head = (_prompt(block.prompts[k]) for k in ("opinion", "reviewer", "head"))
     m_op, m_rev, m_head = p_op.search(box_text), p_rev.search(box_text), p_head.search(box_text)
     ends = sorted(m.start() for m in (m_rev, m_head) if m)
@@ -179,10 +190,11 @@ def _review(box_text: str, block: Boxes, office: str, where: str, problems: list
                     raise ValueError
             except ValueError:
                 problems.append(f"{office}审核日期 ({where})：“{dm.group(0).strip()}”不是完整的日期")
-    return Review(office=office, opinion=clean(opinion), reviewer=clean(reviewer), head=clean(tail), date=date)
+    return {"office": office, "opinion": clean(opinion), "reviewer": clean(reviewer), "head": clean(tail),
+            "date": date}
 
 
-def _reviews(loc: BoxesLoc, problems: list[str]) -> list[Review]:
+def _reviews(loc: BoxesLoc, problems: list[str]) -> list[dict[str, Any]]:
     out = []
     for box in loc.boxes:
         text = "\n".join(c.text for c in box.cells).replace("\r", "")
@@ -191,49 +203,68 @@ def _reviews(loc: BoxesLoc, problems: list[str]) -> list[Review]:
     return out
 
 
-def record_from_layout(layout: Layout, schema: Schema) -> Record:
-    """The record a located grid holds. Raises InvalidValues listing every bad cell."""
+def _put(mapping: dict[str, Any], key: str, value: Any) -> None:
+    """``mapping["a"]["b"] = value`` for the key “a.b”."""
+    *parents, last = key.split(".")
+    for part in parents:
+        mapping = mapping.setdefault(part, {})
+    mapping[last] = value
+
+
+def values_from_layout(layout: Layout, schema: Schema) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """The located values as a mapping nested by the schema's keys; where each came from; what is wrong."""
     v = _Values(layout, schema)
-    rec = Record(
-        year=layout.title.year if layout.title else None,
-        unit_name=v.get("unit_name"),
-        amount_unit=v.get("amount_unit"),
-        basic_info=BasicInfo(
-            staff_quota=v.get("basic_info.staff_quota"),
-            staff_actual=v.get("basic_info.staff_actual"),
-            contact_person=v.get("basic_info.contact_person"),
-            contact_phone=v.get("basic_info.contact_phone"),
-        ),
-        functions=v.get("functions"),
-        income=Income(*(v.money(f"income.{a.name}") for a in Income.__attrs_attrs__)),
-        expenditure=Expenditure(*(v.money(f"expenditure.{a.name}") for a in Expenditure.__attrs_attrs__)),
-        three_public=ThreePublic(*(v.money(f"three_public.{a.name}") for a in ThreePublic.__attrs_attrs__)),
-        filled_by=v.get("filled_by"),
-        filled_by_phone=v.get("filled_by_phone"),
-    )
+    mapping: dict[str, Any] = {}
     cells = {key: loc.target.address for key, loc in layout.fields.items()}
-    for lst in layout.lists:
-        rec.goals_intro, rec.goals = _goals(lst)
-    for table in layout.tables:
-        rec.indicators = _indicators(table, layout, cells)
-        cells["indicators"] = table.label.address
-    for boxes in layout.boxes:
-        rec.reviews = _reviews(boxes, v.problems)
+    for key in layout.fields:
+        _put(mapping, key, v.get(key))
     if layout.title is not None:
-        cells["year"] = layout.title.cell.address
-    if v.problems:
-        raise InvalidValues(v.problems, path=layout.grid.source)
-    rec.warnings = check(rec, cells)
+        mapping[layout.title.block.key] = layout.title.year
+        cells[layout.title.block.key] = layout.title.cell.address
+    for lst in layout.lists:
+        intro, items = _goals(lst)
+        if lst.block.intro:
+            mapping[lst.block.intro] = intro
+        mapping[lst.block.key] = items
+    for table in layout.tables:
+        mapping[table.block.key] = _items(table, layout, cells)
+        cells[table.block.key] = table.label.address
+    for boxes in layout.boxes:
+        mapping[boxes.block.key] = _reviews(boxes, v.problems)
+    return mapping, cells, v.problems
+
+
+_STRUCTURE = cattrs.Converter()
+for _exact in (Decimal, dt.date, str, int):
+    _STRUCTURE.register_structure_hook(_exact, lambda value, _type: value)
+
+
+def record_from_layout(layout: Layout, schema: Schema) -> Any:
+    """The record a located grid holds (of the class the schema names). Raises InvalidValues listing every
+    bad cell, every required label that is missing and every label without a value cell."""
+    mapping, cells, problems = values_from_layout(layout, schema)
+    if problems:
+        raise InvalidValues(problems, path=layout.grid.source)
+    rec = _STRUCTURE.structure(mapping, resolve(schema.record))
+    rules = resolve(schema.rules) if schema.rules else None
+    rec.warnings = list(rules(rec, cells)) if rules is not None else []
+    groups = _group_labels(schema)
     by_address = {address: key for key, address in cells.items()}
     for address, message in layout.grid.notes:
         key = by_address.get(address, "")
-        label = LABELS.get(key) or v.label_of(key) or "公式"
+        loc = layout.fields.get(key)
+        label = LABELS.get(key) or (f"{groups[key]} {loc.field.label}" if key in groups and loc
+                                    else loc.field.label if loc else "公式")
         rec.warnings.append(Warning("formula", label, address, message))
+    for label in layout.absent:
+        rec.warnings.append(Warning("absent", label, None, "本表没有这一部分，按未填写处理"))
+    for unread in layout.unread:
+        rec.warnings.append(Warning("unread", "未读取的内容", unread.address, f"“{unread.text.strip()}”没有对应的栏目，未读取"))
     return rec
 
 
 def read(path: str | Path, *, schema: Schema | None = None, limits: Limits | None = None,
-         password: str | None = None) -> Record:
+         password: str | None = None) -> Any:
     """Read one filled-in form (.xlsx or .docx) into a record.
 
     Args:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 import tomllib
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from .errors import SchemaError
+from .text import norm
 
 FIELD_TYPES = ("text", "phone", "count", "money")
 
@@ -69,11 +71,13 @@ class Title:
 class Fields:
     fields: tuple[Field, ...]
     section: str | None = None
+    optional: bool = False  # the whole block may be left out of a copy (its labels then give a warning)
 
 
 @attrs.frozen
 class Band:
     groups: tuple[Group, ...]
+    optional: bool = False
 
 
 @attrs.frozen
@@ -82,6 +86,7 @@ class ListBlock:
     label: str
     intro: str | None
     marker: str
+    optional: bool = False
 
     @property
     def marker_re(self) -> re.Pattern[str]:
@@ -100,6 +105,7 @@ class Table:
     columns: tuple[Column, ...]
     required_any: tuple[str, ...]
     prefill: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    optional: bool = False
 
 
 @attrs.frozen
@@ -109,6 +115,7 @@ class Boxes:
     office_suffix: str
     offices: tuple[str, ...]
     prompts: dict[str, str]
+    optional: bool = False
 
 
 Block = Title | Fields | Band | ListBlock | Table | Boxes
@@ -119,9 +126,24 @@ class Schema:
     id: str
     name: str
     blocks: tuple[Block, ...]
+    # "module:Class" of the attrs record the located values are structured into
+    record: str = "formparse.records:Record"
+    # "module:function" checking a read record (sums, budgets …): ``rules(record, cells) -> [Warning]``
+    rules: str | None = None
+    # The labels that tell this form from any other document: a file without one of them is refused as
+    # not this form (NotThisForm). Empty: every required label of a required block identifies.
+    identify: tuple[str, ...] = ()
+    # Printed texts that carry no value (e.g. “附件1”), as regular expressions on the folded text: the
+    # coverage check counts them as read.
+    notes: tuple[re.Pattern[str], ...] = ()
+
+    def identifying_labels(self) -> tuple[str, ...]:
+        return self.identify or tuple(self.required_labels())
 
     def required_labels(self) -> Iterator[str]:
         for block in self.blocks:
+            if getattr(block, "optional", False):
+                continue
             if isinstance(block, Fields):
                 if block.section:
                     yield block.section
@@ -209,20 +231,21 @@ def _block(r: _Reader) -> Block:
             raise SchemaError(f"{r.where}.pattern needs a group named {key}", path=r.source)
         block = Title(key=key, pattern=pattern, text=r.get("text", str), blank=r.get("blank", str))
     elif kind == "fields":
-        block = Fields(fields=tuple(_field(f) for f in r.sub("fields")), section=r.get("section", str, None))
+        block = Fields(fields=tuple(_field(f) for f in r.sub("fields")), section=r.get("section", str, None),
+                       optional=r.get("optional", bool, False))
     elif kind == "band":
         groups = []
         for g in r.sub("groups"):
             groups.append(Group(key=g.get("key", str), label=g.get("label", str), aliases=g.strings("aliases"),
                                 fields=tuple(_field(f) for f in g.sub("fields"))))
             g.done()
-        block = Band(groups=tuple(groups))
+        block = Band(groups=tuple(groups), optional=r.get("optional", bool, False))
     elif kind == "list":
         marker = r.get("marker", str)
         if "{n}" not in marker:
             raise SchemaError(f"{r.where}.marker must contain {{n}}", path=r.source)
         block = ListBlock(key=r.get("key", str), label=r.get("label", str), intro=r.get("intro", str, None),
-                          marker=marker)
+                          marker=marker, optional=r.get("optional", bool, False))
     elif kind == "table":
         columns = []
         for c in r.sub("columns"):
@@ -246,14 +269,14 @@ def _block(r: _Reader) -> Block:
                 raise SchemaError(f"{r.where}.prefill[{i}] must be [level1, [level2, ...]]", path=r.source)
             prefill.append((item[0], tuple(item[1])))
         block = Table(key=r.get("key", str), label=r.get("label", str), columns=tuple(columns),
-                      required_any=required_any, prefill=tuple(prefill))
+                      required_any=required_any, prefill=tuple(prefill), optional=r.get("optional", bool, False))
     elif kind == "boxes":
         prompts = r.get("prompts", dict)
         for name in ("opinion", "reviewer", "head"):
             if not isinstance(prompts.get(name), str):
                 raise SchemaError(f"{r.where}.prompts.{name} is missing", path=r.source)
         block = Boxes(key=r.get("key", str), label=r.get("label", str), office_suffix=r.get("office_suffix", str),
-                      offices=r.strings("offices"), prompts=dict(prompts))
+                      offices=r.strings("offices"), prompts=dict(prompts), optional=r.get("optional", bool, False))
     else:
         raise SchemaError(f"{r.where}.kind must be title, fields, band, list, table or boxes, not {kind!r}",
                           path=r.source)
@@ -268,10 +291,55 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
     except tomllib.TOMLDecodeError as exc:
         raise SchemaError(f"not valid TOML: {exc}", path=source) from exc
     top = _Reader(data, "", source)
+    notes = []
+    for i, raw in enumerate(top.strings("notes")):
+        try:
+            notes.append(re.compile(raw))
+        except re.error as exc:
+            raise SchemaError(f"notes[{i}] is not a regular expression: {exc}", path=source) from exc
+    record = top.get("record", str, "formparse.records:Record")
+    rules = top.get("rules", str, None)
+    for name, ref in (("record", record), ("rules", rules)):
+        if ref is not None and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", ref):
+            raise SchemaError(f"{name} must be written module:name, not {ref!r}", path=source)
     schema = Schema(id=top.get("id", str), name=top.get("name", str),
-                    blocks=tuple(_block(b) for b in top.sub("blocks")))
+                    blocks=tuple(_block(b) for b in top.sub("blocks")), record=record, rules=rules,
+                    identify=top.strings("identify"), notes=tuple(notes))
     top.done()
+    known = {norm(label) for label in _all_labels(schema)}
+    for label in schema.identify:
+        if norm(label) not in known:
+            raise SchemaError(f"identify names a label no block has: {label}", path=source)
     return schema
+
+
+def _all_labels(schema: Schema) -> Iterator[str]:
+    for block in schema.blocks:
+        if isinstance(block, Fields):
+            if block.section:
+                yield block.section
+            for f in block.fields:
+                yield from f.labels
+        elif isinstance(block, Band):
+            for g in block.groups:
+                yield from g.labels
+                for f in g.fields:
+                    yield from f.labels
+        elif isinstance(block, ListBlock | Boxes):
+            yield block.label
+        elif isinstance(block, Table):
+            yield block.label
+            for c in block.columns:
+                yield from c.labels
+
+
+def resolve(ref: str) -> Any:
+    """The object a schema names as ``module:name`` (its record class, its rules)."""
+    module, _, name = ref.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise SchemaError(f"cannot import {ref}: {exc}") from exc
 
 
 def data_dir(name: str) -> Path:

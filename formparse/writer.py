@@ -79,32 +79,39 @@ class _Filler:
     def run(self) -> None:
         rec = self.record
         layout = self.layout()
+        if layout.problems:
+            raise CannotFill("模板中有无法写入的位置：" + "；".join(layout.problems))
         offices = tuple(b.office for group in layout.boxes for b in group.boxes)
         problems = domain_problems(rec, offices, tuple(all_labels(self.schema)))
         if problems:
             raise CannotFill("记录中有表格无法原样保存的值：" + "；".join(problems))
         for lst in layout.lists:
-            if self.resize(_rows_of(lst.slots), max(1, len(rec.goals)), lst.label.row):
-                layout = self.layout()
-        for table in layout.tables:
-            if self.resize(table.rows, max(1, len(rec.indicators)), table.header_row):
+            if self.resize(_rows_of(lst.slots), max(1, len(getattr(rec, lst.block.key))), lst.label.row):
                 layout = self.layout()
         for k in range(len(layout.tables)):
             table = layout.tables[k]
+            if self.resize(table.rows, max(1, len(getattr(rec, table.block.key))), table.header_row):
+                layout = self.layout()
+        for k in range(len(layout.tables)):
+            table = layout.tables[k]
+            items = getattr(rec, table.block.key)
             for col in table.block.columns:
                 if col.key not in table.columns or not table.rows:
                     continue
                 # Merged columns get one cell per run of equal values; every other column one cell
                 # per row (a submission may have merged them, and the record need not agree).
-                runs: list[tuple[int, int]] = []
-                if col.merge:
-                    keys = [getattr(ind, col.key) for ind in rec.indicators]
-                    keys += [None] * (len(table.rows) - len(keys))
-                    runs = _runs(table.rows, keys, layout.grid)
-                self.doc.merge_down(layout.grid, table.columns[col.key].col, runs,
-                                    range(table.rows[0], table.rows[-1] + 1))
-                layout = self.layout()
-                table = layout.tables[k]
+                keys = [getattr(item, col.key) for item in items]
+                keys += [None] * (len(table.rows) - len(keys))
+                by_row = dict(zip(table.rows, keys, strict=True))
+                for part_index in range(len(table.parts)):
+                    part = table.parts[part_index]
+                    c = part.columns.get(col.key)
+                    if c is None or not part.rows:
+                        continue
+                    runs = _runs(part.rows, [by_row[r] for r in part.rows], layout.grid) if col.merge else []
+                    self.doc.merge_down(layout.grid, c, runs, range(part.rows[0], part.rows[-1] + 1))
+                    layout = self.layout()
+                    table = layout.tables[k]
         self.write(layout)
 
     def write(self, layout: Layout) -> None:
@@ -124,25 +131,29 @@ class _Filler:
             doc.set_cell(parts[0][0], text)
         for lst in layout.lists:
             marker = lst.block.marker
+            items = getattr(rec, lst.block.key)
+            intro = getattr(rec, lst.block.intro) if lst.block.intro else None
             if lst.intro is not None:
-                doc.set_cell(lst.intro, rec.goals_intro)
-            elif rec.goals_intro is not None:
+                doc.set_cell(lst.intro, intro)
+            elif intro is not None:
                 raise CannotFill(f"模板的“{lst.block.label}”旁没有写引言的单元格")
             for n, row in enumerate(_rows_of(lst.slots)):
                 cells = [c for c in lst.slots if c.row == row]
                 prefix = marker.format(n=n + 1)
-                doc.set_cell(cells[0], prefix + rec.goals[n] if n < len(rec.goals) else (prefix if n == 0 else None))
+                doc.set_cell(cells[0], prefix + items[n] if n < len(items) else (prefix if n == 0 else None))
                 for extra in cells[1:]:
                     doc.set_cell(extra, None)
         for table in layout.tables:
+            items = getattr(rec, table.block.key)
             for n, r in enumerate(table.rows):
-                item = rec.indicators[n] if n < len(rec.indicators) else None
-                for key, header in table.columns.items():
-                    cell = layout.grid.at(r, header.col)
+                item = items[n] if n < len(items) else None
+                for key in table.columns:
+                    c = table.col(r, key)
+                    cell = layout.grid.at(r, c) if c is not None else None
                     if cell is not None and cell.row == r:
                         doc.set_cell(cell, getattr(item, key) if item is not None else None)
         for group in layout.boxes:
-            by_office = {r.office: r for r in rec.reviews}
+            by_office = {r.office: r for r in getattr(rec, group.block.key)}
             prompts = group.block.prompts
             for box in group.boxes:
                 review = by_office.get(box.office, Review(office=box.office))

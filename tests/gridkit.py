@@ -18,7 +18,10 @@ def make_grid(rows, merges=(), paragraphs=()):
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
                 out[r][c] = anchor
-    return Grid(out, source="<memory>")
+    def blank(r, c):  # like a sheet: every position is a cell, empty where nothing was typed
+        return Cell(row=r, col=c, text="", address=f"R{r + 1}C{c + 1}")
+
+    return Grid(out, source="<memory>", blank=blank)
 
 
 def to_spec(grid):

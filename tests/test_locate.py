@@ -179,9 +179,11 @@ def test_a_label_like_opinion_after_a_table_break_stays_in_its_box():
 
 
 def locate_boxes(grid):
-    from formparse.locate import _Locator
+    """Only the boxes block's values, on a grid that holds nothing else of the form."""
+    from formparse.locate import KINDS, Context, place
     from formparse.schema import Boxes
 
-    loc = _Locator(grid, SCHEMA)
-    loc.boxes(next(b for b in SCHEMA.blocks if isinstance(b, Boxes)))
-    return loc.layout.boxes[0].boxes[0]
+    i, block = next((i, b) for i, b in enumerate(SCHEMA.blocks) if isinstance(b, Boxes))
+    ctx = Context(grid, SCHEMA, place(grid, SCHEMA))
+    KINDS[Boxes].values(ctx, i, block)
+    return ctx.layout.boxes[0].boxes[0]

@@ -1,0 +1,220 @@
+"""Pure functions of a grid's geometry: neighbours, distances, spacer rows and columns, section extents.
+
+Nothing here knows a form or a schema: labels come in as a predicate. Everything the locator
+concludes from where cells are drawn is computed here, so each rule can be read (and tested) alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .grid import Cell, Grid
+
+IsLabel = Callable[[Cell], bool]
+
+
+def cell_at(grid: Grid, r: int, c: int) -> Cell | None:
+    """The cell covering (r, c); an empty sheet position becomes a blank cell where the format has them."""
+    if not (0 <= r < len(grid.rows)):
+        return None
+    line = grid.rows[r]
+    if not (0 <= c < len(line)):
+        return None
+    cell = line[c]
+    if cell is None and grid.blank is not None:
+        cell = line[c] = grid.blank(r, c)
+        grid._anchors.pop(r, None)  # noqa: SLF001 - the grid's own caches of row r
+        grid._paragraph_rows.pop(r, None)  # noqa: SLF001
+    return cell
+
+
+def distance(a: Cell, b: Cell) -> int:
+    """Rows plus columns from one cell's rectangle to the other's: 0 when they overlap, 1 side by side."""
+    return _gap(a.row, a.last_row + 1, b.row, b.last_row + 1) + _gap(a.col, a.end_col, b.col, b.end_col)
+
+
+def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
+    """Between half-open ranges: 0 when they overlap, else one more than the lines between them."""
+    if a0 < b1 and b0 < a1:
+        return 0
+    return max(a0, b0) - min(a1, b1) + 1
+
+
+def after(a: Cell, b: Cell) -> bool:
+    """Whether ``a`` comes after ``b`` in reading order (row by row, left to right)."""
+    return (a.row, a.col) > (b.row, b.col)
+
+
+def used_cols(grid: Grid, block: int) -> frozenset[int]:
+    """The columns of one table in which some visible cell holds content (a cell covers all its columns)."""
+    key = ("used_cols", block)
+    hit = grid.memo.get(key)
+    if hit is None:
+        cols: set[int] = set()
+        for r in range(len(grid.rows)):
+            if grid.row_blocks[r] != block:
+                continue
+            for cell in grid.own_anchors(r):
+                if not cell.blank and grid.visible(cell):
+                    cols.update(range(cell.col, cell.end_col))
+        hit = grid.memo[key] = frozenset(cols)
+    return hit  # type: ignore[return-value]
+
+
+def is_spacer_col(grid: Grid, block: int, c: int) -> bool:
+    """A column inserted blank: nothing in the whole table is typed in it (or it is hidden)."""
+    return c in grid.hidden_cols or c not in used_cols(grid, block)
+
+
+def is_spacer_row(grid: Grid, r: int) -> bool:
+    """A row with nothing typed in it (a blank spacer row), or one the sheet hides."""
+    return r in grid.hidden_rows or not grid.has_content(r)
+
+
+def same_table(grid: Grid, r0: int, r1: int) -> bool:
+    return grid.row_blocks[r0] == grid.row_blocks[r1] and not grid.is_paragraph_row(r1)
+
+
+def right_value(grid: Grid, label: Cell, is_label: IsLabel) -> Cell | None:
+    """The value cell right of ``label`` in its first row: the first cell there, or, when that one is
+    blank and stands in a spacer column, the first cell with content beyond the spacers. Stops at a label."""
+    if label.paragraph:
+        return None
+    block = grid.row_blocks[label.row]
+    first: Cell | None = None
+    c = label.end_col
+    width = len(grid.rows[label.row])
+    while c < width:
+        cell = cell_at(grid, label.row, c)
+        if cell is None or cell is label:
+            c += 1
+            continue
+        if not grid.visible(cell):
+            c = cell.end_col
+            continue
+        if is_label(cell):
+            break
+        if not cell.blank:
+            return cell
+        spacer = all(is_spacer_col(grid, block, k) for k in range(cell.col, cell.end_col))
+        if not spacer:
+            return cell
+        if first is None:
+            first = cell
+        c = cell.end_col
+    return first
+
+
+def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] = frozenset()
+                ) -> tuple[Cell | None, list[Cell]]:
+    """The value cell under ``label`` within its own columns: in the first row below that is not a
+    spacer (a blank cell in a spacer row is kept as the fallback), stopping at labels, at a row where
+    another label (not one of ``own``, the label's group) begins left of it — another part of the form —
+    and at the end of the table.
+
+    Returns (the cell, other non-blank cells competing for it in the same row: an ambiguity)."""
+    if label.paragraph:
+        return None, []
+    first: Cell | None = None
+    for r in range(label.last_row + 1, len(grid.rows)):
+        if r in grid.hidden_rows:
+            continue
+        if not same_table(grid, label.row, r):
+            break
+        start = cell_at(grid, r, label.col)
+        if start is None:
+            break
+        if start.col < label.col or start.row < r and start.col != label.col:
+            break  # a cell from further left reaches under the label: another part of the form
+        if any(c.col < label.col and id(c) not in own and not c.blank and is_label(c) for c in grid.own_anchors(r)):
+            break
+        inside = [c for c in _cells_in_span(grid, r, label.col, label.end_col) if grid.visible(c)]
+        if not inside or any(is_label(c) for c in inside):
+            break
+        if any(c.row < r for c in inside):
+            break  # merged down from above: not a value of its own
+        filled = [c for c in inside if not c.blank]
+        if filled:
+            return filled[0], filled[1:]
+        if not is_spacer_row(grid, r):
+            return inside[0], []
+        if first is None:
+            first = inside[0]
+    return first, []
+
+
+def _cells_in_span(grid: Grid, r: int, c0: int, c1: int) -> list[Cell]:
+    out: list[Cell] = []
+    for c in range(c0, c1):
+        cell = cell_at(grid, r, c)
+        if cell is not None and (not out or out[-1] is not cell):
+            out.append(cell)
+    return out
+
+
+def right_is_empty(grid: Grid, label: Cell) -> bool:
+    """Nothing is typed right of ``label`` in any of its rows."""
+    for r in range(label.row, label.last_row + 1):
+        for cell in grid.anchors(r):
+            if cell.col >= label.end_col and not cell.blank and grid.visible(cell):
+                return False
+    return True
+
+
+def is_heading(grid: Grid, label: Cell, same: Callable[[Cell], bool]) -> bool:
+    """A section label printed as a heading (a paragraph, or alone in its row with the section's content
+    starting under it in its own column), not as a row heading in the left column."""
+    if label.paragraph:
+        return True
+    if not right_is_empty(grid, label):
+        return False
+    for r in range(label.last_row + 1, len(grid.rows)):
+        if grid.is_paragraph_row(r) or is_spacer_row(grid, r):
+            continue
+        under = cell_at(grid, r, label.col)
+        return under is not None and under is not label and not under.blank and not same(under)
+    return True
+
+
+def section_rows(grid: Grid, label: Cell, *, heading: bool, stops: Callable[[int], bool],
+                 same: Callable[[Cell], bool], continues: Callable[[int], bool] | None = None) -> list[int]:
+    """The rows of a section, its label's row first — the one rule lists, tables and boxes share.
+
+    A row heading (the label in the left column) holds the rows its rectangle covers, then those below
+    whose cell in that column is blank or the same label typed again; a heading holds the rows below it.
+    Either ends at a row that ``stops`` (one holding another part's label). Past a table break the
+    section goes on only where ``continues`` says the new table continues it (its header repeated), or
+    where the label column still allows it; a continued part is no longer bounded by the label column.
+    """
+    rows = [label.row]
+    bounded = not heading
+    block = grid.row_blocks[label.row]
+    start = label.last_row + 1 if heading else label.row + 1
+    for r in range(start, len(grid.rows)):
+        if grid.is_paragraph_row(r):
+            continue
+        if r <= label.last_row:
+            rows.append(r)
+            continue
+        if stops(r):
+            break
+        if grid.row_blocks[r] != block:
+            block = grid.row_blocks[r]
+            if continues is not None and continues(r):
+                bounded = False
+                rows.append(r)
+                continue
+        if bounded:
+            left = cell_at(grid, r, label.col)
+            if not (left is None or left is label or left.blank or same(left)):
+                break
+        rows.append(r)
+    return rows
+
+
+def own_cells(grid: Grid, rows: list[int], from_col: int) -> Iterator[Cell]:
+    """The visible table cells that start in ``rows`` at or right of column ``from_col``."""
+    for r in rows:
+        for cell in grid.own_anchors(r):
+            if cell.col >= from_col and not cell.paragraph and grid.visible(cell):
+                yield cell
