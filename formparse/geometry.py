@@ -45,25 +45,14 @@ def after(a: Cell, b: Cell) -> bool:
     return (a.row, a.col) > (b.row, b.col)
 
 
-def used_cols(grid: Grid, block: int) -> frozenset[int]:
-    """The columns of one table in which some visible cell holds content (a cell covers all its columns)."""
-    key = ("used_cols", block)
-    hit = grid.memo.get(key)
-    if hit is None:
-        cols: set[int] = set()
-        for r in range(len(grid.rows)):
-            if grid.row_blocks[r] != block:
-                continue
-            for cell in grid.own_anchors(r):
-                if not cell.blank and grid.visible(cell):
-                    cols.update(range(cell.col, cell.end_col))
-        hit = grid.memo[key] = frozenset(cols)
-    return hit  # type: ignore[return-value]
-
-
-def is_spacer_col(grid: Grid, block: int, c: int) -> bool:
-    """A column inserted blank: nothing in the whole table is typed in it (or it is hidden)."""
-    return c in grid.hidden_cols or c not in used_cols(grid, block)
+def in_span(grid: Grid, r: int, c0: int, c1: int) -> Cell | None:
+    """The cell of row ``r`` under a header covering columns [c0, c1): the one with content when exactly one
+    starting in the row has it (a value typed in the second half of a widened header), else the cell at c0."""
+    cells = [c for c in _cells_in_span(grid, r, c0, c1) if grid.visible(c)]
+    filled = [c for c in cells if not c.blank and c.row == r]
+    if len(filled) == 1:
+        return filled[0]
+    return cell_at(grid, r, c0)
 
 
 def is_spacer_row(grid: Grid, r: int) -> bool:
@@ -76,11 +65,11 @@ def same_table(grid: Grid, r0: int, r1: int) -> bool:
 
 
 def right_value(grid: Grid, label: Cell, is_label: IsLabel) -> Cell | None:
-    """The value cell right of ``label`` in its first row: the first cell there, or, when that one is
-    blank and stands in a spacer column, the first cell with content beyond the spacers. Stops at a label."""
+    """The value cell right of ``label`` in its first row: the first cell with content before the next
+    label (blank cells between — spacer columns, the empty half of a widened cell — are passed over), or,
+    when there is none, the first blank cell there."""
     if label.paragraph:
         return None
-    block = grid.row_blocks[label.row]
     first: Cell | None = None
     c = label.end_col
     width = len(grid.rows[label.row])
@@ -95,9 +84,6 @@ def right_value(grid: Grid, label: Cell, is_label: IsLabel) -> Cell | None:
         if is_label(cell):
             break
         if not cell.blank:
-            return cell
-        spacer = all(is_spacer_col(grid, block, k) for k in range(cell.col, cell.end_col))
-        if not spacer:
             return cell
         if first is None:
             first = cell

@@ -38,7 +38,7 @@ from .text import match_label, norm
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
 # more than any placement, so every label that can be placed is placed.
 NO_EVIDENCE = 10**6
-UNPLACED = (10**3, 0)
+UNPLACED = (10**3, 0, 0)
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
 # How much of a cell's text a coverage warning quotes.
@@ -81,6 +81,7 @@ class TablePart:
 
     columns: dict[str, int]  # column key → grid column
     rows: list[int]
+    ends: dict[str, int] = attrs.Factory(dict)  # column key → one past the header's last grid column
 
 
 @attrs.define
@@ -99,6 +100,18 @@ class TableLoc:
                 return part.columns.get(key)
         header = self.columns.get(key)
         return header.col if header is not None else None
+
+    def cell(self, grid: Grid, r: int, key: str) -> Cell | None:
+        """The cell of column ``key`` in row ``r``: under its header, the one holding content when the header
+        covers several columns and the value was typed in another than the first."""
+        for part in self.parts:
+            if r in part.rows:
+                c = part.columns.get(key)
+                if c is None:
+                    return None
+                return geo.in_span(grid, r, c, part.ends.get(key, c + 1))
+        c = self.col(r, key)
+        return geo.cell_at(grid, r, c) if c is not None else None
 
 
 @attrs.define
@@ -221,8 +234,8 @@ class Placement:
         return self.cell.get(slot_id)
 
     def looks_like_label(self, cell: Cell) -> bool:
-        """A placed label, or a cell holding nothing but one of the schema's labels."""
-        return id(cell) in self.label_ids or norm(cell.text).rstrip(":") in self.known
+        """A placed label. (A cell that merely reads like one may be a value: “合计” typed as an indicator.)"""
+        return id(cell) in self.label_ids
 
 
 def _index(grid: Grid) -> dict[str, list[Cell]]:
@@ -238,7 +251,7 @@ def _index(grid: Grid) -> dict[str, list[Cell]]:
     return index
 
 
-def _candidates(index: dict[str, list[Cell]], slot: Slot) -> list[tuple[Cell, str]]:
+def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tuple[Cell, str]]:
     """The cells that hold one of the slot's labels, each with its inline value ("" when bare)."""
     out: list[tuple[Cell, str]] = []
     seen: set[int] = set()
@@ -251,28 +264,49 @@ def _candidates(index: dict[str, list[Cell]], slot: Slot) -> list[tuple[Cell, st
                 seen.add(id(cell))
                 out.append((cell, inline))
     out.sort(key=lambda ci: (ci[0].row, ci[0].col))
+    if slot.order == -1:  # a section or group label typed again in every row of its section is one label
+        out = [ci for ci in out if not _repeats_above(grid, ci[0])]
     return out
 
 
-def _cost(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]]) -> tuple[int, int]:
-    """How badly ``cell`` agrees with the placed labels of the slot's family (see the module docstring)."""
-    siblings = [(s, c) for s, c in placed if s.family == slot.family and s.id != slot.id]
-    if not siblings:
-        return (0, NO_EVIDENCE)
-    violations = 0
-    for s, c in siblings:
-        if s.order < slot.order and not geo.after(cell, c):
-            violations += 1
-        elif s.order > slot.order and not geo.after(c, cell):
-            violations += 1
-    return violations, min(geo.distance(cell, c) for _, c in siblings)
+def _repeats_above(grid: Grid, cell: Cell) -> bool:
+    """Whether the row above ``cell`` (past paragraphs and blank rows) holds the same text in the same column."""
+    for r in range(cell.row - 1, -1, -1):
+        if grid.is_paragraph_row(r) or geo.is_spacer_row(grid, r):
+            continue
+        above = geo.cell_at(grid, r, cell.col)
+        return above is not None and above is not cell and above.col == cell.col and norm(
+            above.text) == norm(cell.text)
+    return False
+
+
+def _cost(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]]) -> tuple[int, int, int]:
+    """How badly ``cell`` agrees with the labels already placed (see the module docstring):
+    (order violations within the slot's family, order violations against the other blocks, distance to
+    the nearest placed sibling). The blocks are drawn in schema order; a family's labels in field order."""
+    family = [(s, c) for s, c in placed if s.family == slot.family and s.id != slot.id]
+    others = [(s, c) for s, c in placed if s.block != slot.block]
+    return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
+            min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE))
+
+
+def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: Callable[[Slot], int]) -> int:
+    """How many placed labels ranked before ``slot`` come after ``cell`` in reading order, or after it before."""
+    mine = rank(slot)
+    count = 0
+    for s, c in placed:
+        if rank(s) < mine and not geo.after(cell, c):
+            count += 1
+        elif rank(s) > mine and not geo.after(c, cell):
+            count += 1
+    return count
 
 
 def place(grid: Grid, schema: Schema) -> Placement:
     slots = schema_slots(schema)
     p = Placement(grid, schema, slots)
     index = _index(grid)
-    cands: dict[str, list[tuple[Cell, str]]] = {s.id: _candidates(index, s) for s in slots}
+    cands: dict[str, list[tuple[Cell, str]]] = {s.id: _candidates(grid, index, s) for s in slots}
     wanted: dict[int, set[str]] = {}
     for s in slots:
         for cell, _ in cands[s.id]:
@@ -330,18 +364,18 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
         total *= len(o)
     if total > MAX_COMBINATIONS:
         return _assign_greedy(group, options, placed)
-    scored: list[tuple[tuple[int, int], tuple[tuple[Cell, str] | None, ...]]] = []
+    scored: list[tuple[tuple[int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
     for combo in itertools.product(*options):
         ids = [id(ci[0]) for ci in combo if ci is not None]
         if len(ids) != len(set(ids)):
             continue
         # siblings placed within this combination count as evidence too
         tentative = placed + [(s, ci[0]) for s, ci in zip(group, combo, strict=True) if ci is not None]
-        v = d = 0
+        v = g = d = 0
         for s, ci in zip(group, combo, strict=True):
-            cv, cd = UNPLACED if ci is None else _cost(s, ci[0], tentative)
-            v, d = v + cv, d + cd
-        scored.append(((v, d), combo))
+            cv, cg, cd = UNPLACED if ci is None else _cost(s, ci[0], tentative)
+            v, g, d = v + cv, g + cg, d + cd
+        scored.append(((v, g, d), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:
@@ -448,7 +482,8 @@ def _values_fields(ctx: Context, i: int, block: Fields) -> None:
                     shared[later.key] = FieldLoc(later.key, later, label, None, values[later.key])
         else:
             loc.cell = ctx.value_cell(label, "right", f.label, sid)
-            if loc.cell is None:
+            # “填报单位（盖章）：” with nothing beside it: the value is written after the colon
+            if loc.cell is None and not norm(label.text).endswith(":") and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{f.label} ({label.address})：找不到填写它的单元格")
         ctx.layout.fields[f.key] = loc
 
@@ -462,7 +497,7 @@ def _values_band(ctx: Context, i: int, block: Band) -> None:
                 continue
             name = f"{g.label} {f.label}"
             cell = ctx.value_cell(label, "below", name, f"field:{key}")
-            if cell is None:
+            if cell is None and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{name} ({label.address})：找不到填写它的单元格")
             ctx.layout.fields[key] = FieldLoc(key, f, label, cell)
 
@@ -538,7 +573,8 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
 
     heading, rows = _section(ctx, i, label, continues)
     mapping = {k: c.col for k, c in columns.items()}
-    parts: list[TablePart] = [TablePart(dict(mapping), [])]
+    ends = {k: c.end_col for k, c in columns.items()}
+    parts: list[TablePart] = [TablePart(dict(mapping), [], dict(ends))]
     block_of = grid.row_blocks[header_row]
     left = min(c.col for c in columns.values())
     for r in rows:
@@ -548,7 +584,8 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
         if again is not None:
             ctx.extra_labels.update(id(c) for c in again.values())
             mapping = {k: c.col for k, c in again.items()}
-            parts.append(TablePart(dict(mapping), []))
+            ends = {k: c.end_col for k, c in again.items()}
+            parts.append(TablePart(dict(mapping), [], dict(ends)))
             block_of = grid.row_blocks[r]
             continue
         if grid.row_blocks[r] != block_of:
@@ -556,14 +593,15 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
             block_of = grid.row_blocks[r]
             starts = {c.col for c in grid.own_anchors(r) if c.col >= left}
             if not set(mapping.values()) <= starts:
-                ordered = sorted(c.col for c in grid.own_anchors(r) if c.col >= left)
+                ordered = sorted((c for c in grid.own_anchors(r) if c.col >= left), key=lambda c: c.col)
                 if len(ordered) != len(mapping):
                     ctx.layout.problems.append(
                         f"{block.label}：续表（{_first_address(grid, r)} 起）的列与表头对不上，无法读取")
                     break
                 keys = sorted(mapping, key=mapping.__getitem__)
-                mapping = dict(zip(keys, ordered, strict=True))
-            parts.append(TablePart(dict(mapping), []))
+                mapping = {k: c.col for k, c in zip(keys, ordered, strict=True)}
+                ends = {k: c.end_col for k, c in zip(keys, ordered, strict=True)}
+            parts.append(TablePart(dict(mapping), [], dict(ends)))
         if _spans_columns(grid, r, mapping, block):
             break  # one cell across several columns: a note under the table, not an item
         parts[-1].rows.append(r)
@@ -571,10 +609,11 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
     all_rows = [r for p in parts for r in p.rows]
     for part in parts:
         for r in part.rows:
-            for c in part.columns.values():
-                cell = geo.cell_at(grid, r, c)
-                if cell is not None:
-                    ctx.read.add(id(cell))
+            for key, c in part.columns.items():
+                for k in range(c, part.ends.get(key, c + 1)):
+                    cell = geo.cell_at(grid, r, k)
+                    if cell is not None:
+                        ctx.read.add(id(cell))
     ctx.layout.tables.append(TableLoc(block, label, header_row, columns, all_rows, parts))
 
 

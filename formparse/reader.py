@@ -125,11 +125,9 @@ def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -
     for r in loc.rows:
         values: dict[str, str | None] = {}
         new_group = False
-        line = grid.rows[r]
         where: dict[str, Cell] = {}
         for col in cols:
-            c = loc.col(r, col.key)
-            cell: Cell | None = line[c] if c is not None and c < len(line) else None
+            cell = loc.cell(grid, r, col.key)
             if cell is not None:
                 where[col.key] = cell
             fresh = cell is not None and cell.row == r and not cell.blank

@@ -91,10 +91,13 @@ def parse_money(text: str) -> Decimal | None:
 
 
 def money_from_number(number: float | int) -> Decimal:
-    """A spreadsheet number as the Decimal it shows: the shortest repr, integral values without ``.0``."""
-    if isinstance(number, int) or float(number).is_integer():
+    """A spreadsheet number as the Decimal it shows: at most 15 significant digits (what a spreadsheet
+    keeps of a float), integral values without ``.0``."""
+    if isinstance(number, int):
+        return Decimal(number)
+    if float(number).is_integer() and abs(number) < 1e15:
         return Decimal(int(number))
-    return Decimal(repr(float(number)))
+    return Decimal(format(float(number), ".15g"))
 
 
 def parse_count(text: str) -> int | None:

@@ -148,8 +148,7 @@ class _Filler:
             for n, r in enumerate(table.rows):
                 item = items[n] if n < len(items) else None
                 for key in table.columns:
-                    c = table.col(r, key)
-                    cell = layout.grid.at(r, c) if c is not None else None
+                    cell = table.cell(layout.grid, r, key)
                     if cell is not None and cell.row == r:
                         doc.set_cell(cell, getattr(item, key) if item is not None else None)
         for group in layout.boxes:

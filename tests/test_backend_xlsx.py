@@ -96,8 +96,9 @@ def test_merged_cells_are_one_cell(tmp_path):
     assert grid.at(2, 3) is cell
 
 
-def test_understated_dimension_and_hidden_rows_change_nothing(tmp_path):
-    """WPS writes <dimension ref="A1"/> whatever the data; hidden rows and columns are still the form."""
+def test_understated_dimension_changes_nothing_and_hidden_rows_are_not_read(tmp_path):
+    """WPS writes <dimension ref="A1"/> whatever the data. A hidden row is not part of the printed form:
+    hiding the row of 年度支出预算's values leaves those values unread — an error, not a silent blank."""
     import re
     import zipfile
 
@@ -108,10 +109,17 @@ def test_understated_dimension_and_hidden_rows_change_nothing(tmp_path):
     sheet = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1"/>', sheet)
     if "<dimension" not in sheet:
         sheet = sheet.replace("<sheetViews>", '<dimension ref="A1"/><sheetViews>', 1)
-    sheet = re.sub(r'<row r="(5|12)"', r'<row r="\1" hidden="1"', sheet)
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     with zipfile.ZipFile(path, "w") as z:
         for n, d in parts.items():
             z.writestr(n, d)
-    assert 'ref="A1"' in sheet and 'hidden="1"' in sheet
+    assert 'ref="A1"' in sheet
     assert formparse.read(path) == record
+    values_row = int(re.search(r'<c r="[A-Z]+(\d+)"[^>]*><v>363.51</v>', sheet).group(1))
+    sheet = re.sub(rf'<row r="{values_row}"', rf'<row r="{values_row}" hidden="1"', sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    with pytest.raises(formparse.InvalidValues, match="基本支出"):
+        formparse.read(path)

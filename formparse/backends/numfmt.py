@@ -15,17 +15,23 @@ _QUOTED = re.compile(r'"([^"]*)"|\\(.)')
 _DATE_TOKENS = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dd|d|hh|h|ss|s", re.I)
 
 
+# A spreadsheet shows (and keeps exact) at most 15 significant digits of a stored float: 34.400000000000006
+# is 34.4 to Excel, whether typed or a formula's cached value.
+SHOWN_DIGITS = 15
+
+
 def plain_number(value: float | int) -> str:
-    """A number as its digits: integral floats without “.0”, others by the shortest repr."""
+    """A number as a spreadsheet shows it in General: at most 15 significant digits, no exponent, no “.0”."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
         return str(value)
-    if value.is_integer() and abs(value) < 1e17:
+    if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    text = repr(value)
-    if "e" in text or "E" in text:
-        text = format(Decimal(text), "f")
+    shown = Decimal(format(value, f".{SHOWN_DIGITS}g"))
+    text = format(shown, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text
 
 

@@ -141,9 +141,12 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
     formulas: list[tuple[Cell, str | None]] = []
     max_row = max_col = 0
     row_no = 0
+    hidden_rows: set[int] = set()
     for row in root.iter(_ROW):
         r_attr = row.get("r")
         row_no = int(r_attr) if r_attr and r_attr.isdigit() else row_no + 1
+        if row.get("hidden") in ("1", "true"):
+            hidden_rows.add(row_no - 1)
         col_no = 0
         for c in row.iter(_C):
             ref = c.get("r")
@@ -254,7 +257,23 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                     line[c] = blank(r, c)
     grid = Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
     grid.notes = notes
+    grid.hidden_rows = frozenset(r for r in hidden_rows if r < max_row)
+    grid.hidden_cols = _hidden_cols(root, max_col)
     return grid
+
+
+def _hidden_cols(root: Any, max_col: int) -> frozenset[int]:
+    """The 0-based columns a sheet hides (``<col min max hidden="1">``), within the used width."""
+    out: set[int] = set()
+    for col in root.iter(f"{{{S}}}col"):
+        if col.get("hidden") not in ("1", "true"):
+            continue
+        try:
+            lo, hi = int(col.get("min", "0")), int(col.get("max", "0"))
+        except ValueError:
+            continue
+        out.update(range(max(lo, 1) - 1, min(hi, max_col)))
+    return frozenset(out)
 
 
 def _formulas(found: dict[tuple[int, int], Cell], formulas: list[tuple[Cell, str | None]]

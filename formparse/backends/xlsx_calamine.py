@@ -112,6 +112,8 @@ def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
     """Whether calamine reads every cell of this sheet (attribute syntax made uniform) as the exact reader does."""
     if _FORMULA_TAG.search(uniform):
         return False  # a formula: the exact reader checks and evaluates it
+    if b"hidden" in uniform:
+        return False  # hidden rows or columns: calamine does not say which; the exact reader leaves them out
     if not set(_CELL_TYPE.findall(uniform)) <= {b"s", b"n", b"inlineStr"}:
         return False  # booleans, errors, dates and formula strings come back as other types
     if _ODD_VALUE.search(uniform) or _LONG_VALUE.search(uniform):
