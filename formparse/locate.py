@@ -433,19 +433,22 @@ class Context:
         family = next(s.family for s in self.p.slots if s.id == slot_id)
         return frozenset(id(c) for s in self.p.slots if s.family == family and (c := self.p.of(s.id)) is not None)
 
-    def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str) -> Cell | None:
-        """The value cell of a label: right of it or below it, ``prefer`` deciding when both could be."""
+    def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str, *, only: bool = False) -> Cell | None:
+        """The value cell of a label: right of it or below it, ``prefer`` deciding when both could be
+        (``only``: in that direction alone)."""
         grid, is_label = self.grid, self.p.looks_like_label
         right = geo.right_value(grid, label, is_label)
         below, rivals = geo.below_value(grid, label, is_label, self.family_cells(slot_id))
         first, second = (right, below) if prefer == "right" else (below, right)
+        if only:
+            second = None
         if first is not None and not first.blank:
             chosen = first
         elif second is not None and not second.blank:
             chosen = second
         else:
             chosen = first if first is not None else second
-        if chosen is below and rivals:
+        if chosen is below and chosen is not None and rivals:
             where = "、".join(c.address for c in [below, *rivals] if c is not None)
             self.layout.problems.append(f"{name} ({label.address})：下方有多个值（{where}），无法确定哪个是它的值")
             return None
@@ -489,14 +492,21 @@ def _values_fields(ctx: Context, i: int, block: Fields) -> None:
 
 
 def _values_band(ctx: Context, i: int, block: Band) -> None:
+    """A group's values lie under its headers, or — a band drawn turned — right of them: the way most of
+    the group's filled values lie decides for all its headers, blank ones included."""
+    grid, is_label = ctx.grid, ctx.p.looks_like_label
     for g in block.groups:
-        for f in g.fields:
-            key = f"{g.key}.{f.key}"
-            label = ctx.p.of(f"field:{key}")
-            if label is None:
-                continue
+        placed = [(f, f"{g.key}.{f.key}", c) for f in g.fields if (c := ctx.p.of(f"field:{g.key}.{f.key}")) is not None]
+        below = right = 0
+        for _f, key, label in placed:
+            b, _ = geo.below_value(grid, label, is_label, ctx.family_cells(f"field:{key}"))
+            r = geo.right_value(grid, label, is_label)
+            below += b is not None and not b.blank
+            right += r is not None and not r.blank
+        turned = right > below
+        for f, key, label in placed:
             name = f"{g.label} {f.label}"
-            cell = ctx.value_cell(label, "below", name, f"field:{key}")
+            cell = ctx.value_cell(label, "right" if turned else "below", name, f"field:{key}", only=True)
             if cell is None and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{name} ({label.address})：找不到填写它的单元格")
             ctx.layout.fields[key] = FieldLoc(key, f, label, cell)
@@ -581,6 +591,8 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
         if r <= header_row and grid.row_blocks[r] == grid.row_blocks[first_header.row]:
             continue
         again = header_in(r)
+        if again is not None or grid.row_blocks[r] != block_of:
+            _drop_gap(grid, parts[-1])
         if again is not None:
             ctx.extra_labels.update(id(c) for c in again.values())
             mapping = {k: c.col for k, c in again.items()}
@@ -628,6 +640,23 @@ def _spans_columns(grid: Grid, r: int, mapping: dict[str, int], block: Table) ->
         if len(covered) >= 2:
             return True
     return False
+
+
+def _drop_gap(grid: Grid, part: TablePart) -> None:
+    """Blank rows ending a part just before the table breaks, drawn otherwise than the items (the gap
+    left at a page break), are no item slots."""
+    while part.rows and not grid.has_content(part.rows[-1]) and not _lines_up(
+            grid, part.rows[-1], part.columns, part.ends):
+        part.rows.pop()
+
+
+def _lines_up(grid: Grid, r: int, mapping: dict[str, int], ends: dict[str, int]) -> bool:
+    """Whether row ``r`` has a cell under each header, as wide as the header."""
+    for key, c in mapping.items():
+        cell = geo.cell_at(grid, r, c)
+        if cell is None or cell.col != c or cell.end_col != ends.get(key, c + 1):
+            return False
+    return True
 
 
 def _first_address(grid: Grid, r: int) -> str:

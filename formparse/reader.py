@@ -257,7 +257,8 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     for label in layout.absent:
         rec.warnings.append(Warning("absent", label, None, "本表没有这一部分，按未填写处理"))
     for unread in layout.unread:
-        rec.warnings.append(Warning("unread", "未读取的内容", unread.address, f"“{unread.text.strip()}”没有对应的栏目，未读取"))
+        rec.warnings.append(Warning("unread", "未读取的内容", unread.address,
+                                    f"“{unread.text.strip()}”没有对应的栏目，未读取"))
     return rec
 
 

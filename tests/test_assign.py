@@ -1,0 +1,149 @@
+"""Locating as an assignment, on small in-memory grids: repeated labels, ties, coverage, missing parts."""
+
+from decimal import Decimal
+
+import pytest
+
+import formparse
+from formparse.errors import AmbiguousLayout
+from formparse.grid import Cell, Grid
+from formparse.locate import locate
+from formparse.reader import read_value, record_from_layout
+from formparse.schema import load_schema
+from tests.gridkit import make_grid
+
+SCHEMA = load_schema()
+
+TITLE = ["2021年部门整体支出绩效目标申报表"]
+BASIC = [["部门基本信息", "编制人数", "3", "实有人数", "2", "预算绩效管理联系人", "张三", "联系电话", "0739-1234567"],
+         ["", "单位职能概述", "职能"]]
+INDICATORS = [["部门整体支出绩效指标", "一级指标", "二级指标", "指标内容", "指标值", "备注"],
+              ["", "产出指标", "数量指标", "甲", "1", ""]]
+GOALS = [["部门整体支出绩效目标", "目标1：一"]]
+
+
+def bands_left():
+    """The bands drawn with their group labels in the LEFT column, unmerged and typed once."""
+    return [["年度收入预算", "一般公共预算", "政府基金", "非税收入", "上级财政补助收入", "其他收入"],
+            ["", "1", "2", "", "", ""],
+            ["", "经营服务收入", "上年结转", "单位自筹", "合计"],
+            ["", "", "", "", "3"],
+            ["年度支出预算", "基本支出", "项目支出", "合计"],
+            ["", "1", "2", "3"],
+            ["三公经费预算支出", "公务接待费", "公务用车运行和购置费", "因公出国（境）费", "合计"],
+            ["", "0.5", "0.25", "", "0.75"]]
+
+
+def form(*parts, tail=()):
+    rows = [TITLE]
+    for p in parts:
+        rows.extend(p)
+    rows.extend(tail)
+    width = max(len(r) for r in rows)
+    return make_grid([list(r) + [""] * (width - len(r)) for r in rows])
+
+
+def read_grid(grid):
+    return record_from_layout(locate(grid, SCHEMA), SCHEMA)
+
+
+def test_three_totals_go_to_their_own_groups_when_the_group_labels_are_in_the_left_column():
+    rec = read_grid(form(BASIC, bands_left(), GOALS, INDICATORS))
+    assert rec.income.total == Decimal(3) and rec.income.general_budget == Decimal(1)
+    assert rec.income.government_fund == Decimal(2) and rec.income.business_service is None
+    assert (rec.expenditure.basic, rec.expenditure.project, rec.expenditure.total) == (1, 2, 3)
+    assert rec.three_public.total == Decimal("0.75") and rec.three_public.vehicles == Decimal("0.25")
+    assert not [w for w in rec.warnings if w.code == "unread"]
+
+
+def test_stacked_key_value_pairs_and_values_below_their_labels():
+    stacked = [["部门基本信息", ""], ["编制人数", "3"], ["实有人数", "2"], ["预算绩效管理联系人", "张三"],
+               ["联系电话", "0739-1234567"], ["单位职能概述", "职能"]]
+    rec = read_grid(form(stacked, bands_left(), GOALS, INDICATORS))
+    assert (rec.basic_info.staff_quota, rec.basic_info.staff_actual) == (3, 2)
+    assert rec.basic_info.contact_phone == "0739-1234567" and rec.functions == "职能"
+    below = [["部门基本信息"], ["编制人数", "实有人数", "预算绩效管理联系人", "联系电话"],
+             ["3", "2", "张三", "0739-1234567"], ["单位职能概述", "职能"]]
+    rec = read_grid(form(below, bands_left(), GOALS, INDICATORS))
+    assert (rec.basic_info.staff_quota, rec.basic_info.contact_person) == (3, "张三")
+
+
+def test_two_phones_one_per_block_whatever_the_order_of_the_cells():
+    tail = [["填报人：", "王五", "联系电话：", "0739-7654321"]]
+    rec = read_grid(form(BASIC, bands_left(), GOALS, INDICATORS, tail=tail))
+    assert rec.basic_info.contact_phone == "0739-1234567" and rec.filled_by_phone == "0739-7654321"
+
+
+def test_unread_content_is_a_warning_naming_its_cell():
+    tail = [["注：本表由财务科汇总", "", "", ""]]
+    rec = read_grid(form(BASIC, bands_left(), GOALS, INDICATORS, tail=tail))
+    unread = [w for w in rec.warnings if w.code == "unread"]
+    assert len(unread) == 1 and unread[0].cell and "注：本表由财务科汇总" in str(unread[0])
+
+
+def test_a_required_label_missing_is_an_error_not_a_null():
+    basic = [row[:] for row in BASIC]
+    basic[0][3:5] = ["", ""]  # 实有人数 and its value deleted
+    with pytest.raises(formparse.InvalidValues, match="实有人数"):
+        read_grid(form(basic, bands_left(), GOALS, INDICATORS))
+
+
+def test_a_required_label_without_a_value_cell_is_an_error():
+    grid = form(BASIC, bands_left(), GOALS, INDICATORS)
+    grid.blank = None  # a document, not a sheet: no cell where nothing is drawn
+    values = 1 + len(BASIC) + 5  # the value row of 年度支出预算
+    assert grid.rows[values][3].text == "3"
+    grid.rows[values][3:] = [None] * (len(grid.rows[values]) - 3)
+    grid._anchors.clear()
+    with pytest.raises(formparse.InvalidValues, match="年度支出预算 合计"):
+        read_grid(grid)
+
+
+def test_deleted_optional_sections_are_warnings_and_identifying_ones_refusals():
+    rec = read_grid(form(BASIC, bands_left(), GOALS, INDICATORS))
+    absent = {w.label for w in rec.warnings if w.code == "absent"}
+    assert absent == {"财政部门审核意见", "填报人"} and rec.reviews == []
+    with pytest.raises(formparse.NotThisForm) as err:
+        read_grid(form(BASIC, bands_left(), GOALS))
+    assert err.value.missing == ["部门整体支出绩效指标"]
+
+
+def test_equally_good_places_for_a_label_are_an_ambiguity_naming_both_cells():
+    # two 年度支出预算 bands, each complete: which holds the form's expenditure cannot be told
+    bands = bands_left()
+    twice = bands[:6] + bands[4:6] + bands[6:]
+    with pytest.raises(AmbiguousLayout) as err:
+        read_grid(form(BASIC, twice, GOALS, INDICATORS))
+    assert len(err.value.cells) >= 2
+
+
+def test_a_label_typed_as_a_value_stays_a_value():
+    basic = [row[:] for row in BASIC]
+    basic[0][6] = "合计"  # the contact person's name reads like a label
+    rec = read_grid(form(basic, bands_left(), GOALS, INDICATORS))
+    assert rec.basic_info.contact_person == "合计" and rec.expenditure.total == Decimal(3)
+
+
+def test_hidden_rows_are_not_the_printed_form():
+    bands = bands_left()
+    bands.insert(6, ["", "合计", "999"])  # a helper row: a check sum
+    grid = form(BASIC, bands, GOALS, INDICATORS)
+    grid.hidden_rows = frozenset({1 + 2 + 6})
+    rec = read_grid(grid)
+    assert rec.expenditure.total == Decimal(3) and not [w for w in rec.warnings if w.code == "unread"]
+
+
+@pytest.mark.parametrize(("native", "text", "want"), [
+    (34.400000000000006, "34.4", "34.4"), (1865.4000000001, "1865.40", "1865.40"), (10.0, "10", "10"),
+    (0.8099999999999999, "0.81", "0.81"), (1490.15, "1,490.15", "1490.15")])
+def test_money_is_what_the_sheet_shows(native, text, want):
+    assert str(read_value("money", text, native)) == want
+
+
+def test_grid_visibility_needs_every_row_or_every_column_hidden():
+    cell = Cell(row=0, col=0, text="x", rowspan=2, colspan=2)
+    grid = Grid([[cell, cell], [cell, cell]])
+    grid.hidden_rows = frozenset({0})
+    assert grid.visible(cell)
+    grid.hidden_cols = frozenset({0, 1})
+    assert not grid.visible(cell)
