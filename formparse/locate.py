@@ -280,12 +280,25 @@ def _repeats_above(grid: Grid, cell: Cell) -> bool:
     return False
 
 
-def _cost(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]]) -> tuple[int, int, int]:
+class Evidence:
+    """The labels placed so far, arranged for scoring: by family, and each block's first label."""
+
+    def __init__(self, placed: list[tuple[Slot, Cell]]) -> None:
+        self.family: dict[str, list[tuple[Slot, Cell]]] = {}
+        self.firsts: dict[int, tuple[Slot, Cell]] = {}
+        for s, c in placed:
+            self.family.setdefault(s.family, []).append((s, c))
+            if s.block not in self.firsts or geo.after(self.firsts[s.block][1], c):
+                self.firsts[s.block] = (s, c)
+
+
+def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
-    (order violations within the slot's family, order violations against the other blocks, distance to
-    the nearest placed sibling). The blocks are drawn in schema order; a family's labels in field order."""
-    family = [(s, c) for s, c in placed if s.family == slot.family and s.id != slot.id]
-    others = [(s, c) for s, c in placed if s.block != slot.block]
+    (order violations within the slot's family, order violations against the other blocks — each block
+    represented by its first placed label — and the distance to the nearest placed sibling). Blocks are
+    drawn in schema order; a family's labels in field order."""
+    family = [(s, c) for s, c in ev.family.get(slot.family, ()) if s.id != slot.id]
+    others = [sc for b, sc in ev.firsts.items() if b != slot.block]
     return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
             min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE))
 
@@ -355,26 +368,61 @@ def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> 
 
 def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
             taken: set[int]) -> dict[str, tuple[Cell, str]]:
-    """The best injective assignment of the group's slots to their candidate cells (or to none)."""
+    """The best injective assignment of the group's slots to their candidate cells (or to none).
+
+    A slot's cost counts the labels placed before (fixed) and the group's other slots as this combination
+    places them; the fixed part is computed once per slot and cell."""
     options: list[list[tuple[Cell, str] | None]] = []
     for s in group:
         options.append([*(ci for ci in cands[s.id] if id(ci[0]) not in taken), None])
     total = 1
     for o in options:
         total *= len(o)
+    ev = Evidence(placed)
     if total > MAX_COMBINATIONS:
-        return _assign_greedy(group, options, placed)
+        return _assign_greedy(group, options, ev)
+    fixed = {(k, id(ci[0])): _cost(s, ci[0], ev) for k, s in enumerate(group) for ci in options[k]
+             if ci is not None}
+    pairs: dict[tuple[int, int, int, int], tuple[int, int, int | None]] = {}
+
+    def pair(ka: int, ca: Cell, kb: int, cb: Cell) -> tuple[int, int, int | None]:
+        key = (ka, id(ca), kb, id(cb))
+        hit = pairs.get(key)
+        if hit is None:
+            a, b = group[ka], group[kb]
+            if a.family == b.family:
+                v = _violations(a, ca, [(b, cb)], lambda x: x.order)
+                hit = (v, 0, geo.distance(ca, cb))
+            elif a.block != b.block:
+                hit = (0, _violations(a, ca, [(b, cb)], lambda x: x.block), None)
+            else:
+                hit = (0, 0, None)
+            pairs[key] = hit
+        return hit
+
+    # Leaving a slot without its label costs more than any placement, so when every slot can have a cell
+    # only such combinations compete.
+    full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]
+    combos: Iterable[tuple[tuple[Cell, str] | None, ...]] = full or itertools.product(*options)
     scored: list[tuple[tuple[int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
-    for combo in itertools.product(*options):
+    for combo in combos:
         ids = [id(ci[0]) for ci in combo if ci is not None]
         if len(ids) != len(set(ids)):
             continue
-        # siblings placed within this combination count as evidence too
-        tentative = placed + [(s, ci[0]) for s, ci in zip(group, combo, strict=True) if ci is not None]
         v = g = d = 0
-        for s, ci in zip(group, combo, strict=True):
-            cv, cg, cd = UNPLACED if ci is None else _cost(s, ci[0], tentative)
-            v, g, d = v + cv, g + cg, d + cd
+        for ka, ca in enumerate(combo):
+            if ca is None:
+                v, g, d = v + UNPLACED[0], g + UNPLACED[1], d + UNPLACED[2]
+                continue
+            fv, fg, fd = fixed[(ka, id(ca[0]))]
+            for kb, cb in enumerate(combo):
+                if kb == ka or cb is None:
+                    continue
+                pv, pg, pd = pair(ka, ca[0], kb, cb[0])
+                fv, fg = fv + pv, fg + pg
+                if pd is not None and pd < fd:
+                    fd = pd
+            v, g, d = v + fv, g + fg, d + fd
         scored.append(((v, g, d), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
@@ -391,8 +439,8 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
 
 
 def _assign_greedy(group: list[Slot], options: list[list[tuple[Cell, str] | None]],
-                   placed: list[tuple[Slot, Cell]]) -> dict[str, tuple[Cell, str]]:
-    pairs = sorted(((_cost(s, ci[0], placed), k, ci) for k, (s, opts) in enumerate(zip(group, options, strict=True))
+                   ev: Evidence) -> dict[str, tuple[Cell, str]]:
+    pairs = sorted(((_cost(s, ci[0], ev), k, ci) for k, (s, opts) in enumerate(zip(group, options, strict=True))
                     for ci in opts if ci is not None), key=lambda x: (x[0], x[1]))
     out: dict[str, tuple[Cell, str]] = {}
     used: set[int] = set()
@@ -417,6 +465,8 @@ class Context:
         self.read: set[int] = set()  # cells read as values
         self.extra_labels: set[int] = set()  # label cells met again (a repeated header or section label)
         self.claims: dict[int, str] = {}  # value cell → the label that took it
+        self._families: dict[str, frozenset[int]] = {}
+        self._neighbours: dict[int, tuple[Cell | None, Cell | None, list[Cell]]] = {}
 
     def own_stops(self, block: int) -> Callable[[int], bool]:
         """Whether a row holds a placed label of another block (where a section of ``block`` ends)."""
@@ -431,14 +481,25 @@ class Context:
     def family_cells(self, slot_id: str) -> frozenset[int]:
         """The placed label cells of a slot's family (its group or section label among them)."""
         family = next(s.family for s in self.p.slots if s.id == slot_id)
-        return frozenset(id(c) for s in self.p.slots if s.family == family and (c := self.p.of(s.id)) is not None)
+        hit = self._families.get(family)
+        if hit is None:
+            hit = self._families[family] = frozenset(
+                id(c) for s in self.p.slots if s.family == family and (c := self.p.of(s.id)) is not None)
+        return hit
+
+    def neighbours(self, label: Cell, slot_id: str) -> tuple[Cell | None, Cell | None, list[Cell]]:
+        """(the value candidate right of ``label``, the one below it, rivals of that one), computed once."""
+        hit = self._neighbours.get(id(label))
+        if hit is None:
+            grid, is_label = self.grid, self.p.looks_like_label
+            below, rivals = geo.below_value(grid, label, is_label, self.family_cells(slot_id))
+            hit = self._neighbours[id(label)] = (geo.right_value(grid, label, is_label), below, rivals)
+        return hit
 
     def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str, *, only: bool = False) -> Cell | None:
         """The value cell of a label: right of it or below it, ``prefer`` deciding when both could be
         (``only``: in that direction alone)."""
-        grid, is_label = self.grid, self.p.looks_like_label
-        right = geo.right_value(grid, label, is_label)
-        below, rivals = geo.below_value(grid, label, is_label, self.family_cells(slot_id))
+        right, below, rivals = self.neighbours(label, slot_id)
         first, second = (right, below) if prefer == "right" else (below, right)
         if only:
             second = None
@@ -494,13 +555,11 @@ def _values_fields(ctx: Context, i: int, block: Fields) -> None:
 def _values_band(ctx: Context, i: int, block: Band) -> None:
     """A group's values lie under its headers, or — a band drawn turned — right of them: the way most of
     the group's filled values lie decides for all its headers, blank ones included."""
-    grid, is_label = ctx.grid, ctx.p.looks_like_label
     for g in block.groups:
         placed = [(f, f"{g.key}.{f.key}", c) for f in g.fields if (c := ctx.p.of(f"field:{g.key}.{f.key}")) is not None]
         below = right = 0
         for _f, key, label in placed:
-            b, _ = geo.below_value(grid, label, is_label, ctx.family_cells(f"field:{key}"))
-            r = geo.right_value(grid, label, is_label)
+            r, b, _ = ctx.neighbours(label, f"field:{key}")
             below += b is not None and not b.blank
             right += r is not None and not r.blank
         turned = right > below

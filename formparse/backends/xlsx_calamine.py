@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 # Attribute syntax made uniform before the byte scans: XML separates attributes by any of four white
 # space characters and quotes them either way.
+# a hidden row or column (LibreOffice writes hidden="false" on every row: that one is no reason to decline)
+_HIDDEN = re.compile(rb'hidden\s*=\s*"(?!false"|0")')
 _UNIFORM = bytes.maketrans(b"\t\n\r'", b'   "')
 # any address attribute (calamine takes the last of repeated ones) past column ZZ or row 999
 _FAR_REF = re.compile(rb' r *= *"(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{4})')
@@ -112,7 +114,7 @@ def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
     """Whether calamine reads every cell of this sheet (attribute syntax made uniform) as the exact reader does."""
     if _FORMULA_TAG.search(uniform):
         return False  # a formula: the exact reader checks and evaluates it
-    if b"hidden" in uniform:
+    if _HIDDEN.search(uniform):
         return False  # hidden rows or columns: calamine does not say which; the exact reader leaves them out
     if not set(_CELL_TYPE.findall(uniform)) <= {b"s", b"n", b"inlineStr"}:
         return False  # booleans, errors, dates and formula strings come back as other types
