@@ -60,10 +60,6 @@ def is_spacer_row(grid: Grid, r: int) -> bool:
     return r in grid.hidden_rows or not grid.has_content(r)
 
 
-def same_table(grid: Grid, r0: int, r1: int) -> bool:
-    return grid.row_blocks[r0] == grid.row_blocks[r1] and not grid.is_paragraph_row(r1)
-
-
 def right_value(grid: Grid, label: Cell, is_label: IsLabel) -> Cell | None:
     """The value cell right of ``label`` in its first row: the first cell with content before the next
     label (blank cells between — spacer columns, the empty half of a widened cell — are passed over), or,
@@ -96,7 +92,7 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
     """The value cell under ``label`` within its own columns: in the first row below that is not a
     spacer (a blank cell in a spacer row is kept as the fallback), stopping at labels, at a row where
     another label (not one of ``own``, the label's group) begins left of it — another part of the form —
-    and at the end of the table.
+    and at text outside the table (a table split right under its headers goes on in the next one).
 
     Returns (the cell, other non-blank cells competing for it in the same row: an ambiguity)."""
     if label.paragraph:
@@ -105,8 +101,10 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
     for r in range(label.last_row + 1, len(grid.rows)):
         if r in grid.hidden_rows:
             continue
-        if not same_table(grid, label.row, r):
-            break
+        if grid.is_paragraph_row(r):
+            if any(not c.blank for c in grid.own_anchors(r)):
+                break  # text between two tables: the values do not run on past it
+            continue  # a table split between its headers and their values, blank paragraphs between
         start = cell_at(grid, r, label.col)
         if start is None:
             break
