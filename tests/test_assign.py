@@ -147,3 +147,19 @@ def test_grid_visibility_needs_every_row_or_every_column_hidden():
     assert grid.visible(cell)
     grid.hidden_cols = frozenset({0, 1})
     assert not grid.visible(cell)
+
+
+def test_the_variant_drawn_in_the_schema_doc_reads():
+    """docs/schema.md's example: groups left and typed once, no merges, a split band, an empty column B."""
+    bands = [["年度收入预算", "", "一般公共预算", "政府性基金", "非税收入", "上级财政补助收入", "其他收入"],
+             ["", "", "1286.4", "120", "", "", ""],
+             ["", "", "经营服务收入", "上年结转", "单位自筹", "合计"],
+             ["", "", "", "48.25", "", "1454.65"],
+             ["年度支出预算", "", "基本支出", "项目支出", "合计"],
+             ["", "", "1102.15", "388", "1490.15"],
+             ["三公经费预算支出", "", "公务接待费", "公务用车运行和购置费", "因公出国（境）费", "合计"],
+             ["", "", "1", "2", "3", "6"]]
+    rec = read_grid(form(BASIC, bands, GOALS, INDICATORS))
+    assert (rec.income.government_fund, rec.income.carryover, rec.income.total) == (120, Decimal("48.25"),
+                                                                                   Decimal("1454.65"))
+    assert rec.expenditure.total == Decimal("1490.15") and rec.three_public.total == 6
