@@ -208,7 +208,8 @@ def _slots_boxes(i: int, block: Boxes) -> Iterator[Slot]:
     family = f"b{i}"
     yield Slot(f"section:{block.key}", (block.label,), i, family, -1, not block.optional)
     for k, office in enumerate(block.offices):
-        yield Slot(f"office:{block.key}.{office}", (office + block.office_suffix, office), i, family, k, False,
+        yield Slot(f"office:{block.key}.{office}", (office + block.office_suffix, office, office + "意见"), i, family,
+                   k, False,
                    tables_only=True)
 
 
@@ -238,8 +239,13 @@ class Placement:
         return id(cell) in self.label_ids
 
 
+# A unit typed after a label (“一般公共预算（万元）”, “编制人数(人)”) does not change the label.
+_UNIT = re.compile(r"\((?:单位:)?(?:万元|元|人|个|%|万元\.人)\)$")
+
+
 def _index(grid: Grid) -> dict[str, list[Cell]]:
-    """Folded text up to any colon → the visible cells that begin with it, in reading order."""
+    """Folded text up to any colon (and without a unit in brackets) → the visible cells that begin with
+    it, in reading order."""
     index: dict[str, list[Cell]] = {}
     for r in range(len(grid.rows)):
         if r in grid.hidden_rows:
@@ -247,8 +253,24 @@ def _index(grid: Grid) -> dict[str, list[Cell]]:
         for cell in grid.own_anchors(r):
             folded = norm(cell.text)
             if folded and grid.visible(cell):
-                index.setdefault(folded.partition(":")[0], []).append(cell)
+                head = folded.partition(":")[0]
+                index.setdefault(head, []).append(cell)
+                bare = _UNIT.sub("", head)
+                if bare != head and bare:
+                    index.setdefault(bare, []).append(cell)
     return index
+
+
+def _match(text: str, label: str) -> str | None:
+    """``match_label``, also for a label written with its unit in brackets."""
+    inline = match_label(text, label)
+    if inline is None:
+        folded = norm(text)
+        head, colon, _ = folded.partition(":")
+        bare = _UNIT.sub("", head)
+        if bare != head and bare == norm(label):
+            return re.split("[:：]", text, maxsplit=1)[1].strip() if colon else ""
+    return inline
 
 
 def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tuple[Cell, str]]:
@@ -259,7 +281,7 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
         for cell in index.get(_head(label), ()):
             if id(cell) in seen or (slot.tables_only and cell.paragraph):
                 continue
-            inline = match_label(cell.text, label)
+            inline = _match(cell.text, label)
             if inline is not None:
                 seen.add(id(cell))
                 out.append((cell, inline))

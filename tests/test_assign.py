@@ -163,3 +163,12 @@ def test_the_variant_drawn_in_the_schema_doc_reads():
     assert (rec.income.government_fund, rec.income.carryover, rec.income.total) == (120, Decimal("48.25"),
                                                                                    Decimal("1454.65"))
     assert rec.expenditure.total == Decimal("1490.15") and rec.three_public.total == 6
+
+
+def test_a_unit_in_brackets_after_a_label_is_still_the_label():
+    basic = [row[:] for row in BASIC]
+    basic[0][1] = "编制人数（人）"
+    bands = bands_left()
+    bands[0][1] = "一般公共预算（万元）"
+    rec = read_grid(form(basic, bands, GOALS, INDICATORS))
+    assert rec.basic_info.staff_quota == 3 and rec.income.general_budget == 1
