@@ -178,7 +178,7 @@ class Slot:
 def _slots_fields(i: int, block: Fields) -> Iterator[Slot]:
     family = f"b{i}"
     if block.section:
-        yield Slot(f"{family}.section", (block.section,), i, family, -1, not block.optional)
+        yield Slot(f"{family}.section", (block.section, *block.section_aliases), i, family, -1, not block.optional)
     for k, f in enumerate(block.fields):
         yield Slot(f"field:{f.key}", f.labels, i, family, k, not (f.optional or block.optional))
 
@@ -193,12 +193,12 @@ def _slots_band(i: int, block: Band) -> Iterator[Slot]:
 
 
 def _slots_list(i: int, block: ListBlock) -> Iterator[Slot]:
-    yield Slot(f"section:{block.key}", (block.label,), i, f"b{i}", -1, not block.optional)
+    yield Slot(f"section:{block.key}", (block.label, *block.aliases), i, f"b{i}", -1, not block.optional)
 
 
 def _slots_table(i: int, block: Table) -> Iterator[Slot]:
     family = f"b{i}"
-    yield Slot(f"section:{block.key}", (block.label,), i, family, -1, not block.optional)
+    yield Slot(f"section:{block.key}", (block.label, *block.aliases), i, family, -1, not block.optional)
     for k, c in enumerate(block.columns):
         yield Slot(f"column:{block.key}.{c.key}", c.labels, i, family, k, not (c.optional or block.optional),
                    tables_only=True)
@@ -206,7 +206,7 @@ def _slots_table(i: int, block: Table) -> Iterator[Slot]:
 
 def _slots_boxes(i: int, block: Boxes) -> Iterator[Slot]:
     family = f"b{i}"
-    yield Slot(f"section:{block.key}", (block.label,), i, family, -1, not block.optional)
+    yield Slot(f"section:{block.key}", (block.label, *block.aliases), i, family, -1, not block.optional)
     for k, office in enumerate(block.offices):
         yield Slot(f"office:{block.key}.{office}", (office + block.office_suffix, office, office + "意见"), i, family,
                    k, False,

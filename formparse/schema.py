@@ -72,6 +72,7 @@ class Fields:
     fields: tuple[Field, ...]
     section: str | None = None
     optional: bool = False  # the whole block may be left out of a copy (its labels then give a warning)
+    section_aliases: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -87,6 +88,7 @@ class ListBlock:
     intro: str | None
     marker: str
     optional: bool = False
+    aliases: tuple[str, ...] = ()
 
     @property
     def marker_re(self) -> re.Pattern[str]:
@@ -106,6 +108,7 @@ class Table:
     required_any: tuple[str, ...]
     prefill: tuple[tuple[str, tuple[str, ...]], ...] = ()
     optional: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -116,6 +119,7 @@ class Boxes:
     offices: tuple[str, ...]
     prompts: dict[str, str]
     optional: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 Block = Title | Fields | Band | ListBlock | Table | Boxes
@@ -232,7 +236,7 @@ def _block(r: _Reader) -> Block:
         block = Title(key=key, pattern=pattern, text=r.get("text", str), blank=r.get("blank", str))
     elif kind == "fields":
         block = Fields(fields=tuple(_field(f) for f in r.sub("fields")), section=r.get("section", str, None),
-                       optional=r.get("optional", bool, False))
+                       optional=r.get("optional", bool, False), section_aliases=r.strings("section_aliases"))
     elif kind == "band":
         groups = []
         for g in r.sub("groups"):
@@ -245,7 +249,7 @@ def _block(r: _Reader) -> Block:
         if "{n}" not in marker:
             raise SchemaError(f"{r.where}.marker must contain {{n}}", path=r.source)
         block = ListBlock(key=r.get("key", str), label=r.get("label", str), intro=r.get("intro", str, None),
-                          marker=marker, optional=r.get("optional", bool, False))
+                          marker=marker, optional=r.get("optional", bool, False), aliases=r.strings("aliases"))
     elif kind == "table":
         columns = []
         for c in r.sub("columns"):
@@ -269,14 +273,16 @@ def _block(r: _Reader) -> Block:
                 raise SchemaError(f"{r.where}.prefill[{i}] must be [level1, [level2, ...]]", path=r.source)
             prefill.append((item[0], tuple(item[1])))
         block = Table(key=r.get("key", str), label=r.get("label", str), columns=tuple(columns),
-                      required_any=required_any, prefill=tuple(prefill), optional=r.get("optional", bool, False))
+                      required_any=required_any, prefill=tuple(prefill), optional=r.get("optional", bool, False),
+                      aliases=r.strings("aliases"))
     elif kind == "boxes":
         prompts = r.get("prompts", dict)
         for name in ("opinion", "reviewer", "head"):
             if not isinstance(prompts.get(name), str):
                 raise SchemaError(f"{r.where}.prompts.{name} is missing", path=r.source)
         block = Boxes(key=r.get("key", str), label=r.get("label", str), office_suffix=r.get("office_suffix", str),
-                      offices=r.strings("offices"), prompts=dict(prompts), optional=r.get("optional", bool, False))
+                      offices=r.strings("offices"), prompts=dict(prompts), optional=r.get("optional", bool, False),
+                      aliases=r.strings("aliases"))
     else:
         raise SchemaError(f"{r.where}.kind must be title, fields, band, list, table or boxes, not {kind!r}",
                           path=r.source)
@@ -318,6 +324,7 @@ def _all_labels(schema: Schema) -> Iterator[str]:
         if isinstance(block, Fields):
             if block.section:
                 yield block.section
+                yield from block.section_aliases
             for f in block.fields:
                 yield from f.labels
         elif isinstance(block, Band):
@@ -327,8 +334,10 @@ def _all_labels(schema: Schema) -> Iterator[str]:
                     yield from f.labels
         elif isinstance(block, ListBlock | Boxes):
             yield block.label
+            yield from block.aliases
         elif isinstance(block, Table):
             yield block.label
+            yield from block.aliases
             for c in block.columns:
                 yield from c.labels
 

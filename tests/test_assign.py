@@ -172,3 +172,13 @@ def test_a_unit_in_brackets_after_a_label_is_still_the_label():
     bands[0][1] = "一般公共预算（万元）"
     rec = read_grid(form(basic, bands, GOALS, INDICATORS))
     assert rec.basic_info.staff_quota == 3 and rec.income.general_budget == 1
+
+
+def test_section_labels_of_other_counties_are_aliases():
+    basic = [row[:] for row in BASIC]
+    basic[0][0] = "单位基本信息"
+    goals = [["整体支出绩效目标", "目标1：一"]]
+    indicators = [row[:] for row in INDICATORS]
+    indicators[0][0] = "整体支出绩效指标"
+    rec = read_grid(form(basic, bands_left(), goals, indicators))
+    assert rec.goals == ["一"] and rec.indicators[0].content == "甲"
