@@ -14,7 +14,7 @@ from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
 from .grid import Cell
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, locate, score, split_items
-from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic
+from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic, number_problem
 from .schema import Boxes, Schema, derived, load_schema
 from .text import clean, compact, money_from_number, parse_cn_date, parse_count, parse_money
 
@@ -60,15 +60,14 @@ class _Values:
         kind = loc.field.type
         try:
             if kind == "money":
-                if isinstance(native, int | float):
-                    return money_from_number(native)
-                return parse_money(text)
+                money = money_from_number(native) if isinstance(native, int | float) else parse_money(text)
+                return _in_domain(kind, money, text)
             if kind == "count":
                 if isinstance(native, int | float):
                     if float(native).is_integer() and native >= 0:
-                        return int(native)
+                        return _in_domain(kind, int(native), text)
                     raise ValueError(f"“{text}”不是人数")
-                return parse_count(text)
+                return _in_domain(kind, parse_count(text), text)
         except ValueError as exc:
             self.problems.append(f"{_where(loc, self.groups.get(key))}：{exc}")
             return None
@@ -84,6 +83,15 @@ class _Values:
     def money(self, key: str) -> Decimal | None:
         value = self.get(key)
         return value if isinstance(value, Decimal) else None
+
+
+def _in_domain(kind: str, value: Any, text: str) -> Any:
+    """``value`` if a record can hold it (records.number_problem); ValueError naming the text otherwise."""
+    problem = number_problem(kind, value)
+    if problem:
+        shown = text.strip()
+        raise ValueError(f"“{shown if len(shown) <= 24 else shown[:20] + '…'}”：{problem}")
+    return value
 
 
 def _group_labels(schema: Schema) -> dict[str, str]:
