@@ -22,7 +22,7 @@ from ..errors import UnreadableFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT
 from ..text import format_money
-from .ooxml import REL, Package
+from .ooxml import REL, Package, active_content
 from .xlsx import R, S, _col_index, _col_letters, _formats, _shared_strings, sheet_grid
 
 _ROW, _C, _V, _F, _IS, _T = (f"{{{S}}}{t}" for t in ("row", "c", "v", "f", "is", "t"))
@@ -30,6 +30,8 @@ _SHEETDATA, _MERGES, _MERGE = f"{{{S}}}sheetData", f"{{{S}}}mergeCells", f"{{{S}
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)([0-9]+)")
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_XLTX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Worksheet children that hold cell ranges which must follow moved rows.
 _SQREF_TAGS = {f"{{{S}}}{t}": a for t, a in (("conditionalFormatting", "sqref"), ("dataValidation", "sqref"),
@@ -75,6 +77,10 @@ class XlsxDocument:
         self.roots: dict[str, Any] = {}
         self.dirty: set[str] = set()  # sheet parts edited: only these are written anew
         self.book_changed = False
+
+    def active_content(self) -> list[str]:
+        """Macros, external links, OLE and the like in the template (see ooxml.active_content)."""
+        return active_content(self.pkg)
 
     # -- the sheet being edited -------------------------------------------------------------------
     def parts(self) -> int:
@@ -323,6 +329,9 @@ class XlsxDocument:
         changed[self.book] = etree.tostring(self.book_root, xml_declaration=True, encoding="UTF-8", standalone=True)
         if calc:
             changed.update(self._without_calc_chain(calc))
+        types = changed.get("[Content_Types].xml") or self.pkg.read("[Content_Types].xml")
+        if _XLTX_MAIN in types:  # a template (.xltx) written as .xlsx: the content type must say workbook
+            changed["[Content_Types].xml"] = types.replace(_XLTX_MAIN, _XLSX_MAIN)
         with zipfile.ZipFile(path, "w") as dst:
             for info in self.pkg.zip.infolist():
                 if info.filename in calc:
