@@ -23,7 +23,10 @@ def base_record(n_goals: int = 2, n_indicators: int = 3) -> Record:
     rec.income.general_budget = MARK_MONEY
     rec.income.total = Decimal("800")
     rec.goals = [f"目标内容{k}" for k in range(n_goals)]
-    rec.indicators = [Indicator("产出指标", "数量指标", f"指标{k}", f"{k}项", None) for k in range(n_indicators)]
+    level1 = ("产出指标", "效益指标", "满意度指标")
+    rec.indicators = [Indicator(level1[k // 7 % 3] + ("" if k < 21 else str(k // 21)), f"二级{k // 3}",
+                                f"指标内容{k}：完成情况良好，按计划推进", f"{k}项", "备注" if k % 4 == 0 else None)
+                      for k in range(n_indicators)]
     rec.reviews = [Review("归口业务科室"), Review("绩效管理科室")]
     return rec
 
