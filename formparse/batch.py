@@ -46,19 +46,36 @@ class Outcome:
     problem: Problem | None = None
 
 
-def discover(root: str | Path, *, recursive: bool = True) -> list[str]:
-    """The submissions under ``root`` as sorted relative paths (Office lock files and hidden files left out)."""
+def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem] | None = None) -> list[str]:
+    """The submissions under ``root`` as sorted relative paths (Office lock files and hidden files left out).
+
+    A folder that cannot be listed (no permission, gone, a broken disk) is not skipped in silence: it
+    goes to ``unlisted`` as a Problem (kind "UnreadableFolder", its path ending in "/"), when given.
+    """
     base = Path(root)
     if base.is_file():
         return [base.name]
-    pattern = base.rglob("*") if recursive else base.glob("*")
-    found = []
-    for p in pattern:
-        rel = p.relative_to(base)
-        if any(part.startswith((".", "~$")) for part in rel.parts) or not p.is_file():
-            continue
-        if p.suffix.lower() in SUFFIXES:
-            found.append(rel.as_posix())
+    found: list[str] = []
+    failed: list[OSError] = []
+    for folder, dirs, names in os.walk(base, onerror=failed.append):
+        rel = Path(folder).relative_to(base)
+        dirs[:] = [d for d in dirs if recursive and not d.startswith((".", "~$"))]
+        for name in names:
+            if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
+                continue
+            if (Path(folder) / name).is_file():
+                found.append((rel / name).as_posix())
+    if unlisted is not None:
+        from .errors import os_words
+
+        for exc in failed:
+            where = Path(os.fsdecode(exc.filename)) if exc.filename is not None else base
+            try:
+                rel_dir = where.relative_to(base).as_posix()
+            except ValueError:
+                rel_dir = str(where)
+            name = "./" if rel_dir == "." else rel_dir.rstrip("/") + "/"
+            unlisted.append(Problem(name, "UnreadableFolder", f"无法列出文件夹中的文件：{os_words(exc)}"))
     return sorted(found)
 
 
@@ -298,7 +315,9 @@ def read_folder(path: str | Path, *, recursive: bool = True, workers: int | None
         reader: the function that reads one file (default :func:`formparse.read`).
     """
     start = time.perf_counter()
-    files = discover(path, recursive=recursive)
+    unlisted: list[Problem] = []
+    files = discover(path, recursive=recursive, unlisted=unlisted)
     outcomes = list(iter_outcomes(path, workers=workers, executor=executor, timeout=timeout, reader=reader,
                                   files=files))
-    return Batch(str(path), files, outcomes, time.perf_counter() - start)
+    outcomes += [Outcome(p.file, problem=p) for p in unlisted]
+    return Batch(str(path), files + [p.file for p in unlisted], outcomes, time.perf_counter() - start)

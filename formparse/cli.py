@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .contract import dumps, loads
-from .errors import FormparseError
+from .errors import FormparseError, os_words, shown
 from .reader import read
 from .writer import fill
 
@@ -92,9 +92,10 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds one file may take.")
 @click.option("--no-recursive", is_flag=True, help="Only the folder itself, not its subfolders.")
 @click.option("--dask-scheduler", metavar="ADDRESS", help="Run the reads on a Dask cluster (tcp://host:8786).")
+@click.option("--force", is_flag=True, help="Replace existing outputs (for a folder: the files it would write).")
 @click.pass_context
 def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None, labels: str, workers: int | None,
-                timeout: float, no_recursive: bool, dask_scheduler: str | None) -> None:
+                timeout: float, no_recursive: bool, dask_scheduler: str | None, force: bool) -> None:
     """Read every submission in FOLDER into tables: forms, goals, indicators, reviews, problems."""
     from .export import convert
 
@@ -122,9 +123,13 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
 
     try:
         summary = convert(folder, output, fmt=fmt, labels=labels, workers=workers, executor=executor,
-                          timeout=timeout, recursive=not no_recursive, progress=step, on_start=start)
+                          timeout=timeout, recursive=not no_recursive, progress=step, on_start=start,
+                          overwrite=force)
+    except FormparseError as exc:
+        _fail(str(exc), ctx.obj["debug"])
+        return
     except (OSError, ValueError) as exc:
-        _fail(f"{output}: {exc}", ctx.obj["debug"])
+        _fail(f"{shown(output)}: {os_words(exc) if isinstance(exc, OSError) else exc}", ctx.obj["debug"])
         return
     finally:
         if bar is not None:

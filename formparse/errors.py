@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 
+def shown(name: str | Path) -> str:
+    """A file name as text any output can carry, from which the name can be had back (:func:`unshown`).
+
+    A name whose bytes are not UTF-8 (decoded with surrogateescape, as Python does on Linux) has each
+    such byte written ``\\xNN`` and each backslash doubled; any other name is returned as it is.
+    """
+    text = os.fspath(name)
+    if not _SURROGATES.search(text):
+        return text
+    text = text.replace("\\", "\\\\")
+    return _SURROGATES.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}" if 0xDC80 <= ord(m[0]) <= 0xDCFF
+                           else f"\\u{ord(m[0]):04x}", text)
+
+
+def unshown(text: str) -> str:
+    """The name :func:`shown` gave ``text`` for (a name without escapes is itself)."""
+    def back(m: re.Match[str]) -> str:
+        if m[0] == "\\\\":
+            return "\\"
+        code = int(m[0][2:], 16)
+        return chr(0xDC00 + code if m[0][1] == "x" else code)
+
+    return _ESCAPED.sub(back, text) if "\\x" in text or "\\u" in text else text
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_ESCAPED = re.compile(r"\\\\|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}")
+
+
 class FormparseError(Exception):
-    """Base of every error formparse raises; ``path`` names the file when there is one."""
+    """Base of every error formparse raises; ``path`` names the file when there is one (exactly; the
+    message shows it with :func:`shown`, so it can always be printed)."""
 
     def __init__(self, message: str, *, path: str | Path | None = None) -> None:
         self.message = message
-        self.path = str(path) if path is not None else None
-        super().__init__(f"{self.path}: {message}" if self.path else message)
+        self.path = os.fspath(path) if path is not None else None
+        super().__init__(f"{shown(self.path)}: {message}" if self.path else message)
 
 
 class UnreadableFile(FormparseError, ValueError):
@@ -63,3 +96,44 @@ class AmbiguousLayout(FormparseError, ValueError):
     def __init__(self, message: str, *, cells: Sequence[str] = (), path: str | Path | None = None) -> None:
         self.cells = list(cells)
         super().__init__(message, path=path)
+
+
+class CannotWrite(FormparseError, OSError):
+    """An output could not be written: no permission, a read-only or full disk, … (the message says which)."""
+
+
+# errno → what it means for whoever wants a file written or read there, in plain words
+_OS_WORDS = {
+    errno.EACCES: "没有权限（请检查文件或文件夹的权限）",
+    errno.EPERM: "操作不被允许（请检查文件或文件夹的权限）",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EEXIST: "已存在",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EMFILE: "打开的文件过多",
+    errno.EIO: "磁盘读写出错",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+    errno.EXDEV: "不能跨磁盘移动",
+    errno.ELOOP: "符号链接层数过多",
+}
+
+
+def os_words(exc: OSError) -> str:
+    """An OSError as a plain sentence (errno first, then the system's own wording)."""
+    words = _OS_WORDS.get(exc.errno or -1)
+    if words:
+        return words
+    return f"系统错误：{exc.strerror or exc}"
+
+
+def cannot_write(exc: OSError, path: str | Path | None = None) -> CannotWrite:
+    """A CannotWrite for ``exc`` naming ``path`` (or the file the system named)."""
+    where = path if path is not None else exc.filename
+    err = CannotWrite(f"无法写入：{os_words(exc)}", path=os.fsdecode(where) if where is not None else None)
+    err.errno = exc.errno
+    return err

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import csv
-import os
+import itertools
+import re
 import shutil
 import tempfile
 import time
@@ -19,7 +20,9 @@ from typing import Any
 
 import attrs
 
-from .batch import DEFAULT_TIMEOUT, Outcome, discover, iter_outcomes, table_rows
+from .atomic import publish
+from .batch import DEFAULT_TIMEOUT, Outcome, Problem, discover, iter_outcomes, table_rows
+from .errors import CannotWrite, cannot_write, shown
 from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
 
 FORMATS = ("xlsx", "parquet", "csv")
@@ -45,26 +48,36 @@ def _headers(labels: str) -> dict[str, list[str]]:
 
 
 class _Parquet:
+    """Rows are checked against the Arrow schema per file (so a value that cannot be written costs only its
+    file) and written in row groups of about CHUNK rows."""
+
     def __init__(self, tmp: Path) -> None:
         import pyarrow.parquet as pq
 
         self.schemas = arrow_schemas()
         self.writers = {t: pq.ParquetWriter(tmp / f"{t}.parquet", self.schemas[t], compression="zstd")
                         for t in TABLES}
-        self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        self.buffers: dict[str, list[Any]] = {t: [] for t in TABLES}
+        self.counts = dict.fromkeys(TABLES, 0)
 
-    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
-        buf = self.buffers[table]
-        buf.extend(rows)
-        if len(buf) >= CHUNK:
+    def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
+        import pyarrow as pa
+
+        return pa.RecordBatch.from_pylist(rows, schema=self.schemas[table])
+
+    def commit(self, table: str, batch: Any) -> None:
+        self.buffers[table].append(batch)
+        self.counts[table] += batch.num_rows
+        if self.counts[table] >= CHUNK:
             self._flush(table)
 
     def _flush(self, table: str) -> None:
         import pyarrow as pa
 
         if self.buffers[table]:
-            self.writers[table].write_table(pa.Table.from_pylist(self.buffers[table], schema=self.schemas[table]))
+            self.writers[table].write_table(pa.Table.from_batches(self.buffers[table], schema=self.schemas[table]))
             self.buffers[table] = []
+            self.counts[table] = 0
 
     def close(self) -> None:
         for t in TABLES:
@@ -79,13 +92,24 @@ class _Csv:
         for t, header in _headers(labels).items():
             self.writers[t].writerow(header)
 
-    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
-        for values in iter_rows(table, rows):
-            self.writers[table].writerow([neutralise(plain(v)) for v in values])
+    def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
+        out = [[neutralise(plain(v)) for v in values] for values in iter_rows(table, rows)]
+        for values in out:
+            for v in values:
+                if isinstance(v, str):
+                    v.encode("utf-8")  # what the file's encoding cannot take fails here, for this file only
+        return out
+
+    def commit(self, table: str, rows: Any) -> None:
+        self.writers[table].writerows(rows)
 
     def close(self) -> None:
         for f in self.files.values():
             f.close()
+
+    @staticmethod
+    def names() -> list[str]:
+        return [f"{t}.csv" for t in TABLES]
 
 
 class _Xlsx:
@@ -95,12 +119,56 @@ class _Xlsx:
         self.path = tmp / "summary.xlsx"
         self.book = SummaryWorkbook(columns(), _headers(labels))
 
-    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
-        for values in iter_rows(table, rows):
-            self.book.append(table, [neutralise(v) for v in values])
+    def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
+        return [[neutralise(v) for v in values] for values in iter_rows(table, rows)]
+
+    def commit(self, table: str, rows: Any) -> None:
+        for values in rows:
+            self.book.append(table, values)
 
     def close(self) -> None:
         self.book.save(str(self.path))
+
+
+# What XML 1.0 cannot hold at all (so not an .xlsx cell): C0 controls but tab, LF, CR; U+FFFE, U+FFFF; and
+# lone surrogates, which no UTF-8 file can hold either.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _portable(table: str, rows: list[dict[str, Any]], xml: bool, labels: dict[str, str]
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows every writer of this kind can take, and the problems rows saying what had to change.
+
+    File names are shown with :func:`formparse.errors.shown` (undecodable bytes as \\xNN); other text
+    loses, in .xlsx, the characters XML forbids; text with lone surrogates (which no UTF-8 file holds)
+    has them escaped in every format. Everything else is kept exactly.
+    """
+    notes: list[dict[str, Any]] = []
+    out = []
+    for row in rows:
+        fixed = dict(row)
+        for key, value in row.items():
+            if not isinstance(value, str):
+                continue
+            if key == "file":
+                fixed[key] = shown(value)
+                continue
+            bad = (_XML_ILLEGAL if xml else _SURROGATE).findall(value)
+            if not bad:
+                continue
+            codes = "、".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
+            if xml:
+                fixed[key] = _XML_ILLEGAL.sub("", _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", value))
+                what = f"删除了 Excel 无法保存的字符 {codes}（Parquet 中保留原文）"
+            else:
+                fixed[key] = _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", value)
+                what = f"字符 {codes} 无法以 UTF-8 保存，已写作 \\uXXXX"
+            where = f"{table} 表第 {row['n']} 行" if "n" in row else f"{table} 表"
+            notes.append({"file": shown(row.get("file") or ""), "kind": "CharactersChanged",
+                          "message": f"{where}“{labels.get(key, key)}”：{what}"})
+        out.append(fixed)
+    return out, notes
 
 
 def output_format(out: Path, fmt: str | None) -> str:
@@ -111,49 +179,129 @@ def output_format(out: Path, fmt: str | None) -> str:
     return "xlsx" if out.suffix.lower() == ".xlsx" else "parquet"
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _refusal(root: Path, out: Path, names: list[str], overwrite: bool) -> CannotWrite | None:
+    """Why ``out`` must not be written (it is an input, lies in the folder read, or would replace a file)."""
+    if root.is_dir() and (_inside(out, root) or _inside(root, out)):
+        return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内（或包含它）：会写进收件箱、覆盖提交的文件；"
+                           "请换一个位置", path=out)
+    if root.is_file() and (out.resolve() == root.resolve() or _inside(root, out)):
+        return CannotWrite("输出位置就是（或包含）要读取的文件", path=out)
+    if overwrite:
+        return None
+    if len(names) == 1 and out.exists():
+        return CannotWrite("输出文件已存在；要替换它请用 --force（overwrite=True）", path=out)
+    if len(names) > 1:
+        if out.exists() and not out.is_dir():
+            return CannotWrite("已存在同名文件，不是文件夹", path=out)
+        there = [n for n in names if (out / n).exists() or (out / n).is_symlink()]
+        if there:
+            return CannotWrite(f"输出文件夹中已有 {'、'.join(there)}；要替换请用 --force（overwrite=True）", path=out)
+    return None
+
+
+def _publish(tmp: Path, out: Path, names: list[str], overwrite: bool) -> None:
+    """Move the finished outputs into place; without overwrite, none replaces a file (all or nothing)."""
+    if len(names) == 1:
+        publish(tmp / "summary.xlsx", out, overwrite=overwrite)
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    done: list[Path] = []
+    try:
+        for name in names:
+            publish(tmp / name, out / name, overwrite=overwrite)
+            done.append(out / name)
+    except FileExistsError:
+        for p in done:  # ours, published a moment ago: a partial set would mix two runs
+            p.unlink(missing_ok=True)
+        raise
+
+
 def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "en",
             workers: int | None = None, executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
             recursive: bool = True, progress: Callable[[Outcome], None] | None = None,
-            on_start: Callable[[int], None] | None = None) -> Summary:
+            on_start: Callable[[int], None] | None = None, overwrite: bool = False) -> Summary:
     """Read every submission under ``root`` and write the tables to ``out``.
 
     ``out`` ending in .xlsx gives one workbook (sheets forms, goals, indicators, reviews, problems);
     otherwise ``out`` is a folder receiving ``forms.parquet``, … (or ``forms.csv``, … with fmt="csv").
     Text that a spreadsheet would run as a formula is neutralised in .xlsx and .csv; Parquet keeps it exact.
+    File names whose bytes are not UTF-8 are shown escaped (:func:`formparse.errors.shown`).
+
+    Raises:
+        CannotWrite: ``out`` is (or lies in) what is read, would replace a file and ``overwrite`` is False,
+            or cannot be written (no permission, read-only, disk full); nothing is left behind.
     """
-    out = Path(out)
+    out, base = Path(out), Path(root)
     kind = output_format(out, fmt)
+    names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in TABLES]
+    refused = _refusal(base, out, names, overwrite)
+    if refused is not None:
+        raise refused
     start = time.perf_counter()
-    files = discover(root, recursive=recursive)
+    unlisted: list[Problem] = []
+    files = discover(root, recursive=recursive, unlisted=unlisted)
     if on_start:
-        on_start(len(files))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    summary = Summary(files=len(files))
+        on_start(len(files) + len(unlisted))
+    summary = Summary(files=len(files) + len(unlisted))
+    labels_of = {c.name: c.label for cols in columns().values() for c in cols}
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise cannot_write(exc, out) from exc
     try:
         sink: _Parquet | _Csv | _Xlsx
         sink = _Parquet(tmp) if kind == "parquet" else _Csv(tmp, labels) if kind == "csv" else _Xlsx(tmp, labels)
-        for outcome in iter_outcomes(root, recursive=recursive, workers=workers, executor=executor,
-                                     timeout=timeout, files=files):
+        outcomes = iter_outcomes(root, recursive=recursive, workers=workers, executor=executor,
+                                 timeout=timeout, files=files)
+        for outcome in itertools.chain(outcomes, (Outcome(p.file, problem=p) for p in unlisted)):
             for rows in table_rows([outcome]):
-                for table, items in rows.items():
-                    sink.add(table, items)
-                if "forms" in rows:
+                ready = _prepared(sink, rows, kind == "xlsx", labels_of, outcome.file)
+                if "forms" in rows and ready[0][0] != "problems":
                     summary.good += 1
                 elif outcome.problem is not None and outcome.problem.kind == "Duplicate":
                     summary.duplicates += 1
                 else:
                     summary.broken += 1
+                for table, prepared in ready:
+                    sink.commit(table, prepared)
             if progress and not (outcome.problem and outcome.problem.kind == "Duplicate"):
                 progress(outcome)
         sink.close()
-        if kind == "xlsx":
-            os.replace(tmp / "summary.xlsx", out)
-        else:
-            out.mkdir(parents=True, exist_ok=True)
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, out / f.name)
+        _publish(tmp, out, names, overwrite)
+    except FileExistsError as exc:
+        raise CannotWrite("输出文件在写入期间被另一个进程创建；没有替换它（要替换请用 --force）",
+                          path=exc.filename or out) from exc
+    except OSError as exc:
+        raise cannot_write(exc, out) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _prepared(sink: _Parquet | _Csv | _Xlsx, rows: dict[str, list[dict[str, Any]]], xml: bool,
+              labels: dict[str, str], file: str) -> list[tuple[str, Any]]:
+    """One outcome's rows as its sink will write them; if any cannot be, the file becomes one problems row
+    (so a value no writer foresaw costs only its file, never the batch)."""
+    try:
+        ready, notes = [], []
+        for table, items in rows.items():
+            fixed, changed = _portable(table, items, xml, labels)
+            notes += changed
+            ready.append((table, sink.prepare(table, fixed)))
+        if notes:
+            ready.append(("problems", sink.prepare("problems", notes)))
+        return ready
+    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:  # pyarrow's errors are ValueErrors too
+        problem = {"file": shown(file), "kind": "InternalError",
+                   "message": f"该文件的记录无法写入汇总（{type(exc).__name__}: {exc}）"}
+        return [("problems", sink.prepare("problems", [problem]))]

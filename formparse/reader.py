@@ -17,6 +17,7 @@ from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
 from .grid import Cell
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, locate, score, split_items
+from .records import number_problem
 from .schema import Boxes, Schema, derived, load_schema, resolve
 from .text import clean, compact, money_from_number, parse_cn_date, parse_count, parse_money
 
@@ -52,14 +53,14 @@ def read_value(kind: str, text: str, native: Any) -> Any:
                 shown = parse_money(text)
             except ValueError:
                 shown = None
-            return shown if shown is not None else money_from_number(native)
-        return parse_money(text)
+            return _in_domain(kind, shown if shown is not None else money_from_number(native), text)
+        return _in_domain(kind, parse_money(text), text)
     if kind == "count":
         if isinstance(native, int | float) and not isinstance(native, bool):
             if float(native).is_integer() and native >= 0:
-                return int(native)
+                return _in_domain(kind, int(native), text)
             raise ValueError(f"“{text}”不是人数")
-        return parse_count(text)
+        return _in_domain(kind, parse_count(text), text)
     return clean(text)
 
 
@@ -93,6 +94,15 @@ class _Values:
             return None
         group = self.groups.get(key)
         return f"{group} {loc.field.label}" if group else loc.field.label
+
+
+def _in_domain(kind: str, value: Any, text: str) -> Any:
+    """``value`` if a record can hold it (records.number_problem); ValueError naming the text otherwise."""
+    problem = number_problem(kind, value)
+    if problem:
+        shown = text.strip()
+        raise ValueError(f"“{shown if len(shown) <= 24 else shown[:20] + '…'}”：{problem}")
+    return value
 
 
 def _group_labels(schema: Schema) -> dict[str, str]:

@@ -20,8 +20,13 @@ The valid domain (what :func:`domain_problems` checks, what a form can carry and
 * a value written after its label (unit_name, amount_unit, filled_by, filled_by_phone) has no colon,
   and no text begins with one of the form's labels followed by a colon (“联系电话：…”): that is how a
   label is written, so such text could not be told from one.
-* money: finite, at most 15 significant digits (what a spreadsheet number holds exactly).
-* counts: non-negative integers; year: 1000–9999.
+* money (万元): finite, |x| < 10^13 (a hundred thousand billion yuan: more than any budget, and within
+  what every export holds exactly), at most 15 digits as written (what a spreadsheet number holds
+  exactly) and at most 6 decimal places as written (a hundredth of a fen in 万元; “1.50000000” is refused).
+* counts: integers 0 … 10^9 (a head count; Parquet's int64 and a spreadsheet number hold it); year: 1000–9999.
+
+The numeric bounds are checked when a form is read (:func:`number_problem`, an ``InvalidValues`` naming the
+cell), so no record that :func:`formparse.read` returns can fail an export.
 """
 
 from __future__ import annotations
@@ -147,14 +152,45 @@ def _text_problem(where: str, value: object) -> str | None:
     return None
 
 
+MAX_COUNT = 10**9
+MONEY_LIMIT = Decimal(10) ** 13  # |money| < this, in 万元
+MONEY_DIGITS = 15
+MONEY_PLACES = 6
+
+
+def number_problem(kind: str, value: object) -> str | None:
+    """Why a money or count value lies outside the domain (in the form's words), or None.
+
+    ``kind`` is "money" or "count". The reader calls this on every number it takes from a cell.
+    """
+    if value is None:
+        return None
+    if kind == "count":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return "人数须为非负整数"
+        if value > MAX_COUNT:
+            return f"人数超出上限 {MAX_COUNT:,}"
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return "金额须为有限的数"
+    _sign, digits, exp = value.as_tuple()
+    assert isinstance(exp, int)
+    if value and (len(digits) + exp > 13 or abs(value) >= MONEY_LIMIT):
+        return "金额超出上限（绝对值须小于 10^13 万元）"
+    if -exp > MONEY_PLACES:
+        return f"金额的小数位超过 {MONEY_PLACES} 位"
+    if len(digits) > MONEY_DIGITS:
+        return f"金额的有效数字超过 {MONEY_DIGITS} 位"
+    return None
+
+
 def _money_problem(where: str, value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, Decimal) or not value.is_finite():
         return f"{where}: money must be a finite Decimal"
-    if len(value.as_tuple().digits) > 15:
-        return f"{where}: more than 15 significant digits"
-    return None
+    problem = number_problem("money", value)
+    return f"{where}: {problem}" if problem else None
 
 
 def _texts(record: Record) -> list[tuple[str, str]]:
@@ -190,8 +226,8 @@ def domain_problems(record: Record, offices: tuple[str, ...] = (), labels: tuple
         out.append(_text_problem(f"basic_info.{name}", getattr(record.basic_info, name)))
     for name in ("staff_quota", "staff_actual"):
         v = getattr(record.basic_info, name)
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-            out.append(f"basic_info.{name}: must be a non-negative int")
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_COUNT):
+            out.append(f"basic_info.{name}: must be an int from 0 to {MAX_COUNT}")
     if record.year is not None and not (isinstance(record.year, int) and 1000 <= record.year <= 9999):
         out.append("year: must be a four-digit year")
     for part in ("income", "expenditure", "three_public"):

@@ -16,7 +16,7 @@ from typing import Any
 
 from .atomic import atomic_path
 from .backends import open_document, open_grids, sniff
-from .errors import CannotFill, FormparseError
+from .errors import CannotFill, FormparseError, cannot_write, shown
 from .grid import Cell, Grid
 from .locate import Layout, all_labels, locate, score
 from .records import Record, Review, domain_problems
@@ -224,6 +224,10 @@ def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
     if template is not None:
         open_grids(str(tpl))  # a given template passes the same safety checks as any submission first
     doc = open_document(str(tpl))
+    active = doc.active_content()
+    if active:
+        raise CannotFill(f"模板 {shown(tpl.name)} 含有不能带进正式表格的内容：" + "；".join(active)
+                         + "。请在 Office 中删除这些内容，另存为普通的 .xlsx / .docx 后再作模板", path=out)
     if doc.parts() > 1:  # a workbook: write on the sheet that holds the form
         scores = []
         for i in range(doc.parts()):
@@ -237,6 +241,12 @@ def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
             exc.path = str(out)
             exc.args = (f"{out}: {exc.message}",)
         raise
-    with atomic_path(out) as tmp:
-        doc.save(tmp)
+    try:
+        with atomic_path(out, overwrite=overwrite) as tmp:
+            doc.save(tmp)
+    except FileExistsError as exc:  # it appeared while we filled: another fill got there first
+        raise CannotFill("输出文件已存在（在填写期间被创建）；没有替换它，要替换请用 --force（overwrite=True）",
+                         path=out) from exc
+    except OSError as exc:
+        raise cannot_write(exc, out) from exc
     return out

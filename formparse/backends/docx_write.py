@@ -15,8 +15,10 @@ from lxml import etree
 
 from ..errors import UnreadableFile
 from ..grid import Cell, Grid
+from ..limits import DEFAULT
 from ..text import format_money
 from .docx import W, _children, _val, body_grid
+from .ooxml import Package, active_content
 
 
 def _open(path: str) -> Any:
@@ -115,6 +117,11 @@ class DocxDocument:
     def __init__(self, path: str) -> None:
         self.path = path
         self.doc = _open(path)
+
+    def active_content(self) -> list[str]:
+        """Macros, DDE/INCLUDETEXT fields, altChunk, OLE and the like in the template (ooxml.active_content)."""
+        with Package(self.path, DEFAULT) as pkg:
+            return active_content(pkg)
 
     def select(self, index: int) -> None:
         if index != 0:

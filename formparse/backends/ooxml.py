@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from typing import Any
@@ -170,3 +171,89 @@ class Package:
                 if self.has(name):
                     return name
         return default
+
+
+# What a template may carry that must never reach an "official" output: code, content fetched or run
+# when the file is opened, and embedded packages. fill refuses such a template (docs/security.md).
+_ACTIVE_PARTS = (
+    (re.compile(r"(^|/)vba(Project\.bin|Data\.xml)$", re.I), "宏"),
+    (re.compile(r"(^|/)activeX/", re.I), "ActiveX 控件"),
+    (re.compile(r"(^|/)embeddings/", re.I), "嵌入的 OLE 对象或文件"),
+    (re.compile(r"(^|/)externalLinks/", re.I), "指向其他工作簿的外部链接"),
+)
+_ACTIVE_TYPES = ((b"macroEnabled", "启用宏的文件类型"), (b"vbaProject", "宏"), (b"oleObject", "嵌入的 OLE 对象"),
+                 (b"activeX", "ActiveX 控件"))
+_ACTIVE_RELS = (("/vbaProject", "宏"), ("/oleObject", "嵌入的 OLE 对象"), ("/package", "嵌入的文件"),
+                ("/aFChunk", "altChunk 嵌入的外部文档"), ("/externalLink", "外部链接"),
+                ("/attachedTemplate", "附加的外部模板"), ("/activeXControl", "ActiveX 控件"),
+                ("/frame", "外部框架"), ("/subDocument", "子文档"))
+# Field codes that fetch, run or link something when the document is opened or its fields are updated.
+_ACTIVE_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK)\b", re.I)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CHECKED_PART = re.compile(r"^(word/.+|xl/worksheets/.+|xl/workbook)\.xml$")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def active_content(pkg: Package) -> list[str]:
+    """What in ``pkg`` runs, fetches or embeds (each a short Chinese description naming the part); [] if none."""
+    found: list[str] = []
+
+    def add(what: str, where: str) -> None:
+        item = f"{what}（{where}）"
+        if item not in found:
+            found.append(item)
+
+    for name in sorted(pkg.names):
+        for pattern, what in _ACTIVE_PARTS:
+            if pattern.search(name):
+                add(what, name)
+    if pkg.has("[Content_Types].xml"):
+        types = pkg.read("[Content_Types].xml")
+        for needle, what in _ACTIVE_TYPES:
+            if needle.lower() in types.lower():
+                add(what, "[Content_Types].xml")
+    for name in sorted(n for n in pkg.names if n.endswith(".rels")):
+        for rel in pkg.xml(name).iter(f"{{{REL}}}Relationship"):
+            kind = rel.get("Type", "")
+            for suffix, what in _ACTIVE_RELS:
+                if kind.endswith(suffix):
+                    add(what, name)
+            if rel.get("TargetMode") == "External" and not kind.endswith("/hyperlink"):
+                add(f"打开时会访问的外部地址 {rel.get('Target', '')[:60]}", name)
+    for name in sorted(n for n in pkg.names if _CHECKED_PART.match(n)):
+        data = pkg.read(name)
+        # only parts that could hold one are parsed (by local name: the prefix is the file's choice)
+        if not any(k in data for k in (b"instr", b"altChunk", b"updateFields", b"|")):
+            continue
+        for what in _active_in(pkg.xml(name)):
+            add(what, name)
+    return found
+
+
+def _active_in(root: Any) -> list[str]:
+    out = []
+    instr: list[str] = []  # field instructions in document order, each field's own
+    for el in root.iter(f"{{{_W}}}fldChar", f"{{{_W}}}instrText", f"{{{_W}}}fldSimple", f"{{{_W}}}altChunk",
+                        f"{{{_W}}}updateFields", f"{{{_S}}}f", f"{{{_S}}}definedName"):
+        tag = etree.QName(el).localname
+        if tag == "fldChar" and el.get(f"{{{_W}}}fldCharType") == "begin":
+            instr.append("")
+        elif tag == "instrText":
+            if not instr:
+                instr.append("")
+            instr[-1] += el.text or ""
+        elif tag == "fldSimple":
+            instr.append(el.get(f"{{{_W}}}instr", ""))
+            instr.append("")
+        elif tag == "altChunk":
+            out.append("altChunk 嵌入的外部文档")
+        elif tag == "updateFields" and el.get(f"{{{_W}}}val", "true").lower() not in ("false", "0", "off"):
+            out.append("打开时自动更新所有域")
+        elif tag in ("f", "definedName") and "|" in _QUOTED.sub("", el.text or ""):
+            out.append("DDE 公式（打开时会启动其他程序）")
+    for text in instr:
+        m = _ACTIVE_FIELD.match(text)
+        if m:
+            out.append(f"{m[1].upper()} 域（打开或更新域时会执行或载入外部内容）")
+    return out

@@ -117,6 +117,10 @@ def from_serial(value: float, date1904: bool) -> dt.datetime:
     return epoch + dt.timedelta(days=day, milliseconds=round(fraction * 86_400_000))
 
 
+class _Underflow(ValueError):
+    """A number too small for a float (1E-999999999): the cell keeps its text, never a silent 0."""
+
+
 def _number(text: str) -> int | float:
     """A cell's number: an int when it is integral (“12”, “12.0”, “1E3”), exact to the digit for long integers."""
     if re.fullmatch(r"-?[0-9]{1,40}", text):
@@ -124,6 +128,8 @@ def _number(text: str) -> int | float:
     value = float(text)
     if not math.isfinite(value):
         raise ValueError(f"{text!r} 不是有限的数")
+    if value == 0 and re.search(r"[1-9]", text.partition("e")[0].partition("E")[0]):
+        raise _Underflow(text)
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
@@ -190,13 +196,17 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                     value = dt.datetime.fromisoformat(raw.strip().rstrip("Z"))
                     text = format_date(value, fmt)
                 elif raw is not None and raw.strip():
-                    number = _number(raw.strip())
-                    if is_date_format(fmt):
-                        value = from_serial(float(number), date1904)
-                        text = format_date(value, fmt)
+                    try:
+                        number = _number(raw.strip())
+                    except _Underflow:
+                        text = raw.strip()  # whoever wants a number from it is told it is not one
                     else:
-                        value = number
-                        text = format_number(number, fmt)
+                        if is_date_format(fmt):
+                            value = from_serial(float(number), date1904)
+                            text = format_date(value, fmt)
+                        else:
+                            value = number
+                            text = format_number(number, fmt)
             except (ValueError, IndexError, OverflowError, ArithmeticError) as exc:
                 raise UnreadableFile(f"单元格 {title}!{ref or _col_letters(col_no) + str(r)} 的值无效：{exc}",
                                      path=path) from exc

@@ -9,10 +9,11 @@ rebuilds it) and the workbook asks for a full recalculation on open.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,7 @@ from ..errors import UnreadableFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT
 from ..text import format_money
-from .ooxml import REL, Package
+from .ooxml import REL, Package, active_content
 from .xlsx import R, S, _col_index, _col_letters, _formats, _shared_strings, sheet_grid
 
 _ROW, _C, _V, _F, _IS, _T = (f"{{{S}}}{t}" for t in ("row", "c", "v", "f", "is", "t"))
@@ -30,6 +31,8 @@ _SHEETDATA, _MERGES, _MERGE = f"{{{S}}}sheetData", f"{{{S}}}mergeCells", f"{{{S}
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)([0-9]+)")
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_XLTX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Worksheet children that hold cell ranges which must follow moved rows.
 _SQREF_TAGS = {f"{{{S}}}{t}": a for t, a in (("conditionalFormatting", "sqref"), ("dataValidation", "sqref"),
@@ -39,15 +42,6 @@ _SQREF_TAGS = {f"{{{S}}}{t}": a for t, a in (("conditionalFormatting", "sqref"),
 def _escape(text: str) -> str:
     """Characters XML cannot carry, written the way Excel does (_xHHHH_)."""
     return _CTRL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-
-
-def _shift_refs(text: str, at: int, delta: int) -> str:
-    """Cell references in ``text`` below row ``at`` move by ``delta`` rows."""
-    def move(m: re.Match[str]) -> str:
-        row = int(m.group(4))
-        return f"{m.group(1)}{m.group(2)}{m.group(3)}{row + delta if row > at else row}"
-
-    return _REF.sub(move, text)
 
 
 class XlsxDocument:
@@ -74,7 +68,14 @@ class XlsxDocument:
         self.index = 0
         self.roots: dict[str, Any] = {}
         self.dirty: set[str] = set()  # sheet parts edited: only these are written anew
+        self._row_index: dict[str, dict[int, Any]] = {}
+        self._numbers: dict[str, list[int]] = {}  # the index's keys in order, made when a row is added
+        self._width_cache: dict[str, dict[int, float]] = {}
         self.book_changed = False
+
+    def active_content(self) -> list[str]:
+        """Macros, external links, OLE and the like in the template (see ooxml.active_content)."""
+        return active_content(self.pkg)
 
     # -- the sheet being edited -------------------------------------------------------------------
     def parts(self) -> int:
@@ -101,23 +102,33 @@ class XlsxDocument:
             data = etree.SubElement(self.root, _SHEETDATA)
         return data
 
+    def _index(self) -> dict[int, Any]:
+        """Row number → row element of the sheet being edited, built once per structural change."""
+        part = self.sheets[self.index][1]
+        index = self._row_index.get(part)
+        if index is None:
+            index = {}
+            for row in self._data().iter(_ROW):
+                index.setdefault(int(row.get("r", "0")), row)
+            self._row_index[part] = index
+            self._numbers.pop(part, None)
+        return index
+
     def _row(self, r: int, create: bool = True) -> Any:
+        index = self._index()
+        row = index.get(r)
+        if row is not None or not create:
+            return row
         data = self._data()
-        before = None
-        for row in data.iter(_ROW):
-            n = int(row.get("r", "0"))
-            if n == r:
-                return row
-            if n > r:
-                before = row
-                break
-        if not create:
-            return None
         new = etree.Element(_ROW, r=str(r))
-        if before is not None:
-            before.addprevious(new)
+        numbers = self._numbers.setdefault(self.sheets[self.index][1], sorted(index))
+        at = bisect.bisect_right(numbers, r)
+        if at < len(numbers):
+            index[numbers[at]].addprevious(new)
         else:
             data.append(new)
+        numbers.insert(at, r)
+        index[r] = new
         return new
 
     def _cell(self, r: int, c: int) -> Any:
@@ -157,6 +168,12 @@ class XlsxDocument:
                 self._fit_height(r, c, cell.colspan, value)
 
     def _widths(self) -> dict[int, float]:
+        part = self.sheets[self.index][1]
+        if part not in self._width_cache:  # fill never edits column widths
+            self._width_cache[part] = self._read_widths()
+        return self._width_cache[part]
+
+    def _read_widths(self) -> dict[int, float]:
         out: dict[int, float] = {}
         for col in self.root.iter(f"{{{S}}}col"):
             try:
@@ -211,22 +228,34 @@ class XlsxDocument:
 
     def _renumber(self, at: int, delta: int) -> None:
         """Rows below ``at`` move by ``delta``; so do the ranges and names that point at them."""
+        self._move(lambda n: n + delta if n > at else n)
+
+    def _move(self, new: Callable[[int], int]) -> None:
+        """Every row number ``n`` becomes ``new(n)``, in cells, ranges and defined names: one pass."""
+        def refs(text: str) -> str:
+            return _REF.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{new(int(m.group(4)))}", text)
+
         for row in self._data().iter(_ROW):
             n = int(row.get("r", "0"))
-            if n > at:
-                row.set("r", str(n + delta))
+            if new(n) != n:
+                row.set("r", str(new(n)))
                 for c in row.iter(_C):
                     if c.get("r"):
-                        c.set("r", _shift_refs(c.get("r"), at, delta))
+                        c.set("r", refs(c.get("r")))
         for el in self.root.iter(*_SQREF_TAGS):
             attr = _SQREF_TAGS[el.tag]
             if el.get(attr):
-                el.set(attr, _shift_refs(el.get(attr), at, delta))
+                el.set(attr, refs(el.get(attr)))
         title = self.sheets[self.index][0]
         for name in self.book_root.iter(f"{{{S}}}definedName"):
             if name.text and title in name.text:
-                name.text = _shift_refs(name.text, at, delta)
+                name.text = refs(name.text)
                 self.book_changed = True
+        self._forget_rows()
+
+    def _forget_rows(self) -> None:
+        self._row_index.pop(self.sheets[self.index][1], None)
+        self._numbers.pop(self.sheets[self.index][1], None)
 
     def insert_rows(self, grid: Grid, after_row: int, count: int) -> None:
         if count <= 0:
@@ -262,33 +291,43 @@ class XlsxDocument:
         self._set_merges(out)
 
     def delete_rows(self, grid: Grid, rows: Sequence[int]) -> None:
-        for grid_row in sorted(set(rows), reverse=True):
-            at = grid.row_refs[grid_row]
-            out: list[tuple[int, int, int, int]] = []
-            for r0, c0, r1, c1 in self._merges():
-                if r0 == r1 == at:
-                    continue
-                if r0 == at:  # the merge's first row goes: its content moves down into the next row
-                    src, dst = self._cell(at, c0), self._cell(at + 1, c0)
-                    for child in list(dst):
-                        dst.remove(child)
-                    for child in src:
-                        dst.append(copy.deepcopy(child))
-                    for key in ("t", "s"):
-                        if src.get(key) is not None:
-                            dst.set(key, src.get(key))
-                    out.append((r0, c0, r1 - 1, c1))
-                elif r0 < at <= r1:
-                    out.append((r0, c0, r1 - 1, c1))
-                elif r0 > at:
-                    out.append((r0 - 1, c0, r1 - 1, c1))
-                else:
-                    out.append((r0, c0, r1, c1))
-            row = self._row(at, create=False)
+        """Remove the given grid rows at once: one pass over the rows, the merges and the names."""
+        gone = sorted({grid.row_refs[r] for r in rows})
+        if not gone:
+            return
+        gone_set = set(gone)
+
+        def new(n: int) -> int:
+            return n - bisect.bisect_left(gone, n)  # a removed row's number goes to the row after it
+
+        out: list[tuple[int, int, int, int]] = []
+        for r0, c0, r1, c1 in self._merges():
+            if bisect.bisect_right(gone, r1) == bisect.bisect_left(gone, r0):  # none of its rows goes
+                out.append((new(r0), c0, new(r1), c1))
+                continue
+            kept = [r for r in range(r0, r1 + 1) if r not in gone_set]
+            if not kept:
+                continue
+            if r0 in gone_set:  # the merge's first row goes: its content moves down to the first row kept
+                self._move_content(r0, kept[0], c0)
+            out.append((new(kept[0]), c0, new(kept[-1]), c1))
+        for r in gone:
+            row = self._row(r, create=False)
             if row is not None:
                 row.getparent().remove(row)
-            self._renumber(at, -1)
-            self._set_merges(out)
+        self._forget_rows()
+        self._move(new)
+        self._set_merges(out)
+
+    def _move_content(self, src_row: int, dst_row: int, col: int) -> None:
+        src, dst = self._cell(src_row, col), self._cell(dst_row, col)
+        for child in list(dst):
+            dst.remove(child)
+        for child in src:
+            dst.append(copy.deepcopy(child))
+        for key in ("t", "s"):
+            if src.get(key) is not None:
+                dst.set(key, src.get(key))
 
     def merge_down(self, grid: Grid, col: int, runs: Sequence[tuple[int, int]], rows: range) -> None:
         c = col + 1
@@ -323,6 +362,9 @@ class XlsxDocument:
         changed[self.book] = etree.tostring(self.book_root, xml_declaration=True, encoding="UTF-8", standalone=True)
         if calc:
             changed.update(self._without_calc_chain(calc))
+        types = changed.get("[Content_Types].xml") or self.pkg.read("[Content_Types].xml")
+        if _XLTX_MAIN in types:  # a template (.xltx) written as .xlsx: the content type must say workbook
+            changed["[Content_Types].xml"] = types.replace(_XLTX_MAIN, _XLSX_MAIN)
         with zipfile.ZipFile(path, "w") as dst:
             for info in self.pkg.zip.infolist():
                 if info.filename in calc:
