@@ -1,4 +1,4 @@
-"""``read(path)``: any supported file → one :class:`~formparse.records.Record`."""
+"""``read(path)``: any supported file → the record of the class its schema names (e.g. records.Record)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import cattrs
 
 from .backends import open_grids
-from .check import LABELS, Warning
+from .check import Warning
 from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
 from .grid import Cell
 from .limits import DEFAULT, Limits
@@ -111,17 +111,17 @@ def _group_labels(schema: Schema) -> dict[str, str]:
                                                       for g in getattr(b, "groups", ()) for f in g.fields})
 
 
-def _goals(loc: ListLoc) -> tuple[str | None, list[str]]:
+def _list_items(loc: ListLoc) -> tuple[str | None, list[str]]:
     marker = loc.block.marker_re
     intro_text = loc.intro.text if loc.intro is not None else ""
     head, items = split_items(intro_text.replace("\r", ""), marker)
     intro = clean(head)
-    goals = [clean(t) for t in items]
+    out = [clean(t) for t in items]
     for cell in loc.slots:
         before, parts = split_items(cell.text.replace("\r", ""), marker)
-        goals.append(clean(before))
-        goals.extend(clean(t) for t in parts)
-    cleaned = [re.sub(r"^[、\s]+", "", g) for g in goals if g]
+        out.append(clean(before))
+        out.extend(clean(t) for t in parts)
+    cleaned = [re.sub(r"^[、\s]+", "", g) for g in out if g]
     return intro, [g for g in cleaned if g]
 
 
@@ -202,7 +202,7 @@ def _review(box_text: str, block: Boxes, office: str, where: str, problems: list
             "date": date}
 
 
-def _reviews(loc: BoxesLoc, problems: list[str]) -> list[dict[str, Any]]:
+def _box_values(loc: BoxesLoc, problems: list[str]) -> list[dict[str, Any]]:
     out = []
     for box in loc.boxes:
         text = "\n".join(c.text for c in box.cells).replace("\r", "")
@@ -230,7 +230,7 @@ def values_from_layout(layout: Layout, schema: Schema) -> tuple[dict[str, Any], 
         mapping[layout.title.block.key] = layout.title.year
         cells[layout.title.block.key] = layout.title.cell.address
     for lst in layout.lists:
-        intro, items = _goals(lst)
+        intro, items = _list_items(lst)
         if lst.block.intro:
             mapping[lst.block.intro] = intro
         mapping[lst.block.key] = items
@@ -238,7 +238,7 @@ def values_from_layout(layout: Layout, schema: Schema) -> tuple[dict[str, Any], 
         mapping[table.block.key] = _items(table, layout, cells)
         cells[table.block.key] = table.label.address
     for boxes in layout.boxes:
-        mapping[boxes.block.key] = _reviews(boxes, v.problems)
+        mapping[boxes.block.key] = _box_values(boxes, v.problems)
     return mapping, cells, v.problems
 
 
@@ -261,8 +261,8 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     for address, message in layout.grid.notes:
         key = by_address.get(address, "")
         loc = layout.fields.get(key)
-        label = LABELS.get(key) or (f"{groups[key]} {loc.field.label}" if key in groups and loc
-                                    else loc.field.label if loc else "公式")
+        label = (f"{groups[key]} {loc.field.label}" if key in groups and loc
+                 else loc.field.label if loc else "公式")
         rec.warnings.append(Warning("formula", label, address, message))
     for label in layout.absent:
         rec.warnings.append(Warning("absent", label, None, "本表没有这一部分，按未填写处理"))

@@ -134,6 +134,9 @@ class Schema:
     record: str = "formparse.records:Record"
     # "module:function" checking a read record (sums, budgets …): ``rules(record, cells) -> [Warning]``
     rules: str | None = None
+    # "module:function" listing what a record holds that the form cannot carry back:
+    # ``domain(record, offices, labels) -> [problem]`` (the writer refuses such a record)
+    domain: str | None = None
     # The labels that tell this form from any other document: a file without one of them is refused as
     # not this form (NotThisForm). Empty: every required label of a required block identifies.
     identify: tuple[str, ...] = ()
@@ -305,11 +308,12 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
             raise SchemaError(f"notes[{i}] is not a regular expression: {exc}", path=source) from exc
     record = top.get("record", str, "formparse.records:Record")
     rules = top.get("rules", str, None)
-    for name, ref in (("record", record), ("rules", rules)):
+    domain = top.get("domain", str, None)
+    for name, ref in (("record", record), ("rules", rules), ("domain", domain)):
         if ref is not None and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", ref):
             raise SchemaError(f"{name} must be written module:name, not {ref!r}", path=source)
     schema = Schema(id=top.get("id", str), name=top.get("name", str),
-                    blocks=tuple(_block(b) for b in top.sub("blocks")), record=record, rules=rules,
+                    blocks=tuple(_block(b) for b in top.sub("blocks")), record=record, rules=rules, domain=domain,
                     identify=top.strings("identify"), notes=tuple(notes))
     top.done()
     known = {norm(label) for label in _all_labels(schema)}

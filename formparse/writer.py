@@ -19,8 +19,7 @@ from .backends import open_document, open_grids, sniff
 from .errors import CannotFill, FormparseError, cannot_write, shown
 from .grid import Cell, Grid
 from .locate import Layout, all_labels, locate, score
-from .records import Record, Review, domain_problems
-from .schema import Schema, data_dir, load_schema
+from .schema import Schema, data_dir, load_schema, resolve
 from .text import format_cn_date
 
 SUFFIXES = (".xlsx", ".docx")
@@ -31,7 +30,7 @@ def template_path(suffix: str, schema_id: str = "dept-overall-2020") -> Path:
     return data_dir("templates") / f"{schema_id}{suffix}"
 
 
-def _get(record: Record, key: str) -> Any:
+def _get(record: Any, key: str) -> Any:
     value: Any = record
     for part in key.split("."):
         value = getattr(value, part)
@@ -58,7 +57,7 @@ def _runs(rows: list[int], keys: list[str | None], grid: Grid) -> list[tuple[int
 
 
 class _Filler:
-    def __init__(self, record: Record, doc: Any, schema: Schema) -> None:
+    def __init__(self, record: Any, doc: Any, schema: Schema) -> None:
         self.record = record
         self.doc = doc
         self.schema = schema
@@ -82,7 +81,8 @@ class _Filler:
         if layout.problems:
             raise CannotFill("模板中有无法写入的位置：" + "；".join(layout.problems))
         offices = tuple(b.office for group in layout.boxes for b in group.boxes)
-        problems = domain_problems(rec, offices, tuple(all_labels(self.schema)))
+        domain = resolve(self.schema.domain) if self.schema.domain else None
+        problems = domain(rec, offices, tuple(all_labels(self.schema))) if domain is not None else []
         if problems:
             raise CannotFill("记录中有表格无法原样保存的值：" + "；".join(problems))
         for lst in layout.lists:
@@ -155,7 +155,7 @@ class _Filler:
             by_office = {r.office: r for r in getattr(rec, group.block.key)}
             prompts = group.block.prompts
             for box in group.boxes:
-                review = by_office.get(box.office, Review(office=box.office))
+                review = by_office.get(box.office)
                 texts = _box_texts(review, prompts, len(box.cells))
                 if texts is None:
                     raise CannotFill(f"“{box.office}”审核意见栏没有可写的单元格")
@@ -171,10 +171,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _box_texts(review: Review, prompts: dict[str, str], n: int) -> list[str | None] | None:
-    sign = (f" {prompts['reviewer']}{review.reviewer or ''}        "
-            f"{prompts['head']}{review.head or ''}              {format_cn_date(review.date)}")
-    opinion = review.opinion
+def _box_texts(review: Any, prompts: dict[str, str], n: int) -> list[str | None] | None:
+    """The texts of one box's cells: the printed prompts with the review's values after them (a review
+    the record does not have: the blank box)."""
+    reviewer, head = getattr(review, "reviewer", None), getattr(review, "head", None)
+    sign = (f" {prompts['reviewer']}{reviewer or ''}        "
+            f"{prompts['head']}{head or ''}              {format_cn_date(getattr(review, 'date', None))}")
+    opinion = getattr(review, "opinion", None)
     if n >= 3:
         blanks: list[str | None] = [None] * (n - 3)
         return [prompts["opinion"], opinion, *blanks, sign]
@@ -192,7 +195,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def fill(record: Record, out: str | Path, template: str | Path | None = None, *,
+def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
          schema: Schema | None = None, overwrite: bool = False) -> Path:
     """Write ``record`` into a copy of ``template`` (default: the bundled blank form) saved at ``out``.
 
