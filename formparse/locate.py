@@ -41,6 +41,9 @@ NO_EVIDENCE = 10**6
 UNPLACED = (10**3, 0, 0)
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
+# Placements remembered per process (a batch reads many files of few templates); oldest dropped first.
+PLACEMENT_CACHE = 256
+_PLACEMENTS: dict[tuple[object, ...], tuple[Schema, dict[str, int]]] = {}
 # How much of a cell's text a coverage warning quotes.
 QUOTE_CHARS = 30
 
@@ -354,6 +357,17 @@ def place(grid: Grid, schema: Schema) -> Placement:
         if inline:
             p.inline[slot.id] = inline
 
+    # A file drawn from the same template as one placed before has the same label cells (positions,
+    # spans, inline values): their placement is a function of exactly these, so it is taken over.
+    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline) for c, inline in cands[s.id])
+                             for s in slots))
+    hit = _PLACEMENTS.get(key)
+    if hit is not None and hit[0] is schema:
+        for s in slots:
+            k = hit[1].get(s.id)
+            if k is not None:
+                put(s, *cands[s.id][k])
+        return p
     # Step 2: a label found once, in a cell no other slot wants.
     contested: list[Slot] = []
     for s in slots:
@@ -370,6 +384,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
             hit = choice.get(s.id)
             if hit is not None:
                 put(s, *hit)
+    if len(_PLACEMENTS) >= PLACEMENT_CACHE:
+        _PLACEMENTS.pop(next(iter(_PLACEMENTS)))
+    _PLACEMENTS[key] = (schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is cell)
+                                 for s in slots if (cell := p.cell.get(s.id)) is not None})
     return p
 
 
@@ -924,3 +942,8 @@ def split_items(text: str, marker: re.Pattern[str]) -> tuple[str, list[str]]:
         else:
             head.append(line)
     return "\n".join(head), ["\n".join(lines) for lines in items]
+
+
+def clear_placements() -> None:
+    """Forget the placements remembered for files seen before (they are reused only when exactly valid)."""
+    _PLACEMENTS.clear()
