@@ -38,7 +38,9 @@ from .text import match_label, norm
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
 # more than any placement, so every label that can be placed is placed.
 NO_EVIDENCE = 10**6
-UNPLACED = (10**3, 0, 0)
+UNPLACED = (10**3, 0, 0, 0)
+# A label in line with none of its siblings (neither their row nor their column) is farther than it looks.
+MISALIGNED = 2
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
 # Placements remembered per process (a batch reads many files of few templates); oldest dropped first.
@@ -317,15 +319,21 @@ class Evidence:
                 self.firsts[s.block] = (s, c)
 
 
-def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int]:
+def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
     (order violations within the slot's family, order violations against the other blocks — each block
-    represented by its first placed label — and the distance to the nearest placed sibling). Blocks are
-    drawn in schema order; a family's labels in field order."""
+    represented by its first placed label — the distance to the nearest placed sibling, counted double
+    when the cell shares neither a row nor a column with any sibling, and last the distance to the
+    family's own group or section label). Blocks are drawn in schema
+    order; a family's labels in field order, side by side or one under the other."""
     family = [(s, c) for s, c in ev.family.get(slot.family, ()) if s.id != slot.id]
     others = [sc for b, sc in ev.firsts.items() if b != slot.block]
+    near = min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE)
+    if family and not any(c.row == cell.row or c.col == cell.col for _, c in family):
+        near = near * 2 + MISALIGNED
+    head = next((c for s, c in family if s.order == -1), None)
     return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
-            min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE))
+            near, geo.distance(cell, head) if head is not None else 0)
 
 
 def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: Callable[[Slot], int]) -> int:
@@ -345,6 +353,9 @@ def place(grid: Grid, schema: Schema) -> Placement:
     p = Placement(grid, schema, slots)
     index = _index(grid)
     cands: dict[str, list[tuple[Cell, str]]] = {s.id: _candidates(grid, index, s) for s in slots}
+    for i, block in enumerate(schema.blocks):
+        if isinstance(block, Table):
+            _first_header_only(i, block, slots, cands)
     wanted: dict[int, set[str]] = {}
     for s in slots:
         for cell, _ in cands[s.id]:
@@ -389,6 +400,22 @@ def place(grid: Grid, schema: Schema) -> Placement:
     _PLACEMENTS[key] = (schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is cell)
                                  for s in slots if (cell := p.cell.get(s.id)) is not None})
     return p
+
+
+def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
+    """A table's header row typed again further down (the table broken across pages) is a repetition:
+    its column labels are candidates only in the first row holding the header."""
+    mine = [s for s in slots if s.block == i and s.id.startswith("column:")]
+    need = max(2, sum(1 for c in block.columns if not c.optional))
+    per_row: dict[int, set[str]] = {}
+    for s in mine:
+        for cell, _ in cands[s.id]:
+            per_row.setdefault(cell.row, set()).add(s.id)
+    headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
+    if len(headers) > 1:
+        later = set(headers[1:])
+        for s in mine:
+            cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in later]
 
 
 def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> list[list[Slot]]:
@@ -444,17 +471,17 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     # only such combinations compete.
     full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]
     combos: Iterable[tuple[tuple[Cell, str] | None, ...]] = full or itertools.product(*options)
-    scored: list[tuple[tuple[int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
+    scored: list[tuple[tuple[int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
     for combo in combos:
         ids = [id(ci[0]) for ci in combo if ci is not None]
         if len(ids) != len(set(ids)):
             continue
-        v = g = d = 0
+        v = g = d = h = 0
         for ka, ca in enumerate(combo):
             if ca is None:
-                v, g, d = v + UNPLACED[0], g + UNPLACED[1], d + UNPLACED[2]
+                v, g, d, h = v + UNPLACED[0], g + UNPLACED[1], d + UNPLACED[2], h + UNPLACED[3]
                 continue
-            fv, fg, fd = fixed[(ka, id(ca[0]))]
+            fv, fg, fd, fh = fixed[(ka, id(ca[0]))]
             for kb, cb in enumerate(combo):
                 if kb == ka or cb is None:
                     continue
@@ -462,8 +489,8 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
                 fv, fg = fv + pv, fg + pg
                 if pd is not None and pd < fd:
                     fd = pd
-            v, g, d = v + fv, g + fg, d + fd
-        scored.append(((v, g, d), combo))
+            v, g, d, h = v + fv, g + fg, d + fd, h + fh
+        scored.append(((v, g, d, h), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:
