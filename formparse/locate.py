@@ -293,7 +293,14 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
     out.sort(key=lambda ci: (ci[0].row, ci[0].col))
     if slot.order == -1:  # a section or group label typed again in every row of its section is one label
         out = [ci for ci in out if not _repeats_above(grid, ci[0])]
-    return out
+    # a value that reads like its own label, right after it (“部门整体支出绩效目标 | 部门整体支出绩效目标”)
+    return [ci for ci in out if not _repeats_left(grid, ci[0])]
+
+
+def _repeats_left(grid: Grid, cell: Cell) -> bool:
+    """Whether the cell just left of ``cell`` in its row holds the same text."""
+    left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
+    return left is not None and left is not cell and not left.blank and norm(left.text) == norm(cell.text)
 
 
 def _repeats_above(grid: Grid, cell: Cell) -> bool:
@@ -390,7 +397,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
     # Step 3: the rest, one connected group of slots and cells at a time.
     for group in _components(contested, cands):
         placed = [(by_id[k], c) for k, c in p.cell.items()]
-        choice = _assign(group, cands, placed, p.label_ids)
+        try:
+            choice = _assign(group, cands, placed, p.label_ids)
+        except AmbiguousLayout as exc:
+            raise AmbiguousLayout(exc.message, cells=exc.cells, path=grid.source) from None
         for s in group:
             hit = choice.get(s.id)
             if hit is not None:
