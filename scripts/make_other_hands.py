@@ -64,6 +64,7 @@ CASES: list[tuple[str, str, Style]] = [
                                               split_level1="blank", reviews=False, footer="inline",
                                               notes_sheet=True, hidden_row="after", hidden_col=5, numbers="mixed",
                                               aliases=A)),
+    ("split-second-table-indicator-columns-only", "python-docx", Style(split=5, split_left="none")),
 ]
 
 

@@ -118,7 +118,7 @@ class Style:
     level1: str = "merge"     # 一级指标 runs: merge | blank (typed once) | repeat (every row)
     level2: str = "repeat"    # 二级指标 runs: repeat | merge | blank
     split: int | None = None  # 6: the indicator table split before this item (a page break)
-    split_left: str = "blank"  # the second part's section column: blank (continuation) | repeat
+    split_left: str = "blank"  # the second part's section column: blank (continuation) | repeat | none (no such column)
     split_level1: str = "retype"  # the first row of the second part: retype 一级/二级指标 | blank (carried)
     reviews: bool = True      # 7: False: no 财政部门审核意见 section
     footer: str = "cells"     # 7: cells | inline | paragraph | none (no 填报人 line)
@@ -181,7 +181,7 @@ def draw_style(ch: Chooser, record: Record, fmt: str) -> Style:
     n = len(record.indicators)
     if n >= 2 and ch.flag():
         split = ch.number(1, n - 1)
-    split_left = ch.pick(["blank", "repeat"])
+    split_left = ch.pick(["blank", "repeat", "none"])
     split_level1 = ch.pick(["retype", "blank"])
     reviews = not ch.flag()
     footer = ch.pick(["cells", "inline", "paragraph", "none"])
@@ -268,13 +268,17 @@ def _date(d) -> str:
 
 
 def _noisy(value: Decimal) -> float:
-    """value stored as a float a few units in the last place off (what arithmetic leaves behind)."""
-    x = float(value)
-    if x == 0:
-        return x
-    for _ in range(3):
-        x = math.nextafter(x, math.inf)
-    return x
+    """value stored as a float a few units in the last place off (what arithmetic leaves behind), as far
+    as 15 significant digits still show the value (Excel's rule; 34.4 → 34.400000000000006)."""
+    for ulps in (3, 2, 1):
+        x = float(value)
+        if x == 0:
+            return x
+        for _ in range(ulps):
+            x = math.nextafter(x, math.inf)
+        if _shows_as(x, "General") == value:
+            return x
+    return float(value)
 
 
 def _decimals(value: Decimal) -> int:
@@ -513,7 +517,7 @@ class _Builder:
             t.boxes.append(Box(r + i, col, 1, 1, text))
 
     def reviews(self, t: Table, r: int) -> int:
-        w = self.w
+        w = t.cols
         per = 1 if self.s.box_one_cell else 3
         revs = self.rec.reviews
         self.section(t, "财政部门审核意见", r, r + per * len(revs) - 1)
@@ -565,6 +569,9 @@ class _Builder:
             self.indicator_header(t, 0)
             self.indicator_rows(t, 1, rest, items[cut - 1])
             r = len(rest) + 1
+            if s.split_left == "none":  # the second page's table retyped with the indicator columns only
+                t.boxes = [replace(b, c=b.c - 1) for b in t.boxes if b.c > 0]
+                t.cols -= 1
             tables.append(t)
         if s.reviews and rec.reviews:
             r = self.reviews(t, r)
@@ -882,9 +889,9 @@ def dumps_expected(record: Record) -> str:
     return contract.dumps(record) + "\n"
 
 
-__all__ = ["Box", "Chooser", "Form", "HypothesisChooser", "Num", "Para", "RandomChooser", "Style", "Table",
-           "build", "convert", "draw_style", "dumps_expected", "expected", "money_cell", "random_record", "styles",
-           "write_docx", "write_html", "write_xlsx"]
+__all__ = ["Box", "Chooser", "Form", "HypothesisChooser", "Num", "Para", "RandomChooser", "Style", "Table", "build",
+           "convert", "draw_style", "dumps_expected", "expected", "missing_texts", "money_cell", "random_record",
+           "styles", "write_docx", "write_html", "write_xlsx"]
 
 
 # -- checking a written file shows what the form says ----------------------------------------------------
