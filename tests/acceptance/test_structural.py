@@ -86,6 +86,20 @@ def assert_fills(variant: Path, record2: formparse.Record, style: Style, tmp: Pa
         pytest.fail(f"{what}: fill into it refused: {exc}")
     assert template.read_bytes() == before, f"{what}: fill modified its template"
     assert_reads(out, want, f"{what}, filled with another record")
+    if _content_dropped(record2, style):  # what the template has no place for is refused or carried, never lost
+        lossy = tmp / f"lossy{variant.suffix}"
+        try:
+            formparse.fill(record2, lossy, template=template)
+        except formparse.CannotFill:
+            return
+        assert_reads(lossy, record2, f"{what}, filled with values for sections it lacks (neither refused nor kept)")
+
+
+def _content_dropped(record: formparse.Record, style: Style) -> bool:
+    """Whether the style's deleted sections would drop a value of ``record`` (not just blank boxes)."""
+    reviews = any(r.opinion or r.reviewer or r.head or r.date for r in record.reviews)
+    footer = record.filled_by is not None or record.filled_by_phone is not None
+    return (not style.reviews and reviews) or (style.footer == "none" and footer)
 
 
 def check_variant(record, style: Style, record2, fmt: str, tmp: Path) -> None:
