@@ -120,7 +120,7 @@ _lmaybe = st.none() | _lt
 _llevel = (st.none() | st.sampled_from(["产出指标", "效益指标", "满意度指标", "数量指标", "质量指标"])
            | one_line.filter(_not_a_label))
 _lreview = _lmaybe.filter(lambda s: s is None or not any(p in s for p in PROMPT_WORDS))
-layout_records = st.builds(
+_layout_records = st.builds(
     Record,
     year=st.none() | st.integers(1000, 9999),
     unit_name=inline_text.filter(_not_a_label),
@@ -142,3 +142,17 @@ layout_records = st.builds(
     filled_by=inline_text.filter(_not_a_label),
     filled_by_phone=st.none() | digits,
 ).filter(_in_domain)
+
+
+def _totals_summed(rec_and_flags: tuple[Record, tuple[bool, bool, bool]]) -> Record:
+    """合计 made the sum of its parts where drawn so (as a spreadsheet's SUM leaves it)."""
+    rec, flags = rec_and_flags
+    for group, flag in zip((rec.income, rec.expenditure, rec.three_public), flags, strict=True):
+        parts = [getattr(group, a.name) for a in type(group).__attrs_attrs__ if a.name != "total"]
+        if flag and any(p is not None for p in parts):
+            group.total = sum((p for p in parts if p is not None), Decimal(0))
+    return rec
+
+
+layout_records = (st.tuples(_layout_records, st.tuples(st.booleans(), st.booleans(), st.booleans()))
+                  .map(_totals_summed).filter(_in_domain))

@@ -216,6 +216,7 @@ class Num:
     value: float | int
     fmt: str = "General"
     formula: str | None = None
+    refs: tuple[Any, ...] = ()  # a total's formula: the sum of these boxes' cells (addresses known when written)
 
 
 @dataclass
@@ -227,6 +228,7 @@ class Box:
     text: str = ""
     role: str = "value"  # value | label | section | money | header
     num: Num | None = None
+    key: str = ""  # a money box's field ("income.total")
 
 
 @dataclass
@@ -351,13 +353,33 @@ class _Builder:
         else:
             self.put(t, r0, col, label, rs=r1 - r0 + 1, role="section")
 
-    def money(self, t: Table, r: int, c0: int, c1: int, value: Decimal | None) -> None:
+    def money(self, t: Table, r: int, c0: int, c1: int, value: Decimal | None, key: str) -> None:
         self.money_k += 1
         if value is None:
             self.put(t, r, c0, "", cs=c1 - c0 + 1, role="money")
+        else:
+            self.put(t, r, c0, format_money(value), cs=c1 - c0 + 1, role="money",
+                     num=money_cell(value, self.s.numbers, self.money_k))
+        t.boxes[-1].key = key
+
+    def sum_formulas(self, t: Table) -> None:
+        """合计 as a formula over its parts, where it is their sum, cached as binary floats add up (class 9)."""
+        if self.s.numbers not in ("formula", "mixed"):
             return
-        self.put(t, r, c0, format_money(value), cs=c1 - c0 + 1, role="money",
-                 num=money_cell(value, self.s.numbers, self.money_k))
+        boxes = {b.key: b for b in t.boxes if b.key}
+        for group in ("income", "expenditure", "three_public"):
+            total = getattr(self.rec, group).total
+            parts = [(b, Decimal(b.text)) for k, b in boxes.items() if k.startswith(group + ".")
+                     and k != f"{group}.total" and b.text]
+            if total is None or not parts or sum(v for _, v in parts) != total:
+                continue
+            cached = 0.0
+            for _, v in parts:
+                cached += float(v)
+            if _shows_as(cached, "General") == total:
+                box = boxes[f"{group}.total"]
+                value = int(cached) if cached.is_integer() else cached
+                box.num = Num(value, "General", refs=tuple(b for b, _ in parts))
 
     def count(self, value: int | None) -> tuple[str, Num | None]:
         if value is None:
@@ -392,8 +414,8 @@ class _Builder:
         self.put(t, r, 2, rec.functions or "", cs=w - 2)
         return r + 1
 
-    def band(self, t: Table, r: int, groups: list[tuple[str, list[tuple[str, Decimal | None]], list[tuple[int, int]]]]
-             ) -> int:
+    def band(self, t: Table, r: int,
+             groups: list[tuple[str, list[tuple[str, Decimal | None, str]], list[tuple[int, int]]]]) -> int:
         """Groups side by side (top/above) or one under another (left): label, header row(s), value row(s).
 
         Each group is (label, [(header, value)], column spans per header row...)."""
@@ -407,25 +429,25 @@ class _Builder:
                     t.boxes.append(Box(r, c0, 1, 1, self.L(label), "label"))
             r += 1
             for _label, items, spans in groups:
-                for (head, value), (c0, c1) in zip(items, spans, strict=True):
+                for (head, value, key), (c0, c1) in zip(items, spans, strict=True):
                     self.put(t, r, c0, self.L(head), cs=c1 - c0 + 1, role="header")
-                    self.money(t, r + 1, c0, c1, value)
+                    self.money(t, r + 1, c0, c1, value, key)
             return r + 2
         for label, items, spans in groups:
             if g == "left":
                 self.put(t, r, 1, self.L(label), rs=2, role="label")
             else:
                 t.boxes.append(Box(r, 1, 1, 1, self.L(label), "label"))
-            for (head, value), (c0, c1) in zip(items, spans, strict=True):
+            for (head, value, key), (c0, c1) in zip(items, spans, strict=True):
                 self.put(t, r, c0, self.L(head), cs=c1 - c0 + 1, role="header")
-                self.money(t, r + 1, c0, c1, value)
+                self.money(t, r + 1, c0, c1, value, key)
             r += 2
         return r
 
     def income(self, t: Table, r: int) -> tuple[int, list[int]]:
         """The income band; returns the next row and the rows holding its values."""
         inc = self.rec.income
-        items = [(label, getattr(inc, key)) for label, key in INCOME]
+        items = [(label, getattr(inc, key), f"income.{key}") for label, key in INCOME]
         start = 2 if self.s.group in ("left", "left_once") else 1
         top = 1 if self.s.group in ("top", "above") else 0
         if not self.s.income_split:
@@ -446,16 +468,16 @@ class _Builder:
             t.boxes.append(Box(r, start, 1, 1, self.L("年度收入预算"), "label"))
         r += top
         for part, spans in ((first, spans1), (second, spans2)):
-            for (head, value), (c0, c1) in zip(part, spans, strict=True):
+            for (head, value, key), (c0, c1) in zip(part, spans, strict=True):
                 self.put(t, r, c0, self.L(head), cs=c1 - c0 + 1, role="header")
-                self.money(t, r + 1, c0, c1, value)
+                self.money(t, r + 1, c0, c1, value, key)
             r += 2
         return r, [r - 3, r - 1]
 
     def spending(self, t: Table, r: int) -> int:
         rec = self.rec
-        exp = [(label, getattr(rec.expenditure, key)) for label, key in EXPENDITURE]
-        tp = [(label, getattr(rec.three_public, key)) for label, key in THREE_PUBLIC]
+        exp = [(label, getattr(rec.expenditure, key), f"expenditure.{key}") for label, key in EXPENDITURE]
+        tp = [(label, getattr(rec.three_public, key), f"three_public.{key}") for label, key in THREE_PUBLIC]
         if self.s.group in ("top", "above"):
             return self.band(t, r, [("年度支出预算", exp, OFFICIAL_EXP_SPANS),
                                     ("三公经费预算支出", tp, OFFICIAL_TP_SPANS)])
@@ -549,6 +571,7 @@ class _Builder:
         r = self.basic(t, 0)
         r, income_rows = self.income(t, r)
         r = self.spending(t, r)
+        self.sum_formulas(t)
         self.section(t, "部门基本信息", 0, r - 1)
         r = self.goals(t, r)
         items = rec.indicators
@@ -700,7 +723,10 @@ def write_xlsx(form: Form, path: Path) -> Path:
         for b in _cells(part):
             cell = ws.cell(row=row + b.r, column=1 + b.c)
             if b.num is not None:
-                if b.num.formula is not None:
+                if b.num.refs:
+                    cell.value = "=" + "+".join(f"{get_column_letter(1 + p.c)}{row + p.r}" for p in b.num.refs)
+                    cached[cell.coordinate] = b.num.value
+                elif b.num.formula is not None:
                     cell.value = "=" + b.num.formula
                     cached[cell.coordinate] = b.num.value
                 else:
@@ -743,7 +769,8 @@ def _put_cached_values(path: Path, sheets: int, cached: dict[str, float | int]) 
                 if value is not None:
                     for v in c.findall(f"{{{ns}}}v"):
                         c.remove(v)
-                    etree.SubElement(c, f"{{{ns}}}v").text = repr(value)
+                    integral = isinstance(value, int) or value.is_integer()
+                    etree.SubElement(c, f"{{{ns}}}v").text = str(int(value)) if integral else repr(value)
             data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         out.append((info, data))
     tmp = path.with_suffix(".tmp")
@@ -877,6 +904,11 @@ def random_record(rng: random.Random) -> Record:
         rec.reviews[0].opinion, rec.reviews[0].reviewer = "同意。", "李明"
     if rng.random() < 0.2:
         rec.basic_info.contact_phone = "0739-" + str(rng.randint(5000000, 5999999))
+    if rng.random() < 0.5:  # totals that are their parts' sum (a spreadsheet's SUM formula)
+        for group in (rec.income, rec.expenditure, rec.three_public):
+            parts = [getattr(group, a.name) for a in type(group).__attrs_attrs__ if a.name != "total"]
+            if any(p is not None for p in parts):
+                group.total = sum((p for p in parts if p is not None), Decimal(0))
     if rng.random() < 0.15:
         rec.functions = None
     if rng.random() < 0.1:
