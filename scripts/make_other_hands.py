@@ -76,6 +76,11 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("make_other_hands.py needs LibreOffice (soffice) on PATH")
     args.out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20201)
+    index = ["# 他人排版的附件1 / Forms laid out by other hands", "",
+             "Made by `scripts/make_other_hands.py` (issue 10); each file's record is `NAME.json`"
+             " (the contract's JSON).",
+             "Classes are the issue's numbering (tests/structural.py `Style.classes()`).", "",
+             "| file | made by | classes |", "|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         pages: dict[str, list[tuple[str, object, Path]]] = {}
@@ -85,6 +90,9 @@ def main(argv: list[str] | None = None) -> None:
                 style = replace(style, split=min(style.split, max(1, len(record.indicators) - 1)))
             form = build(record, style)
             truth = expected(record, style)
+            suffix = {"openpyxl": "xlsx", "python-docx": "docx"}.get(tool) or tool.split("-")[1]
+            made_by = tool if tool in ("openpyxl", "python-docx") else f"LibreOffice (HTML → .{suffix})"
+            index.append(f"| {name}.{suffix} | {made_by} | {'; '.join(style.classes())} |")
             (args.out / f"{name}.json").write_text(dumps_expected(truth), encoding="utf-8")
             if tool == "openpyxl":
                 path = write_xlsx(form, args.out / f"{name}.xlsx")
@@ -104,6 +112,7 @@ def main(argv: list[str] | None = None) -> None:
                 if fmt in ("docx", "xlsx"):
                     check(form, dest)
                 print("wrote", dest)
+    (args.out / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
 
 
 def check(form, path: Path) -> None:

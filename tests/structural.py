@@ -150,7 +150,8 @@ class Style:
         if self.repeat_sections:
             out.append("5 repeated section labels")
         if self.split is not None:
-            out.append(f"6 split ({self.split_level1})")
+            bare = ", 2nd table without section column" if self.split_left == "none" else ""
+            out.append(f"6 split ({self.split_level1}{bare})")
         if not self.reviews:
             out.append("7 no reviews")
         if self.footer == "none":
