@@ -123,6 +123,7 @@ QUICK = {
     "4-wide-and-blank-cols": Style(merges="wide", blank_cols=(2, 7)),
     "5-repeated-sections": Style(repeat_sections=True, level1="repeat"),
     "6-split-carried": Style(split=3, split_level1="blank", level1="merge", level2="merge"),
+    "6-split-indicator-columns-only": Style(split=4, split_left="none"),
     "7-no-reviews-no-filler": Style(reviews=False, footer="none"),
     "10-aliases": Style(aliases=ALIASED, footer="paragraph"),
 }
