@@ -191,7 +191,10 @@ def section_rows(grid: Grid, label: Cell, *, heading: bool, stops: Callable[[int
         if bounded:
             left = cell_at(grid, r, label.col)
             if not (left is None or left is label or left.blank or same(left)):
-                break
+                if continues is not None and continues(r):
+                    bounded = False  # the header again, drawn without the label's column
+                else:
+                    break
         rows.append(r)
     return rows
 

@@ -19,7 +19,7 @@ from .backends import open_document, open_grids, sniff
 from .errors import CannotFill, FormparseError, cannot_write, shown
 from .grid import Cell, Grid
 from .locate import Layout, all_labels, locate, score
-from .schema import Schema, data_dir, load_schema, resolve
+from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, data_dir, load_schema, resolve
 from .text import format_cn_date
 
 SUFFIXES = (".xlsx", ".docx")
@@ -80,6 +80,9 @@ class _Filler:
         layout = self.layout()
         if layout.problems:
             raise CannotFill("模板中有无法写入的位置：" + "；".join(layout.problems))
+        lost = _without_place(rec, layout, self.schema)
+        if lost:
+            raise CannotFill("模板中没有这些栏目，记录中的值无法写入：" + "、".join(f"“{x}”" for x in lost))
         offices = tuple(b.office for group in layout.boxes for b in group.boxes)
         domain = resolve(self.schema.domain) if self.schema.domain else None
         problems = domain(rec, offices, tuple(all_labels(self.schema))) if domain is not None else []
@@ -161,6 +164,35 @@ class _Filler:
                     raise CannotFill(f"“{box.office}”审核意见栏没有可写的单元格")
                 for cell, box_text in zip(box.cells, texts, strict=True):
                     doc.set_cell(cell, box_text)
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != [] and value != ""
+
+
+def _without_place(rec: Any, layout: Layout, schema: Schema) -> list[str]:
+    """The labels of the record's non-blank values that the target file has no place for (a section or
+    field a copy left out): written nowhere, they would be lost without a word."""
+    out: list[str] = []
+    located = {b.block.key for b in (*layout.lists, *layout.tables, *layout.boxes)}
+    for block in schema.blocks:
+        if isinstance(block, Fields | Band):
+            groups = [(None, block.fields)] if isinstance(block, Fields) else [(g, g.fields) for g in block.groups]
+            for g, fields in groups:
+                for f in fields:
+                    key = f"{g.key}.{f.key}" if g is not None else f.key
+                    if key not in layout.fields and _filled(_get(rec, key)):
+                        out.append(f"{g.label} {f.label}" if g is not None else f.label)
+        elif isinstance(block, ListBlock | Table | Boxes):
+            intro = getattr(block, "intro", None)
+            values = [getattr(rec, block.key), getattr(rec, intro) if intro else None]
+            if block.key not in located and any(_filled(v) for v in values):
+                out.append(block.label)
+    for group in layout.boxes:
+        have = {b.office for b in group.boxes}
+        out.extend(f"{group.block.label} {r.office}" for r in getattr(rec, group.block.key) if r.office not in have
+                   and any(_filled(getattr(r, k, None)) for k in (*group.block.prompts, "date")))
+    return out
 
 
 def _text(value: Any) -> str:

@@ -612,7 +612,12 @@ class _Builder:
             if i:
                 parts.append(Para("", page_break=True))
             parts.append(table)
-        parts += self.footer()
+        footer = self.footer()
+        if s.hidden_col is not None:  # a sheet hides a column in every table on it, the footer's too
+            for part in footer:
+                if isinstance(part, Table):
+                    _insert_col(part, s.hidden_col, helper=True)
+        parts += footer
         return Form(parts, notes_sheet=s.notes_sheet)
 
     def hide_row(self, t: Table, at: int, values_row: int) -> None:
