@@ -284,15 +284,36 @@ class Batch:
     def problems(self) -> list[Problem]:
         return [o.problem for o in self.outcomes if o.problem is not None]
 
-    def frames(self) -> dict[str, Any]:
-        """Tidy DataFrames: forms, goals, indicators, reviews, problems (each child joins forms by ``file``)."""
-        from .tables import TABLES, to_frame
+    def frames(self, *, money: str = "float") -> dict[str, Any]:
+        """Tidy DataFrames: forms, goals, indicators, reviews, problems (each child joins forms by ``file``).
 
+        ``money="float"`` (default): money columns are ``float64``, each the double nearest the exact
+        Decimal, so + − × ÷, sum, mean, groupby, round and comparisons all work, mixed freely with
+        ints and floats; amounts of up to 15 significant digits come back exactly from
+        ``round(x, places)``. ``money="decimal"``: exact Arrow ``decimal128(38, 8)`` columns (sums and
+        comparisons work; products and quotients may overflow Arrow's precision). The records
+        (``Batch.records``) always hold the exact ``Decimal``. See docs/batch.md.
+        """
+        from .tables import TABLES, columns, to_frame
+
+        if money not in ("float", "decimal"):
+            raise ValueError(f"money must be 'float' or 'decimal', not {money!r}")
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
         for outcome in table_rows(self.outcomes):
             for table, items in outcome.items():
                 rows[table].extend(items)
-        return {t: to_frame(t, rows[t]) for t in TABLES}
+        frames = {t: to_frame(t, rows[t]) for t in TABLES}
+        if money == "float":
+            import numpy as np
+
+            for table, cols in columns().items():
+                for c in cols:
+                    if c.kind == "money":
+                        # float(Decimal) is correctly rounded; Arrow's decimal→double cast need not be
+                        values = [r.get(c.name) for r in rows[table]]
+                        frames[table][c.name] = np.array([np.nan if v is None else float(v) for v in values],
+                                                         dtype=np.float64)
+        return frames
 
 
 def table_rows(outcomes: Iterator[Outcome] | list[Outcome]) -> Iterator[dict[str, list[dict[str, Any]]]]:

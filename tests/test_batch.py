@@ -83,13 +83,51 @@ def test_frames_are_tidy_and_exact():
     assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems"}
     forms = frames["forms"]
     assert list(forms["file"]) == sorted(p.name for p in SAMPLES.iterdir())
-    assert isinstance(forms["income_total"].dtype, pd.ArrowDtype)
-    assert "decimal128" in str(forms["income_total"].dtype)
+    assert forms["income_total"].dtype == "float64"
     seed = forms[forms["file"] == "附件1-2020-邵阳市科学技术局.docx"].iloc[0]
-    assert seed["three_public_total"] == Decimal("21.5")
+    assert seed["three_public_total"] == 21.5
+    exact = batch.frames(money="decimal")["forms"]
+    assert "decimal128" in str(exact["income_total"].dtype)
+    assert exact.loc[exact["file"] == seed["file"], "three_public_total"].iloc[0] == Decimal("21.5")
     per_level1 = frames["indicators"].groupby("level1").size()
     assert per_level1["产出指标"] > 0 and per_level1["效益指标"] > 0
     assert [p.kind for p in batch.problems] == ["Duplicate"]  # the seed comes as .docx and .xlsx
+
+
+def test_money_columns_compute_in_pandas_and_agree_with_the_records():
+    """Every operation an analyst uses on money, on real frames, checked against Decimal arithmetic."""
+    batch = read_folder(SAMPLES, workers=0)
+    forms = batch.frames()["forms"]
+    recs = [batch.records[f] for f in forms["file"]]
+    a, b, n = forms["income_general_budget"], forms["income_total"], forms["basic_info_staff_quota"]
+    da = [r.income.general_budget for r in recs]
+    db = [r.income.total for r in recs]
+    dn = [r.basic_info.staff_quota for r in recs]
+
+    def same(series, decimals, places=6):
+        got = [None if pd.isna(x) else Decimal(str(round(float(x), places))) for x in series]
+        want = [None if d is None else round(d, places) for d in decimals]
+        assert got == want
+
+    same(a + b, [x + y for x, y in zip(da, db, strict=True)])
+    same(b - a, [y - x for x, y in zip(da, db, strict=True)])
+    same(a * b, [x * y for x, y in zip(da, db, strict=True)], 4)
+    same(a / b, [x / y for x, y in zip(da, db, strict=True)])
+    same(a / b * 100, [x / y * 100 for x, y in zip(da, db, strict=True)], 4)
+    same(b * 100 + 1, [y * 100 + 1 for y in db])
+    same(b / 3, [y / 3 for y in db])
+    same(b * 1.5, [y * Decimal("1.5") for y in db])
+    same(b / n, [y / q for y, q in zip(db, dn, strict=True)])
+    same(b.round(1), [round(y, 1) for y in db], 1)
+    assert round(b.sum(), 6) == float(sum(db))
+    assert round(b.mean(), 6) == float(round(sum(db) / len(db), 6))
+    by = forms.groupby("unit_name")["income_total"].sum()
+    want: dict[str, Decimal] = {}
+    for r in recs:
+        want[r.unit_name] = want.get(r.unit_name, Decimal(0)) + r.income.total
+    assert {k: Decimal(str(round(v, 6))) for k, v in by.items()} == want
+    assert list(a < b) == [x < y for x, y in zip(da, db, strict=True)]
+    assert list(b > 1000) == [y > 1000 for y in db]
 
 
 def _with(tmp_path, names):
