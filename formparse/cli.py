@@ -86,7 +86,7 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "parquet", "csv"]), help="Default: by the output's name.")
-@click.option("--labels", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+@click.option("--labels", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Column headers: field names, or the form's Chinese labels (xlsx and csv).")
 @click.option("--workers", type=int, help="Worker processes (default: one per CPU; 0: in this process).")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds one file may take.")

@@ -165,18 +165,26 @@ def test_xlsx_output_neutralises_formulas_and_uses_labels(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     formparse.fill(record, folder / "x.docx")
-    convert(folder, tmp_path / "o.xlsx", labels="zh")
+    convert(folder, tmp_path / "o.xlsx")  # Chinese by default
     wb = load_workbook(tmp_path / "o.xlsx")
-    assert wb.sheetnames == ["forms", "goals", "indicators", "reviews", "problems"]
-    forms = wb["forms"]
+    assert wb.sheetnames == ["申报表", "绩效目标", "绩效指标", "审核意见", "问题文件"]
+    forms = wb["申报表"]
     header = [c.value for c in forms[1]]
     assert "年度收入预算 合计" in header and "三公经费预算支出 合计" in header
-    assert forms.freeze_panes == "A2"
+    assert len(set(header)) == len(header)  # the two 联系电话 are told apart
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
     cell = forms.cell(row=2, column=header.index("单位职能概述") + 1)
-    assert cell.data_type == "s" and cell.value.startswith("'=")
-    assert [c.value for c in wb["goals"]["D"][1:]] == ["'+1 保持", "'-负面", "'@SUM(A1)"]
-    money = forms.cell(row=2, column=header.index("年度收入预算 合计") + 1).value
-    assert money == float(record.income.total)
+    assert cell.data_type == "s" and cell.value == record.functions and cell.quotePrefix
+    goals = [c for c in wb["绩效目标"]["D"][1:]]
+    assert [c.value for c in goals] == record.goals and all(c.quotePrefix for c in goals)
+    money = forms.cell(row=2, column=header.index("年度收入预算 合计") + 1)
+    assert money.value == float(record.income.total) and "#,##0.00" in money.number_format
+    convert(folder, tmp_path / "en.xlsx", labels="en")
+    en = load_workbook(tmp_path / "en.xlsx")
+    assert en.sheetnames == ["forms", "goals", "indicators", "reviews", "problems"]
+    assert "income_total" in [c.value for c in en["forms"][1]]
     convert(folder, tmp_path / "pq")
     goals = pq.read_table(tmp_path / "pq" / "goals.parquet").to_pandas()
     assert list(goals["text"]) == record.goals  # Parquet keeps the exact text
