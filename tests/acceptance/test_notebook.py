@@ -68,15 +68,31 @@ def _truth() -> dict:
     return {"income": income, "share": share, "over": sorted(set(over)), "pairs": pairs}
 
 
-def test_a_notebook_style_script_without_a_main_guard_gets_exact_answers(tmp_path):
+def _has_ipython() -> bool:
+    try:
+        import IPython  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("how", ["script", "python -c", pytest.param("ipython", marks=pytest.mark.skipif(
+    not _has_ipython(), reason="IPython is not installed"))])
+def test_a_notebook_style_script_without_a_main_guard_gets_exact_answers(tmp_path, how):
+    code = f"FOLDER = {str(ROOT / 'samples' / 'submissions')!r}\n" + SCRIPT
     script = tmp_path / "analysis.py"
-    script.write_text(f"FOLDER = {str(ROOT / 'samples' / 'submissions')!r}\n" + SCRIPT, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    res = subprocess.run([sys.executable, "-W", "error", str(script)], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=300)
+    script.write_text(code, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "IPYTHONDIR": str(tmp_path / "ipython")}
+    cmd = {"script": [sys.executable, "-W", "error", str(script)],
+           "python -c": [sys.executable, "-W", "error", "-c", code],
+           # IPython's __main__ is its own namespace with no file to re-import: what Jupyter kernels do
+           "ipython": [sys.executable, "-m", "IPython", "--quick", "--no-banner", "--colors=NoColor",
+                       "--HistoryManager.enabled=False", str(script)]}[how]
+    res = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stderr == ""  # no warnings, no worker noise
-    got = json.loads(res.stdout)
+    got = json.loads(res.stdout.strip().splitlines()[-1])
     want = _truth()
     assert {k: Decimal(v) for k, v in got["income"].items()} == want["income"]
     assert {k: Decimal(v) for k, v in got["share"].items()} == want["share"]
