@@ -49,7 +49,9 @@ def display_width(text: str) -> int:
 
 
 LINE_HEIGHT = 14.5  # points per line of 11 pt text, CJK included
-MAX_HEIGHT = 409  # Excel's limit for a row
+# A row shows at most this many lines: a long 单位职能概述 would otherwise make every printed page of
+# its row a page tall. The cell keeps the whole text (on screen, or widen the row to print it all).
+MAX_LINES = 8
 
 
 def line_count(text: str, width: float) -> int:
@@ -141,7 +143,7 @@ class _Sheet:
         lines = max((line_count(v, self.widths[i]) for i, v in enumerate(values)
                      if isinstance(v, str) and (wrap[i] or "\n" in v)), default=1)
         if lines > 1:
-            self.ws.row_dimensions[index].height = min(MAX_HEIGHT, lines * LINE_HEIGHT + 3)
+            self.ws.row_dimensions[index].height = min(MAX_LINES, lines) * LINE_HEIGHT + 3
 
     def _write(self, values: list[Any]) -> None:
         ws = self.ws
