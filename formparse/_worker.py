@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import struct
 import sys
 from typing import IO, Any
@@ -37,6 +38,9 @@ def recv(stream: IO[bytes]) -> Any:
 
 
 def main() -> None:
+    # Ctrl-C reaches the whole process group; the caller stops its workers itself (a traceback from
+    # every worker would only bury the caller's own).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The protocol keeps the real stdout; fd 1 then points at stderr, so a print (ours, a library's,
     # a LibreOffice child's) can never corrupt a frame.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")

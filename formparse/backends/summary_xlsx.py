@@ -93,7 +93,8 @@ class _Sheet:
         if self.pending is None:
             return
         ws = self.ws = self.book.wb.create_sheet(self.title)
-        widths, wants = [], []
+        widths: list[float] = []
+        wants: list[float] = []
         for i, kind in enumerate(self.kinds):
             head = display_width(self.header[i])
             body = max((display_width(_shown(r[i])) for r in self.pending), default=0)
