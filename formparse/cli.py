@@ -32,20 +32,16 @@ def _usage(ctx: click.Context, message: str) -> None:
     raise click.UsageError(message, ctx)
 
 
-def _umask_mode(*paths: Path) -> None:
-    """Give new outputs the permissions the user's umask asks for (temporary files are made 0600)."""
+def _umask_mode(path: Path) -> None:
+    """Give a file we just wrote the permissions the user's umask asks for: atomic writes go through a
+    temporary file, which mkstemp makes 0600. (convert's outputs are opened normally: already right.)"""
     mask = os.umask(0)
     os.umask(mask)
-    for p in paths:
-        try:
-            if p.is_dir():
-                for f in p.rglob("*"):
-                    if f.is_file():
-                        os.chmod(f, 0o666 & ~mask)
-            elif p.is_file():
-                os.chmod(p, 0o666 & ~mask)
-        except OSError:
-            pass
+    try:
+        if path.is_file():
+            os.chmod(path, 0o666 & ~mask)
+    except OSError:
+        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -202,7 +198,6 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
             bar.close()
         if client is not None:
             client.close()
-    _umask_mode(output)
     click.echo(summary.line(), err=True)
     sys.exit(1 if summary.broken else 0)
 
