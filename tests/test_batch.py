@@ -270,3 +270,15 @@ def test_a_worker_that_dies_before_taking_a_file_costs_only_that_file(tmp_path, 
     result = read_folder(folder, workers=2)
     assert sorted(result.records) == ["a.xlsx", "c.xlsx"]
     assert [(p.file, p.kind) for p in result.problems if p.kind != "Duplicate"] == [("b.xlsx", "WorkerCrashed")]
+
+
+def test_a_reader_from_the_main_module_is_refused_clearly_unless_read_in_process(tmp_path):
+    folder = _with(tmp_path, ["a.xlsx"])
+
+    def local_read(path):
+        return formparse.read(path)
+
+    local_read.__module__ = "__main__"  # what a function typed into a notebook or a script is
+    with pytest.raises(ValueError, match="workers=0"):
+        read_folder(folder, workers=1, reader=local_read)
+    assert sorted(read_folder(folder, workers=0, reader=local_read).records) == ["a.xlsx"]
