@@ -1,5 +1,5 @@
 from .cli import main
 
-# Worker processes (forkserver/spawn) import the main module again; they must not run the command.
+# Keep the guard: importing this module must not run the command.
 if __name__ == "__main__":
     main()

@@ -1,31 +1,38 @@
 """Read a folder of submissions: in parallel, in a stable order, one bad file costing only itself.
 
-Each worker process reads one file at a time, so a file that crashes its worker (native code may
-abort the process) or hangs past the time limit is known, recorded in ``problems`` and the worker
-replaced; the rest of the batch goes on. Any ``concurrent.futures.Executor`` (e.g. a Dask
+Each worker process (``python -m formparse._worker``, its own entry point: it never imports the
+caller's main module, so scripts without a main guard, ``python -c`` and notebooks work, on every
+platform) reads one file at a time, so a file that crashes its worker (native code may abort the
+process) or hangs past the time limit is known, recorded in ``problems`` and the worker replaced;
+the rest of the batch goes on. Any ``concurrent.futures.Executor`` (e.g. a Dask
 cluster's) can run the reads instead.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing as mp
 import os
+import pickle
+import queue
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _worker
 from .errors import FormparseError
-from .records import Record
+
+if TYPE_CHECKING:
+    from .records import Record
 
 SUFFIXES = {".xlsx", ".xlsm", ".docx", ".docm", ".xls", ".doc", ".wps", ".et", ".htm", ".html", ".mht", ".mhtml"}
 DEFAULT_TIMEOUT = 120.0
-Reader = Callable[[str], Record]
+Reader = Callable[[str], "Record"]
 
 
 @attrs.frozen
@@ -93,106 +100,125 @@ def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
         return Outcome(file, problem=Problem(file, "InternalError", f"{type(exc).__name__}: {exc}"))
 
 
-def _serve(conn: Connection, reader: Reader | None) -> None:
-    while True:
-        try:
-            task = conn.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        index, path, file = task
-        conn.send((index, read_one(path, file, reader)))
-
-
 class _Worker:
-    def __init__(self, ctx: Any, reader: Reader | None) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, reader), name="formparse-worker", daemon=True)
-        self.proc.start()
-        child.close()
+    """One ``python -m formparse._worker`` process; a thread turns its answers into queue messages."""
+
+    def __init__(self, messages: queue.Queue[tuple[_Worker, Any]], reader_blob: bytes | None) -> None:
+        env = dict(os.environ)
+        here = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen([sys.executable, "-m", "formparse._worker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, env=env)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         self.task: tuple[int, str] | None = None
         self.started = 0.0
+        self.messages = messages
+        _worker.send(self.stdin, ([p for p in sys.path], reader_blob))
+        threading.Thread(target=self._listen, name="formparse-worker-reader", daemon=True).start()
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                msg = _worker.recv(self.stdout)
+            except Exception:  # EOF, or a frame cut short by a dying process
+                self.messages.put((self, None))
+                return
+            self.messages.put((self, msg))
 
     def give(self, index: int, path: str, file: str) -> None:
         self.task = (index, file)
         self.started = time.monotonic()
-        self.conn.send((index, path, file))
+        _worker.send(self.stdin, (index, path, file))
+
+    def exit_code(self) -> int | None:
+        try:
+            return self.proc.wait(2)
+        except subprocess.TimeoutExpired:
+            return None
 
     def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                _worker.send(self.stdin, None)
+            except OSError:
+                kill = True
         if kill:
             self.proc.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
-        self.proc.join(5)
-        if self.proc.is_alive():
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.join()
-        self.conn.close()
+            self.proc.wait()
+        for stream in (self.stdin, self.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
 
 
-def _context() -> Any:
-    # forkserver: workers start from a clean process (no threads of ours copied), quickly. It re-imports
-    # the main script, so when that is not a file (a script piped to python -), fork instead.
-    methods = mp.get_all_start_methods()
-    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    if main_file is not None and not os.path.isfile(main_file) and "fork" in methods:
-        return mp.get_context("fork")
-    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _reader_blob(reader: Reader | None) -> bytes | None:
+    """The reader, pickled for the workers; one defined in ``__main__`` cannot be imported there."""
+    if reader is None:
+        return None
+    if getattr(reader, "__module__", None) == "__main__":
+        raise ValueError("reader 定义在主程序中，工作进程无法导入它：请把它放进一个模块，或用 workers=0 / the "
+                         "reader must be importable from a module (workers never import __main__), or use workers=0")
+    return pickle.dumps(reader)
 
 
 def _pool(items: list[tuple[int, str, str]], workers: int, timeout: float, reader: Reader | None
           ) -> Iterator[tuple[int, Outcome]]:
-    ctx = _context()
-    queue = list(reversed(items))
-    pool = [_Worker(ctx, reader) for _ in range(min(workers, len(items)))]
+    blob = _reader_blob(reader)
+    messages: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
+    todo = list(reversed(items))
+    pool = [_Worker(messages, blob) for _ in range(min(workers, len(items)))]
+
+    def replace(w: _Worker) -> None:
+        w.stop(kill=True)
+        pool[pool.index(w)] = _Worker(messages, blob)
+
     try:
-        while queue or any(w.task for w in pool):
-            for k, w in enumerate(pool):
-                if w.task is None and queue:
-                    index, path, file = queue.pop()
+        while todo or any(w.task for w in pool):
+            for w in list(pool):
+                if w.task is None and todo:
+                    index, path, file = todo.pop()
                     try:
                         w.give(index, path, file)
-                    except (BrokenPipeError, ConnectionError, OSError):
+                    except OSError:
                         # the worker died before it could take the file: that file is a problem
-                        w.stop(kill=True)
-                        pool[k] = _Worker(ctx, reader)
+                        w.task = None
+                        replace(w)
                         yield index, Outcome(file, problem=Problem(
                             file, "WorkerCrashed", "工作进程未能启动或已退出，未能读取该文件"))
             busy = [w for w in pool if w.task is not None]
             if not busy:
                 continue
-            now = time.monotonic()
-            left = min(timeout - (now - w.started) for w in busy)
-            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=max(0.0, left))
-            for k, w in enumerate(pool):
-                if w.task is None:
-                    continue
-                index, file = w.task
-                outcome: Outcome | None = None
-                if w.conn in ready:
-                    try:
-                        got_index, outcome = w.conn.recv()
-                        assert got_index == index
-                    except (EOFError, OSError):
-                        outcome = None
-                if outcome is None and (w.proc.sentinel in ready or not w.proc.is_alive()):
-                    w.proc.join(1)
-                    code = w.proc.exitcode
-                    outcome = Outcome(file, problem=Problem(
-                        file, "WorkerCrashed", f"读取时进程意外退出（退出码 {code}），该文件可能损坏或含恶意内容"))
-                    w.stop(kill=True)
-                    pool[k] = w = _Worker(ctx, reader)
-                elif outcome is None and time.monotonic() - w.started >= timeout:
-                    outcome = Outcome(file, problem=Problem(file, "Timeout", f"超过 {timeout:g} 秒仍未读完，已中止"))
-                    w.stop(kill=True)
-                    pool[k] = w = _Worker(ctx, reader)
-                if outcome is not None:
-                    w.task = None
-                    yield index, outcome
+            left = min(timeout - (time.monotonic() - w.started) for w in busy)
+            try:
+                w, msg = messages.get(timeout=max(0.0, left))
+            except queue.Empty:
+                for w in busy:
+                    if w.task is not None and time.monotonic() - w.started >= timeout:
+                        index, file = w.task
+                        w.task = None
+                        replace(w)
+                        yield index, Outcome(file, problem=Problem(
+                            file, "Timeout", f"超过 {timeout:g} 秒仍未读完，已中止"))
+                continue
+            if w not in pool or w.task is None:
+                continue  # a replaced worker's last words, or the EOF of one stopped on purpose
+            index, file = w.task
+            w.task = None
+            if msg is not None:
+                got_index, outcome = msg
+                assert got_index == index
+                yield index, outcome
+                continue
+            code = w.exit_code()
+            replace(w)
+            yield index, Outcome(file, problem=Problem(
+                file, "WorkerCrashed", f"读取时进程意外退出（退出码 {code}），该文件可能损坏或含恶意内容"))
     finally:
         for w in pool:
             w.stop(kill=w.task is not None)
@@ -275,15 +301,36 @@ class Batch:
     def problems(self) -> list[Problem]:
         return [o.problem for o in self.outcomes if o.problem is not None]
 
-    def frames(self) -> dict[str, Any]:
-        """Tidy DataFrames: forms, goals, indicators, reviews, problems (each child joins forms by ``file``)."""
-        from .tables import TABLES, to_frame
+    def frames(self, *, money: str = "float") -> dict[str, Any]:
+        """Tidy DataFrames: forms, goals, indicators, reviews, problems (each child joins forms by ``file``).
 
+        ``money="float"`` (default): money columns are ``float64``, each the double nearest the exact
+        Decimal, so + − × ÷, sum, mean, groupby, round and comparisons all work, mixed freely with
+        ints and floats; amounts of up to 15 significant digits come back exactly from
+        ``round(x, places)``. ``money="decimal"``: exact Arrow ``decimal128(38, 8)`` columns (sums and
+        comparisons work; products and quotients may overflow Arrow's precision). The records
+        (``Batch.records``) always hold the exact ``Decimal``. See docs/batch.md.
+        """
+        from .tables import TABLES, columns, to_frame
+
+        if money not in ("float", "decimal"):
+            raise ValueError(f"money must be 'float' or 'decimal', not {money!r}")
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
         for outcome in table_rows(self.outcomes):
             for table, items in outcome.items():
                 rows[table].extend(items)
-        return {t: to_frame(t, rows[t]) for t in TABLES}
+        frames = {t: to_frame(t, rows[t]) for t in TABLES}
+        if money == "float":
+            import numpy as np
+
+            for table, cols in columns().items():
+                for c in cols:
+                    if c.kind == "money":
+                        # float(Decimal) is correctly rounded; Arrow's decimal→double cast need not be
+                        values = [r.get(c.name) for r in rows[table]]
+                        frames[table][c.name] = np.array([np.nan if v is None else float(v) for v in values],
+                                                         dtype=np.float64)
+        return frames
 
 
 def table_rows(outcomes: Iterator[Outcome] | list[Outcome]) -> Iterator[dict[str, list[dict[str, Any]]]]:

@@ -1,18 +1,23 @@
-"""The ``formparse`` command: parse a form to JSON, fill a form from JSON."""
+"""The ``formparse`` command: parse a form to JSON, fill a form from JSON, convert and check folders.
+
+Exit codes: 0 done; 1 a file could not be read or written (convert: some files; check: unreadable
+files, or any warning with --strict); 2 a usage error (unknown option, missing argument, an output
+name of an unknown kind). Each command imports only what it needs, so ``parse`` starts quickly.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .contract import dumps, loads
 from .errors import FormparseError, os_words, shown
-from .reader import read
-from .writer import fill
+
+USAGE_ERROR = 2
 
 
 def _fail(message: str, debug: bool) -> None:
@@ -22,22 +27,58 @@ def _fail(message: str, debug: bool) -> None:
     sys.exit(1)
 
 
+def _usage(ctx: click.Context, message: str) -> None:
+    """A usage error of ours, reported like click's (in Chinese), exit code 2."""
+    raise click.UsageError(message, ctx)
+
+
+def _umask_mode(path: Path) -> None:
+    """Give a file we just wrote the permissions the user's umask asks for: atomic writes go through a
+    temporary file, which mkstemp makes 0600. (convert's outputs are opened normally: already right.)"""
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        if path.is_file():
+            os.chmod(path, 0o666 & ~mask)
+    except OSError:
+        pass
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="formparse")
-@click.option("--debug", is_flag=True, help="Show the Python traceback when something fails.")
+@click.version_option(package_name="formparse", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="出错时显示 Python 调用栈 / show the traceback when something fails.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Read filled-in 附件1 forms (.xlsx/.docx) into JSON and fill official forms from JSON."""
+    """读取填好的附件1申报表（.xlsx/.docx，旧版 .doc/.xls），汇总、检查，并按记录填写官方表格。
+    Read filled-in 附件1 forms into JSON and tables, check them, fill official forms from JSON.
+
+    \b
+    退出码 / exit codes:
+      0  完成 / done
+      1  有文件无法读取或写入（check 加 --strict 时，有提示也算）/ a file could not be read or written
+      2  用法错误 / usage error
+
+    每个命令的帮助与示例 / help and an example for each command: formparse COMMAND -h
+    """
     ctx.obj = {"debug": debug}
 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--compact", is_flag=True, help="One line of JSON instead of indented.")
-@click.option("--password", help="Open a password-protected file (needs msoffcrypto-tool).")
+@click.option("--compact", is_flag=True, help="JSON 写成一行 / one line of JSON instead of indented.")
+@click.option("--password", help="打开加密文件（需 msoffcrypto-tool）/ open a password-protected file.")
 @click.pass_context
 def parse(ctx: click.Context, file: Path, compact: bool, password: str | None) -> None:
-    """Print the record in FILE as the contract's JSON."""
+    """把 FILE 中的申报表打印为约定的 JSON（提示写到 stderr）。
+    Print the record in FILE as the contract's JSON (warnings on stderr).
+
+    \b
+    示例 / example:
+      formparse parse 附件1-2020-某局.docx > 某局.json
+    """
+    from .contract import dumps
+    from .reader import read
+
     try:
         record = read(file, password=password)
     except FormparseError as exc:
@@ -54,13 +95,23 @@ def parse(ctx: click.Context, file: Path, compact: bool, password: str | None) -
 @cli.command(name="fill")
 @click.argument("record_json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The .xlsx or .docx to write.")
+              help="要写的 .xlsx 或 .docx / the .xlsx or .docx to write.")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write into a copy of this file instead of the bundled blank form.")
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+              help="写入此文件的副本，而不是自带的空白表 / write into a copy of this file instead of the blank form.")
+@click.option("--force", is_flag=True, help="OUTPUT 已存在时替换它 / replace OUTPUT if it exists.")
 @click.pass_context
 def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path | None, force: bool) -> None:
-    """Write the record in RECORD_JSON (the contract's JSON; - for stdin) into a form."""
+    """把 RECORD_JSON（约定的 JSON；- 表示标准输入）中的记录填入表格。未知或拼错的键、类型不对的值一并报错。
+    Write the record in RECORD_JSON (the contract's JSON; - for stdin) into a form; unknown or misspelt
+    keys and wrong types are refused, all listed at once.
+
+    \b
+    示例 / example:
+      formparse fill 某局.json -o 某局.xlsx
+    """
+    from .contract import loads
+    from .writer import fill
+
     try:
         text = sys.stdin.read() if str(record_json) == "-" else record_json.read_text(encoding="utf-8")
         record = loads(text)
@@ -68,10 +119,11 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
         _fail(f"{record_json}: 无法读取 ({exc.strerror or exc})", ctx.obj["debug"])
         return
     except (ValueError, json.JSONDecodeError) as exc:
-        _fail(f"{record_json}: 不是符合约定的 JSON 记录：{exc}", ctx.obj["debug"])
+        _fail(f"{record_json}: 不是符合约定的 JSON 记录 / not a record in the contract's JSON: {exc}", ctx.obj["debug"])
         return
     try:
         fill(record, output, template, overwrite=force)
+        _umask_mode(output)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
         return
@@ -84,20 +136,37 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 @cli.command(name="convert")
 @click.argument("folder", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "parquet", "csv"]), help="Default: by the output's name.")
-@click.option("--labels", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Column headers: field names, or the form's Chinese labels (xlsx and csv).")
-@click.option("--workers", type=int, help="Worker processes (default: one per CPU; 0: in this process).")
-@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds one file may take.")
-@click.option("--no-recursive", is_flag=True, help="Only the folder itself, not its subfolders.")
-@click.option("--dask-scheduler", metavar="ADDRESS", help="Run the reads on a Dask cluster (tcp://host:8786).")
-@click.option("--force", is_flag=True, help="Replace existing outputs (for a folder: the files it would write).")
+              help="汇总.xlsx 得到一个工作簿；文件夹得到 Parquet（--format csv 为 CSV）/ "
+                   "OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "parquet", "csv"]),
+              help="默认按输出名判断 / default: by the output's name.")
+@click.option("--labels", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="表头、工作表名、问题类型：表上的中文标签，或英文字段名 / headers, sheet names, problem kinds.")
+@click.option("--workers", type=int, help="工作进程数（默认每 CPU 一个；0 为本进程）/ worker processes.")
+@click.option("--timeout", type=float, default=120.0, show_default=True,
+              help="单个文件最多用时（秒）/ seconds one file may take.")
+@click.option("--no-recursive", is_flag=True, help="不读子文件夹 / only the folder itself.")
+@click.option("--dask-scheduler", metavar="ADDRESS", help="在 Dask 集群上读取 / run the reads on a Dask cluster.")
+@click.option("--force", is_flag=True,
+              help="替换已有的输出（文件夹：替换它要写的文件）/ "
+                   "replace existing outputs (for a folder: the files it would write).")
 @click.pass_context
 def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None, labels: str, workers: int | None,
                 timeout: float, no_recursive: bool, dask_scheduler: str | None, force: bool) -> None:
-    """Read every submission in FOLDER into tables: forms, goals, indicators, reviews, problems."""
-    from .export import convert
+    """把 FOLDER 里的所有申报表汇总成表：申报表、绩效目标、绩效指标、审核意见、问题文件。有文件读不了时退出码为 1。
+    Read every submission in FOLDER into tables (forms, goals, indicators, reviews, problems); exit 1
+    when some file could not be read.
+
+    \b
+    示例 / example:
+      formparse convert 收件箱/ -o 汇总.xlsx
+    """
+    from .export import convert, output_format
+
+    try:
+        output_format(output, fmt)
+    except ValueError as exc:
+        _usage(ctx, str(exc))
 
     executor = None
     client = None
@@ -143,17 +212,32 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
 @cli.command(name="check")
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the warnings as a table to this .xlsx (or .csv).")
-@click.option("--workers", type=int, help="Worker processes for a folder (default: one per CPU).")
+              help="把提示写成表格：.xlsx 或 .csv / write the warnings as a table to this .xlsx or .csv.")
+@click.option("--labels", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="表格的表头与类别：中文或英文代码 / headers and categories: Chinese, or English codes.")
+@click.option("--workers", type=int, help="工作进程数（默认每 CPU 一个）/ worker processes for a folder.")
 @click.option("--highlight", type=click.Path(file_okay=False, path_type=Path),
-              help="Write a copy of each submission with warnings into this folder, problem cells marked.")
+              help="把有提示的申报表复制到此文件夹并标出单元格 / copies with the problem cells marked.")
+@click.option("--strict", is_flag=True, help="有提示时退出码也为 1 / exit 1 when there are warnings, too.")
 @click.pass_context
-def check_cmd(ctx: click.Context, target: Path, output: Path | None, workers: int | None,
-              highlight: Path | None) -> None:
-    """Check one submission or a folder: totals, 成本指标 vs budget, staff, phones, year, blanks."""
+def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str, workers: int | None,
+              highlight: Path | None, strict: bool) -> None:
+    """检查一份申报表或一个文件夹：合计、成本指标与预算、编制、电话、年度、必填项。
+    退出码：0 没有无法读取的文件（只有提示也是 0），1 有文件无法读取，或加 --strict 时有提示。
+    Check one submission or a folder: totals, 成本指标 vs budget, staff, phones, year, blanks. Exit 0
+    when every file was read (warnings alone do not fail), 1 when some file was unreadable, or with
+    --strict when there is any warning.
+
+    \b
+    示例 / example:
+      formparse check 收件箱/ -o 问题清单.xlsx
+    """
     from .batch import read_folder
     from .report import warning_rows, write_report
 
+    if output is not None and output.suffix.lower() not in (".xlsx", ".csv"):
+        _usage(ctx, f"不认识的输出类型 {output.suffix or '（无扩展名）'}：请用 .xlsx 或 .csv / "
+                    "the report must be named *.xlsx or *.csv")
     batch = read_folder(target, workers=workers)
     rows = warning_rows(batch)
     for row in rows:
@@ -161,7 +245,8 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, workers: in
         click.echo(f"{row['file']}: {row['label']}{where}：{row['message']}")
     if output is not None:
         try:
-            write_report(rows, output)
+            write_report(rows, output, labels)
+            _umask_mode(output)
         except OSError as exc:
             _fail(f"{output}: {exc}", ctx.obj["debug"])
     if highlight is not None:
@@ -174,14 +259,54 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, workers: in
                 continue
             try:
                 mark(base / file, highlight / file, notes)
+                _umask_mode(highlight / file)
             except FormparseError as exc:
                 click.echo(f"formparse: {exc}", err=True)
     bad = [p for p in batch.problems if p.kind != "Duplicate"]
     n_warn = sum(1 for r in rows if r["code"] != "unreadable")
     click.echo(f"共 {len(batch.files)} 个文件：提示 {n_warn} 条，无法读取 {len(bad)} 个 / "
                f"{len(batch.files)} files, {n_warn} warnings, {len(bad)} unreadable", err=True)
-    sys.exit(1 if rows else 0)
+    sys.exit(1 if bad or (strict and n_warn) else 0)
 
 
-def main() -> None:
-    cli(prog_name="formparse")
+def _in_chinese(exc: click.UsageError) -> str:
+    """click's usage error in Chinese, with click's English after it."""
+    en = exc.format_message()
+    if isinstance(exc, click.MissingParameter):
+        what = "参数" if exc.param_type == "argument" else "选项"
+        name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
+        return f"缺少{what} {name} / {en}"
+    if isinstance(exc, click.NoSuchOption):
+        near = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{near} / {en}"
+    if isinstance(exc, click.BadParameter):
+        return f"取值无效 / {en}"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"选项 {exc.option_name} 用法有误 / {en}"
+    if en.startswith("No such command"):
+        return f"没有这个命令 / {en}"
+    if en.startswith("Got unexpected extra argument"):
+        return f"多余的参数 / {en}"
+    return en  # ours are already in Chinese
+
+
+def main(args: list[str] | None = None) -> None:
+    try:
+        code = cli.main(args, prog_name="formparse", standalone_mode=False)
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # plain `formparse`: the help
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            cmd = exc.ctx.command_path
+            click.echo(f"请运行 / try: {cmd} -h", err=True)
+        click.echo(f"用法错误 / usage error: {_in_chinese(exc)}", err=True)
+        sys.exit(USAGE_ERROR)
+    except click.Abort:
+        click.echo("已中止 / aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,15 +1,21 @@
 """Records ⇄ the contract JSON (``formparse parse`` output), through one cattrs converter.
 
-Money is a JSON string of plain decimal digits; dates are ISO strings; blanks are null.
+Money is a JSON string of plain decimal digits; dates are ISO strings; blanks are null. Reading is
+strict: an unknown key is an error, never silently dropped (a misspelt ``genral_budget`` would
+otherwise leave 一般公共预算 blank in the filled form).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+import types
+import typing
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
@@ -42,7 +48,7 @@ def _text_from_json(value: Any, _: type) -> str:
     return value
 
 
-converter = make_converter(forbid_extra_keys=False)
+converter = make_converter(forbid_extra_keys=True)
 converter.register_unstructure_hook(Decimal, format_money)
 converter.register_structure_hook(Decimal, _money_from_json)
 converter.register_structure_hook(int, _count_from_json)
@@ -62,13 +68,82 @@ def to_dict(record: Record) -> dict[str, Any]:
     return data
 
 
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _type_problem(value: Any, tp: Any) -> str | None:
+    """Why ``value`` (decoded JSON) cannot be ``tp``, or None when it can (attrs classes and lists aside)."""
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        tp = next(a for a in args if a is not type(None))
+    if value is None:
+        return "不能为空 / must not be null"
+    if tp is Decimal:
+        try:
+            _money_from_json(value, Decimal)
+        except ValueError:
+            return "金额应为十进制数字的字符串，如 \"373.51\" / money must be a decimal string"
+    elif tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "应为整数 / must be an integer"
+    elif tp is str:
+        if not isinstance(value, str):
+            return "应为字符串 / must be a string"
+    elif tp is dt.date:
+        try:
+            dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return "应为 ISO 日期字符串，如 \"2020-03-01\" / must be an ISO date string"
+    return None
+
+
+def _walk(value: Any, tp: Any, path: str, bad: list[str]) -> None:
+    """Every key and value of ``value`` checked against ``tp``; each problem appended to ``bad``."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and value is None and type(None) in typing.get_args(tp):
+        return
+    if attrs.has(tp):
+        if not isinstance(value, dict):
+            bad.append(f"{path} = {_shown(value)}：应为对象 / must be an object")
+            return
+        fields = {f.name: f for f in attrs.fields(attrs.resolve_types(tp)) if f.name != "warnings"}
+        allowed = set(fields) | ({"schema"} if tp is Record else set())
+        for key, item in value.items():
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), sorted(fields), n=1, cutoff=0.6)
+                hint = f"（{key} → {close[0]}?）" if close else f"（可用的键 / known keys: {', '.join(fields)}）"
+                bad.append(f"{path}.{key} = {_shown(item)}：未知的键 / unknown key {hint}")
+            elif key in fields:
+                _walk(item, fields[key].type, f"{path}.{key}", bad)
+        return
+    if typing.get_origin(tp) is list:
+        if not isinstance(value, list):
+            bad.append(f"{path} = {_shown(value)}：应为数组 / must be an array")
+            return
+        (item_tp,) = typing.get_args(tp)
+        for i, item in enumerate(value):
+            _walk(item, item_tp, f"{path}[{i}]", bad)
+        return
+    problem = _type_problem(value, tp)
+    if problem:
+        bad.append(f"{path} = {_shown(value)}：{problem}")
+
+
 def from_dict(data: dict[str, Any]) -> Record:
-    """A record from the contract's JSON object; a wrong value raises ValueError naming its path."""
+    """A record from the contract's JSON object, strictly: unknown or misspelt keys and wrong types
+    raise one ValueError listing every bad path with its value (and the key meant, where one is close)."""
+    bad: list[str] = []
+    _walk(data, Record, "$", bad)
+    if bad:
+        raise ValueError(f"{len(bad)} 处不符合约定 / {len(bad)} problem(s):\n  " + "\n  ".join(bad))
     data = dict(data)
     data.pop("schema", None)
     try:
         return converter.structure(data, Record)
-    except cattrs.BaseValidationError as exc:
+    except cattrs.BaseValidationError as exc:  # what the walk above does not know of
         problems = cattrs.transform_error(exc)
         raise ValueError("; ".join(problems)) from exc
 

@@ -43,8 +43,48 @@ class Summary:
                 f"{self.duplicates} duplicates, {self.seconds:.1f} s")
 
 
+LABELS = ("zh", "en")
+# Sheet names of the workbooks, in the clerk's words.
+SHEETS_ZH = {"forms": "申报表", "goals": "绩效目标", "indicators": "绩效指标", "reviews": "审核意见",
+             "problems": "问题文件", "warnings": "提示"}
+# The form prints 联系电话 twice (after 预算绩效管理联系人, and after 填报人); the headers must differ.
+HEADERS_ZH = {"basic_info_contact_phone": "联系人电话", "filled_by_phone": "填报人电话",
+              "basic_info_contact_person": "预算绩效管理联系人"}
+PROBLEM_KINDS_ZH = {
+    "UnreadableFile": "无法读取", "EncryptedFile": "加密文件", "UnsafeFile": "疑似恶意文件", "NotThisForm": "不是本表",
+    "InvalidValues": "内容有误", "ConversionFailed": "转换失败", "WorkerCrashed": "读取进程崩溃", "Timeout": "读取超时",
+    "InternalError": "内部错误", "Duplicate": "重复报送", "CannotFill": "无法填写", "SchemaError": "表式错误",
+    "CharactersChanged": "字符已改写", "CannotWrite": "无法写入", "AmbiguousLayout": "栏目无法确定",
+}
+# formparse check's warning codes (formparse.check) as categories.
+CHECK_CODES_ZH = {
+    "income-sum": "收入合计不符", "expenditure-sum": "支出合计不符", "three_public-sum": "三公经费合计不符",
+    "balance": "收支不平衡", "cost-over-budget": "成本指标超预算", "over-quota": "超编", "phone": "电话号码可疑",
+    "year": "年度可疑", "blank": "必填项为空", "formula": "公式与显示值不符", "unreadable": "无法读取",
+}
+
+
+def header_labels(table_columns: dict[str, list[Any]], labels: str) -> dict[str, list[str]]:
+    """Column headers: the form's own labels (``zh``, each distinct) or the field names (``en``)."""
+    if labels not in LABELS:
+        raise ValueError(f"--labels 只能是 zh 或 en / labels must be zh or en, not {labels!r}")
+    return {t: [HEADERS_ZH.get(c.name, c.label) if labels == "zh" else c.name for c in cols]
+            for t, cols in table_columns.items()}
+
+
 def _headers(labels: str) -> dict[str, list[str]]:
-    return {t: [c.label if labels == "zh" else c.name for c in cols] for t, cols in columns().items()}
+    return header_labels(columns(), labels)
+
+
+def sheet_titles(labels: str) -> dict[str, str]:
+    return dict(SHEETS_ZH) if labels == "zh" else {}
+
+
+def _translated(table: str, rows: list[dict[str, Any]], labels: str) -> list[dict[str, Any]]:
+    """Problem kinds in Chinese for a zh workbook or CSV (Parquet keeps the stable English codes)."""
+    if labels != "zh" or table != "problems":
+        return rows
+    return [{**r, "kind": PROBLEM_KINDS_ZH.get(r["kind"], r["kind"])} for r in rows]
 
 
 class _Parquet:
@@ -87,13 +127,15 @@ class _Parquet:
 
 class _Csv:
     def __init__(self, tmp: Path, labels: str) -> None:
+        self.labels = labels
         self.files = {t: (tmp / f"{t}.csv").open("w", encoding="utf-8-sig", newline="") for t in TABLES}
         self.writers = {t: csv.writer(f) for t, f in self.files.items()}
         for t, header in _headers(labels).items():
             self.writers[t].writerow(header)
 
     def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
-        out = [[neutralise(plain(v)) for v in values] for values in iter_rows(table, rows)]
+        out = [[neutralise(plain(v)) for v in values] for values in iter_rows(table, _translated(table, rows,
+                                                                                                   self.labels))]
         for values in out:
             for v in values:
                 if isinstance(v, str):
@@ -117,10 +159,12 @@ class _Xlsx:
         from .backends.summary_xlsx import SummaryWorkbook
 
         self.path = tmp / "summary.xlsx"
-        self.book = SummaryWorkbook(columns(), _headers(labels))
+        self.labels = labels
+        self.book = SummaryWorkbook(columns(), _headers(labels), sheet_titles(labels))
 
     def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
-        return [[neutralise(v) for v in values] for values in iter_rows(table, rows)]
+        # no apostrophe: the workbook marks formula-like text with quotePrefix instead
+        return [list(values) for values in iter_rows(table, _translated(table, rows, self.labels))]
 
     def commit(self, table: str, rows: Any) -> None:
         for values in rows:
@@ -172,11 +216,24 @@ def _portable(table: str, rows: list[dict[str, Any]], xml: bool, labels: dict[st
 
 
 def output_format(out: Path, fmt: str | None) -> str:
-    if fmt:
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown format {fmt!r}: choose {', '.join(FORMATS)}")
-        return fmt
-    return "xlsx" if out.suffix.lower() == ".xlsx" else "parquet"
+    """What to write, from ``out``'s name: ``X.xlsx`` one workbook; a folder (no suffix, or one that
+    exists) Parquet files, or CSV with ``fmt="csv"``. Any other name is refused (ValueError)."""
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"不认识的格式 {fmt!r}，可选 {', '.join(FORMATS)} / unknown format {fmt!r}")
+    suffix = "" if out.is_dir() else out.suffix.lower()
+    if suffix == ".xlsx":
+        if fmt not in (None, "xlsx"):
+            raise ValueError(f"{out.name} 是 .xlsx 文件名，却要求 --format {fmt}：{fmt} 的输出是一个文件夹 / "
+                             f"{fmt} output is a folder, not a .xlsx file")
+        return "xlsx"
+    if suffix == "":
+        if fmt == "xlsx":
+            raise ValueError(f"--format xlsx 的输出文件名应以 .xlsx 结尾，而不是 {out.name} / "
+                             "xlsx output must be named *.xlsx")
+        return fmt or "parquet"
+    raise ValueError(f"不认识的输出类型 {suffix}：请用 汇总.xlsx（一个工作簿），"
+                     "或一个文件夹（Parquet；加 --format csv 为 CSV）"
+                     f" / unknown output type {suffix}: name a .xlsx file, or a folder for Parquet/CSV")
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -224,15 +281,17 @@ def _publish(tmp: Path, out: Path, names: list[str], overwrite: bool) -> None:
         raise
 
 
-def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "en",
+def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "zh",
             workers: int | None = None, executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
             recursive: bool = True, progress: Callable[[Outcome], None] | None = None,
             on_start: Callable[[int], None] | None = None, overwrite: bool = False) -> Summary:
     """Read every submission under ``root`` and write the tables to ``out``.
 
-    ``out`` ending in .xlsx gives one workbook (sheets forms, goals, indicators, reviews, problems);
-    otherwise ``out`` is a folder receiving ``forms.parquet``, … (or ``forms.csv``, … with fmt="csv").
-    Text that a spreadsheet would run as a formula is neutralised in .xlsx and .csv; Parquet keeps it exact.
+    ``out`` ending in .xlsx gives one workbook (sheets 申报表, 绩效目标, 绩效指标, 审核意见, 问题文件, or
+    forms, goals, … with ``labels="en"``); a folder receives ``forms.parquet``, … (or ``forms.csv``, …
+    with fmt="csv"); any other name is refused. ``labels`` ("zh" or "en") sets the headers, sheet names
+    and problem kinds of .xlsx and .csv; Parquet always has the field names and English kinds.
+    Formula-like text is marked as text (quotePrefix) in .xlsx, prefixed with ' in .csv; Parquet keeps it exact.
     File names whose bytes are not UTF-8 are shown escaped (:func:`formparse.errors.shown`).
 
     Raises:
@@ -241,6 +300,7 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     """
     out, base = Path(out), Path(root)
     kind = output_format(out, fmt)
+    header_labels({}, labels)  # refuse a bad labels value before any work
     names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in TABLES]
     refused = _refusal(base, out, names, overwrite)
     if refused is not None:

@@ -28,19 +28,26 @@ def warning_rows(batch: Batch) -> list[dict[str, Any]]:
     return rows
 
 
-def write_report(rows: list[dict[str, Any]], out: Path) -> None:
-    """The rows as .xlsx (Chinese headers, header frozen) or .csv, written atomically."""
+def write_report(rows: list[dict[str, Any]], out: Path, labels: str = "zh") -> None:
+    """The rows as .xlsx or .csv (Chinese headers and categories, or ``labels="en"`` codes), written atomically."""
+    from .export import CHECK_CODES_ZH, PROBLEM_KINDS_ZH, header_labels, sheet_titles
+
+    headers = header_labels({"warnings": COLUMNS}, labels)
+    if labels == "zh":
+        rows = [{**r, "code": CHECK_CODES_ZH.get(r["code"], r["code"]),
+                 "label": PROBLEM_KINDS_ZH.get(r["label"], r["label"]) if r["code"] == "unreadable" else r["label"]}
+                for r in rows]
     with atomic_path(out) as tmp:
         if out.suffix.lower() == ".csv":
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
-                w.writerow([c.label for c in COLUMNS])
+                w.writerow(headers["warnings"])
                 for row in rows:
                     w.writerow([neutralise(row[c.name]) if row[c.name] is not None else "" for c in COLUMNS])
         else:
             from .backends.summary_xlsx import SummaryWorkbook
 
-            book = SummaryWorkbook({"warnings": COLUMNS}, {"warnings": [c.label for c in COLUMNS]})
+            book = SummaryWorkbook({"warnings": COLUMNS}, headers, sheet_titles(labels))
             for row in rows:
-                book.append("warnings", [neutralise(row[c.name]) for c in COLUMNS])
+                book.append("warnings", [row[c.name] for c in COLUMNS])
             book.save(tmp)

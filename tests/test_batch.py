@@ -83,13 +83,51 @@ def test_frames_are_tidy_and_exact():
     assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems"}
     forms = frames["forms"]
     assert list(forms["file"]) == sorted(p.name for p in SAMPLES.iterdir())
-    assert isinstance(forms["income_total"].dtype, pd.ArrowDtype)
-    assert "decimal128" in str(forms["income_total"].dtype)
+    assert forms["income_total"].dtype == "float64"
     seed = forms[forms["file"] == "附件1-2020-邵阳市科学技术局.docx"].iloc[0]
-    assert seed["three_public_total"] == Decimal("21.5")
+    assert seed["three_public_total"] == 21.5
+    exact = batch.frames(money="decimal")["forms"]
+    assert "decimal128" in str(exact["income_total"].dtype)
+    assert exact.loc[exact["file"] == seed["file"], "three_public_total"].iloc[0] == Decimal("21.5")
     per_level1 = frames["indicators"].groupby("level1").size()
     assert per_level1["产出指标"] > 0 and per_level1["效益指标"] > 0
     assert [p.kind for p in batch.problems] == ["Duplicate"]  # the seed comes as .docx and .xlsx
+
+
+def test_money_columns_compute_in_pandas_and_agree_with_the_records():
+    """Every operation an analyst uses on money, on real frames, checked against Decimal arithmetic."""
+    batch = read_folder(SAMPLES, workers=0)
+    forms = batch.frames()["forms"]
+    recs = [batch.records[f] for f in forms["file"]]
+    a, b, n = forms["income_general_budget"], forms["income_total"], forms["basic_info_staff_quota"]
+    da = [r.income.general_budget for r in recs]
+    db = [r.income.total for r in recs]
+    dn = [r.basic_info.staff_quota for r in recs]
+
+    def same(series, decimals, places=6):
+        got = [None if pd.isna(x) else Decimal(str(round(float(x), places))) for x in series]
+        want = [None if d is None else round(d, places) for d in decimals]
+        assert got == want
+
+    same(a + b, [x + y for x, y in zip(da, db, strict=True)])
+    same(b - a, [y - x for x, y in zip(da, db, strict=True)])
+    same(a * b, [x * y for x, y in zip(da, db, strict=True)], 4)
+    same(a / b, [x / y for x, y in zip(da, db, strict=True)])
+    same(a / b * 100, [x / y * 100 for x, y in zip(da, db, strict=True)], 4)
+    same(b * 100 + 1, [y * 100 + 1 for y in db])
+    same(b / 3, [y / 3 for y in db])
+    same(b * 1.5, [y * Decimal("1.5") for y in db])
+    same(b / n, [y / q for y, q in zip(db, dn, strict=True)])
+    same(b.round(1), [round(y, 1) for y in db], 1)
+    assert round(b.sum(), 6) == float(sum(db))
+    assert round(b.mean(), 6) == float(round(sum(db) / len(db), 6))
+    by = forms.groupby("unit_name")["income_total"].sum()
+    want: dict[str, Decimal] = {}
+    for r in recs:
+        want[r.unit_name] = want.get(r.unit_name, Decimal(0)) + r.income.total
+    assert {k: Decimal(str(round(v, 6))) for k, v in by.items()} == want
+    assert list(a < b) == [x < y for x, y in zip(da, db, strict=True)]
+    assert list(b > 1000) == [y > 1000 for y in db]
 
 
 def _with(tmp_path, names):
@@ -127,18 +165,26 @@ def test_xlsx_output_neutralises_formulas_and_uses_labels(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     formparse.fill(record, folder / "x.docx")
-    convert(folder, tmp_path / "o.xlsx", labels="zh")
+    convert(folder, tmp_path / "o.xlsx")  # Chinese by default
     wb = load_workbook(tmp_path / "o.xlsx")
-    assert wb.sheetnames == ["forms", "goals", "indicators", "reviews", "problems"]
-    forms = wb["forms"]
+    assert wb.sheetnames == ["申报表", "绩效目标", "绩效指标", "审核意见", "问题文件"]
+    forms = wb["申报表"]
     header = [c.value for c in forms[1]]
     assert "年度收入预算 合计" in header and "三公经费预算支出 合计" in header
-    assert forms.freeze_panes == "A2"
+    assert len(set(header)) == len(header)  # the two 联系电话 are told apart
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
     cell = forms.cell(row=2, column=header.index("单位职能概述") + 1)
-    assert cell.data_type == "s" and cell.value.startswith("'=")
-    assert [c.value for c in wb["goals"]["D"][1:]] == ["'+1 保持", "'-负面", "'@SUM(A1)"]
-    money = forms.cell(row=2, column=header.index("年度收入预算 合计") + 1).value
-    assert money == float(record.income.total)
+    assert cell.data_type == "s" and cell.value == record.functions and cell.quotePrefix
+    goals = [c for c in wb["绩效目标"]["D"][1:]]
+    assert [c.value for c in goals] == record.goals and all(c.quotePrefix for c in goals)
+    money = forms.cell(row=2, column=header.index("年度收入预算 合计") + 1)
+    assert money.value == float(record.income.total) and "#,##0.00" in money.number_format
+    convert(folder, tmp_path / "en.xlsx", labels="en")
+    en = load_workbook(tmp_path / "en.xlsx")
+    assert en.sheetnames == ["forms", "goals", "indicators", "reviews", "problems"]
+    assert "income_total" in [c.value for c in en["forms"][1]]
     convert(folder, tmp_path / "pq")
     goals = pq.read_table(tmp_path / "pq" / "goals.parquet").to_pandas()
     assert list(goals["text"]) == record.goals  # Parquet keeps the exact text
@@ -224,3 +270,15 @@ def test_a_worker_that_dies_before_taking_a_file_costs_only_that_file(tmp_path, 
     result = read_folder(folder, workers=2)
     assert sorted(result.records) == ["a.xlsx", "c.xlsx"]
     assert [(p.file, p.kind) for p in result.problems if p.kind != "Duplicate"] == [("b.xlsx", "WorkerCrashed")]
+
+
+def test_a_reader_from_the_main_module_is_refused_clearly_unless_read_in_process(tmp_path):
+    folder = _with(tmp_path, ["a.xlsx"])
+
+    def local_read(path):
+        return formparse.read(path)
+
+    local_read.__module__ = "__main__"  # what a function typed into a notebook or a script is
+    with pytest.raises(ValueError, match="workers=0"):
+        read_folder(folder, workers=1, reader=local_read)
+    assert sorted(read_folder(folder, workers=0, reader=local_read).records) == ["a.xlsx"]

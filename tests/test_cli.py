@@ -70,3 +70,41 @@ def test_debug_shows_the_traceback(tmp_path):
     path.write_bytes(b"")
     res = run("--debug", "parse", path)
     assert res.returncode != 0 and "Traceback" in res.stderr
+
+
+def test_usage_errors_are_in_chinese_with_exit_code_2(tmp_path):
+    for args in (["parse", "--bogus", "x"], ["prase", "x"], ["convert", tmp_path / "无此文件夹", "-o", "o.xlsx"],
+                 ["fill"]):
+        res = run(*args)
+        assert res.returncode == 2, (args, res.stderr)
+        assert "用法错误" in res.stderr and "Traceback" not in res.stderr
+    res = run("convert", SAMPLES, "-o", tmp_path / "out.txt")
+    assert res.returncode == 2 and ".txt" in res.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before anything was made
+
+
+def test_every_command_has_bilingual_help_with_an_example():
+    for cmd in ("parse", "fill", "convert", "check"):
+        res = run(cmd, "-h")
+        assert res.returncode == 0
+        assert "示例 / example:" in res.stdout and f"formparse {cmd} " in res.stdout
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in res.stdout)
+
+
+def test_fill_refuses_a_misspelt_key_and_writes_with_the_umask(tmp_path):
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    data["income"]["genral_budget"] = data["income"].pop("general_budget")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    res = run("fill", bad, "-o", tmp_path / "x.xlsx")
+    assert res.returncode == 1 and "genral_budget → general_budget?" in res.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+    import os
+
+    old = os.umask(0o027)
+    try:
+        res = run("fill", SEED_JSON, "-o", tmp_path / "ok.xlsx")
+    finally:
+        os.umask(old)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "ok.xlsx").stat().st_mode & 0o777 == 0o640

@@ -43,3 +43,27 @@ def test_wrong_json_types_are_refused_naming_the_path(bad, where):
             data[key] = value
     with pytest.raises(ValueError, match=where):
         formparse.from_dict(data)
+
+
+def test_unknown_keys_and_wrong_types_are_all_listed_at_once_with_values_and_suggestions():
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    data["income"]["genral_budget"] = data["income"].pop("general_budget")
+    data["income"]["total"] = 1.5
+    data["colour"] = "red"
+    data["indicators"][1]["levl2"] = "数量指标"
+    data["reviews"][0]["date"] = "2020/3/1"
+    with pytest.raises(ValueError) as info:
+        formparse.from_dict(data)
+    lines = str(info.value).splitlines()
+    assert lines[0].startswith("5 处不符合约定")
+    text = str(info.value)
+    for expected in ('$.income.genral_budget = "373.51"', "genral_budget → general_budget?",
+                     "$.income.total = 1.5", '$.colour = "red"', "levl2 → level2?",
+                     '$.reviews[0].date = "2020/3/1"'):
+        assert expected in text
+
+
+def test_the_contract_example_itself_is_accepted_strictly():
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    data["schema"] = "dept-overall-2020"  # parse output may carry the schema id
+    assert formparse.to_dict(formparse.from_dict(data)) == json.loads(SEED_JSON.read_text(encoding="utf-8"))

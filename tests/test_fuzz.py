@@ -100,6 +100,7 @@ def mutated(draw):
     return name, _zip(list(parts.items()))
 
 
+@pytest.mark.slow  # 2,000 mutated files
 @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=mutated())
 def test_mutated_files_give_a_record_or_a_typed_error(tmp_path_factory, case):

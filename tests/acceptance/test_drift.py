@@ -12,7 +12,7 @@ from tests.drift import drifted
 from tests.strategies import records
 from tests.test_backend_xlsx_fast import assert_same_or_declined
 
-pytestmark = pytest.mark.acceptance
+pytestmark = [pytest.mark.acceptance, pytest.mark.slow]  # ~55 s: 520 drifted files
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])

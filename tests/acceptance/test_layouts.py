@@ -14,7 +14,7 @@ import pytest
 import formparse
 from tests.conftest import SEED_JSON, needs_soffice, numeric
 
-pytestmark = [pytest.mark.acceptance, needs_soffice()]
+pytestmark = [pytest.mark.acceptance, pytest.mark.slow, needs_soffice()]  # structural variants via LibreOffice
 SEED = json.loads(SEED_JSON.read_text(encoding="utf-8"))
 INCOME = [("一般公共预算", "general_budget"), ("政府性基金", "government_fund"), ("非税收入", "non_tax"),
           ("上级财政补助收入", "higher_subsidy"), ("其他收入", "other"), ("经营服务收入", "business_service"),

@@ -11,7 +11,7 @@ import pytest
 import formparse
 from tests.conftest import ROOT, expected_for, needs_soffice, numeric, sample_files
 
-pytestmark = pytest.mark.acceptance
+pytestmark = [pytest.mark.acceptance, pytest.mark.slow]  # ~25 s of LibreOffice conversions
 sys.path.insert(0, str(ROOT / "scripts"))
 from departments import OTHERS, SEED  # noqa: E402
 from make_samples import render  # noqa: E402

@@ -7,7 +7,7 @@ import formparse
 from tests.strategies import records
 from tests.test_backend_xlsx_fast import assert_same_or_declined
 
-pytestmark = pytest.mark.acceptance
+pytestmark = [pytest.mark.acceptance, pytest.mark.slow]  # ~30 s: 200 records per format
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
