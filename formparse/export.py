@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from .atomic import publish
-from .batch import DEFAULT_TIMEOUT, Outcome, Problem, discover, iter_outcomes, table_rows
+from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes, table_rows
 from .errors import CannotWrite, cannot_write, shown
 from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
 
@@ -227,13 +227,16 @@ def _publish(tmp: Path, out: Path, names: list[str], overwrite: bool) -> None:
 def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "en",
             workers: int | None = None, executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
             recursive: bool = True, progress: Callable[[Outcome], None] | None = None,
-            on_start: Callable[[int], None] | None = None, overwrite: bool = False) -> Summary:
+            on_start: Callable[[int], None] | None = None, overwrite: bool = False,
+            reader: Reader | None = None) -> Summary:
     """Read every submission under ``root`` and write the tables to ``out``.
 
     ``out`` ending in .xlsx gives one workbook (sheets forms, goals, indicators, reviews, problems);
     otherwise ``out`` is a folder receiving ``forms.parquet``, … (or ``forms.csv``, … with fmt="csv").
     Text that a spreadsheet would run as a formula is neutralised in .xlsx and .csv; Parquet keeps it exact.
     File names whose bytes are not UTF-8 are shown escaped (:func:`formparse.errors.shown`).
+
+    ``reader`` reads one file (default :func:`formparse.read`).
 
     Raises:
         CannotWrite: ``out`` is (or lies in) what is read, would replace a file and ``overwrite`` is False,
@@ -261,7 +264,7 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
         sink: _Parquet | _Csv | _Xlsx
         sink = _Parquet(tmp) if kind == "parquet" else _Csv(tmp, labels) if kind == "csv" else _Xlsx(tmp, labels)
         outcomes = iter_outcomes(root, recursive=recursive, workers=workers, executor=executor,
-                                 timeout=timeout, files=files)
+                                 timeout=timeout, files=files, reader=reader)
         for outcome in itertools.chain(outcomes, (Outcome(p.file, problem=p) for p in unlisted)):
             for rows in table_rows([outcome]):
                 ready = _prepared(sink, rows, kind == "xlsx", labels_of, outcome.file)
