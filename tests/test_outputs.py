@@ -438,3 +438,21 @@ def test_cli_shows_an_undecodable_output_name(tmp_path):
     result = CliRunner().invoke(cli, ["fill", str(record), "-o", os.fsdecode(out)])
     assert result.exit_code == 1 and "已存在" in result.output
     shutil.rmtree(tmp_path)
+
+
+def test_check_never_replaces_its_report_or_a_submission(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    rec = base_record()
+    rec.income.total = Decimal("1")  # a sum that does not add up: a warning, so a marked copy is written
+    sub = filled(inbox / "a.xlsx", rec)
+    before = sub.read_bytes()
+    report = tmp_path / "问题.xlsx"
+    args = ["check", str(inbox), "--workers", "0", "-o", str(report)]
+    CliRunner().invoke(cli, args)
+    assert report.is_file()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 1 and "已存在" in again.output and "Traceback" not in again.output
+    marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", "--highlight", str(inbox)])
+    assert "已存在" in marked.output and "Traceback" not in marked.output
+    assert sub.read_bytes() == before
