@@ -2,7 +2,9 @@
 
     python benchmarks/bench_write.py [--repeat 3]
 
-Prints, from one run on this machine (ratios within the run, best of ``--repeat``):
+Prints, from one run on this machine (ratios within the run, best of ``--repeat``; times are this
+process's CPU time, ``time.process_time``, so other work on a shared machine does not skew a ratio —
+every step of a fill and a read runs in this process):
 
 * fill of 1,000 indicators ÷ fill of 100, per format (linear: about 10; the target is at most 12);
 * fill into a template with 100,000 merged ranges ÷ reading that template (target: at most 3);
@@ -88,9 +90,9 @@ def many_strings(dst: Path, n: int) -> Path:
 def _best(repeat: int, run) -> float:
     times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         run()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     return min(times)
 
 

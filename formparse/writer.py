@@ -9,7 +9,7 @@ and moved into place, so a failed fill never leaves half a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,27 @@ def _runs(rows: list[int], keys: list[str | None], grid: Grid) -> list[tuple[int
     return runs
 
 
+# Rows past the last located cell still built in full, so a label just below the form is seen as before.
+_ROWS_PAST_FORM = 20
+
+
+def _cells(obj: Any) -> Iterator[Cell]:
+    """Every Cell a layout holds (its grid aside), however its parts are arranged."""
+    if isinstance(obj, Cell):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _cells(v)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from _cells(v)
+    elif attrs.has(type(obj)):
+        for f in attrs.fields(type(obj)):
+            value = getattr(obj, f.name)
+            if not isinstance(value, Grid | str | int | None):
+                yield from _cells(value)
+
+
 class _Filler:
     def __init__(self, record: Record, doc: Any, schema: Schema, first: Grid | None = None) -> None:
         self.record = record
@@ -84,6 +105,7 @@ class _Filler:
             raise CannotFill("记录中有表格无法原样保存的值：" + "；".join(problems))
         jobs = [(_rows_of(lst.slots), max(1, len(rec.goals)), lst.label.row) for lst in layout.lists]
         jobs += [(table.rows, max(1, len(rec.indicators)), table.header_row) for table in layout.tables]
+        self._limit_grid(layout, sum(max(0, need - len(rows)) for rows, need, _ in jobs))
         moved = False
         for rows, need, after in sorted(jobs, key=lambda job: max(job[0] or [job[2]]), reverse=True):
             if len(rows) < need:
@@ -117,6 +139,15 @@ class _Filler:
                     if r not in inside:
                         spans[r, c] = starts.get(r, 1)
         self.write(layout, spans)
+
+    def _limit_grid(self, layout: Layout, growth: int) -> None:
+        """Tell a back-end that builds blank cells at empty positions (.xlsx) where the form ends: past it
+        the sheet is seen as the reader sees it (empty positions empty), which is all locating needs there."""
+        if self.first is None or not hasattr(self.doc, "form_rows"):
+            return
+        last = max((c.last_row for c in _cells(layout)), default=len(layout.grid))
+        last = max([last, *(r for t in layout.tables for r in t.rows)])
+        self.doc.form_rows = last + 1 + growth + _ROWS_PAST_FORM
 
     def _table_cell(self, grid: Grid, r: int, c: int, span: int) -> Cell | None:
         """The cell at (r, c) as merge_down left it, from the grid of before: None where a cell of another

@@ -71,6 +71,9 @@ class XlsxDocument:
         self._row_index: dict[str, dict[int, Any]] = {}
         self._numbers: dict[str, list[int]] = {}  # the index's keys in order, made when a row is added
         self._grids: dict[str, Grid] = {}
+        # Grid rows built with a blank cell at every empty position (None: all); past them the sheet is
+        # seen as the reader sees it. The writer sets it from where the form ends.
+        self.form_rows: int | None = None
         # merged ranges per sheet while rows and merges are edited, written to the XML once (grid or save)
         self._merge_lists: dict[str, list[tuple[int, int, int, int]]] = {}
         self._merges_changed: set[str] = set()
@@ -101,8 +104,16 @@ class XlsxDocument:
         if part not in self._grids:
             self._flush_merges()
             title = self.sheets[self.index][0]
-            self._grids[part] = sheet_grid(self.root, self.path, title, self.strings, self.formats, self.date1904,
-                                           DEFAULT, dense=True)
+            dense = self.form_rows is None
+            grid = sheet_grid(self.root, self.path, title, self.strings, self.formats, self.date1904, DEFAULT,
+                              dense=dense)
+            if not dense and grid.blank is not None:
+                for r in range(min(self.form_rows or 0, len(grid.rows))):
+                    line = grid.rows[r]
+                    for c, slot in enumerate(line):
+                        if slot is None:
+                            line[c] = grid.blank(r, c)
+            self._grids[part] = grid
         return self._grids[part]
 
     def cell_at(self, grid: Grid, r: int, c: int) -> Cell | None:
