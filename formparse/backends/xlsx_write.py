@@ -235,7 +235,7 @@ class XlsxDocument:
     def _merges(self) -> list[tuple[int, int, int, int]]:
         part = self.sheets[self.index][1]
         if part in self._merge_lists:
-            return list(self._merge_lists[part])
+            return self._merge_lists[part]  # callers build a new list; this one is never changed in place
         out = []
         box = self.root.find(_MERGES)
         for m in (box if box is not None else []):
@@ -244,7 +244,7 @@ class XlsxDocument:
             if ma and mb:
                 out.append((int(ma.group(4)), _col_index(ma.group(2)), int(mb.group(4)), _col_index(mb.group(2))))
         self._merge_lists[part] = out
-        return list(out)
+        return out
 
     def _set_merges(self, merges: list[tuple[int, int, int, int]]) -> None:
         part = self.sheets[self.index][1]
@@ -291,11 +291,16 @@ class XlsxDocument:
 
         for row in self._data().iter(_ROW):
             n = int(row.get("r", "0"))
-            if new(n) != n:
-                row.set("r", str(new(n)))
+            moved = new(n)
+            if moved != n:
+                row.set("r", str(moved))
+                old, to = str(n), str(moved)
                 for c in row.iter(_C):
-                    if c.get("r"):
-                        c.set("r", refs(c.get("r")))
+                    ref = c.get("r")
+                    if ref:
+                        letters = ref.rstrip("0123456789")
+                        # a cell's own address names its row: only the number changes (else: in full)
+                        c.set("r", letters + to if ref[len(letters):] == old and letters.isalpha() else refs(ref))
         for el in self.root.iter(*_SQREF_TAGS):
             attr = _SQREF_TAGS[el.tag]
             if el.get(attr):
