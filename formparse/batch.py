@@ -277,12 +277,15 @@ class Batch:
 
     def frames(self) -> dict[str, Any]:
         """Tidy DataFrames: forms, goals, indicators, reviews, problems (each child joins forms by ``file``)."""
+        from .errors import shown, without_surrogates
         from .tables import TABLES, to_frame
 
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
         for outcome in table_rows(self.outcomes):
             for table, items in outcome.items():
-                rows[table].extend(items)
+                # names with bytes that are not UTF-8 shown escaped, as in every export; Arrow holds only UTF-8
+                rows[table].extend({k: shown(v) if k == "file" else without_surrogates(v) if isinstance(v, str)
+                                    else v for k, v in item.items()} for item in items)
         return {t: to_frame(t, rows[t]) for t in TABLES}
 
 

@@ -40,6 +40,12 @@ def unshown(text: str) -> str:
     return _ESCAPED.sub(back, text) if "\\x" in text or "\\u" in text else text
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which no UTF-8 file can hold) written ``\\uXXXX``."""
+    return _SURROGATES.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _SURROGATES.search(text) else text
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _ESCAPED = re.compile(r"\\\\|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}")
 

@@ -22,7 +22,7 @@ import attrs
 
 from .atomic import publish
 from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes, table_rows
-from .errors import CannotWrite, cannot_write, shown
+from .errors import CannotWrite, cannot_write, shown, without_surrogates
 from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
 
 FORMATS = ("xlsx", "parquet", "csv")
@@ -159,10 +159,10 @@ def _portable(table: str, rows: list[dict[str, Any]], xml: bool, labels: dict[st
                 continue
             codes = "、".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
             if xml:
-                fixed[key] = _XML_ILLEGAL.sub("", _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", value))
+                fixed[key] = _XML_ILLEGAL.sub("", without_surrogates(value))
                 what = f"删除了 Excel 无法保存的字符 {codes}（Parquet 中保留原文）"
             else:
-                fixed[key] = _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", value)
+                fixed[key] = without_surrogates(value)
                 what = f"字符 {codes} 无法以 UTF-8 保存，已写作 \\uXXXX"
             where = f"{table} 表第 {row['n']} 行" if "n" in row else f"{table} 表"
             notes.append({"file": shown(row.get("file") or ""), "kind": "CharactersChanged",
@@ -188,12 +188,13 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _refusal(root: Path, out: Path, names: list[str], overwrite: bool) -> CannotWrite | None:
-    """Why ``out`` must not be written (it is an input, lies in the folder read, or would replace a file)."""
-    if root.is_dir() and (_inside(out, root) or _inside(root, out)):
-        return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内（或包含它）：会写进收件箱、覆盖提交的文件；"
+    """Why ``out`` must not be written (it is the input, lies in the folder read, or would replace a file)."""
+    if root.is_dir() and _inside(out, root):
+        return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内：会写进收件箱、可能覆盖提交的文件；"
                            "请换一个位置", path=out)
-    if root.is_file() and (out.resolve() == root.resolve() or _inside(root, out)):
-        return CannotWrite("输出位置就是（或包含）要读取的文件", path=out)
+    targets = [out] if len(names) == 1 else [out, *(out / n for n in names)]
+    if root.is_file() and any(t.resolve() == root.resolve() for t in targets):
+        return CannotWrite("输出位置就是要读取的文件", path=out)
     if overwrite:
         return None
     if len(names) == 1 and out.exists():

@@ -194,12 +194,15 @@ def test_convert_refuses_to_write_into_what_it_reads(tmp_path):
     inbox.mkdir()
     sub = filled(inbox / "0.xlsx")
     before = sub.read_bytes()
-    for out in (inbox / "0.xlsx", inbox / "new.xlsx", inbox / "deeper" / "x", tmp_path):
+    for out in (inbox / "0.xlsx", inbox / "new.xlsx", inbox / "deeper" / "x", inbox):
         with pytest.raises(CannotWrite, match="之内"):
             convert(inbox, out, workers=0)
-    with pytest.raises(CannotWrite):
+    with pytest.raises(CannotWrite, match="就是"):
         convert(sub, sub, workers=0)
     assert sub.read_bytes() == before and sorted(p.name for p in inbox.iterdir()) == ["0.xlsx"]
+    convert(inbox, tmp_path, fmt="parquet", workers=0)  # beside the folder read is fine
+    convert(sub, inbox / "0.parquet.d", fmt="parquet", workers=0)  # a single file: beside it too
+    assert sub.read_bytes() == before
     result = CliRunner().invoke(cli, ["convert", str(inbox), "-o", str(inbox / "0.xlsx"), "--workers", "0"])
     assert result.exit_code == 1 and "0.xlsx" in result.output and "Traceback" not in result.output
     assert sub.read_bytes() == before
