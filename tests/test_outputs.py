@@ -459,3 +459,25 @@ def test_check_never_replaces_its_report_or_a_submission(tmp_path):
     marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", "--highlight", str(inbox)])
     assert "已存在" in marked.output and "Traceback" not in marked.output
     assert sub.read_bytes() == before
+
+
+_CAPPED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+sys.path.insert(0, sys.argv[2])
+import formparse
+from tests.outputkit import base_record
+out = formparse.fill(base_record(), sys.argv[1] + ".out.xlsx", sys.argv[1])
+print(formparse.read(out).unit_name)
+"""
+
+
+@pytest.mark.slow
+def test_a_template_with_a_million_shared_strings_fills_within_the_memory_cap(tmp_path):
+    from tests.outputkit import many_strings
+
+    tpl = many_strings(tmp_path / "strings.xlsx", 1_000_000)
+    proc = subprocess.run([sys.executable, "-c", _CAPPED, str(tpl), str(ROOT)], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == base_record().unit_name
