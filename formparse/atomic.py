@@ -64,7 +64,11 @@ def publish(tmp: str | Path, dst: str | Path, *, overwrite: bool = False) -> Non
         if not _renameat2(tmp, dst):
             fd = os.open(dst, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)  # FileExistsError if taken
             os.close(fd)
-            os.replace(tmp, dst)  # over our own empty claim only
+            try:
+                os.replace(tmp, dst)  # over our own empty claim only
+            except BaseException:
+                os.unlink(dst)  # the claim is ours: never leave an empty file behind
+                raise
         return
     os.unlink(tmp)
 

@@ -219,9 +219,10 @@ def _publish(tmp: Path, out: Path, names: list[str], overwrite: bool) -> None:
         for name in names:
             publish(tmp / name, out / name, overwrite=overwrite)
             done.append(out / name)
-    except FileExistsError:
-        for p in done:  # ours, published a moment ago: a partial set would mix two runs
-            p.unlink(missing_ok=True)
+    except OSError:
+        if not overwrite:  # (with overwrite the old files are gone already: keep what was written)
+            for p in done:  # ours, published a moment ago: a partial set would mix two runs
+                p.unlink(missing_ok=True)
         raise
 
 

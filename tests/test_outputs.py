@@ -481,3 +481,22 @@ def test_a_template_with_a_million_shared_strings_fills_within_the_memory_cap(tm
                           timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == base_record().unit_name
+
+
+def test_a_folder_output_is_published_all_or_nothing(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a.xlsx")
+    out = tmp_path / "out"
+    real = atomic.publish
+
+    def late_rival(tmp, dst, *, overwrite=False):
+        if Path(dst).name == "reviews.parquet":  # another run wrote this one a moment ago
+            Path(dst).write_bytes(b"rival")
+        return real(tmp, dst, overwrite=overwrite)
+
+    monkeypatch.setattr("formparse.export.publish", late_rival)
+    with pytest.raises(CannotWrite, match="另一个进程"):
+        convert(inbox, out, fmt="parquet", workers=0)
+    assert sorted(p.name for p in out.iterdir()) == ["reviews.parquet"]  # the rival's file, nothing of ours
+    assert (out / "reviews.parquet").read_bytes() == b"rival"
