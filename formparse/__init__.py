@@ -10,6 +10,7 @@ from .check import Warning, check
 from .contract import dumps, from_dict, loads, to_dict
 from .errors import (
     CannotFill,
+    CannotWrite,
     ConversionFailed,
     EncryptedFile,
     FormparseError,
@@ -33,5 +34,5 @@ __all__ = [
     "NotThisForm", "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read",
     "template_path", "to_dict", "ConversionFailed", "EncryptedFile", "Limits", "UnsafeFile",
-    "Warning", "check",
+    "Warning", "check", "CannotWrite",
 ]

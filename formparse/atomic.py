@@ -80,7 +80,10 @@ def atomic_path(dst: str | Path, *, overwrite: bool = False) -> Iterator[str]:
     Raises FileExistsError when ``dst`` exists (at the end, however late it appeared) unless ``overwrite``.
     """
     dst = Path(dst)
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file where the folder should be: not "the output exists"
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), os.fspath(dst.parent)) from exc
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 is for the temporary name, not the output
