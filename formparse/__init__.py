@@ -22,7 +22,7 @@ _WHERE = {
     "dumps": "contract", "from_dict": "contract", "loads": "contract", "to_dict": "contract",
     "CannotFill": "errors", "ConversionFailed": "errors", "EncryptedFile": "errors", "FormparseError": "errors",
     "InvalidValues": "errors", "NotThisForm": "errors", "SchemaError": "errors", "UnreadableFile": "errors",
-    "UnsafeFile": "errors",
+    "UnsafeFile": "errors", "CannotWrite": "errors", "AmbiguousLayout": "errors",
     "Limits": "limits",
     "read": "reader",
     "BasicInfo": "records", "Expenditure": "records", "Income": "records", "Indicator": "records",
@@ -32,10 +32,11 @@ _WHERE = {
 }
 
 __all__ = [
-    "BasicInfo", "Batch", "CannotFill", "ConversionFailed", "EncryptedFile", "Expenditure", "FormparseError",
-    "Income", "Indicator", "InvalidValues", "Limits", "NotThisForm", "Problem", "Record", "Review", "Schema",
-    "SchemaError", "ThreePublic", "UnreadableFile", "UnsafeFile", "Warning", "check", "domain_problems", "dumps",
-    "fill", "from_dict", "load_schema", "loads", "parse_schema", "read", "read_folder", "template_path", "to_dict",
+    "AmbiguousLayout", "BasicInfo", "Batch", "CannotFill", "CannotWrite", "ConversionFailed", "EncryptedFile",
+    "Expenditure", "FormparseError", "Income", "Indicator", "InvalidValues", "Limits", "NotThisForm", "Problem",
+    "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile", "UnsafeFile", "Warning", "check",
+    "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read", "read_folder",
+    "template_path", "to_dict",
 ]
 
 

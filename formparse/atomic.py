@@ -64,7 +64,11 @@ def publish(tmp: str | Path, dst: str | Path, *, overwrite: bool = False) -> Non
         if not _renameat2(tmp, dst):
             fd = os.open(dst, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)  # FileExistsError if taken
             os.close(fd)
-            os.replace(tmp, dst)  # over our own empty claim only
+            try:
+                os.replace(tmp, dst)  # over our own empty claim only
+            except BaseException:
+                os.unlink(dst)  # the claim is ours: never leave an empty file behind
+                raise
         return
     os.unlink(tmp)
 
@@ -76,7 +80,10 @@ def atomic_path(dst: str | Path, *, overwrite: bool = False) -> Iterator[str]:
     Raises FileExistsError when ``dst`` exists (at the end, however late it appeared) unless ``overwrite``.
     """
     dst = Path(dst)
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file where the folder should be: not "the output exists"
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), os.fspath(dst.parent)) from exc
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 is for the temporary name, not the output

@@ -311,6 +311,7 @@ class Batch:
         comparisons work; products and quotients may overflow Arrow's precision). The records
         (``Batch.records``) always hold the exact ``Decimal``. See docs/batch.md.
         """
+        from .errors import shown, without_surrogates
         from .tables import TABLES, columns, to_frame
 
         if money not in ("float", "decimal"):
@@ -318,7 +319,9 @@ class Batch:
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
         for outcome in table_rows(self.outcomes):
             for table, items in outcome.items():
-                rows[table].extend(items)
+                # names with bytes that are not UTF-8 shown escaped, as in every export; Arrow holds only UTF-8
+                rows[table].extend({k: shown(v) if k == "file" else without_surrogates(v) if isinstance(v, str)
+                                    else v for k, v in item.items()} for item in items)
         frames = {t: to_frame(t, rows[t]) for t in TABLES}
         if money == "float":
             import numpy as np

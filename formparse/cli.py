@@ -247,8 +247,8 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
         try:
             write_report(rows, output, labels)
             _umask_mode(output)
-        except OSError as exc:
-            _fail(f"{output}: {exc}", ctx.obj["debug"])
+        except FormparseError as exc:
+            _fail(str(exc), ctx.obj["debug"])
     if highlight is not None:
         from .backends.highlight import highlight as mark
 

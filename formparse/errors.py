@@ -12,15 +12,21 @@ from pathlib import Path
 def shown(name: str | Path) -> str:
     """A file name as text any output can carry, from which the name can be had back (:func:`unshown`).
 
-    A name whose bytes are not UTF-8 (decoded with surrogateescape, as Python does on Linux) has each
-    such byte written ``\\xNN`` and each backslash doubled; any other name is returned as it is.
+    A name holding bytes that are not UTF-8 (decoded with surrogateescape, as Python does on Linux) or
+    characters no spreadsheet cell can hold (controls, U+FFFE/U+FFFF) has each such byte or control written
+    ``\\xNN`` (other code points ``\\uNNNN``) and each backslash doubled; any other name is returned as it is.
     """
     text = os.fspath(name)
-    if not _SURROGATES.search(text):
+    if not _UNSHOWABLE.search(text):
         return text
-    text = text.replace("\\", "\\\\")
-    return _SURROGATES.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}" if 0xDC80 <= ord(m[0]) <= 0xDCFF
-                           else f"\\u{ord(m[0]):04x}", text)
+    return _UNSHOWABLE.sub(_escape_one, text.replace("\\", "\\\\"))
+
+
+def _escape_one(m: re.Match[str]) -> str:
+    code = ord(m[0])
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # a byte surrogateescape kept
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
 
 
 def unshown(text: str) -> str:
@@ -29,12 +35,18 @@ def unshown(text: str) -> str:
         if m[0] == "\\\\":
             return "\\"
         code = int(m[0][2:], 16)
-        return chr(0xDC00 + code if m[0][1] == "x" else code)
+        return chr(0xDC00 + code if m[0][1] == "x" and code >= 0x80 else code)
 
     return _ESCAPED.sub(back, text) if "\\x" in text or "\\u" in text else text
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which no UTF-8 file can hold) written ``\\uXXXX``."""
+    return _SURROGATES.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _SURROGATES.search(text) else text
+
+
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _ESCAPED = re.compile(r"\\\\|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}")
 
 

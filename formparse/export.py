@@ -21,8 +21,8 @@ from typing import Any
 import attrs
 
 from .atomic import publish
-from .batch import DEFAULT_TIMEOUT, Outcome, Problem, discover, iter_outcomes, table_rows
-from .errors import CannotWrite, cannot_write, shown
+from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes, table_rows
+from .errors import CannotWrite, cannot_write, shown, without_surrogates
 from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
 
 FORMATS = ("xlsx", "parquet", "csv")
@@ -203,10 +203,10 @@ def _portable(table: str, rows: list[dict[str, Any]], xml: bool, labels: dict[st
                 continue
             codes = "、".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
             if xml:
-                fixed[key] = _XML_ILLEGAL.sub("", _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", value))
+                fixed[key] = _XML_ILLEGAL.sub("", without_surrogates(value))
                 what = f"删除了 Excel 无法保存的字符 {codes}（Parquet 中保留原文）"
             else:
-                fixed[key] = _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", value)
+                fixed[key] = without_surrogates(value)
                 what = f"字符 {codes} 无法以 UTF-8 保存，已写作 \\uXXXX"
             where = f"{table} 表第 {row['n']} 行" if "n" in row else f"{table} 表"
             notes.append({"file": shown(row.get("file") or ""), "kind": "CharactersChanged",
@@ -245,12 +245,13 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _refusal(root: Path, out: Path, names: list[str], overwrite: bool) -> CannotWrite | None:
-    """Why ``out`` must not be written (it is an input, lies in the folder read, or would replace a file)."""
-    if root.is_dir() and (_inside(out, root) or _inside(root, out)):
-        return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内（或包含它）：会写进收件箱、覆盖提交的文件；"
+    """Why ``out`` must not be written (it is the input, lies in the folder read, or would replace a file)."""
+    if root.is_dir() and _inside(out, root):
+        return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内：会写进收件箱、可能覆盖提交的文件；"
                            "请换一个位置", path=out)
-    if root.is_file() and (out.resolve() == root.resolve() or _inside(root, out)):
-        return CannotWrite("输出位置就是（或包含）要读取的文件", path=out)
+    targets = [out] if len(names) == 1 else [out, *(out / n for n in names)]
+    if root.is_file() and any(t.resolve() == root.resolve() for t in targets):
+        return CannotWrite("输出位置就是要读取的文件", path=out)
     if overwrite:
         return None
     if len(names) == 1 and out.exists():
@@ -275,16 +276,18 @@ def _publish(tmp: Path, out: Path, names: list[str], overwrite: bool) -> None:
         for name in names:
             publish(tmp / name, out / name, overwrite=overwrite)
             done.append(out / name)
-    except FileExistsError:
-        for p in done:  # ours, published a moment ago: a partial set would mix two runs
-            p.unlink(missing_ok=True)
+    except OSError:
+        if not overwrite:  # (with overwrite the old files are gone already: keep what was written)
+            for p in done:  # ours, published a moment ago: a partial set would mix two runs
+                p.unlink(missing_ok=True)
         raise
 
 
 def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "zh",
             workers: int | None = None, executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
             recursive: bool = True, progress: Callable[[Outcome], None] | None = None,
-            on_start: Callable[[int], None] | None = None, overwrite: bool = False) -> Summary:
+            on_start: Callable[[int], None] | None = None, overwrite: bool = False,
+            reader: Reader | None = None) -> Summary:
     """Read every submission under ``root`` and write the tables to ``out``.
 
     ``out`` ending in .xlsx gives one workbook (sheets 申报表, 绩效目标, 绩效指标, 审核意见, 问题文件, or
@@ -293,6 +296,8 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     and problem kinds of .xlsx and .csv; Parquet always has the field names and English kinds.
     Formula-like text is marked as text (quotePrefix) in .xlsx, prefixed with ' in .csv; Parquet keeps it exact.
     File names whose bytes are not UTF-8 are shown escaped (:func:`formparse.errors.shown`).
+
+    ``reader`` reads one file (default :func:`formparse.read`).
 
     Raises:
         CannotWrite: ``out`` is (or lies in) what is read, would replace a file and ``overwrite`` is False,
@@ -321,7 +326,7 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
         sink: _Parquet | _Csv | _Xlsx
         sink = _Parquet(tmp) if kind == "parquet" else _Csv(tmp, labels) if kind == "csv" else _Xlsx(tmp, labels)
         outcomes = iter_outcomes(root, recursive=recursive, workers=workers, executor=executor,
-                                 timeout=timeout, files=files)
+                                 timeout=timeout, files=files, reader=reader)
         for outcome in itertools.chain(outcomes, (Outcome(p.file, problem=p) for p in unlisted)):
             for rows in table_rows([outcome]):
                 ready = _prepared(sink, rows, kind == "xlsx", labels_of, outcome.file)

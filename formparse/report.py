@@ -8,6 +8,7 @@ from typing import Any
 
 from .atomic import atomic_path
 from .batch import Batch
+from .errors import CannotWrite, cannot_write
 from .tables import Column, neutralise
 
 COLUMNS = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位"), Column("code", "text", "类别"),
@@ -29,7 +30,19 @@ def warning_rows(batch: Batch) -> list[dict[str, Any]]:
 
 
 def write_report(rows: list[dict[str, Any]], out: Path, labels: str = "zh") -> None:
-    """The rows as .xlsx or .csv (Chinese headers and categories, or ``labels="en"`` codes), written atomically."""
+    """The rows as .xlsx or .csv (Chinese headers and categories, or ``labels="en"`` codes), written
+    atomically, never over a file.
+
+    Raises CannotWrite if ``out`` exists or cannot be written (the message says why, in plain words)."""
+    try:
+        _write_report(rows, out, labels)
+    except FileExistsError as exc:
+        raise CannotWrite("输出文件已存在，没有替换它；请换一个文件名或先删除它", path=out) from exc
+    except OSError as exc:
+        raise cannot_write(exc, out) from exc
+
+
+def _write_report(rows: list[dict[str, Any]], out: Path, labels: str) -> None:
     from .export import CHECK_CODES_ZH, PROBLEM_KINDS_ZH, header_labels, sheet_titles
 
     headers = header_labels({"warnings": COLUMNS}, labels)

@@ -9,10 +9,12 @@ and moved into place, so a failed fill never leaves half a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from .atomic import atomic_path
 from .backends import open_document, open_grids, sniff
@@ -56,28 +58,46 @@ def _runs(rows: list[int], keys: list[str | None], grid: Grid) -> list[tuple[int
     return runs
 
 
+# Rows past the last located cell still built in full, so a label just below the form is seen as before.
+_ROWS_PAST_FORM = 20
+
+
+def _cells(obj: Any) -> Iterator[Cell]:
+    """Every Cell a layout holds (its grid aside), however its parts are arranged."""
+    if isinstance(obj, Cell):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _cells(v)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from _cells(v)
+    elif attrs.has(type(obj)):
+        for f in attrs.fields(type(obj)):
+            value = getattr(obj, f.name)
+            if not isinstance(value, Grid | str | int | None):
+                yield from _cells(value)
+
+
 class _Filler:
-    def __init__(self, record: Any, doc: Any, schema: Schema) -> None:
+    def __init__(self, record: Any, doc: Any, schema: Schema, first: Grid | None = None) -> None:
         self.record = record
         self.doc = doc
         self.schema = schema
+        self.first = first  # the reader's grid of the form, if it numbers rows as the document does
 
     def layout(self) -> Layout:
         return locate(self.doc.grid(), self.schema)
 
-    def resize(self, rows: list[int], need: int, after: int) -> bool:
-        grid = self.doc.grid()
-        if len(rows) < need:
-            self.doc.insert_rows(grid, rows[-1] if rows else after, need - len(rows))
-            return True
-        if len(rows) > need:
-            self.doc.delete_rows(grid, rows[need:])
-            return True
-        return False
-
     def run(self) -> None:
+        """Locate once, resize every list and table from that one layout (lowest first, so the row
+        numbers of what lies above stay true), locate again only if rows moved, then merge and write.
+
+        Locating and building a grid cost O(rows + merges) each; they happen at most twice whatever
+        the number of goals, indicators or merged columns, so the fill is linear in the form."""
         rec = self.record
-        layout = self.layout()
+        # where rows go is decided on the reader's own view of the form when there is one (no second read)
+        layout = locate(self.first, self.schema) if self.first is not None else self.layout()
         if layout.problems:
             raise CannotFill("模板中有无法写入的位置：" + "；".join(layout.problems))
         lost = _without_place(rec, layout, self.schema)
@@ -88,36 +108,69 @@ class _Filler:
         problems = domain(rec, offices, tuple(all_labels(self.schema))) if domain is not None else []
         if problems:
             raise CannotFill("记录中有表格无法原样保存的值：" + "；".join(problems))
-        for lst in layout.lists:
-            if self.resize(_rows_of(lst.slots), max(1, len(getattr(rec, lst.block.key))), lst.label.row):
-                layout = self.layout()
-        for k in range(len(layout.tables)):
-            table = layout.tables[k]
-            if self.resize(table.rows, max(1, len(getattr(rec, table.block.key))), table.header_row):
-                layout = self.layout()
-        for k in range(len(layout.tables)):
-            table = layout.tables[k]
+        jobs = [(_rows_of(lst.slots), max(1, len(getattr(rec, lst.block.key))), lst.label.row)
+                for lst in layout.lists]
+        jobs += [(table.rows, max(1, len(getattr(rec, table.block.key))), table.header_row) for table in layout.tables]
+        self._limit_grid(layout, sum(max(0, need - len(rows)) for rows, need, _ in jobs))
+        moved = False
+        for rows, need, after in sorted(jobs, key=lambda job: max(job[0] or [job[2]]), reverse=True):
+            if len(rows) < need:
+                self.doc.insert_rows(layout.grid, rows[-1] if rows else after, need - len(rows))
+                moved = True
+            elif len(rows) > need:
+                self.doc.delete_rows(layout.grid, rows[need:])
+                moved = True
+        if moved or self.first is not None:
+            layout = self.layout()
+        # (row, column) → the rows its cell spans once merged, for every table cell the record writes
+        spans: dict[tuple[int, int], int] = {}
+        for table in layout.tables:
+            if not table.rows:
+                continue
             items = getattr(rec, table.block.key)
             for col in table.block.columns:
-                if col.key not in table.columns or not table.rows:
+                if col.key not in table.columns:
                     continue
                 # Merged columns get one cell per run of equal values; every other column one cell
                 # per row (a submission may have merged them, and the record need not agree).
                 keys = [getattr(item, col.key) for item in items]
                 keys += [None] * (len(table.rows) - len(keys))
                 by_row = dict(zip(table.rows, keys, strict=True))
-                for part_index in range(len(table.parts)):
-                    part = table.parts[part_index]
+                for part in table.parts:  # each part of a table split across pages has its own columns
                     c = part.columns.get(col.key)
                     if c is None or not part.rows:
                         continue
                     runs = _runs(part.rows, [by_row[r] for r in part.rows], layout.grid) if col.merge else []
                     self.doc.merge_down(layout.grid, c, runs, range(part.rows[0], part.rows[-1] + 1))
-                    layout = self.layout()
-                    table = layout.tables[k]
-        self.write(layout)
+                    inside = {r for r0, r1 in runs for r in range(r0 + 1, r1 + 1)}
+                    starts = {r0: r1 - r0 + 1 for r0, r1 in runs}
+                    for r in part.rows:
+                        if r not in inside:
+                            spans[r, c] = starts.get(r, 1)
+        self.write(layout, spans)
 
-    def write(self, layout: Layout) -> None:
+    def _limit_grid(self, layout: Layout, growth: int) -> None:
+        """Tell a back-end that builds blank cells at empty positions (.xlsx) where the form ends: past it
+        the sheet is seen as the reader sees it (empty positions empty), which is all locating needs there."""
+        if self.first is None or not hasattr(self.doc, "form_rows"):
+            return
+        last = max((c.last_row for c in _cells(layout)), default=len(layout.grid))
+        last = max([last, *(r for t in layout.tables for r in t.rows)])
+        self.doc.form_rows = last + 1 + growth + _ROWS_PAST_FORM
+
+    def _table_cell(self, grid: Grid, r: int, c: int, span: int) -> Cell | None:
+        """The cell at (r, c) as merge_down left it, from the grid of before: None where a cell of another
+        column covers it (as before merging)."""
+        cell = grid.at(r, c)
+        if cell is not None and cell.col != c:
+            return cell if cell.row == r else None  # merge_down leaves other columns' merges alone
+        if cell is None or cell.row != r:
+            cell = self.doc.cell_at(grid, r, c)  # a position merge_down has just made a cell of its own
+            if cell is None:
+                return None
+        return cell if cell.rowspan == span else attrs.evolve(cell, rowspan=span)
+
+    def write(self, layout: Layout, spans: dict[tuple[int, int], int]) -> None:
         rec, doc = self.record, self.doc
         if layout.title is not None:
             t = layout.title.block
@@ -151,8 +204,13 @@ class _Filler:
             for n, r in enumerate(table.rows):
                 item = items[n] if n < len(items) else None
                 for key in table.columns:
-                    cell = table.cell(layout.grid, r, key)
-                    if cell is not None and cell.row == r:
+                    c = table.col(r, key)
+                    span = spans.get((r, c)) if c is not None else None
+                    cell = self._table_cell(layout.grid, r, c, span) if c is not None and span else None
+                    typed = table.cell(layout.grid, r, key)
+                    if span == 1 and typed is not None and typed.row == r and typed.col != c:
+                        cell = typed  # the value typed in the second column of a widened header
+                    if cell is not None:
                         doc.set_cell(cell, getattr(item, key) if item is not None else None)
         for group in layout.boxes:
             by_office = {r.office: r for r in getattr(rec, group.block.key)}
@@ -256,21 +314,28 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
         raise CannotFill("输出文件不能覆盖模板", path=out)
     if out.exists() and not overwrite:
         raise CannotFill("输出文件已存在；要替换它请用 --force（overwrite=True）", path=out)
-    if template is not None:
-        open_grids(str(tpl))  # a given template passes the same safety checks as any submission first
+    # A given template passes the same safety checks as any submission first (it is read as one). For
+    # .xlsx that read also gives the first layout: the reader's grids number rows as the sheet does.
+    grids = open_grids(str(tpl)) if template is not None or kind == "xlsx" else None
     doc = open_document(str(tpl))
     active = doc.active_content()
     if active:
         raise CannotFill(f"模板 {shown(tpl.name)} 含有不能带进正式表格的内容：" + "；".join(active)
                          + "。请在 Office 中删除这些内容，另存为普通的 .xlsx / .docx 后再作模板", path=out)
-    if doc.parts() > 1:  # a workbook: write on the sheet that holds the form
+    first = None
+    if kind == "xlsx" and grids is not None and len(grids) == doc.parts():
+        scores = [score(g, schema) for g in grids] if len(grids) > 1 else [0]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        doc.select(best)
+        first = grids[best]
+    elif doc.parts() > 1:  # a workbook: write on the sheet that holds the form
         scores = []
         for i in range(doc.parts()):
             doc.select(i)
             scores.append(score(doc.grid(), schema))
         doc.select(max(range(len(scores)), key=scores.__getitem__))
     try:
-        _Filler(record, doc, schema).run()
+        _Filler(record, doc, schema, first).run()
     except FormparseError as exc:
         if exc.path is None:
             exc.path = str(out)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import formparse
 from formparse import Indicator, Record, Review
+from formparse.writer import template_path
 
 # Values that cannot occur anywhere else in the filled form, so a byte replace hits exactly one cell.
 MARK_TEXT = "标记甲乙丙"
@@ -64,3 +66,57 @@ def gbk_name(folder: Path, stem: str = "附件1-邵阳市某局") -> Path:
     """A path in ``folder`` whose name is GBK bytes (as a Chinese zip unpacked on Linux leaves it)."""
     raw = os.fsencode(folder) + b"/" + stem.encode("gbk") + b".xlsx"
     return Path(os.fsdecode(raw))
+
+
+def _rewrite_sheet(dst: Path, edit_sheet, extra: dict[str, bytes] | None = None, edit_types=None) -> Path:
+    with zipfile.ZipFile(template_path(".xlsx")) as zf:
+        items = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    sheet = next(n for n in items if n.startswith("xl/worksheets/sheet"))
+    items[sheet] = edit_sheet(items[sheet].decode()).encode()
+    items.update(extra or {})
+    if edit_types:
+        items["[Content_Types].xml"] = edit_types(items["[Content_Types].xml"])
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in items.items():
+            zf.writestr(name, data)
+    return dst
+
+
+def many_merges(dst: Path, n: int) -> Path:
+    """The blank form with ``n`` merged ranges (two per row) in rows below it, each with a little text."""
+    first = 200
+
+    def edit(s: str) -> str:
+        rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+                       for r in range(first, first + n // 2))
+        merges = "".join(f'<mergeCell ref="A{r}:B{r}"/><mergeCell ref="C{r}:D{r}"/>'
+                         for r in range(first, first + n // 2))
+        s = s.replace("</sheetData>", rows + "</sheetData>")
+        return re.sub(r'<mergeCells count="(\d+)">', lambda m: f'<mergeCells count="{int(m[1]) + n}">' + merges, s)
+
+    return _rewrite_sheet(dst, edit)
+
+
+def many_strings(dst: Path, n: int) -> Path:
+    """The blank form with a shared-string table of ``n`` distinct strings (one used, in a far cell)."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    body = "".join(f"<si><t>共享字符串{k}</t></si>" for k in range(n))
+    sst = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{ns}" count="{n}" uniqueCount="{n}">{body}</sst>'
+
+    def edit(s: str) -> str:
+        return s.replace("</sheetData>", f'<row r="300"><c r="A300" t="s"><v>{n - 1}</v></c></row></sheetData>')
+
+    def types(t: bytes) -> bytes:
+        if b"sharedStrings" in t:
+            return t
+        return t.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                      b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+
+    with zipfile.ZipFile(template_path(".xlsx")) as zf:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    if b"sharedStrings" not in rels:
+        rels = rels.replace(b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/'
+                            b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                            b"</Relationships>")
+    return _rewrite_sheet(dst, edit, {"xl/sharedStrings.xml": sst.encode(), "xl/_rels/workbook.xml.rels": rels},
+                          types)

@@ -133,6 +133,17 @@ class DocxDocument:
     def parts(self) -> int:
         return 1
 
+    def cell_at(self, grid: Grid, r: int, c: int) -> Cell | None:
+        """The table cell starting at grid position (r, c) in its own row, whatever covered it in ``grid``."""
+        tr = grid.row_refs[r]
+        if tr is None or tr.tag != qn("w:tr"):
+            return None
+        tc = dict(_tcs(tr)).get(c)
+        if tc is None:
+            return None
+        span = int(_val(tc, "w:tcPr/w:gridSpan", "1") or 1)
+        return Cell(row=r, col=c, text="", colspan=span, ref=tc)
+
     def set_cell(self, cell: Cell, value: str | Decimal | int | None) -> None:
         if isinstance(value, Decimal):
             text = format_money(value)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_path
-from ..errors import CannotFill
+from ..errors import CannotFill, cannot_write
 from . import ooxml_kind
 from .docx import qn
 
@@ -88,6 +88,11 @@ def highlight(src: str | Path, dst: str | Path, notes: Sequence[tuple[str, str]]
     kind = ooxml_kind(src)
     if kind not in ("docx", "xlsx"):
         raise CannotFill("只能在 .docx/.xlsx 文件上标注问题单元格", path=src)
-    with atomic_path(dst) as tmp:
-        done = (_docx if kind == "docx" else _xlsx)(src, tmp, notes)
+    try:
+        with atomic_path(dst) as tmp:
+            done = (_docx if kind == "docx" else _xlsx)(src, tmp, notes)
+    except FileExistsError as exc:  # never over a file (it may be the submission itself)
+        raise CannotFill("标注副本已存在，没有替换它；请换一个文件夹或先删除它", path=dst) from exc
+    except OSError as exc:
+        raise cannot_write(exc, dst) from exc
     return done

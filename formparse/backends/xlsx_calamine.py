@@ -60,8 +60,20 @@ _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")  # where calamine's own pa
 _CELL_TYPE = re.compile(rb' t="([^"]*)"')
 # an integer of 16+ digits: the exact reader keeps every digit, calamine's float does not
 _LONG_VALUE = re.compile(rb"<v>\s*[+-]?[0-9]{16}")
-# a number with an exponent: calamine's float may underflow to 0 where the exact reader says so
-_EXP_VALUE = re.compile(rb"<v>[^<]*[eE]")
+# a number with an exponent: calamine's float underflows to 0 where the exact reader refuses the number
+_EXP_VALUE = re.compile(rb"<v>\s*([^<]*[eE][^<]*)<")
+
+
+def _underflows(uniform: bytes) -> bool:
+    """Whether a value written with an exponent is too small for a float (1E-999999999) but not zero."""
+    for m in _EXP_VALUE.finditer(uniform):
+        text = m[1].strip()
+        try:
+            if float(text) == 0 and re.search(rb"[1-9]", re.split(rb"[eE]", text)[0]):
+                return True
+        except ValueError:
+            return True  # not a number at all: the exact reader says so
+    return False
 _UNIQUE_COUNT = re.compile(rb"(?:uniqueCount|count)\s*=\s*[\"']([0-9]+)[\"']")
 _ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _CHAR_REF = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
@@ -120,7 +132,7 @@ def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
         return False  # hidden rows or columns: calamine does not say which; the exact reader leaves them out
     if not set(_CELL_TYPE.findall(uniform)) <= {b"s", b"n", b"inlineStr"}:
         return False  # booleans, errors, dates and formula strings come back as other types
-    if _ODD_VALUE.search(uniform) or _LONG_VALUE.search(uniform) or _EXP_VALUE.search(uniform):
+    if _ODD_VALUE.search(uniform) or _LONG_VALUE.search(uniform) or _underflows(uniform):
         return False
     # a style written with spaces around its “=” is not seen by the scan for styled numbers
     return styled is None or not (b" =" in uniform or b"= " in uniform or styled.search(uniform))

@@ -70,6 +70,13 @@ class XlsxDocument:
         self.dirty: set[str] = set()  # sheet parts edited: only these are written anew
         self._row_index: dict[str, dict[int, Any]] = {}
         self._numbers: dict[str, list[int]] = {}  # the index's keys in order, made when a row is added
+        self._grids: dict[str, Grid] = {}
+        # Grid rows built with a blank cell at every empty position (None: all); past them the sheet is
+        # seen as the reader sees it. The writer sets it from where the form ends.
+        self.form_rows: int | None = None
+        # merged ranges per sheet while rows and merges are edited, written to the XML once (grid or save)
+        self._merge_lists: dict[str, list[tuple[int, int, int, int]]] = {}
+        self._merges_changed: set[str] = set()
         self._width_cache: dict[str, dict[int, float]] = {}
         self.book_changed = False
 
@@ -92,11 +99,35 @@ class XlsxDocument:
         return self.roots[part]
 
     def grid(self) -> Grid:
-        title = self.sheets[self.index][0]
-        return sheet_grid(self.root, self.path, title, self.strings, self.formats, self.date1904, DEFAULT, dense=True)
+        """The sheet as it is now (built again only after an edit: scoring a sheet and locating on it share one)."""
+        part = self.sheets[self.index][1]
+        if part not in self._grids:
+            self._flush_merges()
+            title = self.sheets[self.index][0]
+            dense = self.form_rows is None
+            grid = sheet_grid(self.root, self.path, title, self.strings, self.formats, self.date1904, DEFAULT,
+                              dense=dense)
+            if not dense and grid.blank is not None:
+                for r in range(min(self.form_rows or 0, len(grid.rows))):
+                    line = grid.rows[r]
+                    for c, slot in enumerate(line):
+                        if slot is None:
+                            line[c] = grid.blank(r, c)
+            self._grids[part] = grid
+        return self._grids[part]
+
+    def cell_at(self, grid: Grid, r: int, c: int) -> Cell | None:
+        """A cell of its own at grid position (r, c), whatever covered it in ``grid``; its columns as there."""
+        covering = grid.at(r, c)
+        address = f"{self.sheets[self.index][0]}!{_col_letters(c + 1)}{grid.row_refs[r]}"
+        cell = Cell(row=r, col=c, text="", address=address, ref=(grid.row_refs[r], c + 1))
+        if covering is not None and covering.col == c:
+            cell.colspan = covering.colspan
+        return cell
 
     def _data(self) -> Any:
         self.dirty.add(self.sheets[self.index][1])
+        self._grids.pop(self.sheets[self.index][1], None)  # any edit: the next grid is built anew
         data = self.root.find(_SHEETDATA)
         if data is None:
             data = etree.SubElement(self.root, _SHEETDATA)
@@ -202,6 +233,9 @@ class XlsxDocument:
             row.set("customHeight", "1")
 
     def _merges(self) -> list[tuple[int, int, int, int]]:
+        part = self.sheets[self.index][1]
+        if part in self._merge_lists:
+            return self._merge_lists[part]  # callers build a new list; this one is never changed in place
         out = []
         box = self.root.find(_MERGES)
         for m in (box if box is not None else []):
@@ -209,22 +243,42 @@ class XlsxDocument:
             ma, mb = _REF.fullmatch(a), _REF.fullmatch(b or a)
             if ma and mb:
                 out.append((int(ma.group(4)), _col_index(ma.group(2)), int(mb.group(4)), _col_index(mb.group(2))))
+        self._merge_lists[part] = out
         return out
 
     def _set_merges(self, merges: list[tuple[int, int, int, int]]) -> None:
-        self.dirty.add(self.sheets[self.index][1])
+        part = self.sheets[self.index][1]
+        self._data()
+        self._merge_lists[part] = merges
+        self._merges_changed.add(part)
+
+    def _flush_merges(self) -> None:
+        """Write the merged ranges of the sheet being edited back into its XML, if they changed."""
+        part = self.sheets[self.index][1]
+        if part not in self._merges_changed:
+            return
+        self._merges_changed.discard(part)
+        merges = [m for m in self._merge_lists[part] if (m[0], m[1]) != (m[2], m[3])]
         box = self.root.find(_MERGES)
+        if not merges:
+            if box is not None:
+                box.getparent().remove(box)
+            return
+        letters: dict[int, str] = {}
+
+        def col(c: int) -> str:
+            if c not in letters:
+                letters[c] = _col_letters(c)
+            return letters[c]
+
         if box is None:
             box = etree.Element(_MERGES)
             self._data().addnext(box)
-        for child in list(box):
-            box.remove(child)
+        box.clear()
+        sub = etree.SubElement
         for r0, c0, r1, c1 in merges:
-            if (r0, c0) != (r1, c1):
-                etree.SubElement(box, _MERGE, ref=f"{_col_letters(c0)}{r0}:{_col_letters(c1)}{r1}")
-        box.set("count", str(len(box)))
-        if not len(box):
-            box.getparent().remove(box)
+            sub(box, _MERGE, ref=f"{col(c0)}{r0}:{col(c1)}{r1}")
+        box.set("count", str(len(merges)))
 
     def _renumber(self, at: int, delta: int) -> None:
         """Rows below ``at`` move by ``delta``; so do the ranges and names that point at them."""
@@ -237,11 +291,16 @@ class XlsxDocument:
 
         for row in self._data().iter(_ROW):
             n = int(row.get("r", "0"))
-            if new(n) != n:
-                row.set("r", str(new(n)))
+            moved = new(n)
+            if moved != n:
+                row.set("r", str(moved))
+                old, to = str(n), str(moved)
                 for c in row.iter(_C):
-                    if c.get("r"):
-                        c.set("r", refs(c.get("r")))
+                    ref = c.get("r")
+                    if ref:
+                        letters = ref.rstrip("0123456789")
+                        # a cell's own address names its row: only the number changes (else: in full)
+                        c.set("r", letters + to if ref[len(letters):] == old and letters.isalpha() else refs(ref))
         for el in self.root.iter(*_SQREF_TAGS):
             attr = _SQREF_TAGS[el.tag]
             if el.get(attr):
@@ -352,6 +411,11 @@ class XlsxDocument:
 
     # -- saving -----------------------------------------------------------------------------------
     def save(self, path: str) -> None:
+        keep = self.index
+        for k in range(len(self.sheets)):
+            self.index = k
+            self._flush_merges()
+        self.index = keep
         calc = {n for n in self.pkg.names if n.endswith("calcChain.xml")}
         calc_pr = self.book_root.find(f"{{{S}}}calcPr")
         if calc_pr is None:

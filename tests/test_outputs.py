@@ -1,0 +1,503 @@
+"""Outputs that survive anything: hostile names and cells, no overwrite, races, clean templates, file-system faults."""
+
+import datetime as dt
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import formparse
+from formparse import Indicator, Record, Review, atomic
+from formparse.batch import discover, read_folder
+from formparse.cli import cli
+from formparse.errors import CannotFill, CannotWrite, InvalidValues, shown, unshown
+from formparse.export import convert
+from formparse.records import MAX_COUNT, MONEY_DIGITS, MONEY_PLACES, number_problem
+from formparse.tables import neutralise
+from formparse.writer import template_path
+from tests.conftest import ROOT
+from tests.outputkit import base_record, filled, gbk_name, hostile_xlsx
+
+FORMATS = [("out.xlsx", "xlsx"), ("out", "parquet"), ("out", "csv")]
+
+
+def _tables(out: Path, fmt: str) -> dict[str, list[dict]]:
+    """Every table of a convert output as rows of plain values (header names as written)."""
+    if fmt == "parquet":
+        return {t: pq.read_table(out / f"{t}.parquet").to_pylist()
+                for t in ("forms", "goals", "indicators", "reviews", "problems")}
+    if fmt == "csv":
+        import csv
+
+        out_rows = {}
+        for t in ("forms", "goals", "indicators", "reviews", "problems"):
+            with (out / f"{t}.csv").open(encoding="utf-8-sig", newline="") as fh:
+                out_rows[t] = list(csv.DictReader(fh))
+        return out_rows
+    wb = openpyxl.load_workbook(out, read_only=True)
+    result = {}
+    for ws in wb.worksheets:
+        rows = list(ws.values)
+        result[ws.title] = [dict(zip(rows[0], tuple(r) + (None,) * len(rows[0]), strict=False)) for r in rows[1:]]
+    wb.close()
+    return result
+
+
+# -- 1. a batch's output is written whatever one file holds ---------------------------------------------
+
+def test_shown_names_round_trip():
+    for raw in ("附件1-某局".encode("gbk") + b".xlsx", b"a\\x41\\\\b\xff.docx", "正常.xlsx".encode(),
+                b"\x1a\x7f\\x7f\xef\xbf\xbe.xlsx"):
+        name = os.fsdecode(raw)
+        assert unshown(shown(name)) == name
+        shown(name).encode("utf-8")  # always printable and storable
+    assert shown("正常\\x41.xlsx") == "正常\\x41.xlsx"  # a UTF-8 name is kept exactly
+
+
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_gbk_name_and_control_characters_never_cost_the_batch(tmp_path, name, fmt):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    gbk = gbk_name(inbox)
+    filled(gbk)
+    hostile_xlsx(inbox / "ctrl.xlsx", "ctrl")
+    rec = base_record()
+    rec.unit_name = "另一单位"
+    filled(inbox / "good.xlsx", rec)
+    out = tmp_path / name
+    summary = convert(inbox, out, fmt=fmt, labels="en", workers=0)
+    assert (summary.files, summary.good) == (3, 3)
+    tables = _tables(out, fmt)
+    files = [r["file"] for r in tables["forms"]]
+    assert shown(gbk.name) in files
+    assert (inbox / unshown(shown(gbk.name))).is_file()  # the name shown finds the file again
+    problems = tables["problems"]
+    functions = {r["file"]: r["functions"] for r in tables["forms"]}
+    if fmt == "xlsx":
+        assert functions["ctrl.xlsx"] == "职能概述"
+        note = [p for p in problems if p["file"] == "ctrl.xlsx" and p["kind"] == "CharactersChanged"]
+        assert len(note) == 1 and "U+0001" in note[0]["message"] and "U+0007" in note[0]["message"]
+    else:
+        assert functions["ctrl.xlsx"] == "职能\x01概述\x07"  # exact where the format can hold it
+        assert not [p for p in problems if p["kind"] == "CharactersChanged"]
+
+
+@pytest.mark.parametrize(("what", "address"), [("count", "C4"), ("tiny", "B8"), ("huge", "B8"), ("digits", "B8")])
+def test_numbers_outside_the_domain_are_refused_naming_the_cell(tmp_path, what, address):
+    path = hostile_xlsx(tmp_path / f"{what}.xlsx", what)
+    with pytest.raises(InvalidValues) as info:
+        formparse.read(path)
+    assert f"附件1!{address}" in str(info.value)
+
+
+def test_number_bounds():
+    assert number_problem("count", MAX_COUNT) is None
+    assert number_problem("count", MAX_COUNT + 1)
+    assert number_problem("count", -1)
+    assert number_problem("money", Decimal("9999999999999.99")) is None
+    assert number_problem("money", Decimal("-9999999999999")) is None
+    assert number_problem("money", Decimal("1E13"))
+    assert number_problem("money", Decimal("1E-7"))
+    assert number_problem("money", Decimal("1.5000000"))  # 7 places as written
+    assert number_problem("money", Decimal("1E-999999999"))
+    assert number_problem("money", Decimal("0.1234567890123456"))  # 16 digits
+    assert number_problem("money", Decimal("NaN"))
+
+
+# Every record read() can give: any text (controls, lone surrogates, formula starts), numbers in the domain.
+_any_text = st.none() | st.text(st.characters(), min_size=1, max_size=30)
+_money = st.none() | st.builds(lambda n, p: Decimal(n).scaleb(-p),
+                               st.integers(-(10**MONEY_DIGITS - 1), 10**MONEY_DIGITS - 1),
+                               st.integers(0, MONEY_PLACES)).filter(lambda d: number_problem("money", d) is None) \
+    | st.sampled_from([Decimal("0E-6"), Decimal("-0"), Decimal("1E+12"), Decimal("9999999999999")])
+_count = st.none() | st.integers(0, MAX_COUNT)
+_date = st.none() | st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31))
+_records = st.builds(
+    Record, year=st.none() | st.integers(1000, 9999), unit_name=_any_text, amount_unit=_any_text,
+    basic_info=st.builds(formparse.BasicInfo, _count, _count, _any_text, _any_text), functions=_any_text,
+    income=st.builds(formparse.Income, *[_money] * 9), expenditure=st.builds(formparse.Expenditure, *[_money] * 3),
+    three_public=st.builds(formparse.ThreePublic, *[_money] * 4), goals_intro=_any_text,
+    goals=st.lists(st.text(min_size=1, max_size=20), max_size=3),
+    indicators=st.lists(st.builds(Indicator, _any_text, _any_text, _any_text, _any_text, _any_text), max_size=3),
+    reviews=st.lists(st.builds(Review, st.text(min_size=1, max_size=8), _any_text, _any_text, _any_text, _date),
+                     max_size=2),
+    filled_by=_any_text, filled_by_phone=_any_text)
+_names = st.binary(min_size=1, max_size=12).map(
+    lambda b: os.fsdecode(b.replace(b"/", b"_").replace(b"\x00", b"_").lstrip(b".~") or b"x") + ".xlsx")
+
+
+@settings(max_examples=40, deadline=None)
+@given(batch=st.dictionaries(_names, _records, min_size=1, max_size=4))
+def test_no_export_format_fails_on_a_record_read_accepts(tmp_path_factory, batch):
+    inbox = tmp_path_factory.mktemp("inbox")
+    for name in batch:
+        (inbox / name).write_bytes(b"")
+    by_path = {str(inbox / name): rec for name, rec in batch.items()}
+    expected = discover(inbox)
+    for name, fmt in FORMATS:
+        out = tmp_path_factory.mktemp("out") / name
+        summary = convert(inbox, out, fmt=fmt, labels="en", workers=0, reader=by_path.__getitem__)
+        tables = _tables(out, fmt)
+        assert summary.files == len(expected)
+        seen = {r["file"] for r in tables["forms"]}
+        # every file accounted for, none lost (a name starting like a formula gets a ' in .csv; .xlsx marks
+        # it as text with quotePrefix instead)
+        assert seen == {neutralise(shown(f)) if fmt == "csv" else shown(f) for f in expected}
+        assert not [p for p in tables["problems"] if p["kind"] == "InternalError"]
+        if fmt == "parquet":
+            for row in tables["forms"]:
+                rec = batch[unshown(row["file"])]  # the name shown gives the file back
+                for key in ("unit_name", "functions", "goals_intro"):
+                    value = getattr(rec, key)
+                    if value is None or not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+                        assert row[key] == value  # Parquet keeps the exact text
+                assert row["basic_info_staff_quota"] == rec.basic_info.staff_quota
+                assert row["income_total"] == rec.income.total
+
+
+def test_an_unlistable_folder_is_a_problem_row(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    (inbox / "锁住的").mkdir(parents=True)
+    filled(inbox / "a.xlsx")
+    real = os.scandir
+
+    def scandir(path="."):
+        if not isinstance(path, int) and os.fspath(path).endswith("锁住的"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    batch = read_folder(inbox, workers=0)
+    assert [(p.file, p.kind) for p in batch.problems] == [("锁住的/", "UnreadableFolder")]
+    assert "没有权限" in batch.problems[0].message
+    out = tmp_path / "out.xlsx"
+    summary = convert(inbox, out, labels="en", workers=0)
+    assert (summary.files, summary.good, summary.broken) == (2, 1, 1)
+    assert [r["file"] for r in _tables(out, "xlsx")["problems"]] == ["锁住的/"]
+
+
+# -- 2. never overwrite without --force ------------------------------------------------------------------
+
+def test_convert_refuses_to_write_into_what_it_reads(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sub = filled(inbox / "0.xlsx")
+    before = sub.read_bytes()
+    for out in (inbox / "0.xlsx", inbox / "new.xlsx", inbox / "deeper" / "x", inbox):
+        with pytest.raises(CannotWrite, match="之内"):
+            convert(inbox, out, labels="en", workers=0)
+    with pytest.raises(CannotWrite, match="就是"):
+        convert(sub, sub, labels="en", workers=0)
+    assert sub.read_bytes() == before and sorted(p.name for p in inbox.iterdir()) == ["0.xlsx"]
+    convert(inbox, tmp_path, fmt="parquet", labels="en", workers=0)  # beside the folder read is fine
+    convert(sub, inbox / "0-parquet", fmt="parquet", labels="en", workers=0)  # a single file: beside it too
+    assert sub.read_bytes() == before
+    result = CliRunner().invoke(cli, ["convert", str(inbox), "-o", str(inbox / "0.xlsx"), "--workers", "0"])
+    assert result.exit_code == 1 and "0.xlsx" in result.output and "Traceback" not in result.output
+    assert sub.read_bytes() == before
+
+
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_convert_replaces_an_output_only_when_asked(tmp_path, name, fmt):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a.xlsx")
+    out = tmp_path / name
+    convert(inbox, out, fmt=fmt, labels="en", workers=0)
+    victim = out if fmt == "xlsx" else out / ("problems.parquet" if fmt == "parquet" else "goals.csv")
+    if fmt != "xlsx":  # a folder: one of the files it would write is enough to refuse
+        for f in out.iterdir():
+            if f != victim:
+                f.unlink()
+    victim.write_bytes(b"mine")
+    with pytest.raises(CannotWrite, match="--force"):
+        convert(inbox, out, fmt=fmt, labels="en", workers=0)
+    assert victim.read_bytes() == b"mine"
+    args = ["convert", str(inbox), "-o", str(out), "--workers", "0"] + (["--format", fmt] if fmt != "xlsx" else [])
+    assert CliRunner().invoke(cli, args).exit_code == 1
+    assert CliRunner().invoke(cli, [*args, "--force"]).exit_code == 0
+    assert victim.read_bytes() != b"mine"
+
+
+def test_publish_never_replaces_a_file(tmp_path):
+    dst = tmp_path / "out.bin"
+    dst.write_bytes(b"first")
+    tmp = tmp_path / "tmp.bin"
+    tmp.write_bytes(b"second")
+    with pytest.raises(FileExistsError):
+        atomic.publish(tmp, dst)
+    assert dst.read_bytes() == b"first" and tmp.exists()
+    atomic.publish(tmp, dst, overwrite=True)
+    assert dst.read_bytes() == b"second" and not tmp.exists()
+
+
+@pytest.mark.parametrize("way", ["link", "renameat2", "claim"])
+def test_every_way_of_publishing_refuses_an_existing_file(tmp_path, monkeypatch, way):
+    if way != "link":
+        def no_link(*_a, **_k):
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    if way == "claim":
+        monkeypatch.setattr(atomic, "_renameat2", lambda src, dst: False)
+    src = tmp_path / "a.tmp"
+    src.write_bytes(b"new")
+    atomic.publish(src, tmp_path / "fresh")
+    assert (tmp_path / "fresh").read_bytes() == b"new" and not src.exists()
+    src.write_bytes(b"newer")
+    with pytest.raises(FileExistsError):
+        atomic.publish(src, tmp_path / "fresh")
+    assert (tmp_path / "fresh").read_bytes() == b"new"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_racing_fills_one_wins_none_replaces(tmp_path, suffix):
+    out = tmp_path / f"race{suffix}"
+    records = []
+    for k in range(6):
+        rec = base_record()
+        rec.unit_name = f"单位{k}"
+        records.append(rec)
+    start = threading.Barrier(len(records))
+    results: list[object] = [None] * len(records)
+
+    def run(k: int) -> None:
+        start.wait()
+        try:
+            formparse.fill(records[k], out)
+            results[k] = "ok"
+        except CannotFill as exc:
+            results[k] = exc
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(records))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [k for k, r in enumerate(results) if r == "ok"]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, CannotFill) for k, r in enumerate(results) if k != winners[0])
+    assert formparse.read(out).unit_name == f"单位{winners[0]}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary file left behind
+
+
+def test_racing_processes_one_wins(tmp_path):
+    out = tmp_path / "race.xlsx"
+    code = ("import sys, formparse; from tests.outputkit import base_record\n"
+            "try:\n    formparse.fill(base_record(), sys.argv[1])\nexcept formparse.CannotFill:\n    sys.exit(3)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(out)], env=env, cwd=ROOT) for _ in range(4)]
+    codes = sorted(p.wait(120) for p in procs)
+    assert codes == [0, 3, 3, 3]
+    formparse.read(out)
+
+
+# -- 3. clean outputs from any template -------------------------------------------------------------------
+
+def _rewrite(src: Path, dst: Path, edit) -> Path:
+    with zipfile.ZipFile(src) as zf:
+        items = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    edit(items)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in items.items():
+            zf.writestr(name, data)
+    return dst
+
+
+def _macro(items):
+    items["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 not really"
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+
+
+def _external_link(items):
+    items["xl/externalLinks/externalLink1.xml"] = b'<externalLink xmlns="x"/>'
+
+
+def _dde_formula(items):
+    items["xl/worksheets/sheet1.xml"] = items["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b'<row r="90"><c r="A90"><f>cmd|\' /C calc\'!A0</f></c></row></sheetData>')
+
+
+def _docx_body(extra: bytes):
+    def edit(items):
+        items["word/document.xml"] = items["word/document.xml"].replace(b"</w:body>", extra + b"</w:body>")
+    return edit
+
+
+_DDE_SPLIT = (b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DD</w:instrText></w:r>'
+              b'<w:r><w:instrText>EAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"</w:instrText></w:r>'
+              b'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+_HOSTILE_TEMPLATES = {
+    "macro.xlsm": (".xlsx", _macro, "宏"),
+    "external-link.xlsx": (".xlsx", _external_link, "外部链接"),
+    "dde-formula.xlsx": (".xlsx", _dde_formula, "DDE"),
+    "ddeauto-split.docx": (".docx", _docx_body(_DDE_SPLIT), "DDEAUTO"),
+    "includetext.docx": (".docx", _docx_body(
+        b'<w:p><w:fldSimple w:instr=" INCLUDETEXT &quot;http://x/y.docx&quot; "><w:r><w:t>x</w:t></w:r>'
+        b'</w:fldSimple></w:p>'), "INCLUDETEXT"),
+    "altchunk.docx": (".docx", _docx_body(b'<w:altChunk r:id="rIdX" xmlns:r="http://schemas.openxmlformats.org/'
+                                          b'officeDocument/2006/relationships"/>'), "altChunk"),
+    "other-prefix.docx": (".docx", _docx_body(
+        b'<q:p xmlns:q="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><q:fldSimple q:instr="DDE a b">'
+        b'</q:fldSimple></q:p>'), "DDE"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_HOSTILE_TEMPLATES))
+def test_templates_carrying_active_content_are_refused(tmp_path, name):
+    suffix, edit, words = _HOSTILE_TEMPLATES[name]
+    tpl = _rewrite(template_path(suffix), tmp_path / name, edit)
+    out = tmp_path / f"out{suffix}"
+    with pytest.raises(CannotFill, match=words):
+        formparse.fill(base_record(), out, tpl)
+    assert not out.exists()
+
+
+def test_hyperlink_fields_and_clean_templates_are_fine(tmp_path):
+    tpl = _rewrite(template_path(".docx"), tmp_path / "link.docx", _docx_body(
+        b'<w:p><w:fldSimple w:instr=" HYPERLINK &quot;http://x/&quot; "><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>'))
+    formparse.fill(base_record(), tmp_path / "a.docx", tpl)
+    for sub in sorted((ROOT / "samples" / "submissions").glob("*.[dx][ol][cs]x")):
+        formparse.fill(formparse.read(sub), tmp_path / f"back-{sub.name}", sub)
+
+
+def test_an_xltx_template_gives_an_xlsx_content_type(tmp_path):
+    def as_template(items):
+        items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+            b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml")
+
+    tpl = _rewrite(template_path(".xlsx"), tmp_path / "t.xltx", as_template)
+    out = formparse.fill(base_record(), tmp_path / "out.xlsx", tpl)
+    with zipfile.ZipFile(out) as zf:
+        types = zf.read("[Content_Types].xml")
+    assert b"spreadsheetml.sheet.main+xml" in types and b"template.main" not in types
+
+
+# -- 5. file-system errors in plain words -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "磁盘空间已满"), (errno.EROFS, "只读"),
+                                             (errno.EACCES, "没有权限")])
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_fill_reports_file_system_faults_in_plain_words(tmp_path, monkeypatch, code, words, suffix):
+    def fail(*_a, **_k):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "link", fail)
+    out = tmp_path / f"out{suffix}"
+    with pytest.raises(CannotWrite, match=words) as info:
+        formparse.fill(base_record(), out)
+    assert str(out) in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # the temporary file went too
+
+
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_convert_reports_a_full_disk_in_plain_words(tmp_path, monkeypatch, name, fmt):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a.xlsx")
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "link", full)
+    out = tmp_path / "o" / name
+    result = CliRunner().invoke(cli, ["convert", str(inbox), "-o", str(out), "--workers", "0", "--format", fmt])
+    assert result.exit_code == 1 and "磁盘空间已满" in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) in ([], ["out"])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root is never denied: the EACCES case above covers it by injection")
+def test_a_folder_without_write_permission_is_named_in_plain_words(tmp_path):
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    folder.chmod(0o555)
+    try:
+        result = CliRunner().invoke(cli, ["fill", str(record), "-o", str(folder / "x.xlsx")])
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 1
+    assert "没有权限" in result.output and "只读" in result.output and "Traceback" not in result.output
+
+
+def test_cli_shows_an_undecodable_output_name(tmp_path):
+    out = gbk_name(tmp_path)
+    filled(out)
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fill", str(record), "-o", os.fsdecode(out)])
+    assert result.exit_code == 1 and "已存在" in result.output
+    shutil.rmtree(tmp_path)
+
+
+def test_check_never_replaces_its_report_or_a_submission(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    rec = base_record()
+    rec.income.total = Decimal("1")  # a sum that does not add up: a warning, so a marked copy is written
+    sub = filled(inbox / "a.xlsx", rec)
+    before = sub.read_bytes()
+    report = tmp_path / "问题.xlsx"
+    args = ["check", str(inbox), "--workers", "0", "-o", str(report)]
+    CliRunner().invoke(cli, args)
+    assert report.is_file()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 1 and "已存在" in again.output and "Traceback" not in again.output
+    marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", "--highlight", str(inbox)])
+    assert "已存在" in marked.output and "Traceback" not in marked.output
+    assert sub.read_bytes() == before
+
+
+_CAPPED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+sys.path.insert(0, sys.argv[2])
+import formparse
+from tests.outputkit import base_record
+out = formparse.fill(base_record(), sys.argv[1] + ".out.xlsx", sys.argv[1])
+print(formparse.read(out).unit_name)
+"""
+
+
+@pytest.mark.slow
+def test_a_template_with_a_million_shared_strings_fills_within_the_memory_cap(tmp_path):
+    from tests.outputkit import many_strings
+
+    tpl = many_strings(tmp_path / "strings.xlsx", 1_000_000)
+    proc = subprocess.run([sys.executable, "-c", _CAPPED, str(tpl), str(ROOT)], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == base_record().unit_name
+
+
+def test_a_folder_output_is_published_all_or_nothing(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a.xlsx")
+    out = tmp_path / "out"
+    real = atomic.publish
+
+    def late_rival(tmp, dst, *, overwrite=False):
+        if Path(dst).name == "reviews.parquet":  # another run wrote this one a moment ago
+            Path(dst).write_bytes(b"rival")
+        return real(tmp, dst, overwrite=overwrite)
+
+    monkeypatch.setattr("formparse.export.publish", late_rival)
+    with pytest.raises(CannotWrite, match="另一个进程"):
+        convert(inbox, out, fmt="parquet", labels="en", workers=0)
+    assert sorted(p.name for p in out.iterdir()) == ["reviews.parquet"]  # the rival's file, nothing of ours
+    assert (out / "reviews.parquet").read_bytes() == b"rival"
