@@ -22,6 +22,7 @@ from .errors import (
 from .limits import Limits
 from .reader import read
 from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic, domain_problems
+from .records_project import Funds, ProjectRecord, Step, project_domain_problems
 from .schema import Schema, load_schema, parse_schema
 from .writer import fill, template_path
 
@@ -33,5 +34,5 @@ __all__ = [
     "NotThisForm", "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read",
     "template_path", "to_dict", "ConversionFailed", "EncryptedFile", "Limits", "UnsafeFile",
-    "Warning", "check",
+    "Warning", "check", "Funds", "ProjectRecord", "Step", "project_domain_problems",
 ]

@@ -1,0 +1,125 @@
+"""附件2's record ⇄ the contract JSON: the example comes back byte for byte, validates, and the
+records' domain holds what the JSON can say."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import attrs
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import formparse
+from formparse.records_project import Funds, ProjectRecord, Step, project_domain_problems
+from tests.conftest import CONTRACT, SEED_JSON
+
+EXAMPLE = CONTRACT / "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.json"
+SCHEMA = json.loads((CONTRACT / "project-2020.schema.json").read_text(encoding="utf-8"))
+
+
+def test_the_example_dumps_back_exactly():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    record = formparse.loads(text)
+    assert isinstance(record, ProjectRecord)
+    assert formparse.dumps(record) == text.rstrip("\n")
+    jsonschema.validate(formparse.to_dict(record), SCHEMA)
+    assert project_domain_problems(record) == []
+
+
+def test_the_example_has_exact_types():
+    record = formparse.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert record.funds.total == Decimal("300") and isinstance(record.funds.total, Decimal)
+    assert record.funds.own is None
+    assert record.filled_date == dt.date(2020, 1, 10)
+    assert record.schedule[0] == Step("发布项目申报指南，组织申报", "2020年3月", "2020年4月")
+    assert record.annual_indicators[4].remark == "含工程技术研究中心"
+    assert record.competent_dept_code == "414001"
+
+
+def test_a_blank_record_validates_and_names_its_schema_first():
+    data = formparse.to_dict(ProjectRecord())
+    assert list(data)[0] == "schema" and data["schema"] == "project-2020"
+    assert list(data)[1:] == [a.name for a in attrs.fields(ProjectRecord) if a.name != "warnings"]
+    jsonschema.validate(data, SCHEMA)
+
+
+def test_dept_overall_json_is_unchanged_and_untagged():
+    text = SEED_JSON.read_text(encoding="utf-8")
+    record = formparse.loads(text)
+    assert type(record) is formparse.Record
+    assert "schema" not in formparse.to_dict(record)
+    assert formparse.to_dict(record) == json.loads(text)
+
+
+def test_class_and_tag_are_checked():
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert isinstance(formparse.from_dict(data, ProjectRecord), ProjectRecord)
+    with pytest.raises(ValueError, match="schema"):
+        formparse.from_dict({**data, "schema": "no-such-form"})
+    with pytest.raises(TypeError):
+        formparse.to_dict(Funds())
+
+
+@pytest.mark.parametrize("path, value, where", [
+    (("funds", "total"), 1.5, "funds.total"),
+    (("funds", "fiscal"), "三百", "funds.fiscal"),
+    (("filled_date",), "2020年1月10日", "filled_date"),
+    (("schedule",), [{"content": 3}], "schedule"),
+    (("year",), "2020", "year"),
+])
+def test_wrong_json_types_are_refused_naming_the_path(path, value, where):
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    target = data
+    for k in path[:-1]:
+        target = target[k]
+    target[path[-1]] = value
+    with pytest.raises(ValueError, match=where.replace(".", r"\.")):
+        formparse.from_dict(data)
+
+
+texts = st.none() | st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "S"]), min_size=1, max_size=12)
+moneys = st.none() | st.decimals(allow_nan=False, allow_infinity=False, places=2,
+                                 min_value=Decimal("-1e12"), max_value=Decimal("1e12"))
+indicators = st.builds(formparse.Indicator, level1=st.just("产出指标"), level2=st.just("数量指标"),
+                       content=st.text(min_size=1, max_size=8).map(str.strip).filter(bool), value=texts, remark=texts)
+records = st.builds(
+    ProjectRecord,
+    year=st.none() | st.integers(1000, 9999), project_name=texts,
+    project_kind=st.sampled_from([None, "新增项目", "延续项目"]),
+    funds=st.builds(Funds, total=moneys, fiscal=moneys, own=moneys),
+    schedule=st.lists(st.builds(Step, content=texts, start=texts, end=texts), max_size=3),
+    annual_indicators=st.lists(indicators, max_size=3),
+    filled_date=st.none() | st.dates(),
+)
+
+
+@given(records)
+def test_json_round_trip_of_any_record(record):
+    data = formparse.to_dict(record)
+    assert formparse.from_dict(json.loads(json.dumps(data))) == record
+    jsonschema.validate(data, SCHEMA)
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"project_kind": "新项目"}, "project_kind"),
+    ({"unit_name": " 某局"}, "unit_name"),
+    ({"filled_by": "张三\n李四"}, "filled_by"),
+    ({"schedule": [Step()]}, "schedule[0]"),
+    ({"schedule": [Step("1、发布指南")]}, "schedule[0].content"),
+    ({"funds": Funds(total=Decimal("1234567890123456"))}, "funds.total"),
+    ({"year": 20}, "year"),
+    ({"annual_indicators": [formparse.Indicator("产出 指标", "数量指标", "x")]}, "annual_indicators[0].level1"),
+    ({"long_term_indicators": [formparse.Indicator(None, None, None)]}, "long_term_indicators[0]"),
+    ({"filled_date": dt.datetime(2020, 1, 1)}, "filled_date"),
+])
+def test_domain_problems_name_the_field(change, problem):
+    record = formparse.loads(EXAMPLE.read_text(encoding="utf-8"))
+    record = attrs.evolve(record, **change)
+    assert any(p.startswith(problem) for p in project_domain_problems(record)), project_domain_problems(record)
+
+
+def test_step_content_that_merely_starts_with_a_number_is_fine():
+    record = ProjectRecord(schedule=[Step("2020年完成验收"), Step("1.5亿元项目招标")])
+    assert project_domain_problems(record) == []
