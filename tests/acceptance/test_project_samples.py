@@ -7,6 +7,8 @@ do with them; it is xfail until the lead's locator knows schemas/project-2020.to
 
 import json
 import re
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -17,7 +19,17 @@ from formparse.fieldtypes import parse_choice, parse_date, parse_pairs
 from formparse.records_project import ProjectRecord, project_domain_problems
 from formparse.schema import data_dir
 from formparse.text import norm, parse_money
-from tests.conftest import CONTRACT, EXPECTED, PACKETS, expected_for, numeric, packet_files, project_sample_files
+from tests.conftest import (
+    CONTRACT,
+    EXPECTED,
+    PACKETS,
+    ROOT,
+    expected_for,
+    needs_soffice,
+    numeric,
+    packet_files,
+    project_sample_files,
+)
 
 pytestmark = pytest.mark.acceptance
 SCHEMA = json.loads((CONTRACT / "project-2020.schema.json").read_text(encoding="utf-8"))
@@ -80,9 +92,12 @@ def _scalar_texts(truth):
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_the_file_holds_its_truth(path):
-    """Checked with the field types, not the reader: each text is in some cell, in order of the truth's
-    schedule; the ticked box, the money and the footer's date parse to the truth."""
-    truth = expected_for(path)
+    """Checked with the field types, not the reader: each text is in some cell; the ticked box, the
+    money and the footer's date parse to the truth."""
+    assert_holds(path, expected_for(path))
+
+
+def assert_holds(path, truth):
     located = _grid_cells(path)
     cells = [c for _, c in located]
     folded = [norm(c.text) for c in cells]
@@ -137,6 +152,19 @@ def test_the_xlsx_packet_has_a_form_per_sheet():
     heads = [[str(c.value) for row in ws.iter_rows(max_row=3) for c in row if c.value] for ws in wb.worksheets]
     assert ["部门整体支出绩效目标申报表" in " ".join(h) for h in heads] == [True, False, False, False]
     assert all("项目支出绩效目标申报表" in " ".join(h) for h in heads[1:])
+
+
+@pytest.mark.slow
+@needs_soffice()
+def test_the_project_sample_generator_makes_files_that_hold_their_truth(tmp_path):
+    """Regenerate with real LibreOffice: the committed samples are not special."""
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_project_samples.py"), "--out", str(tmp_path)],
+                   check=True, capture_output=True, timeout=900)
+    made = sorted((tmp_path / "submissions").iterdir())
+    assert [p.name for p in made] == [p.name for p in FILES]
+    for path in made:
+        assert_holds(path, json.loads((tmp_path / "expected" / f"{path.stem}.json").read_text(encoding="utf-8")))
+    assert sorted(p.name for p in (tmp_path / "packets").iterdir()) == sorted(p.name for p in PACKETS.iterdir())
 
 
 # --- what the reader must do (the lead's locator integrates the schema) -------------------------------
