@@ -14,7 +14,8 @@ The valid domain (what :func:`project_domain_problems` checks):
 * ``competent_dept_code`` and the phones are text as written (digits are never turned into a number);
 * a value written after its label in one line (unit_name, amount_unit and the footer's filled_by,
   filled_by_phone, unit_head) has no colon and no line break;
-* the footer's ``filled_date`` is a date or None.
+* the footer's ``filled_date`` is a date or None;
+* no text begins with one of the form's labels followed by a colon (when the labels are given).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .records import INDICATOR_HEADER, Indicator, _money_problem, _text_problem
+from .text import norm
 
 Money = Decimal | None
 
@@ -130,12 +132,29 @@ def _indicator_problems(where: str, indicators: list[Indicator]) -> list[str | N
     return out
 
 
-def project_domain_problems(record: ProjectRecord, kinds: tuple[str, ...] = PROJECT_KINDS) -> list[str]:
+def _all_texts(record: ProjectRecord) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = [(n, getattr(record, n)) for n in TEXT_FIELDS]
+    out += [(f"schedule[{i}].{f}", getattr(s, f)) for i, s in enumerate(record.schedule) if isinstance(s, Step)
+            for f in ("content", "start", "end")]
+    for key in ("long_term_indicators", "annual_indicators"):
+        out += [(f"{key}[{i}].{f}", getattr(ind, f)) for i, ind in enumerate(getattr(record, key))
+                if isinstance(ind, Indicator) for f in ("level1", "level2", "content", "value", "remark")]
+    return out
+
+
+def project_domain_problems(record: ProjectRecord, kinds: tuple[str, ...] = PROJECT_KINDS,
+                            labels: tuple[str, ...] = ()) -> list[str]:
     """Everything in ``record`` outside the valid domain (see the module docstring); [] if none.
 
-    ``kinds`` are the options printed for 项目属性 (the schema's, when known).
+    ``kinds`` are the options printed for 项目属性 (the schema's, when known); ``labels`` the form's
+    printed labels, when known: no text may begin with one followed by a colon (that is how a label
+    with an inline value is written, so such text could not be told from one).
     """
     out: list[str | None] = []
+    folded_labels = [norm(label) + ":" for label in labels]
+    for where, v in _all_texts(record):
+        if isinstance(v, str) and any(norm(v).startswith(lab) for lab in folded_labels):
+            out.append(f"{where}: begins like a label of the form followed by a colon")
     for name in TEXT_FIELDS:
         out.append(_text_problem(name, getattr(record, name)))
     for name in ONE_LINE_FIELDS:
@@ -154,8 +173,8 @@ def project_domain_problems(record: ProjectRecord, kinds: tuple[str, ...] = PROJ
         if not isinstance(step, Step):
             out.append(f"{where}: must be a Step")
             continue
-        for f in ("content", "start", "end"):
-            out.append(_text_problem(f"{where}.{f}", getattr(step, f)))
+        for name in ("content", "start", "end"):
+            out.append(_text_problem(f"{where}.{name}", getattr(step, name)))
         if step.content is None and step.start is None and step.end is None:
             out.append(f"{where}: content, start and end are all blank")
         if isinstance(step.content, str) and STEP_NUMBER.match(step.content):
