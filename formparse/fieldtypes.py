@@ -89,7 +89,16 @@ def _choice_marks(text: str, options: Sequence[str], aliases: Mapping[str, Seque
     names = _option_names(options, aliases)
     pattern = re.compile("|".join(_spaced(n) for n in sorted(names, key=len, reverse=True)))
     labels = [(m.start(), m.end(), names["".join(m[0].split())]) for m in pattern.finditer(s)]
-    marks = [(i, ch in TICKED) for i, ch in enumerate(s) if ch in MARKS]
+    # A run of adjacent marks is one box (“□√”: a tick put beside the box), ticked if any mark in it is.
+    marks: list[tuple[int, int, bool]] = []  # (first, last position, ticked)
+    for i, ch in enumerate(s):
+        if ch not in MARKS:
+            continue
+        if marks and marks[-1][1] == i - 1:
+            first, _, ticked_run = marks[-1]
+            marks[-1] = (first, i, ticked_run or ch in TICKED)
+        else:
+            marks.append((i, i, ch in TICKED))
     if not marks:
         named = {opt for _, _, opt in labels}
         if len(named) == 1 and len(options) > 1:
@@ -98,21 +107,21 @@ def _choice_marks(text: str, options: Sequence[str], aliases: Mapping[str, Seque
             raise ValueError(f"“{text.strip()}”中没有可识别的选项（{'、'.join(options)}）")
         return set()
     if not labels:
-        if any(t for _, t in marks):
+        if any(t for _, _, t in marks):
             raise ValueError(f"“{text.strip()}”有勾选标记，但没有写出选项（{'、'.join(options)}）")
         return set()
     # How the cell is written as a whole: mark, option, mark, option … (before) or the other way (after).
-    tokens = sorted([(a, "L") for a, _, _ in labels] + [(i, "M") for i, _ in marks])
+    tokens = sorted([(a, "L") for a, _, _ in labels] + [(i, "M") for i, _, _ in marks])
     kinds = [k for _, k in tokens]
     side = None
     if len(labels) == len(marks) and all(kinds[i] != kinds[i + 1] for i in range(len(kinds) - 1)):
         side = "before" if kinds[0] == "M" else "after"
     ticked: set[str] = set()
-    for pos, is_ticked in marks:
+    for pos, last, is_ticked in marks:
         if not is_ticked:
             continue
         after = [(pos - end, opt) for _, end, opt in labels if end <= pos]  # the option is before the mark
-        before = [(start - pos - 1, opt) for start, _, opt in labels if start > pos]
+        before = [(start - last - 1, opt) for start, _, opt in labels if start > last]
         gap_a, opt_a = min(after) if after else (None, None)
         gap_b, opt_b = min(before) if before else (None, None)
         if gap_b is None or (gap_a is not None and gap_a < gap_b):
@@ -185,6 +194,7 @@ UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "
 _NULL = ("——", "—", "–", "-", "/", "无")
 _AMOUNT = re.compile(r"[¥￥]?\s*([+-]?(?:[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+))\s*(" +
                      "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")?")
+_UNIT_NOTE = re.compile(r"^\(\s*(" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")\s*\)\s*:?")
 # What may follow a label for it to be one: a colon, an amount, a blank, or a separator.
 _AFTER_LABEL = r"(?:\s*:|(?=\s*[0-9+.¥￥\-—–/无])|(?=\s)|(?=[;,，；、。()（）])|$)"
 
@@ -239,6 +249,10 @@ def parse_pairs(text: str | None, pairs: Sequence[tuple[str, str | Sequence[str]
         label = m[1]
         segment = s[m.end(): hits[i + 1].start() if i + 1 < len(hits) else len(s)]
         body = segment.strip()
+        written = _UNIT_NOTE.match(body)  # “资金总额（万元）：300”: the unit said once, after the label
+        note_unit = written[1] if written else None
+        if written:
+            body = body[written.end():].strip()
         value: Decimal | None = None
         rest = body
         amount = _AMOUNT.match(body)
@@ -248,8 +262,9 @@ def parse_pairs(text: str | None, pairs: Sequence[tuple[str, str | Sequence[str]
                 value = Decimal(digits)
             except InvalidOperation as exc:  # pragma: no cover - the regex guarantees the form
                 raise ValueError(f"“{label}”的金额“{body}”无法识别") from exc
-            if amount[2] and UNITS[amount[2]] != UNITS[unit]:
-                value = value * UNITS[amount[2]] / UNITS[unit]
+            said = amount[2] or note_unit
+            if said and UNITS[said] != UNITS[unit]:
+                value = value * UNITS[said] / UNITS[unit]
             rest = body[amount.end():]
         elif body.startswith(_NULL):
             rest = body.lstrip("".join(_NULL))
@@ -257,9 +272,9 @@ def parse_pairs(text: str | None, pairs: Sequence[tuple[str, str | Sequence[str]
             raise ValueError(f"“{label}”后的“{body}”无法识别为金额")
         if re.search(r"[0-9]", rest):
             raise ValueError(f"“{label}”后的“{body}”无法识别为金额")
-        if key in seen and out[key] != value:
+        if key in seen and value is not None and out[key] is not None and out[key] != value:
             raise ValueError(f"“{label}”出现两次，金额不同（{out[key]}、{value}）")
-        if key not in seen or value is not None:
+        if out[key] is None:  # a later bare mention (“其他资金：0（其他）”) does not blank an amount
             out[key] = value
         seen.add(key)
     return out

@@ -92,6 +92,9 @@ def test_choice_as_submitters_write_it(options, data):
     ("", None),
     (None, None),
     ("□ □", None),
+    ("新增项目□√　延续项目□", "新增项目"),  # a tick put beside the box
+    ("新增项目（√）　延续项目（　）", "新增项目"),
+    ("新增项目 ×　延续项目 √", "延续项目"),  # a cross is not a tick
 ])
 def test_choice_examples(text, want):
     assert parse_choice(text, ["新增项目", "延续项目"]) == want
@@ -179,6 +182,8 @@ def test_pairs_example_with_nested_parts():
     assert got == {"total": 300, "fiscal": 300, "higher": 0, "local": 300, "own": 0, "other": 0}
     assert all(isinstance(v, Decimal) for v in got.values())
     assert parse_pairs("资金总额：1,234.5万元\n财政拨款：", pairs)["total"] == Decimal("1234.5")
+    assert parse_pairs("资金总额（元）：3,000,000", pairs)["total"] == 300  # the unit said after the label
+    assert parse_pairs("其他资金：5（其他）", pairs)["other"] == 5  # a later bare mention keeps the amount
 
 
 @pytest.mark.parametrize("text, message", [
