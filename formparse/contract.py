@@ -72,7 +72,10 @@ def _tag(cls: type) -> str | None:
     return tag if isinstance(tag, str) else None
 
 
-_BY_TAG = {_tag(cls): cls for cls in RECORD_TYPES}
+# 附件1's schema id: an object tagged with it is a 附件1 record too (its JSON is printed untagged).
+_UNTAGGED_IDS = {Record: "dept-overall-2020"}
+_BY_TAG: dict[str | None, type] = {_tag(cls): cls for cls in RECORD_TYPES}
+_BY_TAG.update({sid: cls for cls, sid in _UNTAGGED_IDS.items()})
 
 
 def to_dict(record: AnyRecord) -> dict[str, Any]:
@@ -96,8 +99,8 @@ def from_dict(data: dict[str, Any], cls: type | None = None) -> Any:
             known = ", ".join(t for t in _BY_TAG if t)
             raise ValueError(f"$.schema: unknown form {tag!r} (known: {known})")
         cls = _BY_TAG.get(tag, RECORD_TYPES[0])
-    elif tag is not None and _tag(cls) is not None and tag != _tag(cls):
-        raise ValueError(f"$.schema: {tag!r} is not {_tag(cls)!r}")
+    elif tag is not None and _BY_TAG.get(tag) is not cls:
+        raise ValueError(f"$.schema: {tag!r} is not a {cls.__name__}")
     try:
         return converter.structure(data, cls)
     except cattrs.BaseValidationError as exc:

@@ -61,6 +61,10 @@ def test_class_and_tag_are_checked():
         formparse.from_dict({**data, "schema": "no-such-form"})
     with pytest.raises(TypeError):
         formparse.to_dict(Funds())
+    with pytest.raises(ValueError, match="schema"):
+        formparse.from_dict(data, formparse.Record)
+    dept = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    assert formparse.from_dict({"schema": "dept-overall-2020", **dept}) == formparse.from_dict(dept)
 
 
 @pytest.mark.parametrize("path, value, where", [
