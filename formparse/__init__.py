@@ -27,6 +27,8 @@ _WHERE = {
     "read": "reader",
     "BasicInfo": "records", "Expenditure": "records", "Income": "records", "Indicator": "records",
     "Record": "records", "Review": "records", "ThreePublic": "records", "domain_problems": "records",
+    "Funds": "records_project", "ProjectRecord": "records_project", "Step": "records_project",
+    "project_domain_problems": "records_project",
     "Schema": "schema", "load_schema": "schema", "parse_schema": "schema",
     "fill": "writer", "template_path": "writer",
 }
@@ -36,7 +38,7 @@ __all__ = [
     "Expenditure", "FormparseError", "Income", "Indicator", "InvalidValues", "Limits", "NotThisForm", "Problem",
     "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile", "UnsafeFile", "Warning", "check",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read", "read_folder",
-    "template_path", "to_dict",
+    "template_path", "to_dict", "Funds", "ProjectRecord", "Step", "project_domain_problems",
 ]
 
 

@@ -1,7 +1,12 @@
 """Records ⇄ the contract JSON (``formparse parse`` output), through one cattrs converter.
 
-Money is a JSON string of plain decimal digits; dates are ISO strings; blanks are null. Reading is
-strict: an unknown key is an error, never silently dropped (a misspelt ``genral_budget`` would
+Money is a JSON string of plain decimal digits; dates are ISO strings; blanks are null.
+
+Every form's record class is listed in :data:`RECORD_TYPES`. A class with a ``schema_id`` class
+variable is *tagged*: its JSON begins with ``"schema": <id>`` and :func:`from_dict` picks the class
+by that tag. 附件1's :class:`~formparse.records.Record` predates tags, so its JSON has none (its
+output stays as it always was) and an object without a ``"schema"`` key is a 附件1 record.
+Reading is strict: an unknown key is an error, never silently dropped (a misspelt ``genral_budget`` would
 otherwise leave 一般公共预算 blank in the filled form).
 """
 
@@ -21,6 +26,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.json import make_converter
 
 from .records import Record
+from .records_project import ProjectRecord
 from .text import format_money
 
 
@@ -55,17 +61,36 @@ converter.register_structure_hook(int, _count_from_json)
 converter.register_structure_hook(str, _text_from_json)
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
 converter.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
+# The record class of every form; the first is the one an untagged JSON object is.
+RECORD_TYPES: tuple[type, ...] = (Record, ProjectRecord)
+AnyRecord = Record | ProjectRecord
+
 # Last, so the hooks above are in place when these are generated. Warnings ride along on a read
 # record but are not part of the contract's JSON.
-converter.register_unstructure_hook(
-    Record, make_dict_unstructure_fn(Record, converter, warnings=override(omit=True)))
-converter.register_structure_hook(Record, make_dict_structure_fn(Record, converter, warnings=override(omit=True)))
+for _cls in RECORD_TYPES:
+    converter.register_unstructure_hook(
+        _cls, make_dict_unstructure_fn(_cls, converter, warnings=override(omit=True)))
+    converter.register_structure_hook(_cls, make_dict_structure_fn(_cls, converter, warnings=override(omit=True)))
 
 
-def to_dict(record: Record) -> dict[str, Any]:
+def _tag(cls: type) -> str | None:
+    tag = getattr(cls, "schema_id", None)
+    return tag if isinstance(tag, str) else None
+
+
+# 附件1's schema id: an object tagged with it is a 附件1 record too (its JSON is printed untagged).
+_UNTAGGED_IDS = {Record: "dept-overall-2020"}
+_BY_TAG: dict[str | None, type] = {_tag(cls): cls for cls in RECORD_TYPES}
+_BY_TAG.update({sid: cls for cls, sid in _UNTAGGED_IDS.items()})
+
+
+def to_dict(record: AnyRecord) -> dict[str, Any]:
     """The contract's JSON object for ``record`` (keys in the contract's order)."""
+    if type(record) not in RECORD_TYPES:
+        raise TypeError(f"not a form record: {type(record).__name__}")
     data: dict[str, Any] = converter.unstructure(record)
-    return data
+    tag = _tag(type(record))
+    return data if tag is None else {"schema": tag, **data}
 
 
 def _shown(value: Any) -> str:
@@ -132,28 +157,38 @@ def _walk(value: Any, tp: Any, path: str, bad: list[str]) -> None:
         bad.append(f"{path} = {_shown(value)}：{problem}")
 
 
-def from_dict(data: dict[str, Any]) -> Record:
+def from_dict(data: dict[str, Any], cls: type | None = None) -> Any:
     """A record from the contract's JSON object, strictly: unknown or misspelt keys and wrong types
-    raise one ValueError listing every bad path with its value (and the key meant, where one is close)."""
+    raise one ValueError listing every bad path with its value (and the key meant, where one is close).
+
+    ``cls`` is the record class wanted; without it the object's ``"schema"`` tag chooses (none: 附件1).
+    """
+    data = dict(data)
+    tag = data.pop("schema", None)
+    if cls is None:
+        if tag is not None and tag not in _BY_TAG:
+            known = ", ".join(t for t in _BY_TAG if t)
+            raise ValueError(f"$.schema: unknown form {tag!r} (known: {known})")
+        cls = _BY_TAG.get(tag, RECORD_TYPES[0])
+    elif tag is not None and _BY_TAG.get(tag) is not cls:
+        raise ValueError(f"$.schema: {tag!r} is not a {cls.__name__}")
     bad: list[str] = []
-    _walk(data, Record, "$", bad)
+    _walk(data, cls, "$", bad)
     if bad:
         raise ValueError(f"{len(bad)} 处不符合约定 / {len(bad)} problem(s):\n  " + "\n  ".join(bad))
-    data = dict(data)
-    data.pop("schema", None)
     try:
-        return converter.structure(data, Record)
+        return converter.structure(data, cls)
     except cattrs.BaseValidationError as exc:  # what the walk above does not know of
         problems = cattrs.transform_error(exc)
         raise ValueError("; ".join(problems)) from exc
 
 
-def dumps(record: Record, *, indent: int | None = 2) -> str:
+def dumps(record: AnyRecord, *, indent: int | None = 2) -> str:
     return json.dumps(to_dict(record), ensure_ascii=False, indent=indent)
 
 
-def loads(text: str) -> Record:
+def loads(text: str, cls: type | None = None) -> Any:
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("the JSON must be an object")
-    return from_dict(data)
+    return from_dict(data, cls)

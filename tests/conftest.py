@@ -41,8 +41,21 @@ def numeric(value):
     return value
 
 
-def sample_files():
-    return sorted(p for p in SAMPLES.iterdir() if p.suffix in (".xlsx", ".docx"))
+PACKETS = ROOT / "samples" / "packets"
+
+
+def sample_files(prefix: str = "附件1-"):
+    """The bundled single-form submissions of one form, by name prefix: 附件1 (the reader reads these
+    today) or "附件2-" (the 附件2 samples, read once the locator knows schemas/project-2020.toml)."""
+    return sorted(p for p in SAMPLES.iterdir() if p.suffix in (".xlsx", ".docx") and p.name.startswith(prefix))
+
+
+def project_sample_files():
+    return sample_files("附件2-")
+
+
+def packet_files():
+    return sorted(p for p in PACKETS.iterdir() if p.suffix in (".xlsx", ".docx"))
 
 
 def expected_for(path: Path) -> dict:

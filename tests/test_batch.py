@@ -82,7 +82,8 @@ def test_frames_are_tidy_and_exact():
     frames = batch.frames()
     assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems"}
     forms = frames["forms"]
-    assert list(forms["file"]) == sorted(p.name for p in SAMPLES.iterdir())
+    # the 附件1 files are the forms; the 附件2 samples beside them are not read as 附件1 (issue 14 reads them)
+    assert list(forms["file"]) == [p.name for p in sample_files()]
     assert forms["income_total"].dtype == "float64"
     seed = forms[forms["file"] == "附件1-2020-邵阳市科学技术局.docx"].iloc[0]
     assert seed["three_public_total"] == 21.5
@@ -91,7 +92,7 @@ def test_frames_are_tidy_and_exact():
     assert exact.loc[exact["file"] == seed["file"], "three_public_total"].iloc[0] == Decimal("21.5")
     per_level1 = frames["indicators"].groupby("level1").size()
     assert per_level1["产出指标"] > 0 and per_level1["效益指标"] > 0
-    assert [p.kind for p in batch.problems] == ["Duplicate"]  # the seed comes as .docx and .xlsx
+    assert [p.kind for p in batch.problems if p.file.startswith("附件1-")] == ["Duplicate"]  # the seed: .docx and .xlsx
 
 
 def test_money_columns_compute_in_pandas_and_agree_with_the_records():
@@ -209,13 +210,17 @@ def test_cli_convert_exit_codes_and_summary(tmp_path):
 
 def test_dask_local_cluster_gives_the_same_batch(tmp_path):
     distributed = pytest.importorskip("distributed")
+    folder = tmp_path / "in"  # the 附件1 samples (the 附件2 ones are not read yet: issue 14)
+    folder.mkdir()
+    for p in sample_files():
+        shutil.copyfile(p, folder / p.name)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
-            on_dask = read_folder(SAMPLES, executor=client.get_executor())
-        res = subprocess.run([sys.executable, "-m", "formparse", "convert", str(SAMPLES), "-o", str(tmp_path / "d"),
+            on_dask = read_folder(folder, executor=client.get_executor())
+        res = subprocess.run([sys.executable, "-m", "formparse", "convert", str(folder), "-o", str(tmp_path / "d"),
                               "--dask-scheduler", cluster.scheduler_address], capture_output=True, text=True,
                              timeout=300)
-    local = read_folder(SAMPLES, workers=2)
+    local = read_folder(folder, workers=2)
     assert on_dask.records == local.records and on_dask.problems == local.problems
     assert res.returncode == 0, res.stderr
     forms = pq.read_table(tmp_path / "d" / "forms.parquet").to_pandas()
