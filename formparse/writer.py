@@ -125,9 +125,11 @@ class _Filler:
         # (row, column) → the rows its cell spans once merged, for every table cell the record writes
         spans: dict[tuple[int, int], int] = {}
         for table in layout.tables:
+            items = getattr(rec, table.block.key)
+            if len(table.rows) < len(items):
+                raise CannotFill(f"“{table.block.label}”的表格只找到 {len(table.rows)} 行，写不下 {len(items)} 项")
             if not table.rows:
                 continue
-            items = getattr(rec, table.block.key)
             for col in table.block.columns:
                 if col.key not in table.columns:
                     continue

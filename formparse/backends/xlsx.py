@@ -139,8 +139,10 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
 
 
 def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: list[str], date1904: bool,
-               limits: Limits, *, dense: bool = False) -> Grid:
-    """The grid of a parsed worksheet. ``dense``: a blank cell at every empty position (for the writer).
+               limits: Limits, *, dense: bool = False, keep_rows: bool = False) -> Grid:
+    """The grid of a parsed worksheet. ``dense``: a blank cell at every empty position (for the writer);
+    ``keep_rows``: rows the sheet lists reach as far as the grid, even empty ones (rows the writer has
+    just inserted at the end of the form).
 
     Every cell's ``ref`` is its (sheet row, sheet column), 1-based."""
     found: dict[tuple[int, int], Cell] = {}
@@ -153,6 +155,8 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
         row_no = int(r_attr) if r_attr and r_attr.isdigit() else row_no + 1
         if row.get("hidden") in ("1", "true"):
             hidden_rows.add(row_no - 1)
+        if keep_rows and row_no > max_row and row_no <= limits.max_rows:
+            max_row = row_no
         col_no = 0
         for c in row.iter(_C):
             ref = c.get("r")

@@ -106,7 +106,7 @@ class XlsxDocument:
             title = self.sheets[self.index][0]
             dense = self.form_rows is None
             grid = sheet_grid(self.root, self.path, title, self.strings, self.formats, self.date1904, DEFAULT,
-                              dense=dense)
+                              dense=dense, keep_rows=True)
             if not dense and grid.blank is not None:
                 for r in range(min(self.form_rows or 0, len(grid.rows))):
                     line = grid.rows[r]
