@@ -267,7 +267,9 @@ def iter_outcomes(root: str | Path, *, recursive: bool = True, workers: int | No
         source = _pool(items, n_workers, timeout, reader)
     waiting: dict[int, Outcome] = {}
     next_index = 0
-    seen: dict[tuple[str, int | None], str] = {}
+    from .schema import schema_for
+
+    seen: dict[tuple[Any, ...], str] = {}
     for index, outcome in source:
         waiting[index] = outcome
         while next_index in waiting:
@@ -275,11 +277,15 @@ def iter_outcomes(root: str | Path, *, recursive: bool = True, workers: int | No
             next_index += 1
             yield out
             rec = out.record
-            if rec is not None and rec.unit_name:
-                key = (rec.unit_name, rec.year)
+            if rec is not None and getattr(rec, "unit_name", None):
+                schema = schema_for(rec)
+                # the same form of the same unit, year (and project, …: the schema's `identity`) twice
+                values = tuple(getattr(rec, k, None) for k in schema.identity)
+                key = (schema.id, *values)
                 if key in seen:
+                    what = "、".join(str(v) for v in values if v is not None)
                     yield Outcome(out.file, problem=Problem(
-                        out.file, "Duplicate", f"与 {seen[key]} 的填报单位和年度相同（{rec.unit_name}，{rec.year}年）"))
+                        out.file, "Duplicate", f"与 {seen[key]} 是同一单位同一年度的同一张表（{what}）"))
                 else:
                     seen[key] = out.file
 

@@ -168,6 +168,10 @@ class Schema:
     # Printed texts that carry no value (e.g. “附件1”), as regular expressions on the folded text: the
     # coverage check counts them as read.
     notes: tuple[re.Pattern[str], ...] = ()
+    # the name of the form's own table in `formparse convert` outputs (its lists get <table>_<key>)
+    table: str | None = None
+    # the record fields that make two files the same submission (a batch reports the second as a duplicate)
+    identity: tuple[str, ...] = ("unit_name", "year")
 
     def identifying_labels(self) -> tuple[str, ...]:
         return self.identify or tuple(self.required_labels())
@@ -373,7 +377,8 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
             raise SchemaError(f"{name} must be written module:name, not {ref!r}", path=source)
     schema = Schema(id=top.get("id", str), name=top.get("name", str),
                     blocks=tuple(_block(b) for b in top.sub("blocks")), record=record, rules=rules, domain=domain,
-                    identify=top.strings("identify"), notes=tuple(notes))
+                    identify=top.strings("identify"), notes=tuple(notes),
+                    table=top.get("table", str, None), identity=top.strings("identity") or ("unit_name", "year"))
     top.done()
     known = {norm(label) for label in _all_labels(schema)}
     for label in schema.identify:
