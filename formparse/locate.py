@@ -308,13 +308,15 @@ def _repeats_left(grid: Grid, cell: Cell) -> bool:
 
 
 def _repeats_above(grid: Grid, cell: Cell) -> bool:
-    """Whether the row above ``cell`` (past paragraphs and blank rows) holds the same text in the same column."""
+    """Whether the nearest filled cell above ``cell`` in its column (past paragraphs, blank rows and blank
+    cells of the section) holds the same text."""
     for r in range(cell.row - 1, -1, -1):
         if grid.is_paragraph_row(r) or geo.is_spacer_row(grid, r):
             continue
         above = geo.cell_at(grid, r, cell.col)
-        return above is not None and above is not cell and above.col == cell.col and norm(
-            above.text) == norm(cell.text)
+        if above is None or above is cell or above.blank:
+            continue
+        return above.col == cell.col and norm(above.text) == norm(cell.text)
     return False
 
 
