@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import cattrs
 
 from . import fieldtypes
@@ -20,7 +21,7 @@ from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
 from .records import number_problem
-from .schema import Boxes, Schema, bundled_schemas, derived, resolve
+from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money
 
 
@@ -334,3 +335,90 @@ def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Sc
         raise
     except (MemoryError, RecursionError) as exc:
         raise UnsafeFile(f"文件过大或结构过深，无法安全读取 ({type(exc).__name__})", path=path) from exc
+
+
+@attrs.frozen
+class Found:
+    """One form of a file that may hold several (a packet): its record, which form, and where it is."""
+
+    record: Any
+    schema: str  # the schema id
+    where: str  # the sheet, or the part of the document (“第2份，第31行起”)
+
+
+def _parts(grid: Grid, schemas: Sequence[Schema]) -> list[tuple[int, int]]:
+    """Where the forms of one sheet or document begin and end: at each title of a known form (with the
+    “附件N” line printed just above it)."""
+    starts: list[int] = []
+    titles = [s.blocks[0] for s in schemas if s.blocks and isinstance(s.blocks[0], Title)]
+    for cell in grid.reading_order():
+        folded = norm(cell.text)
+        if folded and any(t.pattern.match(folded) for t in titles):
+            r = cell.row
+            for above in range(r - 1, max(-1, r - 1 - ATTACHMENT_REACH), -1):
+                line = [c for c in grid.own_anchors(above) if not c.blank]
+                if len(line) == 1 and re.fullmatch(r"附件[0-9一二三四五六七八九十]*", norm(line[0].text)):
+                    r = above
+                    break
+            if not starts or r > starts[-1]:
+                starts.append(r)
+    if not starts:
+        return [(0, len(grid))]
+    starts[0] = 0
+    return list(zip(starts, [*starts[1:], len(grid)], strict=True))
+
+
+# How many lines above a form's title its “附件N” line may be printed.
+ATTACHMENT_REACH = 2
+
+
+def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits | None = None,
+             password: str | None = None) -> list[Found]:
+    """Every form a file holds, in order: one per sheet, and in a sheet or document one per title of a
+    known form (a packet of 附件1 and several 附件2). Each part is read as :func:`read` reads a file.
+
+    Raises what :func:`read` raises for the first part that fails (naming its place)."""
+    candidates = [*schemas, *bundled_schemas()]
+    path = str(path)
+    found: list[Found] = []
+    try:
+        grids = open_grids(path, limits or DEFAULT, password)
+        for grid in grids:
+            parts = _parts(grid, candidates)
+            for k, (start, stop) in enumerate(parts):
+                part = grid if len(parts) == 1 else grid.slice(start, stop)
+                if len(grids) > 1 and fit(part, max(candidates, key=lambda s: fit(part, s))) == 0:
+                    continue  # a sheet with no form on it (填报说明)
+                where = _sheet_name(part) if len(grids) > 1 else ""
+                if len(parts) > 1:
+                    where = (where + " " if where else "") + f"第{k + 1}份（{_first(part)} 起）"
+                try:
+                    _, layout = best_layout([part], candidates, path)
+                    rec = record_from_layout(layout, layout.schema)
+                except FormparseError as exc:
+                    if where:
+                        exc.message = f"{where}：{exc.message}"
+                        exc.args = (f"{path}: {exc.message}",)
+                    raise
+                found.append(Found(rec, layout.schema.id, where or "全文"))
+    except FormparseError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise UnsafeFile(f"文件过大或结构过深，无法安全读取 ({type(exc).__name__})", path=path) from exc
+    if not found:
+        raise NotThisForm(list(candidates[0].identifying_labels()), form=candidates[0].name, path=path)
+    return found
+
+
+def _first(grid: Grid) -> str:
+    for cell in grid.reading_order():
+        if cell.address:
+            return cell.address
+    return "开头"
+
+
+def _sheet_name(grid: Grid) -> str:
+    for cell in grid.reading_order():
+        if "!" in cell.address:
+            return cell.address.split("!", 1)[0]
+    return ""

@@ -41,7 +41,8 @@ def _form_columns(schema: Schema) -> list[Column]:
             for g in block.groups:
                 for f in g.fields:
                     labels[f"{g.key}_{f.key}"] = f"{g.label} {f.label}"
-    cols = [Column("file", "text", "文件"), Column("schema", "text", "表式"), Column("year", "int", "年度")]
+    cols = [Column("file", "text", "文件"), Column("position", "text", "位置"), Column("schema", "text", "表式"),
+            Column("year", "int", "年度")]
     for name, kind, fallback in _record_scalars():
         cols.append(Column(name, kind, labels.get(name, fallback)))
     return cols
@@ -101,13 +102,15 @@ def check_money(value: Decimal | None, where: str) -> None:
         raise ValueError(f"{where} {value} 超出汇总表的精度（最多 {MONEY_SCALE} 位小数）")
 
 
-def record_rows(file: str, record: Any, schema_id: str = FIRST_FORM) -> dict[str, list[dict[str, Any]]]:
-    """The rows one record contributes to each table. Raises ValueError if money does not fit."""
+def record_rows(file: str, record: Any, schema_id: str = FIRST_FORM, position: str = ""
+                ) -> dict[str, list[dict[str, Any]]]:
+    """The rows one record contributes to each table (``position``: where in a packet file the form is).
+    Raises ValueError if money does not fit."""
     if not isinstance(record, Record):
         from .schema import schema_for
 
-        return generic_rows(file, record, schema_for(record))
-    form: dict[str, Any] = {"file": file, "schema": schema_id, "year": record.year,
+        return generic_rows(file, record, schema_for(record), position)
+    form: dict[str, Any] = {"file": file, "position": position or None, "schema": schema_id, "year": record.year,
                             "unit_name": record.unit_name, "amount_unit": record.amount_unit}
     for a in ("staff_quota", "staff_actual", "contact_person", "contact_phone"):
         form[f"basic_info_{a}"] = getattr(record.basic_info, a)
@@ -234,7 +237,7 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
 
     labels, main = _labels(schema), _main_table(schema)
     key = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位")]
-    forms = [Column("file", "text", "文件"), Column("schema", "text", "表式")]
+    forms = [Column("file", "text", "文件"), Column("position", "text", "位置"), Column("schema", "text", "表式")]
     out: dict[str, list[Column]] = {main: forms}
     for path, tp in _walk_fields(resolve(schema.record)):
         if typing.get_origin(tp) is list:
@@ -252,11 +255,11 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
     return out
 
 
-def generic_rows(file: str, record: Any, schema: Schema) -> dict[str, list[dict[str, Any]]]:
+def generic_rows(file: str, record: Any, schema: Schema, position: str = "") -> dict[str, list[dict[str, Any]]]:
     import typing
 
     main = _main_table(schema)
-    form: dict[str, Any] = {"file": file, "schema": schema.id}
+    form: dict[str, Any] = {"file": file, "position": position or None, "schema": schema.id}
     out: dict[str, list[dict[str, Any]]] = {main: [form]}
     unit = getattr(record, "unit_name", None)
 
