@@ -2,9 +2,8 @@
 
 LibreOffice runs as a separate process with a private profile (so parallel workers never share
 one), a time limit, and its output checked: it exits 0 even when it converted nothing. The result
-is read by the same hardened OOXML readers as any .docx/.xlsx. .xls goes this way too, rather than
-through python-calamine: calamine can abort the whole process on a hostile sheet extent, and it
-loses the number formats that make a cell show “12月30日”.
+is read by the same hardened OOXML readers as any .docx/.xlsx. An ordinary .xls does not come here:
+``xls.py`` reads it natively; only what that declines (encrypted, BIFF5 or older, damaged) does.
 """
 
 from __future__ import annotations
