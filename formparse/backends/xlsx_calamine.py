@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 # space characters and quotes them either way.
 _UNIFORM = bytes.maketrans(b"\t\n\r'", b'   "')
 # every address attribute, as the checks below require it to be written: a cell's and a row's
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<row r="([0-9]{1,7})"')
+# (no leading zeros: a number written with them is not matched, so the sheet is left to the exact reader)
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
+_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+_ROW_REF = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
 # (Each scan below starts with a literal, which Python's regex engine skips to quickly.)
 # a cell or row whose first attribute is not its address
 _UNADDRESSED_CELL = re.compile(rb'<c(?! r=")(?=[ >/])')
@@ -111,20 +113,13 @@ def _bounded(uniform: bytes, limits: Limits) -> bool:
         return False
     if b" r =" in uniform or b" r= " in uniform:
         return False
-    cells = _CELL_REF.findall(uniform)
+    cell_rows = _CELL_ROW.findall(uniform)
     rows = _ROW_REF.findall(uniform)
-    if uniform.count(b' r="') != len(cells) + len(rows):
+    if uniform.count(b' r="') != len(cell_rows) + len(rows):
         return False  # an address attribute written some other way, or one on another element
-    row_numbers = rows + [r for _, r in cells]
-    max_row = int(max(row_numbers, key=_magnitude)) if row_numbers else 0
-    max_col = max((_col_number(c) for c in {c for c, _ in cells}), default=0)
+    max_row = max(max(map(int, cell_rows), default=0), max(map(int, rows), default=0))
+    max_col = max(map(_col_number, set(_CELL_COL.findall(uniform))), default=0)
     return max_row <= limits.max_rows and max_col <= limits.max_cols and max_row * max_col <= limits.max_cells
-
-
-def _magnitude(digits: bytes) -> tuple[int, bytes]:
-    """Orders digit strings by the number they write (leading zeros aside, which the regexes allow)."""
-    digits = digits.lstrip(b"0")
-    return len(digits), digits
 
 
 def _col_number(letters: bytes) -> int:
