@@ -8,7 +8,8 @@ file (texts differ between files too, so no cache carries over, as in a batch), 
 size is filled and checked to read back to its record, the others are copies of it with every
 indicator's text changed. Reported: the median read time over ``--runs`` rounds
 (the sizes interleaved in each), the time per indicator row, and that per-row time over the smallest
-form's (flat means within 1.5×). ``--profile N`` prints the top of a cProfile of reading an N-row form.
+form's (flat means within 1.5×), and the cost per row added beyond the smallest form (the
+form's fixed cost taken out). ``--profile N`` prints the top of a cProfile of reading an N-row form.
 """
 
 from __future__ import annotations
@@ -76,6 +77,13 @@ def main() -> None:
                 print(f"{suffix:6} {n:>5} indicator rows: {per_row[n] * n * 1000:8.1f} ms, "
                       f"{per_row[n] * 1e6:6.0f} µs/row, {per_row[n] / per_row[least]:.2f}x the {least}-row form's")
             print(f"{suffix:6} per-row cost, most / least: {max(per_row.values()) / min(per_row.values()):.2f}x")
+            # the cost of the rows alone: what a form costs beyond the smallest one, per added row
+            base = per_row[least] * least
+            added = {n: (per_row[n] * n - base) / (n - least) for n in args.rows[1:]}
+            if added:
+                print(f"{suffix:6} per added row beyond {least}: " + ", ".join(
+                    f"{n}: {a * 1e6:.0f} µs" for n, a in added.items())
+                      + f"; most / least {max(added.values()) / min(added.values()):.2f}x")
             if args.profile in paths:
                 prof = cProfile.Profile()
                 prof.runcall(formparse.read, paths[args.profile][-1])

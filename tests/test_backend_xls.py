@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 import formparse
 from formparse.backends import legacy, xls, xlsx
-from formparse.errors import FormparseError
-from formparse.limits import DEFAULT
+from formparse.backends.ooxml import Package
+from formparse.errors import FormparseError, UnsafeFile
+from formparse.limits import DEFAULT, Limits
 from tests.conftest import TEMPLATES, expected_for, needs_soffice, numeric, sample_files
 from tests.drift import drifted
 from tests.strategies import records
@@ -209,3 +210,17 @@ def test_what_the_native_reader_declines_goes_to_libreoffice(xls_cases, monkeypa
 def test_numbers_are_rounded_to_15_digits_as_excel_saves_them(raw, shown):
     got = xls.excel_number(raw)
     assert got == shown and type(got) is type(shown)
+
+
+@pytest.mark.slow
+@needs_soffice()
+@pytest.mark.parametrize("limits, message", [
+    (Limits(max_cells=100), "范围"), (Limits(max_rows=20), "范围"), (Limits(max_cols=5), "范围"),
+    (Limits(max_text_chars=10), "文字超过"),
+])
+def test_the_limits_hold_for_xls_as_for_xlsx(xls_cases, limits, message):
+    _, path, back = next(c for c in xls_cases if c[0] == "附件1-2020-邵阳市科学技术局")
+    with pytest.raises(UnsafeFile, match=message):
+        xls.read_grids(str(path), path.read_bytes(), limits)
+    with pytest.raises(UnsafeFile):  # the LibreOffice route refuses it too
+        xlsx.read_grids(str(back), Package(str(back), limits), fast=False)
