@@ -117,6 +117,8 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
             break
         if any(c.row < r for c in inside):
             break  # merged down from above: not a value of its own
+        if any(c.end_col > label.end_col and _under_others(grid, label, c) for c in inside):
+            break  # a cell reaching under the label's neighbours too belongs to the row, not to this label
         filled = [c for c in inside if not c.blank]
         if filled:
             return filled[0], filled[1:]
@@ -125,6 +127,15 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
         if first is None:
             first = inside[0]
     return first, []
+
+
+def _under_others(grid: Grid, label: Cell, cell: Cell) -> bool:
+    """Whether ``cell`` reaches under something typed in the label's row right of the label."""
+    for c in range(label.end_col, cell.end_col):
+        other = grid.at(label.row, c)
+        if other is not None and other is not label and not other.blank:
+            return True
+    return False
 
 
 def _cells_in_span(grid: Grid, r: int, c0: int, c1: int) -> list[Cell]:

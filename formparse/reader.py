@@ -154,7 +154,7 @@ def _list_items(loc: ListLoc) -> tuple[str | None, list[str]]:
 
 
 # The printed number a numbered column's cell begins with (“1、”, “2.”, “（3）”).
-ITEM_NUMBER = re.compile(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*[、.．](?![0-9０-９]))\s*")
+ITEM_NUMBER = re.compile(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*、|[0-9０-９]+\s*[.．](?![0-9０-９]))\s*")
 
 
 def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -> list[dict[str, str | None]]:

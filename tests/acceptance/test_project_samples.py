@@ -3,7 +3,7 @@
 Two tiers. The first holds the files to their ground truth without the reader (every value of the
 truth is in the file, the check boxes and the typed money cell parse to it with formparse.fieldtypes)
 so the samples are known good before any locator reads them. The second is what `formparse.read` must
-do with them; it is xfail until the lead's locator knows schemas/project-2020.toml (issue 14)."""
+do with them, from schemas/project-2020.toml alone."""
 
 import json
 import re
@@ -36,7 +36,6 @@ SCHEMA = json.loads((CONTRACT / "project-2020.schema.json").read_text(encoding="
 EXAMPLE = CONTRACT / "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.json"
 FILES = project_sample_files()
 PACKETS_FILES = packet_files()
-needs_locator = pytest.mark.xfail(strict=False, reason="needs the 附件2 schema in the locator")
 
 
 def _toml():
@@ -169,7 +168,6 @@ def test_the_project_sample_generator_makes_files_that_hold_their_truth(tmp_path
 
 # --- what the reader must do (the lead's locator integrates the schema) -------------------------------
 
-@needs_locator
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_project_sample_reads_to_its_ground_truth(path):
     data = formparse.to_dict(formparse.read(path))
@@ -177,7 +175,6 @@ def test_project_sample_reads_to_its_ground_truth(path):
     assert numeric(data) == numeric(expected_for(path))
 
 
-@needs_locator
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_fill_of_a_read_project_reads_back_the_same(tmp_path, path, suffix):
@@ -187,9 +184,10 @@ def test_fill_of_a_read_project_reads_back_the_same(tmp_path, path, suffix):
     assert formparse.read(out) == record
 
 
-@needs_locator
 @pytest.mark.parametrize("path", PACKETS_FILES, ids=lambda p: p.name)
 def test_packet_reads_into_its_four_records_in_order(path):
     forms = json.loads((PACKETS / f"{path.stem}.json").read_text(encoding="utf-8"))
-    records = formparse.read_all(path)
-    assert [numeric(formparse.to_dict(r)) for r in records] == [numeric(f) for f in forms]
+    found = formparse.read_all(path)
+    assert [numeric(formparse.to_dict(f.record)) for f in found] == [numeric(f) for f in forms]
+    assert [f.schema for f in found] == ["dept-overall-2020"] + ["project-2020"] * 3
+    assert len({f.where for f in found}) == 4  # each says where it was found
