@@ -1,0 +1,468 @@
+"""Propose a layout schema from a blank form: which cells are labels, which are value places, and the blocks.
+
+On a blank official form every cell that holds text is printed (a label, a heading, a printed prompt)
+and every blank cell is a place where a submitter writes. From that alone the drafter guesses:
+
+- **title** — the longest text without a colon above the form's first row of cells; a year in it
+  (“2020年…”) becomes the pattern's ``year`` group;
+- **table** — a section label in the left column spanning rows, whose first row is a row of column
+  labels covering the section's width; the rows below are items (columns whose cells are printed on
+  the blank form, like 一级指标/二级指标, are carried down);
+- **list** — a section label in the left column whose rows each hold one cell across the section, the
+  first perhaps an intro sentence, the others blank or numbered (“目标1：”: the marker);
+- **band** — a row of labels each with an empty place under it, under a row of group labels (or beside
+  the section label on its left, which then names the group);
+- **fields** — a label with an empty place right of it, or a prompt ending in a colon (“填报人：”,
+  “审核人：      科室负责人签字：”: several in one cell are read inline);
+- everything else printed is a **note** (text that carries no value), digits written as ``[0-9]*``.
+
+Keys are ``f1``, ``g1.h1``, ``t1.c1`` …, numbered in reading order (labels are Chinese and no
+transliteration table is installed; the label stays beside each key). Field types are all ``text``:
+a blank form does not say which are money — the person adopting the schema edits ``type``. The draft's
+``record`` is :class:`DraftRecord`, a plain nested mapping, so a drafted schema reads as it is.
+
+Only grids are used here (no format library): :func:`draft_schema` takes what
+``formparse.backends.open_grids`` returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from .grid import Cell, Grid
+from .schema import Schema, parse_schema
+from .text import norm
+
+# A printed prompt (“填报人：”) is short; a longer text ending in a colon is a sentence (an intro).
+MAX_PROMPT_CHARS = 16
+# The title is searched for among the first rows of the form, above its first row of several cells.
+TITLE_ROWS = 6
+# A numbered item line or printed slot number: “目标1：”, “1、”, “（3）”.
+_NUMBERED = re.compile(r"^(\D*?)([0-9]+)\s*([：:、.．)）]?)\s*(.*)$", re.S)
+# One “label：” inside a cell (several may share a cell); the label has no white space or colon in it.
+_PROMPT = re.compile(rf"([^\s：:]{{1,{MAX_PROMPT_CHARS}}})\s*[：:]")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+class DraftRecord(dict[str, Any]):
+    """The record of a drafted schema: the located values as a nested mapping by the schema's keys.
+
+    ``warnings`` is set by the reader (coverage, absent parts), as on every record."""
+
+    warnings: list[Any]
+
+
+def _structure_draft(value: Any, _type: type) -> DraftRecord:
+    return DraftRecord(value)
+
+
+def _register() -> None:
+    # The reader structures a located mapping into the class a schema names; a drafted schema's class
+    # is this mapping itself.
+    from .reader import _STRUCTURE
+
+    _STRUCTURE.register_structure_hook(DraftRecord, _structure_draft)
+
+
+_register()
+
+
+# -- what the drafter proposes ---------------------------------------------------------------------
+
+@attrs.define
+class DField:
+    label: str
+    cell: Cell
+    optional: bool = False
+
+
+@attrs.define
+class DBlock:
+    kind: str
+    row: int  # reading order of the block's first cell
+    col: int
+    label: str | None = None  # section / list / table label
+    fields: list[DField] = attrs.Factory(list)
+    groups: list[tuple[str, list[DField]]] = attrs.Factory(list)
+    columns: list[dict[str, Any]] = attrs.Factory(list)
+    marker: str | None = None
+    intro: bool = False
+    required_any: list[str] = attrs.Factory(list)
+    prefill: list[tuple[str, list[str]]] = attrs.Factory(list)
+    title: str | None = None
+
+
+def _prompts(text: str) -> list[str]:
+    """The printed prompts of a cell that begins with one (“填报人：”, “审核人：  科室负责人签字：”), else []."""
+    prompts = [m.group(1) for m in _PROMPT.finditer(text)]
+    if prompts and norm(text).startswith(norm(prompts[0]) + ":"):
+        return prompts
+    return []
+
+
+def _label_text(text: str) -> str:
+    """A printed label as the schema writes it: no white space, no trailing colon."""
+    return re.sub(r"\s+", "", text).rstrip("：:")
+
+
+class _Drafter:
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self.used: set[int] = set()
+        self.blocks: list[DBlock] = []
+        self.notes: list[str] = []
+        self.sections: list[Cell] = []
+        self.title_row = -1  # rows down to the title hold printed headings, not fields (“附件1”)
+        self._width: dict[int, int] = {}
+        for r in range(len(grid.rows)):
+            block = grid.row_blocks[r] if r < len(grid.row_blocks) else 0
+            ends = [c.end_col for c in grid.own_anchors(r)]
+            self._width[block] = max([self._width.get(block, 0), *ends])
+
+    # -- geometry of the blank form --
+    def width(self, r: int) -> int:
+        return self._width.get(self.grid.row_blocks[r], 0)
+
+    def cells(self, r: int, from_col: int = 0) -> list[Cell]:
+        """The visible cells starting in row ``r`` at or right of ``from_col``."""
+        if r < 0 or r >= len(self.grid.rows) or r in self.grid.hidden_rows:
+            return []
+        return [c for c in self.grid.own_anchors(r) if c.col >= from_col and self.grid.visible(c)]
+
+    def empty_at(self, r: int, c: int, *, below_of: Cell | None = None) -> bool:
+        """Whether position (r, c) is a place to write: nothing there, or a blank cell starting there."""
+        if r >= len(self.grid.rows):
+            return False
+        cell = self.grid.at(r, c)
+        if cell is None:
+            return True
+        if below_of is not None and cell is below_of:
+            return False
+        return cell.row == r and cell.blank
+
+    def all_text(self, r: int, from_col: int) -> list[Cell] | None:
+        """The row's cells from ``from_col`` when they are labels side by side filling it to the form's
+        width (no place to write between them), else None."""
+        cells = [c for c in self.cells(r, from_col) if id(c) not in self.used]
+        if not cells or any(c.blank or c.paragraph or _prompts(c.text) for c in cells):
+            return None
+        col = cells[0].col
+        for c in cells:
+            if c.col != col:
+                return None
+            col = c.end_col
+        return cells if col >= self.width(r) else None
+
+    def empty_under(self, r: int, cells: list[Cell]) -> bool:
+        return all(self.empty_at(r + 1, c.col, below_of=c) for c in cells)
+
+    # -- the passes --
+    def run(self) -> None:
+        self.title()
+        left = min((c.col for r in range(len(self.grid.rows)) for c in self.cells(r) if not c.paragraph),
+                   default=0)
+        for r in range(len(self.grid.rows)):
+            for c in self.cells(r):
+                if c.col == left and c.rowspan > 1 and not c.blank and not c.paragraph:
+                    self.sections.append(c)
+        for s in self.sections:
+            self.table(s) or self.list(s)
+        r = 0
+        while r < len(self.grid.rows):
+            r = self.row(r)
+        for r in range(len(self.grid.rows)):
+            for c in self.cells(r):
+                if id(c) not in self.used and not c.blank:
+                    self.notes.append(c.text)
+        self.blocks.sort(key=lambda b: (b.row, b.col))
+
+    def title(self) -> None:
+        candidates = []
+        for r in range(min(TITLE_ROWS, len(self.grid.rows))):
+            cells = self.cells(r)
+            if len(cells) > 1 and not all(c.paragraph for c in cells):
+                break
+            candidates += [c for c in cells if not c.blank and not re.search("[：:]", c.text)]
+        if not candidates:
+            return
+        cell = max(candidates, key=lambda c: len(norm(c.text)))
+        if len(norm(cell.text)) < 4:
+            return
+        self.used.add(id(cell))
+        self.title_row = cell.row
+        self.blocks.append(DBlock("title", cell.row, cell.col, title=norm(cell.text)))
+
+    def section_of(self, cell: Cell) -> Cell | None:
+        return next((s for s in self.sections if s.row <= cell.row <= s.last_row and cell.col >= s.end_col), None)
+
+    def table(self, s: Cell) -> bool:
+        header = self.all_text(s.row, s.end_col)
+        body = list(range(s.row + 1, s.last_row + 1))
+        if header is None or len(header) < 2 or len(body) < 2:
+            return False
+        columns: list[dict[str, Any]] = []
+        carried: list[int] = []
+        for k, h in enumerate(header):
+            texts = []
+            for r in body:
+                cell = self.grid.at(r, h.col)
+                if cell is not None and cell is not h and not cell.blank:
+                    texts.append((r, cell))
+            col: dict[str, Any] = {"key": f"c{k + 1}", "label": _label_text(h.text)}
+            if texts and all(_NUMBERED.match(c.text.strip()) and not _NUMBERED.match(c.text.strip()).group(4)
+                             for _, c in texts):
+                col["note"] = "numbered"  # printed slot numbers (“1、”): items are typed after them
+            elif texts:
+                carried.append(k)
+                col["carry"] = "down" if len(carried) == 1 else "group"
+                col["compact"] = True
+                if len(carried) == 1:
+                    col["merge"] = True
+            columns.append(col)
+        if len(carried) == len(columns):
+            return False
+        block = DBlock("table", s.row, s.col, label=_label_text(s.text), columns=columns)
+        block.required_any = [c["key"] for k, c in enumerate(columns) if k not in carried]
+        if len(carried) == 2:
+            a, b = (header[k].col for k in carried)
+            prefill: list[tuple[str, list[str]]] = []
+            for r in body:
+                top, sub = self.grid.at(r, a), self.grid.at(r, b)
+                if top is not None and top.row == r and not top.blank:
+                    prefill.append((norm(top.text), []))
+                if prefill and sub is not None and sub.row == r and not sub.blank:
+                    prefill[-1][1].append(norm(sub.text))
+            block.prefill = prefill
+        self.used.add(id(s))
+        for r in range(s.row, s.last_row + 1):
+            self.used.update(id(c) for c in self.cells(r, s.end_col))
+        self.blocks.append(block)
+        return True
+
+    def list(self, s: Cell) -> bool:
+        rows = [self.cells(r, s.end_col) for r in range(s.row, s.last_row + 1)]
+        if any(len(cells) > 1 for cells in rows):
+            return False
+        line = [cells[0] for cells in rows if cells]
+        if len(line) < 2 or len({(c.col, c.end_col) for c in line}) != 1 or line[0].end_col < self.width(s.row):
+            return False
+        intro = line[0].row == s.row and not line[0].blank and not _NUMBERED.match(line[0].text.strip())
+        items = line[1:] if intro else line
+        numbered = [m for c in items if not c.blank and (m := _NUMBERED.match(c.text.strip()))]
+        if any(not c.blank for c in items) and len(numbered) != sum(not c.blank for c in items):
+            return False
+        if any(m.group(4) for m in numbered):
+            return False  # the blank form's item lines are printed with text after the number: not slots
+        marker = f"{numbered[0].group(1)}{{n}}{numbered[0].group(3) or '、'}" if numbered else "{n}、"
+        self.used.add(id(s))
+        self.used.update(id(c) for c in line)
+        self.blocks.append(DBlock("list", s.row, s.col, label=_label_text(s.text), marker=marker, intro=intro))
+        return True
+
+    def row(self, r: int) -> int:
+        """Draft what starts in row ``r`` (a band, or fields); returns the next row to look at."""
+        for start in sorted({c.col for c in self.cells(r) if id(c) not in self.used}):
+            groups = self.all_text(r, start)
+            if groups is None:
+                continue
+            headers = self.all_text(r + 1, start)
+            if headers is not None and self.empty_under(r + 1, headers) and not self.empty_under(r, groups):
+                self.band(groups, headers)
+                return r + 3
+            if len(groups) >= 2 and self.empty_under(r, groups):
+                section = self.section_of(groups[0])
+                if section is not None and id(section) not in self.used:
+                    self.used.add(id(section))
+                    self.band([section], groups)
+                    return r + 2
+            break
+        self.fields(r)
+        return r + 1
+
+    def band(self, groups: list[Cell], headers: list[Cell]) -> None:
+        out: list[tuple[str, list[DField]]] = [(_label_text(g.text), []) for g in groups]
+        for h in headers:
+            k = max((i for i, g in enumerate(groups) if g.col <= h.col), default=0)
+            out[k][1].append(DField(_label_text(h.text), h))
+        self.used.update(id(c) for c in [*groups, *headers])
+        out = [g for g in out if g[1]]
+        first = min([*groups, *headers], key=lambda c: (c.row, c.col))
+        self.blocks.append(DBlock("band", first.row, first.col, groups=out))
+
+    def fields(self, r: int) -> None:
+        for cell in self.cells(r):
+            if id(cell) in self.used or cell.blank:
+                continue
+            prompts = _prompts(cell.text)
+            found: list[DField] = []
+            if prompts:
+                # printed prompts: “填报人：”, or several in one cell (“审核人：  科室负责人签字：”)
+                found = [DField(_label_text(p), cell, optional=True) for p in prompts]
+            elif r > self.title_row and len(norm(cell.text)) <= 2 * MAX_PROMPT_CHARS and (
+                self.empty_at(r, cell.end_col) or "□" in self._right_text(cell)
+            ):
+                found = [DField(_label_text(cell.text), cell)]
+            if not found:
+                continue
+            self.used.add(id(cell))
+            self._add_fields(found, cell)
+
+    def _right_text(self, cell: Cell) -> str:
+        right = self.grid.at(cell.row, cell.end_col)
+        if right is not None and right.row == cell.row and id(right) not in self.used:
+            if "□" in right.text:
+                self.used.add(id(right))  # printed check boxes: the value place of the label left of it
+            return right.text
+        return ""
+
+    def _add_fields(self, found: list[DField], cell: Cell) -> None:
+        section = self.section_of(cell)
+        last = self.blocks[-1] if self.blocks else None
+        same_place = (last is not None and last.kind == "fields" and last.fields
+                      and self.section_of(last.fields[-1].cell) is section
+                      and not {norm(f.label) for f in found} & {norm(f.label) for f in last.fields})
+        if not same_place or last is None:
+            last = DBlock("fields", cell.row, cell.col)
+            if section is not None and id(section) not in self.used:
+                self.used.add(id(section))
+                last.label = _label_text(section.text)
+            self.blocks.append(last)
+        last.fields.extend(found)
+
+
+# -- TOML out ------------------------------------------------------------------------------------
+
+def _s(text: str) -> str:
+    """A TOML basic string."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _regex(text: str) -> str:
+    """A TOML literal string for a regular expression (a basic one when it holds a quote)."""
+    return f"'{text}'" if "'" not in text and "\n" not in text else _s(text)
+
+
+def _note_pattern(text: str) -> str:
+    folded = norm(text)
+    parts = re.split(r"[0-9]+", folded)
+    return "^" + "[0-9]*".join(re.escape(p) for p in parts) + "$"
+
+
+def _field_line(key: str, f: DField) -> str:
+    extra = ", optional = true" if f.optional else ""
+    return f"  {{ key = {_s(key)}, label = {_s(f.label)}, type = \"text\"{extra} }},  # {f.cell.address}"
+
+
+def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
+    lines = [
+        f"# Drafted by `formparse schema draft` from {source}.",
+        "# 草稿：请核对每个块、改好键名（key）与类型（type: text, phone, count, money），再用",
+        "# `formparse schema check` 在填好的表上试读。/ A draft: check every block, rename keys, set types,",
+        "# then try it on filled copies with `formparse schema check`.",
+        "",
+        f"id = {_s(schema_id)}",
+        f"name = {_s(name)}",
+        'record = "formparse.draft:DraftRecord"',
+    ]
+    identify = []
+    for b in d.blocks:
+        if b.kind in ("table", "list") and b.label:
+            identify.append(b.label)
+        elif b.kind == "band":
+            identify += [g for g, _ in b.groups]
+    seen: set[str] = set()
+    identify = [x for x in identify if not (norm(x) in seen or seen.add(norm(x)))]
+    if identify:
+        lines.append(f"identify = [{', '.join(_s(x) for x in identify)}]")
+    notes = list(dict.fromkeys(_note_pattern(t) for t in d.notes if norm(t)))
+    if notes:
+        lines.append("# printed text that carries no value / 表上印好的、不含数值的文字")
+        lines.append("notes = [")
+        lines += [f"  {_regex(n)}," for n in notes]
+        lines.append("]")
+    nf = ng = nt = nl = 0
+    for b in d.blocks:
+        lines.append("")
+        lines.append("[[blocks]]")
+        if b.kind == "title":
+            assert b.title is not None
+            year = _YEAR.search(b.title)
+            if year:
+                head, tail = b.title[: year.start()], b.title[year.end():]
+                pattern = f"^{re.escape(head)}(?P<year>[0-9]{{4}})?{re.escape(tail)}"
+                text, blank = f"{head}{{year}}{tail}", f"{head}    {tail}"
+            else:
+                # no year printed in the title: the group matches a year written anywhere on its line
+                pattern = f"^(?=(?:.*?(?P<year>[0-9]{{4}})年)?).*?{re.escape(b.title)}"
+                text = blank = b.title
+            lines += ['kind = "title"', 'key = "year"', f"pattern = {_regex(pattern)}",
+                      f"text = {_s(text)}", f"blank = {_s(blank)}"]
+        elif b.kind == "fields":
+            lines.append('kind = "fields"')
+            if b.label:
+                lines.append(f"section = {_s(b.label)}")
+            lines.append("fields = [")
+            for f in b.fields:
+                nf += 1
+                lines.append(_field_line(f"f{nf}", f))
+            lines.append("]")
+        elif b.kind == "band":
+            lines += ['kind = "band"', "groups = ["]
+            for label, fields in b.groups:
+                ng += 1
+                lines.append(f"  {{ key = \"g{ng}\", label = {_s(label)}, fields = [")
+                for k, f in enumerate(fields):
+                    lines.append("  " + _field_line(f"h{k + 1}", f))
+                lines.append("  ] },")
+            lines.append("]")
+        elif b.kind == "list":
+            nl += 1
+            assert b.label is not None and b.marker is not None
+            lines += ['kind = "list"', f'key = "l{nl}"', f"label = {_s(b.label)}"]
+            if b.intro:
+                lines.append(f'intro = "l{nl}_intro"')
+            lines.append(f"marker = {_s(b.marker)}")
+        elif b.kind == "table":
+            nt += 1
+            assert b.label is not None
+            lines += ['kind = "table"', f'key = "t{nt}"', f"label = {_s(b.label)}", "columns = ["]
+            for c in b.columns:
+                opts = "".join(f", {k} = {_s(v) if isinstance(v, str) else str(v).lower()}"
+                               for k, v in c.items() if k not in ("key", "label", "note"))
+                comment = "  # printed slot numbers 1、2、… / 印有序号" if c.get("note") == "numbered" else ""
+                lines.append(f"  {{ key = {_s(c['key'])}, label = {_s(c['label'])}{opts} }},{comment}")
+            lines.append("]")
+            lines.append(f"required_any = [{', '.join(_s(k) for k in b.required_any)}]")
+            if b.prefill:
+                lines.append("prefill = [")
+                lines += [f"  [{_s(a)}, [{', '.join(_s(x) for x in subs)}]]," for a, subs in b.prefill]
+                lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def draft_schema(grids: Iterable[Grid], *, schema_id: str = "drafted-form", name: str | None = None,
+                 source: str = "") -> str:
+    """A proposed schema (TOML text) for the blank form on the first grid that has any cells.
+
+    The text is valid: it is loaded once with :func:`formparse.schema.parse_schema` before it is returned.
+    """
+    grid = next((g for g in grids if any(g.own_anchors(r) for r in range(len(g.rows)))), None)
+    if grid is None:
+        from .errors import NotThisForm
+
+        raise NotThisForm([], form="空白表 / blank form", path=source)
+    d = _Drafter(grid)
+    d.run()
+    title = next((b.title for b in d.blocks if b.kind == "title"), None)
+    text = _render(d, schema_id, name or title or schema_id, source or grid.source)
+    parse_schema(text, source=source or "<draft>")
+    return text
+
+
+def load_draft(text: str, source: str = "<draft>") -> Schema:
+    return parse_schema(text, source=source)
