@@ -47,6 +47,10 @@ _NUMBERED = re.compile(r"^(\D*?)([0-9]+)\s*([：:、.．)）]?)\s*(.*)$", re.S)
 # One “label：” inside a cell (several may share a cell); the label has no white space or colon in it.
 _PROMPT = re.compile(rf"([^\s：:]{{1,{MAX_PROMPT_CHARS}}})\s*[：:]")
 _YEAR = re.compile(r"[0-9]{4}")
+# A line that holds only a year: “（2020年度）”, “2020年”.
+_YEAR_LINE = re.compile(r"^\(?[0-9]{4}年度?\)?$")
+# The printed blank of a date (“    年  月  日”): a place to write, not a label.
+_DATE_BLANK = re.compile(r"^年月日$")
 
 
 class DraftRecord(dict[str, Any]):
@@ -118,6 +122,7 @@ class _Drafter:
         self.notes: list[str] = []
         self.sections: list[Cell] = []
         self.title_row = -1  # rows down to the title hold printed headings, not fields (“附件1”)
+        self.section_ids: set[int] = set()
         self._width: dict[int, int] = {}
         for r in range(len(grid.rows)):
             block = grid.row_blocks[r] if r < len(grid.row_blocks) else 0
@@ -136,20 +141,21 @@ class _Drafter:
 
     def empty_at(self, r: int, c: int, *, below_of: Cell | None = None) -> bool:
         """Whether position (r, c) is a place to write: nothing there, or a blank cell starting there."""
-        if r >= len(self.grid.rows):
+        if r >= len(self.grid.rows) or c >= self.width(r):
             return False
         cell = self.grid.at(r, c)
         if cell is None:
             return True
         if below_of is not None and cell is below_of:
             return False
-        return cell.row == r and cell.blank
+        return cell.row == r and (cell.blank or bool(_DATE_BLANK.match(norm(cell.text))))
 
     def all_text(self, r: int, from_col: int) -> list[Cell] | None:
         """The row's cells from ``from_col`` when they are labels side by side filling it to the form's
         width (no place to write between them), else None."""
-        cells = [c for c in self.cells(r, from_col) if id(c) not in self.used]
-        if not cells or any(c.blank or c.paragraph or _prompts(c.text) for c in cells):
+        cells = [c for c in self.cells(r, from_col) if id(c) not in self.used and id(c) not in self.section_ids]
+        if not cells or any(c.blank or c.paragraph or _prompts(c.text) or _DATE_BLANK.match(norm(c.text))
+                            for c in cells):
             return None
         col = cells[0].col
         for c in cells:
@@ -170,6 +176,7 @@ class _Drafter:
             for c in self.cells(r):
                 if c.col == left and c.rowspan > 1 and not c.blank and not c.paragraph:
                     self.sections.append(c)
+        self.section_ids = {id(s) for s in self.sections}
         for s in self.sections:
             self.table(s) or self.list(s)
         r = 0
@@ -177,7 +184,7 @@ class _Drafter:
             r = self.row(r)
         for r in range(len(self.grid.rows)):
             for c in self.cells(r):
-                if id(c) not in self.used and not c.blank:
+                if id(c) not in self.used and not c.blank and not _DATE_BLANK.match(norm(c.text)):
                     self.notes.append(c.text)
         self.blocks.sort(key=lambda b: (b.row, b.col))
 
@@ -187,15 +194,21 @@ class _Drafter:
             cells = self.cells(r)
             if len(cells) > 1 and not all(c.paragraph for c in cells):
                 break
+            self.title_row = r  # the heading rows: printed text and prompts, not label → value fields
             candidates += [c for c in cells if not c.blank and not re.search("[：:]", c.text)]
         if not candidates:
             return
         cell = max(candidates, key=lambda c: len(norm(c.text)))
         if len(norm(cell.text)) < 4:
             return
+        if not _YEAR.search(norm(cell.text)):
+            # the year printed on a line of its own under the title (“（2020年度）”): that line is where
+            # the title block reads the year; the title itself is printed text
+            year_line = next((c for c in candidates if c.row > cell.row and _YEAR_LINE.match(norm(c.text))), None)
+            if year_line is not None:
+                cell = year_line
         self.used.add(id(cell))
-        self.title_row = cell.row
-        self.blocks.append(DBlock("title", cell.row, cell.col, title=norm(cell.text)))
+        self.blocks.append(DBlock("title", cell.row, cell.col, title=cell.text.strip()))
 
     def section_of(self, cell: Cell) -> Cell | None:
         return next((s for s in self.sections if s.row <= cell.row <= s.last_row and cell.col >= s.end_col), None)
@@ -266,7 +279,7 @@ class _Drafter:
 
     def row(self, r: int) -> int:
         """Draft what starts in row ``r`` (a band, or fields); returns the next row to look at."""
-        for start in sorted({c.col for c in self.cells(r) if id(c) not in self.used}):
+        for start in sorted({c.col for c in self.cells(r) if id(c) not in self.used | self.section_ids}):
             groups = self.all_text(r, start)
             if groups is None:
                 continue
@@ -296,11 +309,15 @@ class _Drafter:
 
     def fields(self, r: int) -> None:
         for cell in self.cells(r):
-            if id(cell) in self.used or cell.blank:
+            if id(cell) in self.used or cell.blank or _DATE_BLANK.match(norm(cell.text)):
                 continue
             prompts = _prompts(cell.text)
             found: list[DField] = []
-            if prompts:
+            if len(prompts) == 1 and not norm(cell.text).endswith(":") and self.empty_at(r, cell.end_col):
+                # “其中：上级财政资金” with a place to write beside it: on a blank form the text after the
+                # colon is part of the label, not a value
+                found = [DField(_label_text(cell.text), cell)]
+            elif prompts:
                 # printed prompts: “填报人：”, or several in one cell (“审核人：  科室负责人签字：”)
                 found = [DField(_label_text(p), cell, optional=True) for p in prompts]
             elif r > self.title_row and len(norm(cell.text)) <= 2 * MAX_PROMPT_CHARS and (
@@ -391,14 +408,17 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
         lines.append("[[blocks]]")
         if b.kind == "title":
             assert b.title is not None
-            year = _YEAR.search(b.title)
-            if year:
-                head, tail = b.title[: year.start()], b.title[year.end():]
+            folded = norm(b.title)
+            year, shown = _YEAR.search(folded), _YEAR.search(b.title)
+            if year and shown:
+                # matched on the folded text; written as printed
+                head, tail = folded[: year.start()], folded[year.end():]
                 pattern = f"^{re.escape(head)}(?P<year>[0-9]{{4}})?{re.escape(tail)}"
+                head, tail = b.title[: shown.start()], b.title[shown.end():]
                 text, blank = f"{head}{{year}}{tail}", f"{head}    {tail}"
             else:
                 # no year printed in the title: the group matches a year written anywhere on its line
-                pattern = f"^(?=(?:.*?(?P<year>[0-9]{{4}})年)?).*?{re.escape(b.title)}"
+                pattern = f"^(?=(?:.*?(?P<year>[0-9]{{4}})年)?).*?{re.escape(folded)}"
                 text = blank = b.title
             lines += ['kind = "title"', 'key = "year"', f"pattern = {_regex(pattern)}",
                       f"text = {_s(text)}", f"blank = {_s(blank)}"]

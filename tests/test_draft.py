@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from formparse.draft import DraftRecord, draft_schema
 from formparse.locate import Layout, locate
 from formparse.reader import best_layout, read, values_from_layout
 from formparse.schema import Schema, Table, load_schema, parse_schema
-from formparse.text import clean, compact, norm
+from formparse.text import clean, compact, norm, parse_money
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "samples" / "templates"
@@ -85,3 +87,181 @@ def test_a_drafted_schema_reads_as_it_is_into_a_mapping() -> None:
     assert xlsx["g1"]["h1"] == "373.51"  # 年度收入预算 一般公共预算
     assert len(xlsx["l1"]) == 5  # 目标1 … 目标5 (two in one cell)
     assert xlsx["t1"][0]["c1"] == "产出指标"
+
+
+# -- 附件2: the hand-written project-2020.toml uses options the loader does not read yet (choice, pairs,
+# numbered, date, title.year), so the drafted schema is compared with the expected JSON instead, by the
+# labels that TOML gives each key.
+
+EXPECTED = ROOT / "samples" / "expected"
+PROJECT_SAMPLES = sorted(p.name for p in SUBMISSIONS.glob("附件2-*.*"))
+
+
+def _project_labels() -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, tuple[str, ...]]], dict[str, str]]:
+    """From schemas/project-2020.toml: scalar key → its labels (in schema order), pairs key → {sub key →
+    labels}, table key → its section label."""
+    import tomllib
+
+    data = tomllib.loads((ROOT / "schemas" / "project-2020.toml").read_text(encoding="utf-8"))
+    scalars: dict[str, tuple[str, ...]] = {}
+    pairs: dict[str, dict[str, tuple[str, ...]]] = {}
+    tables: dict[str, str] = {}
+    for block in data["blocks"]:
+        if block["kind"] == "fields":
+            for f in block["fields"]:
+                if f.get("type") == "pairs":
+                    pairs[f["key"]] = {p["key"]: (p["label"], *p.get("aliases", ())) for p in f["pairs"]}
+                else:
+                    scalars[f["key"]] = (f["label"], *f.get("aliases", ()))
+        elif block["kind"] == "table":
+            tables[block["key"]] = block["label"]
+            for c in block["columns"]:
+                _COLUMNS[(block["key"], c["key"])] = {norm(x) for x in (c["label"], *c.get("aliases", ()))}
+    return scalars, pairs, tables
+
+
+_COLUMNS: dict[tuple[str, str], set[str]] = {}
+
+
+def _column_labels(table: str, column: str) -> set[str]:
+    return _COLUMNS[(table, column)]
+
+
+def _drafted_by_label(layout: Layout, schema: Schema) -> tuple[list[tuple[str, str | None]], dict[str, Any]]:
+    """(every field as (folded label, value text) in the drafted schema's order, table label → rows)."""
+    mapping, _cells, _problems = values_from_layout(layout, schema)
+    fields = []
+    for block in schema.blocks:
+        for group in getattr(block, "groups", ()):
+            fields += [(norm(f.label), f"{group.key}.{f.key}") for f in group.fields]
+        if hasattr(block, "fields"):
+            fields += [(norm(f.label), f.key) for f in block.fields]
+    values = []
+    for label, key in fields:
+        loc = layout.fields.get(key)
+        text = None if loc is None else loc.cell.text if loc.cell is not None else loc.inline_text
+        values.append((label, clean(text)))
+    tables = {}
+    for table in layout.tables:
+        labels = {c.key: norm(c.label) for c in table.block.columns}
+        tables[norm(table.block.label)] = [{labels[k]: v for k, v in item.items()} for item in mapping[table.block.key]]
+    return values, tables
+
+
+def _same(want: Any, got: str | None) -> bool:
+    if want is None or got is None:
+        return want is None and got is None
+    try:
+        return Decimal(str(want)) == Decimal(got)  # money in the contract is a number written as text
+    except InvalidOperation:
+        return str(want) == got
+
+
+def _same_money(want: Any, got: str | None) -> bool:
+    """Money as the contract has it (a number as text) and as typed (“300万元”)."""
+    if want is None or got is None:
+        return want is None and got is None
+    try:
+        return parse_money(got) == Decimal(str(want))
+    except ValueError:
+        return False
+
+
+# What a drafted schema cannot give as the contract does: the draft reads every field as text, and these
+# need a field type or column option (docs/schema.md names them) that only a person can choose.
+CHOICE, DATE = "project_kind", "filled_date"
+
+
+def _project_mismatches(name: str, tables_wanted: tuple[str, ...], *, funds: bool = True
+                        ) -> tuple[list[Any], int]:
+    """Every expected value of sample ``name`` that the schema drafted from the blank 附件2 template does
+    not read the same, compared by the label project-2020.toml gives its key; and how many were compared."""
+    path = SUBMISSIONS / name
+    expected = json.loads((EXPECTED / f"{path.stem}.json").read_text(encoding="utf-8"))
+    drafted = _drafted(TEMPLATES / f"project-2020{path.suffix}")
+    grids = open_grids(str(path))
+    _i, layout = best_layout(grids, drafted, str(path))
+    fields, tables = _drafted_by_label(layout, drafted)
+    scalars, pairs, table_labels = _project_labels()
+    bad: list[Any] = []
+    if layout.title is None or layout.title.year != expected["year"]:
+        bad.append(("year", expected["year"], layout.title))
+    used: set[int] = set()
+
+    def value_of(labels: tuple[str, ...]) -> str | None:
+        """The first drafted field not yet taken whose label is one of ``labels`` (联系电话 twice: in order)."""
+        folded = {norm(x) for x in labels}
+        k = next(k for k, (label, _) in enumerate(fields) if label in folded and k not in used)
+        used.add(k)
+        return fields[k][1]
+
+    compared = 1
+    for key, labels in scalars.items():
+        got = value_of(labels)
+        want = expected[key]
+        if key == CHOICE:  # the ticked option is in the check-box text as typed
+            ok = want is not None and got is not None and want in got
+        elif key == DATE:  # the date as written: 2020年1月10日 for 2020-01-10
+            y, m, d = (int(x) for x in want.split("-"))
+            ok = got is not None and norm(got) == f"{y}年{m}月{d}日"
+        else:
+            ok = _same(want, got)
+        if not ok:
+            bad.append((key, want, got))
+        compared += 1
+    for key, subs in pairs.items():
+        for sub, labels in subs.items():
+            got = value_of(labels)
+            if funds and not _same_money(expected[key][sub], got):
+                bad.append((f"{key}.{sub}", expected[key][sub], got))
+            compared += 1
+    for key in tables_wanted:
+        rows = tables.get(norm(table_labels[key]), [])
+        want_rows = expected[key]
+        if len(rows) != len(want_rows):
+            bad.append((key, len(want_rows), rows))
+            continue
+        for want_row, row in zip(want_rows, rows, strict=True):
+            for col, want in want_row.items():
+                got = next(v for k, v in row.items() if k in _column_labels(key, col))
+                if key == "schedule" and col == "content" and got is not None:  # printed numbers stay: “1、…”
+                    got = re.sub(r"^[0-9]+[、.．]\s*", "", got)
+                if not _same(want, compact(got) if col.startswith("level") else got):
+                    bad.append((key, col, want, got))
+                compared += 1
+    return bad, compared
+
+
+# The copies made like the blank template (no other county's wording, no money typed into one cell):
+# what a draft of the template is expected to read unedited.
+PROJECT_SEED = ["附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.xlsx",
+                "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.docx"]
+
+
+@pytest.mark.parametrize("name", PROJECT_SEED)
+def test_draft_of_blank_project_form_reads_the_expected_values(name: str) -> None:
+    """Everything but 资金总额及构成 (below) and the second indicator table (further below)."""
+    bad, compared = _project_mismatches(name, ("schedule", "long_term_indicators"), funds=False)
+    assert not bad, bad
+    assert compared > 40
+
+
+@pytest.mark.parametrize("name", [
+    PROJECT_SEED[0],
+    pytest.param(PROJECT_SEED[1], marks=pytest.mark.xfail(strict=True, reason=(
+        "this copy types the money as one text cell (资金总额：300万元 财政拨款：300万元（其中：…）): the inline "
+        "split of a drafted fields block cannot read the bracketed 其中 part; it needs the `pairs` field type"))),
+])
+def test_draft_of_blank_project_form_reads_the_funds(name: str) -> None:
+    bad, _ = _project_mismatches(name, ())
+    assert not bad, bad
+
+
+@pytest.mark.xfail(strict=True, reason="locate: a second table whose column labels repeat the first's "
+                   "(长期绩效指标 / 年度绩效指标) is taken for the first's header repeated across a page break "
+                   "(_first_header_only), so its columns are never placed — the hand-written 附件2 schema needs "
+                   "the same fix")
+@pytest.mark.parametrize("name", PROJECT_SEED)
+def test_draft_of_blank_project_form_reads_the_second_indicator_table(name: str) -> None:
+    bad, _ = _project_mismatches(name, ("annual_indicators",))
+    assert not bad, bad
