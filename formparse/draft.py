@@ -206,7 +206,11 @@ class _Drafter:
             # the title block reads the year; the title itself is printed text
             year_line = next((c for c in candidates if c.row > cell.row and _YEAR_LINE.match(norm(c.text))), None)
             if year_line is not None:
-                cell = year_line
+                self.used.add(id(year_line))
+                # copies also write the year into the title line (“2020年度项目支出…”): either is the title
+                self.blocks.append(DBlock("title", year_line.row, year_line.col, title=year_line.text.strip(),
+                                          label=norm(cell.text)))
+                return
         self.used.add(id(cell))
         self.blocks.append(DBlock("title", cell.row, cell.col, title=cell.text.strip()))
 
@@ -410,7 +414,12 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
             assert b.title is not None
             folded = norm(b.title)
             year, shown = _YEAR.search(folded), _YEAR.search(b.title)
-            if year and shown:
+            if b.label is not None:  # a year line, or the year written before the title
+                pattern = f"^[(]?(?P<year>[0-9]{{4}})?年度?[)]?(?:{re.escape(b.label)})?$"
+                text, blank = b.title, _YEAR.sub("    ", b.title)
+                if shown:
+                    text = b.title[: shown.start()] + "{year}" + b.title[shown.end():]
+            elif year and shown:
                 # matched on the folded text; written as printed
                 head, tail = folded[: year.start()], folded[year.end():]
                 pattern = f"^{re.escape(head)}(?P<year>[0-9]{{4}})?{re.escape(tail)}"

@@ -201,7 +201,7 @@ def _project_mismatches(name: str, tables_wanted: tuple[str, ...], *, funds: boo
         want = expected[key]
         if key == CHOICE:  # the ticked option is in the check-box text as typed
             ok = want is not None and got is not None and want in got
-        elif key == DATE:  # the date as written: 2020年1月10日 for 2020-01-10
+        elif key == DATE and want is not None:  # the date as written: 2020年1月10日 for 2020-01-10
             y, m, d = (int(x) for x in want.split("-"))
             ok = got is not None and norm(got) == f"{y}年{m}月{d}日"
         else:
