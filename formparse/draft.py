@@ -495,3 +495,67 @@ def draft_schema(grids: Iterable[Grid], *, schema_id: str = "drafted-form", name
 
 def load_draft(text: str, source: str = "<draft>") -> Schema:
     return parse_schema(text, source=source)
+
+
+# -- what a schema locates on a file (``formparse schema check``) -----------------------------------
+
+def _quote(text: str | None, limit: int = 40) -> str:
+    shown = " ".join((text or "").split())
+    return "“" + (shown if len(shown) <= limit else shown[:limit] + "…") + "”"
+
+
+def describe(layout: Any, schema: Schema) -> list[str]:
+    """Lines saying what ``schema`` located on a grid (Chinese / English): every label with its cell, its
+    value cell and value; the lists and tables with their cells; what is unread; what is wrong."""
+    from .reader import values_from_layout
+
+    mapping, _cells, problems = values_from_layout(layout, schema)
+    grid = layout.grid
+    out: list[str] = []
+    if layout.title is not None:
+        t = layout.title
+        out.append(f"标题 / title ({t.cell.address})：{_quote(t.cell.text)}  年份 / year = {t.year}")
+    groups = {f"{g.key}.{f.key}": g.label for b in schema.blocks for g in getattr(b, "groups", ()) for f in g.fields}
+    for key, loc in layout.fields.items():
+        name = f"{groups[key]} › {loc.field.label}" if key in groups else loc.field.label
+        if loc.cell is not None:
+            value = f"值 / value ({loc.cell.address})：{_quote(loc.cell.text)}"
+        elif loc.inline_text is not None:
+            value = f"值在标签内 / inline：{_quote(loc.inline_text)}"
+        else:
+            value = "没有值单元格 / no value cell"
+        out.append(f"标签 / label [{key}] {name} ({loc.label.address}) → {value}")
+    for lst in layout.lists:
+        out.append(f"列表 / list [{lst.block.key}] {lst.block.label} ({lst.label.address})")
+        if lst.intro is not None:
+            out.append(f"  引言 / intro ({lst.intro.address})：{_quote(lst.intro.text)}")
+        for cell in lst.slots:
+            out.append(f"  行 / line ({cell.address})：{_quote(cell.text)}")
+        items = mapping.get(lst.block.key) or []
+        out.append(f"  共 {len(items)} 项 / {len(items)} item(s)")
+    for table in layout.tables:
+        heads = " | ".join(f"{c.label} ({table.columns[c.key].address})" for c in table.block.columns
+                           if c.key in table.columns)
+        out.append(f"表格 / table [{table.block.key}] {table.block.label} ({table.label.address})：{heads}")
+        for r in table.rows:
+            cells = []
+            for c in table.block.columns:
+                cell = table.cell(grid, r, c.key)
+                if cell is not None and not cell.blank:
+                    cells.append(f"{c.label} ({cell.address}) {_quote(cell.text, 20)}")
+            if cells:
+                out.append("  " + " | ".join(cells))
+        n = len(mapping.get(table.block.key) or [])
+        out.append(f"  共 {n} 行 / {n} item(s)")
+    for boxes in layout.boxes:
+        out.append(f"审核框 / boxes [{boxes.block.key}] {boxes.block.label} ({boxes.label.address})")
+        for box in boxes.boxes:
+            where = "、".join(c.address for c in box.cells)
+            out.append(f"  {box.office} ({box.label.address}) → ({where})")
+    for label in layout.absent:
+        out.append(f"缺少（可选）/ absent (optional)：{label}")
+    for unread in layout.unread:
+        out.append(f"未读取 / unread ({unread.address})：{_quote(unread.text)}")
+    for problem in problems:
+        out.append(f"问题 / problem：{problem}")
+    return out
