@@ -265,3 +265,87 @@ def test_draft_of_blank_project_form_reads_the_funds(name: str) -> None:
 def test_draft_of_blank_project_form_reads_the_second_indicator_table(name: str) -> None:
     bad, _ = _project_mismatches(name, ("annual_indicators",))
     assert not bad, bad
+
+
+# -- generated blank forms: drafted, filled in, read back -------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.gridkit import make_grid  # noqa: E402
+
+WIDTH = 5  # a left column for section labels, then four columns
+_WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉", min_size=2, max_size=5)
+
+
+@st.composite
+def blank_forms(draw: Any) -> tuple[list[list[str | None]], list[tuple[int, int, int, int]], dict[str, Any]]:
+    """A blank form: a title, a section of label | blank pairs, a band under a group label, a table under a
+    section label, and a footer prompt. Returns (rows, merges, what each part is) for gridkit.make_grid."""
+    n_pairs = draw(st.integers(1, 3))
+    n_heads = draw(st.integers(2, 4))
+    n_slots = draw(st.integers(2, 4))
+    labels = draw(st.lists(_WORDS, min_size=2 * n_pairs + n_heads + 9, max_size=2 * n_pairs + n_heads + 9,
+                           unique_by=norm))
+    it = iter(labels)
+    rows: list[list[str | None]] = [["表" + next(it) + "申报表"] + [None] * (WIDTH - 1)]
+    merges = [(0, 0, 0, WIDTH - 1)]
+    section, pairs = next(it), [next(it) for _ in range(2 * n_pairs)]
+    first = len(rows)
+    for k in range(n_pairs):
+        rows.append([section if k == 0 else None, pairs[2 * k], "", pairs[2 * k + 1], ""])
+    group, heads = next(it), [next(it) for _ in range(n_heads)]
+    rows.append([None, group] + [None] * (WIDTH - 2))
+    merges.append((len(rows) - 1, 1, len(rows) - 1, WIDTH - 1))
+    rows.append([None] + heads + [""] * (WIDTH - 1 - n_heads))  # a blank header past the last is merged
+    if n_heads < WIDTH - 1:
+        merges.append((len(rows) - 1, n_heads, len(rows) - 1, WIDTH - 1))
+    rows.append([None] + [""] * (WIDTH - 1))
+    if n_heads < WIDTH - 1:
+        merges.append((len(rows) - 1, n_heads, len(rows) - 1, WIDTH - 1))
+    merges.append((first, 0, len(rows) - 1, 0))
+    table, columns = next(it), [next(it) for _ in range(WIDTH - 1)]
+    top = len(rows)
+    rows.append([table, *columns])
+    rows += [[None] + [""] * (WIDTH - 1) for _ in range(n_slots)]
+    merges.append((top, 0, len(rows) - 1, 0))
+    footer = next(it)
+    rows.append([footer + "：", "", None, None, None])
+    merges.append((len(rows) - 1, 1, len(rows) - 1, WIDTH - 1))
+    parts = {"pairs": pairs, "group": group, "heads": heads, "band_row": top - 1, "table": table,
+             "columns": columns, "slots": range(top + 1, top + 1 + n_slots), "footer": footer,
+             "pair_rows": range(first, first + n_pairs)}
+    return rows, merges, parts
+
+
+def _fill(rows: list[list[str | None]], merges: list[tuple[int, int, int, int]], values: Any
+          ) -> list[list[str | None]]:
+    """The blank form with every blank position (not covered by a merge) typed with a value."""
+    covered = {(r, c) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+               if (r, c) != (r0, c0)}
+    return [[values(r, c) if text == "" and (r, c) not in covered else text for c, text in enumerate(row)]
+            for r, row in enumerate(rows)]
+
+
+@settings(deadline=None)
+@given(blank_forms(), st.data())
+def test_a_draft_of_any_such_blank_form_reads_its_filled_copy(form: Any, data: Any) -> None:
+    rows, merges, parts = form
+    schema = parse_schema(draft_schema([make_grid(rows, merges)]))
+    empty_slots = data.draw(st.sets(st.sampled_from(list(parts["slots"]))), label="empty item rows")
+    filled = _fill(rows, merges, lambda r, c: "" if r in empty_slots else f"v{r}x{c}")
+    layout = locate(make_grid(filled, merges), schema)
+    assert not layout.problems and not layout.unread, (layout.problems, [str(u) for u in layout.unread])
+    mapping, _cells, _ = values_from_layout(layout, schema)
+    got = {loc.field.label: loc.cell.text if loc.cell is not None else loc.inline_text
+           for loc in layout.fields.values()}
+    for k, label in enumerate(parts["pairs"]):  # label | value, two pairs per row
+        r = parts["pair_rows"][k // 2]
+        assert got[label] == f"v{r}x{2 + 2 * (k % 2)}"
+    for k, label in enumerate(parts["heads"]):  # the band: each value under its header
+        assert got[label] == f"v{parts['band_row']}x{1 + k}"
+    assert got[parts["footer"]] == f"v{len(rows) - 1}x1"
+    (table,) = layout.tables
+    assert norm(table.block.label) == norm(parts["table"])
+    want = [[f"v{r}x{c}" for c in range(1, WIDTH)] for r in parts["slots"] if r not in empty_slots]
+    assert [list(item.values()) for item in mapping[table.block.key]] == want
