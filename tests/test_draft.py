@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from formparse.backends import open_grids
 from formparse.draft import DraftRecord, draft_schema
@@ -16,6 +20,7 @@ from formparse.locate import Layout, locate
 from formparse.reader import best_layout, read, values_from_layout
 from formparse.schema import Schema, Table, load_schema, parse_schema
 from formparse.text import clean, compact, norm, parse_money
+from tests.gridkit import make_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "samples" / "templates"
@@ -269,11 +274,6 @@ def test_draft_of_blank_project_form_reads_the_second_indicator_table(name: str)
 
 # -- generated blank forms: drafted, filled in, read back -------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from tests.gridkit import make_grid  # noqa: E402
-
 WIDTH = 5  # a left column for section labels, then four columns
 _WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉", min_size=2, max_size=5)
 
@@ -349,3 +349,53 @@ def test_a_draft_of_any_such_blank_form_reads_its_filled_copy(form: Any, data: A
     assert norm(table.block.label) == norm(parts["table"])
     want = [[f"v{r}x{c}" for c in range(1, WIDTH)] for r in parts["slots"] if r not in empty_slots]
     assert [list(item.values()) for item in mapping[table.block.key]] == want
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+def _run(*args: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "formparse", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+
+
+def test_schema_draft_then_check_on_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "dept-draft.toml"
+    res = _run("schema", "draft", TEMPLATES / "dept-overall-2020.docx", "-o", out)
+    assert res.returncode == 0, res.stderr
+    schema = parse_schema(out.read_text(encoding="utf-8"))
+    assert schema.id == "dept-draft" and schema.record == "formparse.draft:DraftRecord"
+    before = out.read_bytes()
+    res = _run("schema", "draft", TEMPLATES / "dept-overall-2020.xlsx", "-o", out)  # never replaced unasked
+    assert res.returncode == 1 and "--force" in res.stderr and out.read_bytes() == before
+    assert _run("schema", "draft", TEMPLATES / "dept-overall-2020.xlsx", "-o", out, "--force").returncode == 0
+
+    seed = SUBMISSIONS / "附件1-2020-邵阳市科学技术局.xlsx"
+    res = _run("schema", "check", out, seed, tmp_path / "无此文件.xlsx", TEMPLATES / "project-2020.docx")
+    assert res.returncode == 1  # two files could not be read with it; the seed still is shown
+    assert f"== {seed}" in res.stdout
+    assert "编制人数 (Sheet1!B5) → 值 / value (Sheet1!C5)：“23”" in res.stdout
+    assert "年度收入预算 › 合计 (Sheet1!L8) → 值 / value (Sheet1!L9)：“373.51”" in res.stdout
+    assert "共 9 行 / 9 item(s)" in res.stdout and "共 5 项 / 5 item(s)" in res.stdout
+    assert "无此文件.xlsx" in res.stderr and "找不到标签" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_schema_check_lists_what_is_unread(tmp_path: Path) -> None:
+    """A schema missing a block: that block's cells are listed as unread, with their addresses."""
+    text = draft_schema(open_grids(str(TEMPLATES / "dept-overall-2020.xlsx")))
+    head, _, _ = text.partition('[[blocks]]\nkind = "table"')
+    schema = tmp_path / "no-table.toml"
+    schema.write_text(head.replace(', "部门整体支出绩效指标"]', "]"), encoding="utf-8")  # identify: not it either
+    res = _run("schema", "check", schema, SUBMISSIONS / "附件1-2020-邵阳市科学技术局.xlsx")
+    assert res.returncode == 0, res.stderr
+    assert "未读取 / unread (Sheet1!I19)：“100家、180家”" in res.stdout
+
+
+def test_schema_commands_usage_and_help() -> None:
+    res = _run("schema", "draft", TEMPLATES / "dept-overall-2020.xlsx", "-o", "x.json")
+    assert res.returncode == 2 and "用法错误" in res.stderr and ".toml" in res.stderr
+    assert _run("schema", "check", TEMPLATES / "dept-overall-2020.xlsx").returncode == 2  # no FILE
+    for cmd in ("draft", "check"):
+        res = _run("schema", cmd, "-h")
+        assert res.returncode == 0
+        assert "示例 / example:" in res.stdout and f"formparse schema {cmd} " in res.stdout
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in res.stdout)
