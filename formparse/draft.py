@@ -178,7 +178,7 @@ class _Drafter:
                     self.sections.append(c)
         self.section_ids = {id(s) for s in self.sections}
         for s in self.sections:
-            self.table(s) or self.list(s)
+            self.table_block(s) or self.list_block(s)
         r = 0
         while r < len(self.grid.rows):
             r = self.row(r)
@@ -217,7 +217,7 @@ class _Drafter:
     def section_of(self, cell: Cell) -> Cell | None:
         return next((s for s in self.sections if s.row <= cell.row <= s.last_row and cell.col >= s.end_col), None)
 
-    def table(self, s: Cell) -> bool:
+    def table_block(self, s: Cell) -> bool:
         header = self.all_text(s.row, s.end_col)
         body = list(range(s.row + 1, s.last_row + 1))
         if header is None or len(header) < 2 or len(body) < 2:
@@ -231,8 +231,7 @@ class _Drafter:
                 if cell is not None and cell is not h and not cell.blank:
                     texts.append((r, cell))
             col: dict[str, Any] = {"key": f"c{k + 1}", "label": _label_text(h.text)}
-            if texts and all(_NUMBERED.match(c.text.strip()) and not _NUMBERED.match(c.text.strip()).group(4)
-                             for _, c in texts):
+            if texts and all((m := _NUMBERED.match(c.text.strip())) and not m.group(4) for _, c in texts):
                 col["note"] = "numbered"  # printed slot numbers (“1、”): items are typed after them
             elif texts:
                 carried.append(k)
@@ -261,7 +260,7 @@ class _Drafter:
         self.blocks.append(block)
         return True
 
-    def list(self, s: Cell) -> bool:
+    def list_block(self, s: Cell) -> bool:
         rows = [self.cells(r, s.end_col) for r in range(s.row, s.last_row + 1)]
         if any(len(cells) > 1 for cells in rows):
             return False
@@ -396,8 +395,10 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
             identify.append(b.label)
         elif b.kind == "band":
             identify += [g for g, _ in b.groups]
-    seen: set[str] = set()
-    identify = [x for x in identify if not (norm(x) in seen or seen.add(norm(x)))]
+    firsts: dict[str, str] = {}
+    for x in identify:
+        firsts.setdefault(norm(x), x)
+    identify = list(firsts.values())
     if identify:
         lines.append(f"identify = [{', '.join(_s(x) for x in identify)}]")
     notes = list(dict.fromkeys(_note_pattern(t) for t in d.notes if norm(t)))
