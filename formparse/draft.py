@@ -34,6 +34,7 @@ from typing import Any
 
 import attrs
 
+from .errors import SchemaError
 from .grid import Cell, Grid
 from .schema import Schema, parse_schema
 from .text import norm
@@ -481,21 +482,19 @@ def draft_schema(grids: Iterable[Grid], *, schema_id: str = "drafted-form", name
 
     The text is valid: it is loaded once with :func:`formparse.schema.parse_schema` before it is returned.
     """
-    grid = next((g for g in grids if any(g.own_anchors(r) for r in range(len(g.rows)))), None)
+    grid = next((g for g in grids if any(not c.blank for r in range(len(g.rows)) for c in g.own_anchors(r))), None)
+    where = source or (grid.source if grid is not None else "")
     if grid is None:
-        from .errors import NotThisForm
-
-        raise NotThisForm([], form="空白表 / blank form", path=source)
+        raise SchemaError("空白表上没有任何文字，无从起草 / the blank form has no text to draft from", path=where)
     d = _Drafter(grid)
     d.run()
+    if not any(b.kind != "title" for b in d.blocks):
+        raise SchemaError("空白表上找不到可起草的栏目（标签旁边或下面的空格、表格、列表）/ nothing to draft: no label "
+                          "with a blank place beside or under it, no table, no list", path=where)
     title = next((b.title for b in d.blocks if b.kind == "title"), None)
-    text = _render(d, schema_id, name or title or schema_id, source or grid.source)
-    parse_schema(text, source=source or "<draft>")
+    text = _render(d, schema_id, name or title or schema_id, where)
+    parse_schema(text, source=where or "<draft>")
     return text
-
-
-def load_draft(text: str, source: str = "<draft>") -> Schema:
-    return parse_schema(text, source=source)
 
 
 # -- what a schema locates on a file (``formparse schema check``) -----------------------------------

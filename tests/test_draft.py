@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from formparse.backends import open_grids
 from formparse.draft import DraftRecord, draft_schema
+from formparse.errors import SchemaError
 from formparse.locate import Layout, locate
 from formparse.reader import best_layout, read, values_from_layout
 from formparse.schema import Schema, Table, load_schema, parse_schema
@@ -399,3 +400,22 @@ def test_schema_commands_usage_and_help() -> None:
         assert res.returncode == 0
         assert "示例 / example:" in res.stdout and f"formparse schema {cmd} " in res.stdout
         assert any("\u4e00" <= ch <= "\u9fff" for ch in res.stdout)
+
+
+@pytest.mark.parametrize("rows", [
+    [[None, None], [None, ""]],  # nothing typed at all
+    [["某某情况说明"], ["这是一段印好的说明文字，没有任何空格可填。"]],  # printed text only
+])
+def test_nothing_to_draft_is_a_schema_error_naming_the_file(rows: list[list[str | None]]) -> None:
+    grid = make_grid(rows)
+    with pytest.raises(SchemaError, match="起草") as info:
+        draft_schema([grid], source="说明.docx")
+    assert "说明.docx" in str(info.value)
+
+
+def test_schema_draft_of_a_file_that_is_no_document_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "空白表.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    res = _run("schema", "draft", bad, "-o", tmp_path / "x.toml")
+    assert res.returncode == 1 and "空白表.xlsx" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "x.toml").exists()
