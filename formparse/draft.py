@@ -124,6 +124,7 @@ class _Drafter:
         self.sections: list[Cell] = []
         self.title_row = -1  # rows down to the title hold printed headings, not fields (“附件1”)
         self.section_ids: set[int] = set()
+        self.extent: dict[int, int] = {}  # section label → its last row
         self._width: dict[int, int] = {}
         for r in range(len(grid.rows)):
             block = grid.row_blocks[r] if r < len(grid.row_blocks) else 0
@@ -175,8 +176,11 @@ class _Drafter:
                    default=0)
         for r in range(len(self.grid.rows)):
             for c in self.cells(r):
-                if c.col == left and c.rowspan > 1 and not c.blank and not c.paragraph:
-                    self.sections.append(c)
+                if c.col == left and not c.blank and not c.paragraph and id(c) not in self.used:
+                    last = self._section_end(c)
+                    if last > c.row:
+                        self.sections.append(c)
+                        self.extent[id(c)] = last
         self.section_ids = {id(s) for s in self.sections}
         for s in self.sections:
             self.table_block(s) or self.list_block(s)
@@ -215,12 +219,30 @@ class _Drafter:
         self.used.add(id(cell))
         self.blocks.append(DBlock("title", cell.row, cell.col, title=cell.text.strip()))
 
+    def _section_end(self, label: Cell) -> int:
+        """The last row of a left-column label's section: the rows it spans, or — typed once, unmerged —
+        the rows below it whose left column is empty while they hold something right of it."""
+        last = label.last_row
+        for r in range(label.last_row + 1, len(self.grid.rows)):
+            if self.grid.row_blocks[r] != self.grid.row_blocks[label.row] or self.grid.is_paragraph_row(r):
+                break
+            left = self.grid.at(r, label.col)
+            if left is not None and (left.row != r or not left.blank):
+                break  # the next left-column label (or a merge from above: not ours)
+            if not [c for c in self.cells(r, label.end_col)]:
+                break
+            last = r
+        return last
+
+    def last(self, s: Cell) -> int:
+        return self.extent[id(s)]
+
     def section_of(self, cell: Cell) -> Cell | None:
-        return next((s for s in self.sections if s.row <= cell.row <= s.last_row and cell.col >= s.end_col), None)
+        return next((s for s in self.sections if s.row <= cell.row <= self.last(s) and cell.col >= s.end_col), None)
 
     def table_block(self, s: Cell) -> bool:
         header = self.all_text(s.row, s.end_col)
-        body = list(range(s.row + 1, s.last_row + 1))
+        body = list(range(s.row + 1, self.last(s) + 1))
         if header is None or len(header) < 2 or len(body) < 2:
             return False
         columns: list[dict[str, Any]] = []
@@ -256,13 +278,13 @@ class _Drafter:
                     prefill[-1][1].append(norm(sub.text))
             block.prefill = prefill
         self.used.add(id(s))
-        for r in range(s.row, s.last_row + 1):
+        for r in range(s.row, self.last(s) + 1):
             self.used.update(id(c) for c in self.cells(r, s.end_col))
         self.blocks.append(block)
         return True
 
     def list_block(self, s: Cell) -> bool:
-        rows = [self.cells(r, s.end_col) for r in range(s.row, s.last_row + 1)]
+        rows = [self.cells(r, s.end_col) for r in range(s.row, self.last(s) + 1)]
         if any(len(cells) > 1 for cells in rows):
             return False
         line = [cells[0] for cells in rows if cells]

@@ -282,7 +282,7 @@ _WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午�
 @st.composite
 def blank_forms(draw: Any) -> tuple[list[list[str | None]], list[tuple[int, int, int, int]], dict[str, Any]]:
     """A blank form: a title, a section of label | blank pairs, a band under a group label, a table under a
-    section label, and a footer prompt. Returns (rows, merges, what each part is) for gridkit.make_grid."""
+    section label (merged down its rows or typed once), and a footer prompt. Returns (rows, merges, what each part is) for gridkit.make_grid."""
     n_pairs = draw(st.integers(1, 3))
     n_heads = draw(st.integers(2, 4))
     n_slots = draw(st.integers(2, 4))
@@ -313,6 +313,9 @@ def blank_forms(draw: Any) -> tuple[list[list[str | None]], list[tuple[int, int,
     footer = next(it)
     rows.append([footer + "：", "", None, None, None])
     merges.append((len(rows) - 1, 1, len(rows) - 1, WIDTH - 1))
+    if not draw(st.booleans(), label="section labels merged down"):
+        # typed once, not merged: the positions under a section label hold nothing (as a sheet drawn by hand)
+        merges = [m for m in merges if not (m[1] == 0 and m[2] > m[0])]
     parts = {"pairs": pairs, "group": group, "heads": heads, "band_row": top - 1, "table": table,
              "columns": columns, "slots": range(top + 1, top + 1 + n_slots), "footer": footer,
              "pair_rows": range(first, first + n_pairs)}
