@@ -282,7 +282,8 @@ _WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午�
 @st.composite
 def blank_forms(draw: Any) -> tuple[list[list[str | None]], list[tuple[int, int, int, int]], dict[str, Any]]:
     """A blank form: a title, a section of label | blank pairs, a band under a group label, a table under a
-    section label (merged down its rows or typed once), and a footer prompt. Returns (rows, merges, what each part is) for gridkit.make_grid."""
+    section label (merged down its rows or typed once), and a footer prompt. Returns (rows, merges, what
+    each part is) for gridkit.make_grid."""
     n_pairs = draw(st.integers(1, 3))
     n_heads = draw(st.integers(2, 4))
     n_slots = draw(st.integers(2, 4))
