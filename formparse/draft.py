@@ -381,13 +381,14 @@ class _Drafter:
 # -- TOML out ------------------------------------------------------------------------------------
 
 def _s(text: str) -> str:
-    """A TOML basic string."""
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string (JSON's escapes are TOML's; DEL must be escaped too)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _regex(text: str) -> str:
     """A TOML literal string for a regular expression (a basic one when it holds a quote)."""
-    return f"'{text}'" if "'" not in text and "\n" not in text else _s(text)
+    plain = "'" not in text and all(ch == "\t" or (ch >= " " and ch != "\x7f") for ch in text)
+    return f"'{text}'" if plain else _s(text)
 
 
 def _note_pattern(text: str) -> str:

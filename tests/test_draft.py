@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from formparse.backends import open_grids
 from formparse.draft import DraftRecord, draft_schema
-from formparse.errors import SchemaError
+from formparse.errors import FormparseError, SchemaError
 from formparse.locate import Layout, locate
 from formparse.reader import best_layout, read, values_from_layout
 from formparse.schema import Schema, Table, load_schema, parse_schema
@@ -447,3 +447,33 @@ def test_schema_draft_of_a_file_that_is_no_document_is_one_line(tmp_path: Path) 
     res = _run("schema", "draft", bad, "-o", tmp_path / "x.toml")
     assert res.returncode == 1 and "空白表.xlsx" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "x.toml").exists()
+
+
+_CELL_TEXT = st.one_of(st.none(), st.just(""), _WORDS, _WORDS.map(lambda w: w + "："), st.text(max_size=12))
+
+
+@settings(deadline=None)
+@given(st.lists(st.lists(_CELL_TEXT, min_size=1, max_size=6), min_size=1, max_size=8), st.data())
+def test_any_grid_drafts_a_valid_schema_or_says_why(rows: list[list[str | None]], data: Any) -> None:
+    """Whatever a blank file holds, the draft is a schema parse_schema accepts (keys unique, labels non-empty,
+    TOML well formed), or a SchemaError — never a crash; and a draft locates on its own blank form."""
+    width = max(len(r) for r in rows)
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    merges = []
+    if data.draw(st.booleans(), label="merge a left-column cell down") and len(rows) > 2 and rows[0][0]:
+        merges.append((0, 0, data.draw(st.integers(1, len(rows) - 1)), 0))
+        for r in range(1, merges[0][2] + 1):
+            rows[r][0] = None
+    grid = make_grid(rows, merges)
+    try:
+        text = draft_schema([grid], source="fuzz.xlsx")
+    except SchemaError as exc:
+        assert "fuzz.xlsx" in str(exc)
+        return
+    schema = parse_schema(text)
+    keys = [f.key for b in schema.blocks for f in getattr(b, "fields", ())]
+    assert len(keys) == len(set(keys))
+    try:
+        locate(make_grid(rows, merges), schema)
+    except FormparseError:
+        pass  # e.g. AmbiguousLayout on a form whose labels repeat: said, not guessed
