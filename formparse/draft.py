@@ -501,11 +501,15 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
 
 def draft_schema(grids: Iterable[Grid], *, schema_id: str = "drafted-form", name: str | None = None,
                  source: str = "") -> str:
-    """A proposed schema (TOML text) for the blank form on the first grid that has any cells.
+    """A proposed schema (TOML text) for the blank form on the grid (sheet) with the most text cells.
 
     The text is valid: it is loaded once with :func:`formparse.schema.parse_schema` before it is returned.
     """
-    grid = next((g for g in grids if any(not c.blank for r in range(len(g.rows)) for c in g.own_anchors(r))), None)
+    # a workbook may hold a cover or notes sheet too: the form is the grid with the most cells holding text
+    counted = [(sum(not c.blank for r in range(len(g.rows)) for c in g.own_anchors(r)), k, g)
+               for k, g in enumerate(grids)]
+    best = max(counted, key=lambda t: (t[0], -t[1]), default=None)
+    grid = best[2] if best is not None and best[0] else None
     where = source or (grid.source if grid is not None else "")
     if grid is None:
         raise SchemaError("空白表上没有任何文字，无从起草 / the blank form has no text to draft from", path=where)

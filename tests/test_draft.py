@@ -100,6 +100,16 @@ def test_draft_reads_copies_drawn_by_other_hands_as_the_hand_written_schema_does
     assert not missing, missing
 
 
+@pytest.mark.parametrize("form", ["dept-overall-2020", "project-2020"])
+def test_the_xlsx_and_docx_templates_draft_the_same_schema(form: str) -> None:
+    """One form in two formats: the same blocks, keys and labels (only the cell-address comments differ)."""
+    def shape(suffix: str) -> list[str]:
+        text = draft_schema(open_grids(str(TEMPLATES / f"{form}{suffix}")))
+        return [line.split("  #")[0] for line in text.splitlines()[1:]]
+
+    assert shape(".xlsx") == shape(".docx")
+
+
 def test_a_drafted_schema_reads_as_it_is_into_a_mapping() -> None:
     """formparse.read with a drafted schema (record = DraftRecord): nested by the draft's keys, the
     values as text, coverage warnings attached — and the same record from .xlsx and .docx."""
