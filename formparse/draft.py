@@ -12,7 +12,8 @@ and every blank cell is a place where a submitter writes. From that alone the dr
   first perhaps an intro sentence, the others blank or numbered (“目标1：”: the marker);
 - **band** — a row of labels each with an empty place under it, under a row of group labels (or beside
   the section label on its left, which then names the group);
-- **fields** — a label with an empty place right of it, or a prompt ending in a colon (“填报人：”,
+- **fields** — a label with an empty place right of it (or, reaching the form's right edge, under it), or
+  a prompt ending in a colon (“填报人：”,
   “审核人：      科室负责人签字：”: several in one cell are read inline);
 - everything else printed is a **note** (text that carries no value), digits written as ``[0-9]*``.
 
@@ -348,6 +349,9 @@ class _Drafter:
                 found = [DField(_label_text(p), cell, optional=True) for p in prompts]
             elif r > self.title_row and len(norm(cell.text)) <= 2 * MAX_PROMPT_CHARS and (
                 self.empty_at(r, cell.end_col) or "□" in self._right_text(cell)
+                # a heading with the place to write under it (nothing to its right): the locator reads below
+                or (self.grid.at(r, cell.end_col) is None and cell.end_col >= self.width(r)
+                    and self.empty_under(r, [cell]))
             ):
                 found = [DField(_label_text(cell.text), cell)]
             if not found:

@@ -316,12 +316,12 @@ _WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午�
 @st.composite
 def blank_forms(draw: Any) -> tuple[list[list[str | None]], list[tuple[int, int, int, int]], dict[str, Any]]:
     """A blank form: a title, a section of label | blank pairs, a band under a group label, a table under a
-    section label (merged down its rows or typed once), and a footer prompt. Returns (rows, merges, what
-    each part is) for gridkit.make_grid."""
+    section label (merged down its rows or typed once), a heading with its place under it, and a footer
+    prompt. Returns (rows, merges, what each part is) for gridkit.make_grid."""
     n_pairs = draw(st.integers(1, 3))
     n_heads = draw(st.integers(2, 4))
     n_slots = draw(st.integers(2, 4))
-    labels = draw(st.lists(_WORDS, min_size=2 * n_pairs + n_heads + 9, max_size=2 * n_pairs + n_heads + 9,
+    labels = draw(st.lists(_WORDS, min_size=2 * n_pairs + n_heads + 10, max_size=2 * n_pairs + n_heads + 10,
                            unique_by=norm))
     it = iter(labels)
     rows: list[list[str | None]] = [["表" + next(it) + "申报表"] + [None] * (WIDTH - 1)]
@@ -345,13 +345,19 @@ def blank_forms(draw: Any) -> tuple[list[list[str | None]], list[tuple[int, int,
     rows.append([table, *columns])
     rows += [[None] + [""] * (WIDTH - 1) for _ in range(n_slots)]
     merges.append((top, 0, len(rows) - 1, 0))
+    heading = next(it)  # a heading across the form, the place to write in the row under it
+    rows.append([heading] + [None] * (WIDTH - 1))
+    merges.append((len(rows) - 1, 0, len(rows) - 1, WIDTH - 1))
+    rows.append([""] + [None] * (WIDTH - 1))
+    merges.append((len(rows) - 1, 0, len(rows) - 1, WIDTH - 1))
     footer = next(it)
     rows.append([footer + "：", "", None, None, None])
     merges.append((len(rows) - 1, 1, len(rows) - 1, WIDTH - 1))
     if not draw(st.booleans(), label="section labels merged down"):
         # typed once, not merged: the positions under a section label hold nothing (as a sheet drawn by hand)
         merges = [m for m in merges if not (m[1] == 0 and m[2] > m[0])]
-    parts = {"pairs": pairs, "group": group, "heads": heads, "band_row": top - 1, "table": table,
+    parts = {"heading": heading, "heading_row": len(rows) - 3,
+             "pairs": pairs, "group": group, "heads": heads, "band_row": top - 1, "table": table,
              "columns": columns, "slots": range(top + 1, top + 1 + n_slots), "footer": footer,
              "pair_rows": range(first, first + n_pairs)}
     return rows, merges, parts
@@ -384,6 +390,7 @@ def test_a_draft_of_any_such_blank_form_reads_its_filled_copy(form: Any, data: A
     for k, label in enumerate(parts["heads"]):  # the band: each value under its header
         assert got[label] == f"v{parts['band_row']}x{1 + k}"
     assert got[parts["footer"]] == f"v{len(rows) - 1}x1"
+    assert got[parts["heading"]] == f"v{parts['heading_row'] + 1}x0"
     (table,) = layout.tables
     assert norm(table.block.label) == norm(parts["table"])
     want = [[f"v{r}x{c}" for c in range(1, WIDTH)] for r in parts["slots"] if r not in empty_slots]
