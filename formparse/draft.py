@@ -369,9 +369,13 @@ class _Drafter:
 
     def _add_fields(self, found: list[DField], cell: Cell) -> None:
         section = self.section_of(cell)
-        last = self.blocks[-1] if self.blocks else None
-        same_place = (last is not None and last.kind == "fields" and last.fields
+        fields = [b for b in self.blocks if b.kind == "fields"]
+        last = fields[-1] if fields else None
+        # one block per run of fields: same section, no other block between them, no label twice
+        same_place = (last is not None and last.fields
                       and self.section_of(last.fields[-1].cell) is section
+                      and not any(b.kind != "fields" and (last.row, last.col) < (b.row, b.col) < (cell.row, cell.col)
+                                  for b in self.blocks)
                       and not {norm(f.label) for f in found} & {norm(f.label) for f in last.fields})
         if not same_place or last is None:
             last = DBlock("fields", cell.row, cell.col)
