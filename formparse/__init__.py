@@ -24,7 +24,7 @@ _WHERE = {
     "InvalidValues": "errors", "NotThisForm": "errors", "SchemaError": "errors", "UnreadableFile": "errors",
     "UnsafeFile": "errors", "CannotWrite": "errors", "AmbiguousLayout": "errors",
     "Limits": "limits",
-    "read": "reader",
+    "read": "reader", "read_all": "reader", "Found": "reader",
     "BasicInfo": "records", "Expenditure": "records", "Income": "records", "Indicator": "records",
     "Record": "records", "Review": "records", "ThreePublic": "records", "domain_problems": "records",
     "Funds": "records_project", "ProjectRecord": "records_project", "Step": "records_project",
@@ -38,7 +38,7 @@ __all__ = [
     "Expenditure", "FormparseError", "Income", "Indicator", "InvalidValues", "Limits", "NotThisForm", "Problem",
     "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile", "UnsafeFile", "Warning", "check",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read", "read_folder",
-    "template_path", "to_dict", "Funds", "ProjectRecord", "Step", "project_domain_problems",
+    "template_path", "to_dict", "read_all", "Found", "Funds", "ProjectRecord", "Step", "project_domain_problems",
 ]
 
 

@@ -51,6 +51,12 @@ class Outcome:
     file: str
     record: Record | None = None
     problem: Problem | None = None
+    where: str = ""  # where in the file the record's form is, when the file holds several (a packet)
+    more: list[tuple[str, Any]] = attrs.Factory(list)  # the packet's further forms: (where, record)
+
+    def forms(self) -> list[tuple[str, Any]]:
+        """Every form read from the file, in order: (where, record)."""
+        return ([(self.where, self.record)] if self.record is not None else []) + list(self.more)
 
 
 def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem] | None = None) -> list[str]:
@@ -88,11 +94,13 @@ def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem
 
 def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
     """Read one file into an Outcome; every error becomes a Problem (never an exception)."""
-    if reader is None:
-        from .reader import read
-
-        reader = read
     try:
+        if reader is None:
+            from .reader import read_all
+
+            found = read_all(path)
+            return Outcome(file, record=found[0].record, where=found[0].where if len(found) > 1 else "",
+                           more=[(f.where, f.record) for f in found[1:]])
         return Outcome(file, record=reader(path))
     except FormparseError as exc:
         return Outcome(file, problem=Problem(file, type(exc).__name__, exc.message))
@@ -267,19 +275,26 @@ def iter_outcomes(root: str | Path, *, recursive: bool = True, workers: int | No
         source = _pool(items, n_workers, timeout, reader)
     waiting: dict[int, Outcome] = {}
     next_index = 0
-    seen: dict[tuple[str, int | None], str] = {}
+    from .schema import schema_for
+
+    seen: dict[tuple[Any, ...], str] = {}
     for index, outcome in source:
         waiting[index] = outcome
         while next_index in waiting:
             out = waiting.pop(next_index)
             next_index += 1
             yield out
-            rec = out.record
-            if rec is not None and rec.unit_name:
-                key = (rec.unit_name, rec.year)
+            for _where, rec in out.forms():
+                if not getattr(rec, "unit_name", None):
+                    continue
+                schema = schema_for(rec)
+                # the same form of the same unit, year (and project, …: the schema's `identity`) twice
+                values = tuple(getattr(rec, k, None) for k in schema.identity)
+                key = (schema.id, *values)
                 if key in seen:
+                    what = "、".join(str(v) for v in values if v is not None)
                     yield Outcome(out.file, problem=Problem(
-                        out.file, "Duplicate", f"与 {seen[key]} 的填报单位和年度相同（{rec.unit_name}，{rec.year}年）"))
+                        out.file, "Duplicate", f"与 {seen[key]} 是同一单位同一年度的同一张表（{what}）"))
                 else:
                     seen[key] = out.file
 
@@ -343,7 +358,11 @@ def table_rows(outcomes: Iterator[Outcome] | list[Outcome]) -> Iterator[dict[str
     for o in outcomes:
         if o.record is not None:
             try:
-                yield record_rows(o.file, o.record)
+                merged: dict[str, list[dict[str, Any]]] = {}
+                for where, record in o.forms():
+                    for table, rows in record_rows(o.file, record, position=where).items():
+                        merged.setdefault(table, []).extend(rows)
+                yield merged
                 continue
             except ValueError as exc:
                 o = Outcome(o.file, problem=Problem(o.file, "InvalidValues", str(exc)))

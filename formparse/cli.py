@@ -67,20 +67,36 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--compact", is_flag=True, help="JSON 写成一行 / one line of JSON instead of indented.")
 @click.option("--password", help="打开加密文件（需 msoffcrypto-tool）/ open a password-protected file.")
+@click.option("--all", "every", is_flag=True,
+              help="文件中的每一张表（附件1 与多张附件2），打印为 JSON 数组 / every form in FILE, as a JSON array.")
+@click.option("--schema", "schema_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
 @click.pass_context
-def parse(ctx: click.Context, file: Path, compact: bool, password: str | None) -> None:
-    """把 FILE 中的申报表打印为约定的 JSON（提示写到 stderr）。
-    Print the record in FILE as the contract's JSON (warnings on stderr).
+def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, every: bool,
+          schema_files: tuple[Path, ...]) -> None:
+    """把 FILE 中的申报表打印为约定的 JSON（提示写到 stderr）；自动识别是哪一张表（附件1、附件2 …）。
+    Print the form in FILE as the contract's JSON (warnings on stderr); which form it is, is recognised.
 
     \b
     示例 / example:
       formparse parse 附件1-2020-某局.docx > 某局.json
+      formparse parse --all 申报材料.docx > 全部.json
     """
-    from .contract import dumps
-    from .reader import read
+    from .contract import dumps, to_dict
+    from .reader import read, read_all
+    from .schema import load_schema_file
 
     try:
-        record = read(file, password=password)
+        extra = [load_schema_file(p) for p in schema_files]
+        if every:
+            found = read_all(file, schemas=extra, password=password)
+            click.echo(json.dumps([to_dict(f.record) for f in found], ensure_ascii=False,
+                                  indent=None if compact else 2))
+            for f in found:
+                for warning in f.record.warnings:
+                    click.echo(f"提示 {file} {f.where}: {warning}", err=True)
+            return
+        record = read(file, schemas=extra, password=password)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
         return

@@ -77,7 +77,9 @@ def _headers(labels: str) -> dict[str, list[str]]:
 
 
 def sheet_titles(labels: str) -> dict[str, str]:
-    return dict(SHEETS_ZH) if labels == "zh" else {}
+    from .tables import table_titles_zh
+
+    return {**SHEETS_ZH, **table_titles_zh()} if labels == "zh" else {}
 
 
 def _translated(table: str, rows: list[dict[str, Any]], labels: str) -> list[dict[str, Any]]:
@@ -330,7 +332,7 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
         for outcome in itertools.chain(outcomes, (Outcome(p.file, problem=p) for p in unlisted)):
             for rows in table_rows([outcome]):
                 ready = _prepared(sink, rows, kind == "xlsx", labels_of, outcome.file)
-                if "forms" in rows and ready[0][0] != "problems":
+                if outcome.record is not None and "problems" not in rows and ready[0][0] != "problems":
                     summary.good += 1
                 elif outcome.problem is not None and outcome.problem.kind == "Duplicate":
                     summary.duplicates += 1

@@ -150,8 +150,10 @@ def is_heading(grid: Grid, label: Cell, same: Callable[[Cell], bool]) -> bool:
     starting under it in its own column), not as a row heading in the left column."""
     if label.paragraph:
         return True
-    if not right_is_empty(grid, label):
-        return False
+    if label.rowspan > 1 or not right_is_empty(grid, label):
+        return False  # a label merged down over rows is their row heading, whatever they hold
+    if any(c.col >= label.end_col and c.colspan > 1 for c in grid.own_anchors(label.row)):
+        return False  # a merged cell drawn beside it (empty for now) is its content's place
     for r in range(label.last_row + 1, len(grid.rows)):
         if grid.is_paragraph_row(r) or is_spacer_row(grid, r):
             continue

@@ -133,6 +133,36 @@ class Grid:
         cols_hidden = all(c in self.hidden_cols for c in range(cell.col, cell.end_col))
         return not (rows_hidden or cols_hidden)
 
+    def slice(self, start: int, stop: int) -> Grid:
+        """Rows [start, stop) as a grid of their own (one form of several in a document); cells keep their
+        addresses, merges are cut at the edges."""
+        copies: dict[int, Cell] = {}
+        rows: list[list[Cell | None]] = []
+        for r in range(start, stop):
+            line: list[Cell | None] = []
+            for cell in self.rows[r]:
+                if cell is None:
+                    line.append(None)
+                    continue
+                copy = copies.get(id(cell))
+                if copy is None:
+                    first, last = max(cell.row, start), min(cell.last_row, stop - 1)
+                    copy = copies[id(cell)] = attrs.evolve(cell, row=first - start, rowspan=last - first + 1)
+                line.append(copy)
+            rows.append(line)
+        blank = self.blank
+        shifted = None
+        if blank is not None:
+            def shifted(r: int, c: int) -> Cell:
+                return attrs.evolve(blank(r + start, c), row=r)
+        grid = Grid(rows, source=self.source, row_refs=self.row_refs[start:stop], blank=shifted)
+        grid.row_blocks = self.row_blocks[start:stop]
+        grid.hidden_rows = frozenset(r - start for r in self.hidden_rows if start <= r < stop)
+        grid.hidden_cols = self.hidden_cols
+        addresses = {c.address for c in copies.values()}
+        grid.notes = [(a, m) for a, m in self.notes if a in addresses]
+        return grid
+
     def text(self) -> str:
         """All text in reading order (for diagnostics)."""
         return "\n".join(c.text for c in self.reading_order() if c.text)

@@ -70,6 +70,7 @@ class TitleLoc:
     block: Title
     cell: Cell
     year: int | None
+    year_cell: Cell | None = None  # the year's own line under the title (“（2020年度）”), when printed so
 
 
 @attrs.define
@@ -149,6 +150,7 @@ class Unread:
 @attrs.define
 class Layout:
     grid: Grid
+    schema: Schema | None = None  # the form located
     title: TitleLoc | None = None
     fields: dict[str, FieldLoc] = attrs.Factory(dict)
     lists: list[ListLoc] = attrs.Factory(list)
@@ -186,6 +188,8 @@ def _slots_fields(i: int, block: Fields) -> Iterator[Slot]:
         yield Slot(f"{family}.section", (block.section, *block.section_aliases), i, family, -1, not block.optional)
     for k, f in enumerate(block.fields):
         yield Slot(f"field:{f.key}", f.labels, i, family, k, not (f.optional or block.optional))
+        for p in f.pairs:  # the amounts of a pairs field, when a copy gives each its own cell
+            yield Slot(f"pair:{f.key}.{p.key}", p.labels, i, family, k, False, tables_only=True)
 
 
 def _slots_band(i: int, block: Band) -> Iterator[Slot]:
@@ -304,13 +308,15 @@ def _repeats_left(grid: Grid, cell: Cell) -> bool:
 
 
 def _repeats_above(grid: Grid, cell: Cell) -> bool:
-    """Whether the row above ``cell`` (past paragraphs and blank rows) holds the same text in the same column."""
+    """Whether the nearest filled cell above ``cell`` in its column (past paragraphs, blank rows and blank
+    cells of the section) holds the same text."""
     for r in range(cell.row - 1, -1, -1):
         if grid.is_paragraph_row(r) or geo.is_spacer_row(grid, r):
             continue
         above = geo.cell_at(grid, r, cell.col)
-        return above is not None and above is not cell and above.col == cell.col and norm(
-            above.text) == norm(cell.text)
+        if above is None or above is cell or above.blank:
+            continue
+        return above.col == cell.col and norm(above.text) == norm(cell.text)
     return False
 
 
@@ -413,19 +419,22 @@ def place(grid: Grid, schema: Schema) -> Placement:
 
 
 def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
-    """A table's header row typed again further down (the table broken across pages) is a repetition:
-    its column labels are candidates only in the first row holding the header."""
+    """A table's header row typed again further down (the table broken across pages), or another table's
+    header with the same column labels, is not this table's header: its column labels are candidates
+    only in the first row holding the whole header at or after the table's section label."""
     mine = [s for s in slots if s.block == i and s.id.startswith("column:")]
+    section = next((s for s in slots if s.block == i and s.order == -1), None)
+    first = min((c.row for c, _ in cands[section.id]), default=0) if section is not None else 0
     need = max(2, sum(1 for c in block.columns if not c.optional))
     per_row: dict[int, set[str]] = {}
     for s in mine:
         for cell, _ in cands[s.id]:
             per_row.setdefault(cell.row, set()).add(s.id)
     headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
-    if len(headers) > 1:
-        later = set(headers[1:])
+    own = next((r for r in headers if r >= first), None)
+    if own is not None and len(headers) > 1:
         for s in mine:
-            cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in later]
+            cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in headers or ci[0].row == own]
 
 
 def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> list[list[Slot]]:
@@ -621,12 +630,39 @@ def _values_fields(ctx: Context, i: int, block: Fields) -> None:
             for later in block.fields[k + 1:]:
                 if later.key in values:
                     shared[later.key] = FieldLoc(later.key, later, label, None, values[later.key])
+        elif f.pairs and _pairs_in_cells(ctx, f):
+            # each amount in a cell of its own, its label beside it: read like money fields
+            for p in f.pairs:
+                pair_label = ctx.p.of(f"pair:{f.key}.{p.key}")
+                if pair_label is None:
+                    continue
+                key = f"{f.key}.{p.key}"
+                money = Field(key=p.key, label=p.label, type="money", aliases=p.aliases, optional=True)
+                inline_pair = _match(pair_label.text, p.label) or None
+                cell = None if inline_pair else ctx.value_cell(pair_label, "right", p.label, f"pair:{key}")
+                ctx.layout.fields[key] = FieldLoc(key, money, pair_label, cell, inline_pair)
+            ctx.read.add(id(label))
+            continue
         else:
-            loc.cell = ctx.value_cell(label, "right", f.label, sid)
+            for p in f.pairs:  # all the amounts typed in one cell: that cell is the field's value
+                placed = ctx.p.cell.pop(f"pair:{f.key}.{p.key}", None)
+                if placed is not None:
+                    ctx.p.label_ids.discard(id(placed))
+            loc.cell = ctx.value_cell(label, block.value, f.label, sid)
             # “填报单位（盖章）：” with nothing beside it: the value is written after the colon
             if loc.cell is None and not norm(label.text).endswith(":") and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{f.label} ({label.address})：找不到填写它的单元格")
         ctx.layout.fields[f.key] = loc
+
+
+def _pairs_in_cells(ctx: Context, f: Field) -> bool:
+    """Whether a pairs field's amounts are laid out one per cell, each after its own label cell (rather
+    than all typed into one cell): at least one pair label stands alone in its cell."""
+    for p in f.pairs:
+        cell = ctx.p.of(f"pair:{f.key}.{p.key}")
+        if cell is not None and f"pair:{f.key}.{p.key}" not in ctx.p.inline:
+            return True
+    return False
 
 
 def _values_band(ctx: Context, i: int, block: Band) -> None:
@@ -837,8 +873,38 @@ def _values_title(ctx: Context, i: int, block: Title) -> None:
         m = block.pattern.match(norm(cell.text))
         if m:
             year = m.group(block.key)
-            ctx.layout.title = TitleLoc(block, cell, int(year) if year else None)
+            loc = ctx.layout.title = TitleLoc(block, cell, int(year) if year else None)
             ctx.read.add(id(cell))
+            if block.year_pattern is not None:
+                _year_line(ctx, loc)
+            return
+
+
+# How far past the title (cells in reading order) its year line may be printed.
+YEAR_LINE_REACH = 3
+
+
+def _year_line(ctx: Context, loc: TitleLoc) -> None:
+    """The cell under the title that holds the year (“（2020年度）”), among the next few in reading order."""
+    pattern = loc.block.year_pattern
+    assert pattern is not None
+    seen = 0
+    after = False
+    for cell in ctx.grid.reading_order(loc.cell.row):
+        if cell is loc.cell:
+            after = True
+            continue
+        if not after or cell.blank or not ctx.grid.visible(cell):
+            continue
+        if id(cell) in ctx.p.label_ids or seen >= YEAR_LINE_REACH:
+            return
+        seen += 1
+        m = pattern.match(norm(cell.text))
+        if m:
+            loc.year_cell = cell
+            ctx.read.add(id(cell))
+            if loc.year is None and m.group(loc.block.key):
+                loc.year = int(m.group(loc.block.key))
             return
 
 
@@ -881,6 +947,7 @@ def locate(grid: Grid, schema: Schema) -> Layout:
     if missing:
         raise NotThisForm(_dedupe(missing), form=schema.name, path=grid.source)
     ctx = Context(grid, schema, p)
+    ctx.layout.schema = schema
     for i, block in enumerate(schema.blocks):
         KINDS[type(block)].values(ctx, i, block)
     layout = ctx.layout

@@ -5,32 +5,48 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import cattrs
 
+from . import fieldtypes
 from .backends import open_grids
 from .check import Warning
 from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
-from .grid import Cell
+from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
-from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, locate, score, split_items
+from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
 from .records import number_problem
-from .schema import Boxes, Schema, derived, load_schema, resolve
-from .text import clean, compact, money_from_number, parse_cn_date, parse_count, parse_money
+from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
+from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money
 
 
-def best_layout(grids: list, schema: Schema, path: str) -> tuple[int, Layout]:
-    """Locate the form on the grid (sheet) that holds most of its labels."""
+def fit(grid: Grid, schema: Schema) -> float:
+    """How much of a schema's identifying labels a grid holds (0–1): which form a document is."""
+    wanted = {norm(x) for x in schema.identifying_labels()}
+    if not wanted:
+        return 0.0
+    found = {norm(c.text).rstrip(":") for c in grid.reading_order() if grid.visible(c)}
+    known = known_labels(schema)
+    return len(wanted & found) / len(wanted) + 1e-6 * len(found & known)
+
+
+def best_layout(grids: list, schema: Schema | Sequence[Schema], path: str) -> tuple[int, Layout]:
+    """Locate the form on the grid (sheet) and with the schema that fit best; with several schemas, the
+    one that locates. Raises the closest schema's NotThisForm when none does."""
+    schemas = [schema] if isinstance(schema, Schema) else list(schema)
     if not grids:
-        raise NotThisForm(list(schema.required_labels()), form=schema.name, path=path)
-    ranked = sorted(range(len(grids)), key=lambda i: -score(grids[i], schema)) if len(grids) > 1 else [0]
+        raise NotThisForm(list(schemas[0].identifying_labels()), form=schemas[0].name, path=path)
+    ranked = sorted(((fit(g, s), i, k) for i, g in enumerate(grids) for k, s in enumerate(schemas)),
+                    key=lambda x: (-x[0], x[1], x[2]))
     first_error: NotThisForm | None = None
-    for i in ranked:
+    for _, i, k in ranked:
         try:
-            return i, locate(grids[i], schema)
+            return i, locate(grids[i], schemas[k])
         except NotThisForm as exc:
             first_error = first_error or exc
     assert first_error is not None
@@ -42,7 +58,7 @@ def _where(loc: FieldLoc, group: str | None = None) -> str:
     return f"{label} ({loc.target.address})"
 
 
-def read_value(kind: str, text: str, native: Any) -> Any:
+def read_value(kind: str, text: str, native: Any, field: Any = None) -> Any:
     """A located cell's value as its field type wants it. Raises ValueError (in Chinese) when it is not one.
 
     A spreadsheet number counts as what the sheet shows: its 15 significant digits under the cell's
@@ -61,6 +77,18 @@ def read_value(kind: str, text: str, native: Any) -> Any:
                 return _in_domain(kind, int(native), text)
             raise ValueError(f"“{text}”不是人数")
         return _in_domain(kind, parse_count(text), text)
+    if kind == "choice":
+        return fieldtypes.parse_choice(text, field.options)
+    if kind == "date":
+        if isinstance(native, dt.datetime):
+            return native.date()
+        if isinstance(native, dt.date):
+            return native
+        return fieldtypes.parse_date(text, precision=field.precision)
+    if kind == "pairs":
+        pairs = [(p.key, p.labels) for p in field.pairs]
+        amounts = fieldtypes.parse_pairs(text, pairs, unit=field.unit)
+        return {k: _in_domain("money", v, text) for k, v in amounts.items()}
     return clean(text)
 
 
@@ -83,7 +111,7 @@ class _Values:
             return None
         text, native = self.raw(loc)
         try:
-            return read_value(loc.field.type, text, native)
+            return read_value(loc.field.type, text, native, loc.field)
         except ValueError as exc:
             self.problems.append(f"{_where(loc, self.groups.get(key))}：{exc}")
             return None
@@ -125,6 +153,10 @@ def _list_items(loc: ListLoc) -> tuple[str | None, list[str]]:
     return intro, [g for g in cleaned if g]
 
 
+# The printed number a numbered column's cell begins with (“1、”, “2.”, “（3）”).
+ITEM_NUMBER = re.compile(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*[、.．](?![0-9０-９]))\s*")
+
+
 def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -> list[dict[str, str | None]]:
     """The table's items as {column key: text}: blank or merged cells carried down where the schema says."""
     grid = layout.grid
@@ -142,6 +174,8 @@ def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -
                 where[col.key] = cell
             fresh = cell is not None and cell.row == r and not cell.blank
             text = (compact if col.compact else clean)(cell.text) if fresh and cell is not None else None
+            if col.numbered and text is not None:
+                text = clean(ITEM_NUMBER.sub("", text, count=1))
             if col.carry is None:
                 values[col.key] = text
                 continue
@@ -228,7 +262,8 @@ def values_from_layout(layout: Layout, schema: Schema) -> tuple[dict[str, Any], 
         _put(mapping, key, v.get(key))
     if layout.title is not None:
         mapping[layout.title.block.key] = layout.title.year
-        cells[layout.title.block.key] = layout.title.cell.address
+        where = layout.title.year_cell or layout.title.cell
+        cells[layout.title.block.key] = where.address
     for lst in layout.lists:
         intro, items = _list_items(lst)
         if lst.block.intro:
@@ -272,9 +307,13 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     return rec
 
 
-def read(path: str | Path, *, schema: Schema | None = None, limits: Limits | None = None,
-         password: str | None = None) -> Any:
-    """Read one filled-in form (.xlsx or .docx) into a record.
+def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Schema] = (),
+         limits: Limits | None = None, password: str | None = None) -> Any:
+    """Read one filled-in form (.xlsx, .docx, legacy .xls/.doc …) into the record of the form it is.
+
+    The bundled schemas (附件1, 附件2, …) and any ``schemas`` the caller adds are tried, the one whose
+    identifying labels the document holds first; ``schema`` reads it as that form only. The record's
+    class says which form it is (``formparse.schema_for``; a tagged record's JSON names it).
 
     Args:
         limits: the safety limits to read under (default :data:`formparse.limits.DEFAULT`).
@@ -283,16 +322,103 @@ def read(path: str | Path, *, schema: Schema | None = None, limits: Limits | Non
     Raises:
         UnreadableFile: the file cannot be opened as a document (EncryptedFile: it has a password).
         UnsafeFile: the file exceeds a safety limit.
-        NotThisForm: the document lacks the form's labels (they are listed).
+        NotThisForm: the document is none of the forms (the closest one's missing labels are listed).
         InvalidValues: cells whose content does not fit their label (each named with its cell).
     """
-    schema = schema or load_schema()
+    candidates = [schema] if schema is not None else [*schemas, *bundled_schemas()]
     path = str(path)
     try:
         grids = open_grids(path, limits or DEFAULT, password)
-        _, layout = best_layout(grids, schema, path)
-        return record_from_layout(layout, schema)
+        _, layout = best_layout(grids, candidates, path)
+        return record_from_layout(layout, layout.schema)
     except FormparseError:
         raise
     except (MemoryError, RecursionError) as exc:
         raise UnsafeFile(f"文件过大或结构过深，无法安全读取 ({type(exc).__name__})", path=path) from exc
+
+
+@attrs.frozen
+class Found:
+    """One form of a file that may hold several (a packet): its record, which form, and where it is."""
+
+    record: Any
+    schema: str  # the schema id
+    where: str  # the sheet, or the part of the document (“第2份，第31行起”)
+
+
+def _parts(grid: Grid, schemas: Sequence[Schema]) -> list[tuple[int, int]]:
+    """Where the forms of one sheet or document begin and end: at each title of a known form (with the
+    “附件N” line printed just above it)."""
+    starts: list[int] = []
+    titles = [s.blocks[0] for s in schemas if s.blocks and isinstance(s.blocks[0], Title)]
+    for cell in grid.reading_order():
+        folded = norm(cell.text)
+        if folded and any(t.pattern.match(folded) for t in titles):
+            r = cell.row
+            for above in range(r - 1, max(-1, r - 1 - ATTACHMENT_REACH), -1):
+                line = [c for c in grid.own_anchors(above) if not c.blank]
+                if len(line) == 1 and re.fullmatch(r"附件[0-9一二三四五六七八九十]*", norm(line[0].text)):
+                    r = above
+                    break
+            if not starts or r > starts[-1]:
+                starts.append(r)
+    if not starts:
+        return [(0, len(grid))]
+    starts[0] = 0
+    return list(zip(starts, [*starts[1:], len(grid)], strict=True))
+
+
+# How many lines above a form's title its “附件N” line may be printed.
+ATTACHMENT_REACH = 2
+
+
+def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits | None = None,
+             password: str | None = None) -> list[Found]:
+    """Every form a file holds, in order: one per sheet, and in a sheet or document one per title of a
+    known form (a packet of 附件1 and several 附件2). Each part is read as :func:`read` reads a file.
+
+    Raises what :func:`read` raises for the first part that fails (naming its place)."""
+    candidates = [*schemas, *bundled_schemas()]
+    path = str(path)
+    found: list[Found] = []
+    try:
+        grids = open_grids(path, limits or DEFAULT, password)
+        for grid in grids:
+            parts = _parts(grid, candidates)
+            for k, (start, stop) in enumerate(parts):
+                part = grid if len(parts) == 1 else grid.slice(start, stop)
+                if len(grids) > 1 and fit(part, max(candidates, key=lambda s: fit(part, s))) == 0:
+                    continue  # a sheet with no form on it (填报说明)
+                where = _sheet_name(part) if len(grids) > 1 else ""
+                if len(parts) > 1:
+                    where = (where + " " if where else "") + f"第{k + 1}份（{_first(part)} 起）"
+                try:
+                    _, layout = best_layout([part], candidates, path)
+                    rec = record_from_layout(layout, layout.schema)
+                except FormparseError as exc:
+                    if where:
+                        exc.message = f"{where}：{exc.message}"
+                        exc.args = (f"{path}: {exc.message}",)
+                    raise
+                found.append(Found(rec, layout.schema.id, where or "全文"))
+    except FormparseError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise UnsafeFile(f"文件过大或结构过深，无法安全读取 ({type(exc).__name__})", path=path) from exc
+    if not found:
+        raise NotThisForm(list(candidates[0].identifying_labels()), form=candidates[0].name, path=path)
+    return found
+
+
+def _first(grid: Grid) -> str:
+    for cell in grid.reading_order():
+        if cell.address:
+            return cell.address
+    return "开头"
+
+
+def _sheet_name(grid: Grid) -> str:
+    for cell in grid.reading_order():
+        if "!" in cell.address:
+            return cell.address.split("!", 1)[0]
+    return ""

@@ -185,3 +185,8 @@ def project_domain_problems(record: ProjectRecord, kinds: tuple[str, ...] = PROJ
                                            or isinstance(record.filled_date, dt.datetime)):
         out.append("filled_date: must be a datetime.date or None")
     return [p for p in out if p]
+
+
+def domain_problems(record: ProjectRecord, offices: tuple[str, ...] = (), labels: tuple[str, ...] = ()) -> list[str]:
+    """The schema's domain hook (``domain = "…:domain_problems"``): this form has no review offices."""
+    return project_domain_problems(record, PROJECT_KINDS, labels)

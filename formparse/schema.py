@@ -6,7 +6,7 @@ import functools
 import importlib
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -16,7 +16,20 @@ import attrs
 from .errors import SchemaError
 from .text import norm
 
-FIELD_TYPES = ("text", "phone", "count", "money")
+FIELD_TYPES = ("text", "phone", "code", "count", "money", "choice", "pairs", "date")
+
+
+@attrs.frozen
+class Pair:
+    """One amount of a ``pairs`` field (资金总额：300万元 …): its key and printed label."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
 
 
 @attrs.frozen
@@ -26,6 +39,11 @@ class Field:
     type: str = "text"
     aliases: tuple[str, ...] = ()
     optional: bool = False
+    options: tuple[str, ...] = ()  # choice: the printed options
+    box: str = "after"  # choice: where the check box is printed, "after" or "before" its option
+    pairs: tuple[Pair, ...] = ()  # pairs: the amounts printed under this one label
+    unit: str = "万元"  # pairs: the unit the amounts are in
+    precision: str = "day"  # date: "day" or "month"
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -41,6 +59,7 @@ class Column:
     merge: bool = False
     optional: bool = False
     aliases: tuple[str, ...] = ()
+    numbered: bool = False  # cells begin with the row's printed number (“1、”), taken off and put back
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -65,6 +84,10 @@ class Title:
     pattern: re.Pattern[str]
     text: str
     blank: str
+    # the year on its own line under the title (“（2020年度）”): its pattern and how it is written
+    year_pattern: re.Pattern[str] | None = None
+    year_text: str | None = None
+    year_blank: str | None = None
 
 
 @attrs.frozen
@@ -73,6 +96,7 @@ class Fields:
     section: str | None = None
     optional: bool = False  # the whole block may be left out of a copy (its labels then give a warning)
     section_aliases: tuple[str, ...] = ()
+    value: str = "right"  # where a value lies when it could be right of or below its label
 
 
 @attrs.frozen
@@ -109,6 +133,7 @@ class Table:
     prefill: tuple[tuple[str, tuple[str, ...]], ...] = ()
     optional: bool = False
     aliases: tuple[str, ...] = ()
+    slots: int = 1  # how many empty item rows the blank form prints
 
 
 @attrs.frozen
@@ -143,6 +168,10 @@ class Schema:
     # Printed texts that carry no value (e.g. “附件1”), as regular expressions on the folded text: the
     # coverage check counts them as read.
     notes: tuple[re.Pattern[str], ...] = ()
+    # the name of the form's own table in `formparse convert` outputs (its lists get <table>_<key>)
+    table: str | None = None
+    # the record fields that make two files the same submission (a batch reports the second as a duplicate)
+    identity: tuple[str, ...] = ("unit_name", "year")
 
     def identifying_labels(self) -> tuple[str, ...]:
         return self.identify or tuple(self.required_labels())
@@ -211,15 +240,32 @@ class _Reader:
 
 
 def _field(r: _Reader) -> Field:
+    kind = r.get("type", str, "text")
+    if kind not in FIELD_TYPES:
+        raise SchemaError(f"{r.where}.type must be one of {', '.join(FIELD_TYPES)}, not {kind!r}", path=r.source)
+    pairs: list[Pair] = []
+    if kind == "pairs":
+        for p in r.sub("pairs"):
+            pairs.append(Pair(key=p.get("key", str), label=p.get("label", str), aliases=p.strings("aliases")))
+            p.done()
     f = Field(
         key=r.get("key", str),
         label=r.get("label", str),
-        type=r.get("type", str, "text"),
+        type=kind,
         aliases=r.strings("aliases"),
         optional=r.get("optional", bool, False),
+        options=r.strings("options"),
+        box=r.get("box", str, "after"),
+        pairs=tuple(pairs),
+        unit=r.get("unit", str, "万元"),
+        precision=r.get("precision", str, "day"),
     )
-    if f.type not in FIELD_TYPES:
-        raise SchemaError(f"{r.where}.type must be one of {', '.join(FIELD_TYPES)}, not {f.type!r}", path=r.source)
+    if kind == "choice" and not f.options:
+        raise SchemaError(f"{r.where}.options must list the printed options of a choice", path=r.source)
+    if f.box not in ("after", "before"):
+        raise SchemaError(f"{r.where}.box must be 'after' or 'before'", path=r.source)
+    if f.precision not in ("day", "month"):
+        raise SchemaError(f"{r.where}.precision must be 'day' or 'month'", path=r.source)
     r.done()
     return f
 
@@ -236,10 +282,26 @@ def _block(r: _Reader) -> Block:
         key = r.get("key", str)
         if key not in pattern.groupindex:
             raise SchemaError(f"{r.where}.pattern needs a group named {key}", path=r.source)
-        block = Title(key=key, pattern=pattern, text=r.get("text", str), blank=r.get("blank", str))
+        year = r.get("year", dict, None)
+        year_pattern = year_text = year_blank = None
+        if year is not None:
+            y = _Reader(year, f"{r.where}.year", r.source)
+            try:
+                year_pattern = re.compile(y.get("pattern", str))
+            except re.error as exc:
+                raise SchemaError(f"{y.where}.pattern is not a regular expression: {exc}", path=r.source) from exc
+            if key not in year_pattern.groupindex:
+                raise SchemaError(f"{y.where}.pattern needs a group named {key}", path=r.source)
+            year_text, year_blank = y.get("text", str), y.get("blank", str)
+            y.done()
+        block = Title(key=key, pattern=pattern, text=r.get("text", str), blank=r.get("blank", str),
+                      year_pattern=year_pattern, year_text=year_text, year_blank=year_blank)
     elif kind == "fields":
         block = Fields(fields=tuple(_field(f) for f in r.sub("fields")), section=r.get("section", str, None),
-                       optional=r.get("optional", bool, False), section_aliases=r.strings("section_aliases"))
+                       optional=r.get("optional", bool, False), section_aliases=r.strings("section_aliases"),
+                       value=r.get("value", str, "right"))
+        if block.value not in ("right", "below"):
+            raise SchemaError(f"{r.where}.value must be 'right' or 'below'", path=r.source)
     elif kind == "band":
         groups = []
         for g in r.sub("groups"):
@@ -261,7 +323,8 @@ def _block(r: _Reader) -> Block:
                 raise SchemaError(f"{c.where}.carry must be 'down' or 'group'", path=r.source)
             columns.append(Column(key=c.get("key", str), label=c.get("label", str), carry=carry,
                                   compact=c.get("compact", bool, False), merge=c.get("merge", bool, False),
-                                  optional=c.get("optional", bool, False), aliases=c.strings("aliases")))
+                                  optional=c.get("optional", bool, False), aliases=c.strings("aliases"),
+                                  numbered=c.get("numbered", bool, False)))
             c.done()
         keys = {c.key for c in columns}
         required_any = r.strings("required_any")
@@ -277,7 +340,7 @@ def _block(r: _Reader) -> Block:
             prefill.append((item[0], tuple(item[1])))
         block = Table(key=r.get("key", str), label=r.get("label", str), columns=tuple(columns),
                       required_any=required_any, prefill=tuple(prefill), optional=r.get("optional", bool, False),
-                      aliases=r.strings("aliases"))
+                      aliases=r.strings("aliases"), slots=r.get("slots", int, 1))
     elif kind == "boxes":
         prompts = r.get("prompts", dict)
         for name in ("opinion", "reviewer", "head"):
@@ -314,7 +377,8 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
             raise SchemaError(f"{name} must be written module:name, not {ref!r}", path=source)
     schema = Schema(id=top.get("id", str), name=top.get("name", str),
                     blocks=tuple(_block(b) for b in top.sub("blocks")), record=record, rules=rules, domain=domain,
-                    identify=top.strings("identify"), notes=tuple(notes))
+                    identify=top.strings("identify"), notes=tuple(notes),
+                    table=top.get("table", str, None), identity=top.strings("identity") or ("unit_name", "year"))
     top.done()
     known = {norm(label) for label in _all_labels(schema)}
     for label in schema.identify:
@@ -331,6 +395,8 @@ def _all_labels(schema: Schema) -> Iterator[str]:
                 yield from block.section_aliases
             for f in block.fields:
                 yield from f.labels
+                for p in f.pairs:
+                    yield from p.labels
         elif isinstance(block, Band):
             for g in block.groups:
                 yield from g.labels
@@ -386,3 +452,25 @@ def load_schema(schema_id: str = "dept-overall-2020") -> Schema:
     if not path.is_file():
         raise SchemaError(f"no bundled schema named {schema_id!r}", path=str(path))
     return parse_schema(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def bundled_schemas() -> list[Schema]:
+    """Every schema shipped with formparse (each file in ``schemas/``), in name order."""
+    return [load_schema(p.stem) for p in sorted(data_dir("schemas").glob("*.toml"))]
+
+
+def load_schema_file(path: str | Path) -> Schema:
+    """A schema from a TOML file of the caller's (``--schema FILE``)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SchemaError(f"cannot read the schema: {exc.strerror or exc}", path=str(path)) from exc
+    return parse_schema(text, source=str(path))
+
+
+def schema_for(record: Any, extra: Iterable[Schema] = ()) -> Schema:
+    """The schema whose record class ``record`` is (to fill a record into its own form)."""
+    for schema in [*extra, *bundled_schemas()]:
+        if type(record) is resolve(schema.record):
+            return schema
+    raise SchemaError(f"no schema has records of class {type(record).__name__}")

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .records import Expenditure, Income, Record, ThreePublic
-from .schema import Band, Fields, Schema, load_schema
+from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, bundled_schemas, load_schema, resolve
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
 MONEY_PRECISION, MONEY_SCALE = 38, 8
-TABLES = ("forms", "goals", "indicators", "reviews", "problems")
+FIRST_FORM = "dept-overall-2020"  # 附件1: its tables keep the names and columns they always had
 
 
 @attrs.frozen
@@ -41,7 +41,8 @@ def _form_columns(schema: Schema) -> list[Column]:
             for g in block.groups:
                 for f in g.fields:
                     labels[f"{g.key}_{f.key}"] = f"{g.label} {f.label}"
-    cols = [Column("file", "text", "文件"), Column("schema", "text", "表式"), Column("year", "int", "年度")]
+    cols = [Column("file", "text", "文件"), Column("position", "text", "位置"), Column("schema", "text", "表式"),
+            Column("year", "int", "年度")]
     for name, kind, fallback in _record_scalars():
         cols.append(Column(name, kind, labels.get(name, fallback)))
     return cols
@@ -65,8 +66,17 @@ def _record_scalars() -> Iterator[tuple[str, str, str]]:
 
 
 def columns(schema: Schema | None = None) -> dict[str, list[Column]]:
-    """The columns of every table, in order."""
-    schema = schema or load_schema()
+    """The columns of every table, in order: 附件1's, every other bundled form's, then problems."""
+    out = _first_columns(schema or load_schema())
+    problems = out.pop("problems")
+    for other in bundled_schemas():
+        if other.id != FIRST_FORM:
+            out.update(generic_columns(other))
+    out["problems"] = problems
+    return out
+
+
+def _first_columns(schema: Schema) -> dict[str, list[Column]]:
     key = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位")]
     return {
         "forms": _form_columns(schema),
@@ -92,9 +102,15 @@ def check_money(value: Decimal | None, where: str) -> None:
         raise ValueError(f"{where} {value} 超出汇总表的精度（最多 {MONEY_SCALE} 位小数）")
 
 
-def record_rows(file: str, record: Record, schema_id: str = "dept-overall-2020") -> dict[str, list[dict[str, Any]]]:
-    """The rows one record contributes to each table. Raises ValueError if money does not fit."""
-    form: dict[str, Any] = {"file": file, "schema": schema_id, "year": record.year,
+def record_rows(file: str, record: Any, schema_id: str = FIRST_FORM, position: str = ""
+                ) -> dict[str, list[dict[str, Any]]]:
+    """The rows one record contributes to each table (``position``: where in a packet file the form is).
+    Raises ValueError if money does not fit."""
+    if not isinstance(record, Record):
+        from .schema import schema_for
+
+        return generic_rows(file, record, schema_for(record), position)
+    form: dict[str, Any] = {"file": file, "position": position or None, "schema": schema_id, "year": record.year,
                             "unit_name": record.unit_name, "amount_unit": record.amount_unit}
     for a in ("staff_quota", "staff_actual", "contact_person", "contact_phone"):
         form[f"basic_info_{a}"] = getattr(record.basic_info, a)
@@ -163,3 +179,127 @@ def iter_rows(table: str, rows: Iterable[dict[str, Any]], schema: Schema | None 
     names = [c.name for c in columns(schema)[table]]
     for row in rows:
         yield [row.get(n) for n in names]
+
+
+# -- any other form: tables derived from its schema and record class ---------------------------------
+
+_KINDS = {str: "text", int: "int", Decimal: "money", dt.date: "date"}
+
+
+def _plain_type(tp: Any) -> Any:
+    import typing
+
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    return args[0] if typing.get_origin(tp) in (typing.Union, __import__("types").UnionType) and args else tp
+
+
+def _labels(schema: Schema) -> dict[str, str]:
+    """Record path (a.b) → the form's printed label, for the headers."""
+    out: dict[str, str] = {}
+    for block in schema.blocks:
+        if isinstance(block, Fields):
+            for f in block.fields:
+                out[f.key] = f.label
+                for p in f.pairs:
+                    out[f"{f.key}.{p.key}"] = f"{f.label} {p.label}"
+        elif isinstance(block, Band):
+            for g in block.groups:
+                for f in g.fields:
+                    out[f"{g.key}.{f.key}"] = f"{g.label} {f.label}"
+        elif isinstance(block, Table):
+            out[block.key] = block.label
+            for c in block.columns:
+                out[f"{block.key}[].{c.key}"] = c.label
+        elif isinstance(block, ListBlock | Boxes):
+            out[block.key] = block.label
+    return out
+
+
+def _main_table(schema: Schema) -> str:
+    return schema.table or schema.id.replace("-", "_")
+
+
+def _walk_fields(cls: type, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted path, type) of every field of an attrs record, nested records flattened, lists whole."""
+    for f in attrs.fields(attrs.resolve_types(cls)):
+        if f.name == "warnings":
+            continue
+        tp = _plain_type(f.type)
+        if attrs.has(tp):
+            yield from _walk_fields(tp, f"{prefix}{f.name}.")
+        else:
+            yield f"{prefix}{f.name}", tp
+
+
+def generic_columns(schema: Schema) -> dict[str, list[Column]]:
+    """One table for the form's scalar values (nested ones flattened), one per list in its record."""
+    import typing
+
+    labels, main = _labels(schema), _main_table(schema)
+    key = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位")]
+    forms = [Column("file", "text", "文件"), Column("position", "text", "位置"), Column("schema", "text", "表式")]
+    out: dict[str, list[Column]] = {main: forms}
+    for path, tp in _walk_fields(resolve(schema.record)):
+        if typing.get_origin(tp) is list:
+            (item,) = typing.get_args(tp)
+            name = f"{main}_{path}"
+            cols = [*key, Column("n", "int", "序号")]
+            if attrs.has(item):
+                cols += [Column(p.replace(".", "_"), _KINDS.get(t, "text"), labels.get(f"{path}[].{p}", p))
+                         for p, t in _walk_fields(item)]
+            else:
+                cols.append(Column("text", "text", labels.get(path, path)))
+            out[name] = cols
+        else:
+            forms.append(Column(path.replace(".", "_"), _KINDS.get(tp, "text"), labels.get(path, path)))
+    return out
+
+
+def generic_rows(file: str, record: Any, schema: Schema, position: str = "") -> dict[str, list[dict[str, Any]]]:
+    import typing
+
+    main = _main_table(schema)
+    form: dict[str, Any] = {"file": file, "position": position or None, "schema": schema.id}
+    out: dict[str, list[dict[str, Any]]] = {main: [form]}
+    unit = getattr(record, "unit_name", None)
+
+    def get(obj: Any, path: str) -> Any:
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    for path, tp in _walk_fields(type(record)):
+        value = get(record, path)
+        if typing.get_origin(tp) is list:
+            rows = out.setdefault(f"{main}_{path}", [])
+            for n, item in enumerate(value, 1):
+                row: dict[str, Any] = {"file": file, "unit_name": unit, "n": n}
+                if attrs.has(type(item)):
+                    for p, _t in _walk_fields(type(item)):
+                        row[p.replace(".", "_")] = get(item, p)
+                else:
+                    row["text"] = item
+                rows.append(row)
+        else:
+            if isinstance(value, Decimal):
+                check_money(value, path)
+            form[path.replace(".", "_")] = value
+    return out
+
+
+def table_titles_zh() -> dict[str, str]:
+    """Chinese sheet names of the other forms' tables: the form's name, and each list's printed label."""
+    out: dict[str, str] = {}
+    for schema in bundled_schemas():
+        if schema.id == FIRST_FORM:
+            continue
+        labels, main = _labels(schema), _main_table(schema)
+        short = schema.name.split()[-1] if schema.name.split() else schema.id
+        out[main] = short[:31]
+        for name in generic_columns(schema):
+            if name != main:
+                out[name] = labels.get(name[len(main) + 1:], name)[:31]
+    return out
+
+
+TABLES = tuple(columns())

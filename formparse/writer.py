@@ -16,12 +16,13 @@ from typing import Any
 
 import attrs
 
+from . import fieldtypes
 from .atomic import atomic_path
 from .backends import open_document, open_grids, sniff
 from .errors import CannotFill, FormparseError, cannot_write, shown
 from .grid import Cell, Grid
 from .locate import Layout, all_labels, locate, score
-from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, data_dir, load_schema, resolve
+from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, data_dir, resolve, schema_for
 from .text import format_cn_date
 
 SUFFIXES = (".xlsx", ".docx")
@@ -176,10 +177,14 @@ class _Filler:
         rec, doc = self.record, self.doc
         if layout.title is not None:
             t = layout.title.block
-            doc.set_cell(layout.title.cell, t.text.format(year=rec.year) if rec.year is not None else t.blank)
+            year = getattr(rec, t.key)
+            doc.set_cell(layout.title.cell, t.text.format(year=year) if year is not None else t.blank)
+            if layout.title.year_cell is not None and t.year_text is not None:
+                doc.set_cell(layout.title.year_cell, t.year_text.format(year=year) if year is not None
+                             else t.year_blank)
         inline: dict[int, list[tuple[Cell, str, Any]]] = {}
         for key, loc in layout.fields.items():
-            value = _get(rec, key)
+            value = _shown(loc.field, _get(rec, key))
             if loc.cell is not None:
                 doc.set_cell(loc.cell, value)
             else:
@@ -203,6 +208,7 @@ class _Filler:
                     doc.set_cell(extra, None)
         for table in layout.tables:
             items = getattr(rec, table.block.key)
+            numbered = {c.key: c.numbered for c in table.block.columns}
             for n, r in enumerate(table.rows):
                 item = items[n] if n < len(items) else None
                 for key in table.columns:
@@ -213,7 +219,10 @@ class _Filler:
                     if span == 1 and typed is not None and typed.row == r and typed.col != c:
                         cell = typed  # the value typed in the second column of a widened header
                     if cell is not None:
-                        doc.set_cell(cell, getattr(item, key) if item is not None else None)
+                        value = getattr(item, key) if item is not None else None
+                        if value is not None and numbered.get(key):
+                            value = f"{n + 1}、{value}"
+                        doc.set_cell(cell, value)
         for group in layout.boxes:
             by_office = {r.office: r for r in getattr(rec, group.block.key)}
             prompts = group.block.prompts
@@ -224,6 +233,20 @@ class _Filler:
                     raise CannotFill(f"“{box.office}”审核意见栏没有可写的单元格")
                 for cell, box_text in zip(box.cells, texts, strict=True):
                     doc.set_cell(cell, box_text)
+
+
+def _shown(field: Any, value: Any) -> Any:
+    """A field's value as its cell shows it: check boxes ticked, dates written out, amounts in one cell."""
+    if field.type == "choice":
+        return fieldtypes.format_choice(value, field.options, box=field.box)
+    if field.type == "date":
+        return fieldtypes.format_date(value, precision=field.precision)
+    if field.type == "pairs":
+        amounts = {p.key: getattr(value, p.key, None) for p in field.pairs}
+        if all(v is None for v in amounts.values()):
+            return None
+        return fieldtypes.format_pairs(amounts, [(p.key, p.labels) for p in field.pairs], unit=field.unit)
+    return value
 
 
 def _filled(value: Any) -> bool:
@@ -241,7 +264,10 @@ def _without_place(rec: Any, layout: Layout, schema: Schema) -> list[str]:
             for g, fields in groups:
                 for f in fields:
                     key = f"{g.key}.{f.key}" if g is not None else f.key
-                    if key not in layout.fields and _filled(_get(rec, key)):
+                    if f.pairs and key not in layout.fields:  # amounts in cells of their own, or nowhere
+                        out.extend(f"{f.label} {p.label}" for p in f.pairs if f"{key}.{p.key}" not in layout.fields
+                                   and _filled(getattr(_get(rec, key), p.key, None)))
+                    elif key not in layout.fields and _filled(_get(rec, key)):
                         out.append(f"{g.label} {f.label}" if g is not None else f.label)
         elif isinstance(block, ListBlock | Table | Boxes):
             intro = getattr(block, "intro", None)
@@ -301,7 +327,7 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
         CannotFill: the record holds values the form cannot carry, or the template lacks a place for them.
         UnreadableFile, NotThisForm: the template cannot be read as this form.
     """
-    schema = schema or load_schema()
+    schema = schema or schema_for(record)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:

@@ -46,6 +46,48 @@ def nested_tables(depth: int) -> bytes:
     return f'<?xml version="1.0"?><w:document xmlns:w="{w}"><w:body>{inner}</w:body></w:document>'.encode()
 
 
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def biff_patch(data: bytes, opcode: int, offset: int, words: tuple[int, ...]) -> bytes:
+    """The .xls with the first BIFF record of ``opcode`` overwritten at ``offset`` by 16-bit ``words`` (in place:
+    a record's bytes sit inside the OLE2 stream's sectors, so the container stays valid)."""
+    import struct
+
+    start = data.index(b"\x09\x08\x10\x00")  # the workbook globals' BOF record
+    pos = start
+    while pos + 4 <= len(data):
+        op, size = struct.unpack_from("<HH", data, pos)
+        if op == opcode:
+            body = pos + 4 + offset
+            return data[:body] + struct.pack(f"<{len(words)}H", *words) + data[body + 2 * len(words):]
+        pos += 4 + size
+    raise AssertionError(f"no BIFF record {opcode:#x}")
+
+
+def cyclic_fat(data: bytes) -> bytes:
+    """The .xls with the Workbook stream's first sector chained to itself in the file allocation table."""
+    import struct
+
+    shift = struct.unpack_from("<H", data, 30)[0]
+    size = 1 << shift
+    fat0 = struct.unpack_from("<i", data, 76)[0]  # the first FAT sector (enough for a small file)
+    dir0 = struct.unpack_from("<i", data, 48)[0]
+    name = "Workbook".encode("utf-16-le")
+    directory = 512 + dir0 * size
+    for k in range(size // 128):
+        entry = directory + 128 * k
+        if data[entry : entry + len(name)] == name:
+            first = struct.unpack_from("<i", data, entry + 116)[0]
+            break
+    else:
+        raise AssertionError("no Workbook stream")
+    slot = 512 + fat0 * size + 4 * first
+    return data[:slot] + struct.pack("<i", first) + data[slot + 4:]
+
+
 def build(root: Path) -> dict[str, tuple[Path, str]]:
     """name → (file, the error class expected, or 'record' for a readable form)."""
     root.mkdir(parents=True, exist_ok=True)
@@ -154,6 +196,12 @@ def build(root: Path) -> dict[str, tuple[Path, str]]:
                             fmt, "--outdir", str(root), str(src)], check=True, capture_output=True, timeout=300)
             legacy = root / f"{src.stem}.{fmt}"
             add(f"legacy .{fmt}", legacy, "record")
+        xls = (root / f"{XLSX.stem}.xls").read_bytes()
+        add("xls whole-sheet merge", write(root / "huge-merge.xls", biff_patch(xls, 0x00E5, 2, (0, 65535, 0, 255))),
+            "UnsafeFile")
+        add("xls far-away cell", write(root / "far-cell.xls", biff_patch(xls, 0x00FD, 0, (65535, 255))), "UnsafeFile")
+        add("xls cyclic sector chain", write(root / "cyclic.xls", cyclic_fat(xls)), "NotThisForm")
+        add("xls truncated", write(root / "truncated.xls", xls[: len(xls) // 2]), "UnreadableFile")
     return out
 
 

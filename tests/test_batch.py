@@ -80,7 +80,11 @@ def test_second_run_gives_identical_output(converted):
 def test_frames_are_tidy_and_exact():
     batch = read_folder(SAMPLES, workers=2)
     frames = batch.frames()
-    assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems"}
+    assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems", "projects", "projects_schedule",
+                           "projects_long_term_indicators", "projects_annual_indicators"}
+    projects = frames["projects"]
+    assert sorted(projects["file"]) == sorted(p.name for p in SAMPLES.iterdir() if p.name.startswith("附件2-"))
+    assert projects["funds_total"].dtype == "float64"
     forms = frames["forms"]
     # the 附件1 files are the forms; the 附件2 samples beside them are not read as 附件1 (issue 14 reads them)
     assert list(forms["file"]) == [p.name for p in sample_files()]
@@ -168,7 +172,8 @@ def test_xlsx_output_neutralises_formulas_and_uses_labels(tmp_path):
     formparse.fill(record, folder / "x.docx")
     convert(folder, tmp_path / "o.xlsx")  # Chinese by default
     wb = load_workbook(tmp_path / "o.xlsx")
-    assert wb.sheetnames == ["申报表", "绩效目标", "绩效指标", "审核意见", "问题文件"]
+    assert wb.sheetnames == ["申报表", "绩效目标", "绩效指标", "审核意见", "项目支出绩效目标申报表", "项目实施进度计划",
+                             "长期绩效指标", "年度绩效指标", "问题文件"]
     forms = wb["申报表"]
     header = [c.value for c in forms[1]]
     assert "年度收入预算 合计" in header and "三公经费预算支出 合计" in header
@@ -184,7 +189,8 @@ def test_xlsx_output_neutralises_formulas_and_uses_labels(tmp_path):
     assert money.value == float(record.income.total) and "#,##0.00" in money.number_format
     convert(folder, tmp_path / "en.xlsx", labels="en")
     en = load_workbook(tmp_path / "en.xlsx")
-    assert en.sheetnames == ["forms", "goals", "indicators", "reviews", "problems"]
+    assert en.sheetnames == ["forms", "goals", "indicators", "reviews", "projects", "projects_schedule",
+                             "projects_long_term_indicators", "projects_annual_indicators", "problems"]
     assert "income_total" in [c.value for c in en["forms"][1]]
     convert(folder, tmp_path / "pq")
     goals = pq.read_table(tmp_path / "pq" / "goals.parquet").to_pandas()

@@ -39,6 +39,7 @@ def test_corpus_covers_the_classes(corpus):
     "XXE", "duplicate zip entries", "path traversal entry", "far-away cell", "whole-sheet merge",
     "deep table nesting", "huge gridSpan", "bad cell reference", "shared string out of range", "infinite number",
     "no tables", "wrong form", "HTML saved as .xls (not the form)", "MHTML saved as .xls", "legacy .doc", "legacy .xls",
+    "xls whole-sheet merge", "xls far-away cell", "xls cyclic sector chain", "xls truncated",
 ])
 def test_each_bad_input_gets_its_typed_error(corpus, name):
     if name not in corpus:

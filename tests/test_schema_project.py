@@ -109,7 +109,11 @@ def test_new_options_are_documented_at_the_top():
         assert NEW_OPTIONS[option] in header, option
 
 
-def test_todays_loader_still_refuses_it_naming_a_new_option():
-    """Until the lead extends schema.py: the draft is not silently half-read."""
-    with pytest.raises(SchemaError):
-        parse_schema(TEXT, source="project-2020.toml")
+def test_the_loader_takes_every_new_option():
+    schema = parse_schema(TEXT, source="project-2020.toml")
+    fields = {f.key: f for b in schema.blocks for f in getattr(b, "fields", ())}
+    assert fields["project_kind"].type == "choice" and fields["project_kind"].options == ("新增项目", "延续项目")
+    assert [p.key for p in fields["funds"].pairs][:2] == ["total", "fiscal"]
+    assert fields["filled_date"].type == "date" and schema.blocks[0].year_pattern is not None
+    with pytest.raises(SchemaError, match="options"):
+        parse_schema(TEXT.replace('options = ["新增项目", "延续项目"], ', ""), source="x.toml")

@@ -143,8 +143,9 @@ def decrypt(path: str, password: str, limits: Limits = DEFAULT) -> bytes:
 
 
 def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
-    """The grids of a file, whatever its name says: OOXML read directly (the zip opened once), legacy
-    .doc/.xls/.wps/.et through LibreOffice, HTML/MHTML exports read as web pages."""
+    """The grids of a file, whatever its name says: OOXML read directly (the zip opened once), .xls natively
+    (xlrd; LibreOffice for what that declines), .doc/.wps/.et through LibreOffice, HTML/MHTML exports read
+    as web pages."""
     from .ooxml import Package
 
     whole = _head(path, limits, whole=True)  # read once: every reader of the file sees the same bytes
@@ -159,6 +160,13 @@ def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None)
         elif kind == "encrypted":
             raise EncryptedFile("文件设置了打开密码（加密的 Office 文件），请去掉密码后再报送，或提供密码", path=path)
         else:
+            if kind == "xls":
+                from . import xls
+
+                try:
+                    return xls.read_grids(path, whole, limits)
+                except xls.Declined:
+                    pass  # encrypted, BIFF5 or older, or damaged: LibreOffice converts it instead
             target = {"doc": "docx", "xls": "xlsx"}.get(kind) or _LEGACY_SUFFIX.get(Path(path).suffix.lower())
             if target is None:
                 raise UnreadableFile("这是 OLE2 复合文件，但不是 Word 或 Excel 文档", path=path)

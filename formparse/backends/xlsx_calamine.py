@@ -8,9 +8,11 @@ and a failed allocation aborts the process). So :func:`grids` scans the raw part
 scans that each start with a literal (quick in Python's regex engine), and hands the file to calamine
 only when
 
-* its allocation is bounded: every cell and row carries its address as its first attribute, and no
-  address attribute anywhere (calamine takes the last of repeated ones) is past column ZZ or row 999;
-  the shared-string count calamine reserves room for is within the part's real size;
+* its allocation is bounded by the limits the exact reader enforces (``Limits.max_rows``, ``max_cols``,
+  ``max_cells``): every cell and row carries its address as its first attribute, written plainly, and
+  the farthest row and column any of them names stay within those limits (a sheet past them goes to the
+  exact reader, which refuses it with its own error); the shared-string count calamine reserves room
+  for is within the part's real size;
 * calamine reads exactly the parts the exact reader reads: the same workbook, shared strings, styles
   and sheet parts, sheet names unique, no two zip names that differ only in case (calamine matches
   names case-blind);
@@ -46,8 +48,11 @@ if TYPE_CHECKING:
 # a hidden row or column (LibreOffice writes hidden="false" on every row: that one is no reason to decline)
 _HIDDEN = re.compile(rb'hidden\s*=\s*"(?!false"|0")')
 _UNIFORM = bytes.maketrans(b"\t\n\r'", b'   "')
-# any address attribute (calamine takes the last of repeated ones) past column ZZ or row 999
-_FAR_REF = re.compile(rb' r *= *"(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{4})')
+# every address attribute, as the checks below require it to be written: a cell's and a row's
+# (no leading zeros: a number written with them is not matched, so the sheet is left to the exact reader)
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
+_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+_ROW_REF = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
 # (Each scan below starts with a literal, which Python's regex engine skips to quickly.)
 # a cell or row whose first attribute is not its address
 _UNADDRESSED_CELL = re.compile(rb'<c(?! r=")(?=[ >/])')
@@ -55,7 +60,6 @@ _UNADDRESSED_ROW = re.compile(rb'<row(?! r=")(?=[ >/])')
 _PREFIXED = re.compile(rb":(?:c|row|f|v|is)[ >/]")  # a prefixed cell, row, formula or value: not scanned
 _FORMULA_TAG = re.compile(rb"<f[ >/]")
 _ODD_VALUE = re.compile(rb"<v[^>]")  # a value element with attributes
-_NEAR_ROWS, _NEAR_COLS = 999, 702  # what calamine can allocate for a sheet that passes: 701,298 cells
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")  # where calamine's own path rule finds it too
 _CELL_TYPE = re.compile(rb' t="([^"]*)"')
 # an integer of 16+ digits: the exact reader keeps every digit, calamine's float does not
@@ -115,13 +119,30 @@ def _letters(col: int) -> str:
     return _LETTERS[col] if col < len(_LETTERS) else _col_letters(col + 1)
 
 
-def _bounded(uniform: bytes) -> bool:
-    """Whether calamine's allocation for this sheet (its attribute syntax made uniform) stays within
-    ``_NEAR_ROWS`` × ``_NEAR_COLS``: every cell and row carries its address as its first attribute,
-    written plainly (one without would be placed by counting), and no address attribute anywhere is
-    far (3+ column letters, 4+ row digits)."""
-    return not (_UNADDRESSED_CELL.search(uniform) or _UNADDRESSED_ROW.search(uniform)
-                or _PREFIXED.search(uniform) or _FAR_REF.search(uniform))
+def _bounded(uniform: bytes, limits: Limits) -> bool:
+    """Whether calamine's allocation for this sheet (its attribute syntax made uniform) stays within the
+    limits: every cell and row carries its address as its first attribute, written plainly (one without
+    would be placed by counting, a prefixed one is not scanned), every address attribute is a cell's or a
+    row's (calamine takes the last of repeated ones: a second one is not written plainly), and the
+    farthest row and column named are within ``max_rows``, ``max_cols`` and ``max_cells`` together."""
+    if _UNADDRESSED_CELL.search(uniform) or _UNADDRESSED_ROW.search(uniform) or _PREFIXED.search(uniform):
+        return False
+    if b" r =" in uniform or b" r= " in uniform:
+        return False
+    cell_rows = _CELL_ROW.findall(uniform)
+    rows = _ROW_REF.findall(uniform)
+    if uniform.count(b' r="') != len(cell_rows) + len(rows):
+        return False  # an address attribute written some other way, or one on another element
+    max_row = max(max(map(int, cell_rows), default=0), max(map(int, rows), default=0))
+    max_col = max(map(_col_number, set(_CELL_COL.findall(uniform))), default=0)
+    return max_row <= limits.max_rows and max_col <= limits.max_cols and max_row * max_col <= limits.max_cells
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
@@ -175,8 +196,6 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
         return None
     if len({name for name, _ in sheets}) != len(sheets) or not all(_SHEET_PART.fullmatch(p) for _, p in sheets):
         return None
-    if _NEAR_ROWS * _NEAR_COLS > pkg.limits.max_cells:
-        return None  # limits tighter than the bound: the exact reader enforces them
     if strings_part is not None:
         sst = pkg.read(strings_part)
         if not _plain_bytes(sst) or not _strings_bounded(sst):
@@ -191,7 +210,7 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
         if not _plain_bytes(data):
             return None
         uniform = data.translate(_UNIFORM)
-        if not _bounded(uniform) or not _sheet_plain(uniform, styled):
+        if not _bounded(uniform, pkg.limits) or not _sheet_plain(uniform, styled):
             return None
     try:
         book_reader = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(pkg.data))
