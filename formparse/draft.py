@@ -7,7 +7,8 @@ and every blank cell is a place where a submitter writes. From that alone the dr
   (“2020年…”) becomes the pattern's ``year`` group;
 - **table** — a section label in the left column spanning rows, whose first row is a row of column
   labels covering the section's width; the rows below are items (columns whose cells are printed on
-  the blank form, like 一级指标/二级指标, are carried down);
+  the blank form, like 一级指标/二级指标, are carried down; a column of printed numbers “1、” is
+  ``numbered``);
 - **list** — a section label in the left column whose rows each hold one cell across the section, the
   first perhaps an intro sentence, the others blank or numbered (“目标1：”: the marker);
 - **band** — a row of labels each with an empty place under it, under a row of group labels (or beside
@@ -101,6 +102,7 @@ class DBlock:
     required_any: list[str] = attrs.Factory(list)
     prefill: list[tuple[str, list[str]]] = attrs.Factory(list)
     title: str | None = None
+    slots: int = 1  # a table's item rows on the blank form
 
 
 def _prompts(text: str) -> list[str]:
@@ -256,7 +258,7 @@ class _Drafter:
                     texts.append((r, cell))
             col: dict[str, Any] = {"key": f"c{k + 1}", "label": _label_text(h.text)}
             if texts and all((m := _NUMBERED.match(c.text.strip())) and not m.group(4) for _, c in texts):
-                col["note"] = "numbered"  # printed slot numbers (“1、”): items are typed after them
+                col["numbered"] = True  # printed slot numbers (“1、”): items are typed after them
             elif texts:
                 carried.append(k)
                 col["carry"] = "down" if len(carried) == 1 else "group"
@@ -266,7 +268,7 @@ class _Drafter:
             columns.append(col)
         if len(carried) == len(columns):
             return False
-        block = DBlock("table", s.row, s.col, label=_label_text(s.text), columns=columns)
+        block = DBlock("table", s.row, s.col, label=_label_text(s.text), columns=columns, slots=len(body))
         block.required_any = [c["key"] for k, c in enumerate(columns) if k not in carried]
         if len(carried) == 2:
             a, b = (header[k].col for k in carried)
@@ -495,11 +497,11 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
             lines += ['kind = "table"', f'key = "t{nt}"', f"label = {_s(b.label)}", "columns = ["]
             for c in b.columns:
                 opts = "".join(f", {k} = {_s(v) if isinstance(v, str) else str(v).lower()}"
-                               for k, v in c.items() if k not in ("key", "label", "note"))
-                comment = "  # printed slot numbers 1、2、… / 印有序号" if c.get("note") == "numbered" else ""
-                lines.append(f"  {{ key = {_s(c['key'])}, label = {_s(c['label'])}{opts} }},{comment}")
+                               for k, v in c.items() if k not in ("key", "label"))
+                lines.append(f"  {{ key = {_s(c['key'])}, label = {_s(c['label'])}{opts} }},")
             lines.append("]")
             lines.append(f"required_any = [{', '.join(_s(k) for k in b.required_any)}]")
+            lines.append(f"slots = {b.slots}  # empty item rows on the blank form / 空白表上的空行数")
             if b.prefill:
                 lines.append("prefill = [")
                 lines += [f"  [{_s(a)}, [{', '.join(_s(x) for x in subs)}]]," for a, subs in b.prefill]

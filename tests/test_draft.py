@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from decimal import Decimal, InvalidOperation
@@ -43,8 +42,8 @@ def by_label(layout: Layout, schema: Schema) -> dict[tuple[str, ...], Any]:
     for loc in layout.fields.values():
         text = loc.cell.text if loc.cell is not None else loc.inline_text
         out[("field", loc.label.address, _head(loc.label.text))] = clean(text)
-    if layout.title is not None:
-        out[("title", layout.title.cell.address)] = layout.title.year
+    if layout.title is not None:  # by the year: one schema reads it from the title, another from the year line
+        out[("title",)] = layout.title.year
     for lst in layout.lists:
         intro = mapping.get(lst.block.intro) if lst.block.intro else None
         out[("list", lst.label.address)] = (intro, mapping[lst.block.key])
@@ -129,9 +128,8 @@ def test_a_drafted_schema_reads_as_it_is_into_a_mapping() -> None:
     assert xlsx["t1"][0]["c1"] == "产出指标"
 
 
-# -- 附件2: the hand-written project-2020.toml uses options the loader does not read yet (choice, pairs,
-# numbered, date, title.year), so the drafted schema is compared with the expected JSON instead, by the
-# labels that TOML gives each key.
+# -- 附件2: compared with the expected JSON by the labels project-2020.toml gives each key, and with what
+# the hand-written project-2020.toml itself locates.
 
 EXPECTED = ROOT / "samples" / "expected"
 PROJECT_SAMPLES = sorted(p.name for p in SUBMISSIONS.glob("附件2-*.*"))
@@ -264,8 +262,6 @@ def _project_mismatches(name: str, tables_wanted: tuple[str, ...], *, funds: boo
         for want_row, row in zip(want_rows, rows, strict=True):
             for col, want in want_row.items():
                 got = next(v for k, v in row.items() if k in _column_labels(key, col))
-                if key == "schedule" and col == "content" and got is not None:  # printed numbers stay: “1、…”
-                    got = re.sub(r"^[0-9]+[、.．]\s*", "", got)
                 if not _same(want, compact(got) if col.startswith("level") else got):
                     bad.append((key, col, want, got))
                 compared += 1
@@ -280,8 +276,9 @@ PROJECT_SEED = ["附件2-2020-邵阳市科学技术局-市级科技计划项目�
 
 @pytest.mark.parametrize("name", PROJECT_SEED)
 def test_draft_of_blank_project_form_reads_the_expected_values(name: str) -> None:
-    """Everything but 资金总额及构成 (below) and the second indicator table (further below)."""
-    bad, compared = _project_mismatches(name, ("schedule", "long_term_indicators"), funds=False)
+    """Everything but 资金总额及构成 (below)."""
+    bad, compared = _project_mismatches(name, ("schedule", "long_term_indicators", "annual_indicators"),
+                                        funds=False)
     assert not bad, bad
     assert compared > 40
 
@@ -294,16 +291,6 @@ def test_draft_of_blank_project_form_reads_the_expected_values(name: str) -> Non
 ])
 def test_draft_of_blank_project_form_reads_the_funds(name: str) -> None:
     bad, _ = _project_mismatches(name, ())
-    assert not bad, bad
-
-
-@pytest.mark.xfail(strict=True, reason="locate: a second table whose column labels repeat the first's "
-                   "(长期绩效指标 / 年度绩效指标) is taken for the first's header repeated across a page break "
-                   "(_first_header_only), so its columns are never placed — the hand-written 附件2 schema needs "
-                   "the same fix")
-@pytest.mark.parametrize("name", PROJECT_SEED)
-def test_draft_of_blank_project_form_reads_the_second_indicator_table(name: str) -> None:
-    bad, _ = _project_mismatches(name, ("annual_indicators",))
     assert not bad, bad
 
 
@@ -494,3 +481,20 @@ def test_any_grid_drafts_a_valid_schema_or_says_why(rows: list[list[str | None]]
         locate(make_grid(rows, merges), schema)
     except FormparseError:
         pass  # e.g. AmbiguousLayout on a form whose labels repeat: said, not guessed
+
+
+@pytest.mark.parametrize("name", PROJECT_SAMPLES)
+def test_draft_of_blank_project_form_reads_what_the_hand_written_schema_reads(name: str) -> None:
+    path = SUBMISSIONS / name
+    drafted = _drafted(TEMPLATES / f"project-2020{path.suffix}")
+    hand = load_schema("project-2020")
+    grids = open_grids(str(path))
+    i, hand_layout = best_layout(grids, hand, str(path))
+    want = by_label(hand_layout, hand)
+    got = by_label(locate(grids[i], drafted), drafted)
+    assert len(want) > 20
+    missing = {k: (v, got.get(k, "<not found>")) for k, v in want.items() if got.get(k, "<not found>") != v}
+    # What a draft of the blank template cannot read: money typed into the one cell right of 资金总额及构成
+    # (the hand-written `pairs` field reads it; the blank form has that label over a grid of amount cells).
+    one_cell = {k for k in want if k[0] == "field" and k[-1] == "资金总额及构成"}
+    assert set(missing) == one_cell, missing
