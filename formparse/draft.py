@@ -19,9 +19,11 @@ and every blank cell is a place where a submitter writes. From that alone the dr
 - everything else printed is a **note** (text that carries no value), digits written as ``[0-9]*``.
 
 Keys are ``f1``, ``g1.h1``, ``t1.c1`` …, numbered in reading order (labels are Chinese and no
-transliteration table is installed; the label stays beside each key). Field types are all ``text``:
-a blank form does not say which are money — the person adopting the schema edits ``type``. The draft's
-``record`` is :class:`DraftRecord`, a plain nested mapping, so a drafted schema reads as it is.
+transliteration table is installed; the label stays beside each key). Field types are ``text``, except
+where the blank form prints them: check boxes beside a label make a ``choice``, a printed “年 月 日” a
+``date``. A blank form does not say which cells are money — the person adopting the schema edits
+``type``. The draft's ``record`` is :class:`DraftRecord`, a plain nested mapping, so a drafted schema
+reads as it is.
 
 Only grids are used here (no format library): :func:`draft_schema` takes what
 ``formparse.backends.open_grids`` returns.
@@ -86,6 +88,7 @@ class DField:
     label: str
     cell: Cell
     optional: bool = False
+    kind: dict[str, Any] = attrs.Factory(dict)  # type = "choice" (options, box) or "date"; default text
 
 
 @attrs.define
@@ -349,17 +352,37 @@ class _Drafter:
             elif prompts:
                 # printed prompts: “填报人：”, or several in one cell (“审核人：  科室负责人签字：”)
                 found = [DField(_label_text(p), cell, optional=True) for p in prompts]
+                if len(prompts) == 1 and norm(cell.text).endswith(":"):
+                    found[0].kind = self._kind_right(cell)  # “填报日期：” | “    年  月  日”
             elif r > self.title_row and len(norm(cell.text)) <= 2 * MAX_PROMPT_CHARS and (
                 self.empty_at(r, cell.end_col) or "□" in self._right_text(cell)
                 # a heading with the place to write under it (nothing to its right): the locator reads below
                 or (self.grid.at(r, cell.end_col) is None and cell.end_col >= self.width(r)
                     and self.empty_under(r, [cell]))
             ):
-                found = [DField(_label_text(cell.text), cell)]
+                found = [DField(_label_text(cell.text), cell, kind=self._kind_right(cell))]
             if not found:
                 continue
             self.used.add(id(cell))
             self._add_fields(found, cell)
+
+    def _kind_right(self, cell: Cell) -> dict[str, Any]:
+        """The field type the blank form shows in the value place right of a label: printed check boxes
+        (“新增项目□　延续项目□”) make a choice, a printed date blank (“    年  月  日”) a date."""
+        right = self.grid.at(cell.row, cell.end_col)
+        if right is None or right.row != cell.row:
+            return {}
+        text = right.text.strip()
+        if _DATE_BLANK.match(norm(text)):
+            return {"type": "date"}
+        if "□" not in text:
+            return {}
+        box = "before" if text.startswith("□") else "after"
+        parts = [p.strip() for p in text.split("□")]
+        options = [p for p in (parts[1:] if box == "before" else parts[:-1]) if p]
+        if len(options) != text.count("□") or len(set(options)) != len(options):
+            return {}  # boxes that do not each sit by one option: left as text for a person to decide
+        return {"type": "choice", "options": options, "box": box}
 
     def _right_text(self, cell: Cell) -> str:
         right = self.grid.at(cell.row, cell.end_col)
@@ -408,8 +431,13 @@ def _note_pattern(text: str) -> str:
 
 
 def _field_line(key: str, f: DField) -> str:
-    extra = ", optional = true" if f.optional else ""
-    return f"  {{ key = {_s(key)}, label = {_s(f.label)}, type = \"text\"{extra} }},  # {f.cell.address}"
+    kind = f.kind.get("type", "text")
+    extra = ""
+    if kind == "choice":
+        extra = f", options = [{', '.join(_s(o) for o in f.kind['options'])}], box = {_s(f.kind['box'])}"
+    if f.optional:
+        extra += ", optional = true"
+    return f"  {{ key = {_s(key)}, label = {_s(f.label)}, type = {_s(kind)}{extra} }},  # {f.cell.address}"
 
 
 def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:

@@ -498,3 +498,18 @@ def test_draft_of_blank_project_form_reads_what_the_hand_written_schema_reads(na
     # (the hand-written `pairs` field reads it; the blank form has that label over a grid of amount cells).
     one_cell = {k for k in want if k[0] == "field" and k[-1] == "资金总额及构成"}
     assert set(missing) == one_cell, missing
+
+
+def test_printed_check_boxes_and_date_blanks_draft_typed_fields() -> None:
+    """“新增项目□　　延续项目□” beside 项目属性 drafts a choice, “    年  月  日” beside 填报日期 a date: the
+    drafted schema reads the 附件2 seed's ticked option and date as the contract has them."""
+    name = "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.xlsx"
+    expected = json.loads((EXPECTED / name.replace(".xlsx", ".json")).read_text(encoding="utf-8"))
+    schema = _drafted(TEMPLATES / "project-2020.xlsx")
+    fields = {f.label: f for b in schema.blocks for f in getattr(b, "fields", ())}
+    assert fields["项目属性"].type == "choice" and fields["项目属性"].options == ("新增项目", "延续项目")
+    assert fields["填报日期"].type == "date"
+    rec = read(SUBMISSIONS / name, schema=schema)
+    assert rec.warnings == []
+    assert rec[fields["项目属性"].key] == expected["project_kind"] == "延续项目"
+    assert rec[fields["填报日期"].key].isoformat() == expected["filled_date"]
