@@ -227,7 +227,8 @@ class _Drafter:
 
     def _section_end(self, label: Cell) -> int:
         """The last row of a left-column label's section: the rows it spans, or — typed once, unmerged —
-        the rows below it whose left column is empty while they hold something right of it."""
+        the rows below it with nothing in the left column (or a blank cell there, with a label beside it)
+        while they hold cells right of it."""
         last = label.last_row
         for r in range(label.last_row + 1, len(self.grid.rows)):
             if self.grid.row_blocks[r] != self.grid.row_blocks[label.row] or self.grid.is_paragraph_row(r):
@@ -235,8 +236,11 @@ class _Drafter:
             left = self.grid.at(r, label.col)
             if left is not None and (left.row != r or not left.blank):
                 break  # the next left-column label (or a merge from above: not ours)
-            if not [c for c in self.cells(r, label.end_col)]:
+            right = self.cells(r, label.end_col)
+            if not right:
                 break
+            if left is not None and all(c.blank for c in right):
+                break  # a blank cell under the label with only blanks beside it: the label's value place
             last = r
         return last
 
@@ -325,6 +329,11 @@ class _Drafter:
                     self.used.add(id(section))
                     self.band([section], groups)
                     return r + 2
+                # no group label above or left: fields, each read below its label (nothing right of it)
+                self.used.update(id(c) for c in groups)
+                for c in groups:
+                    self._add_fields([DField(_label_text(c.text), c)], c)
+                return r + 2
             break
         self.fields(r)
         return r + 1

@@ -513,3 +513,16 @@ def test_printed_check_boxes_and_date_blanks_draft_typed_fields() -> None:
     assert rec.warnings == []
     assert rec[fields["项目属性"].key] == expected["project_kind"] == "延续项目"
     assert rec[fields["填报日期"].key].isoformat() == expected["filled_date"]
+
+
+def test_a_row_of_labels_without_a_group_label_drafts_fields_read_below() -> None:
+    blank = [["某某申报表", None, None], ["甲项", "乙项", "丙项"], ["", "", ""], ["填报人：", "", None]]
+    merges = [(0, 0, 0, 2), (3, 1, 3, 2)]
+    schema = parse_schema(draft_schema([make_grid(blank, merges)]))
+    filled = [row[:] for row in blank]
+    filled[2] = ["1", "2", "3"]
+    filled[3][1] = "张三"
+    layout = locate(make_grid(filled, merges), schema)
+    assert not layout.problems and not layout.unread
+    got = {loc.field.label: loc.cell.text for loc in layout.fields.values() if loc.cell is not None}
+    assert got == {"甲项": "1", "乙项": "2", "丙项": "3", "填报人": "张三"}
