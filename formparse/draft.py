@@ -1,0 +1,635 @@
+"""Propose a layout schema from a blank form: which cells are labels, which are value places, and the blocks.
+
+On a blank official form every cell that holds text is printed (a label, a heading, a printed prompt)
+and every blank cell is a place where a submitter writes. From that alone the drafter guesses:
+
+- **title** — the longest text without a colon above the form's first row of cells; a year in it
+  (“2020年…”) becomes the pattern's ``year`` group;
+- **table** — a section label in the left column spanning rows, whose first row is a row of column
+  labels covering the section's width; the rows below are items (columns whose cells are printed on
+  the blank form, like 一级指标/二级指标, are carried down; a column of printed numbers “1、” is
+  ``numbered``);
+- **list** — a section label in the left column whose rows each hold one cell across the section, the
+  first perhaps an intro sentence, the others blank or numbered (“目标1：”: the marker);
+- **band** — a row of labels each with an empty place under it, under a row of group labels (or beside
+  the section label on its left, which then names the group);
+- **fields** — a label with an empty place right of it (or, reaching the form's right edge, under it), or
+  a prompt ending in a colon (“填报人：”,
+  “审核人：      科室负责人签字：”: several in one cell are read inline);
+- everything else printed is a **note** (text that carries no value), digits written as ``[0-9]*``.
+
+Keys are ``f1``, ``g1.h1``, ``t1.c1`` …, numbered in reading order (labels are Chinese and no
+transliteration table is installed; the label stays beside each key). Field types are ``text``, except
+where the blank form prints them: check boxes beside a label make a ``choice``, a printed “年 月 日” a
+``date``. A blank form does not say which cells are money — the person adopting the schema edits
+``type``. The draft's ``record`` is :class:`DraftRecord`, a plain nested mapping, so a drafted schema
+reads as it is.
+
+Only grids are used here (no format library): :func:`draft_schema` takes what
+``formparse.backends.open_grids`` returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from .errors import SchemaError
+from .grid import Cell, Grid
+from .schema import Schema, parse_schema
+from .text import norm
+
+# A printed prompt (“填报人：”) is short; a longer text ending in a colon is a sentence (an intro).
+MAX_PROMPT_CHARS = 16
+# The title is searched for among the first rows of the form, above its first row of several cells.
+TITLE_ROWS = 6
+# A numbered item line or printed slot number: “目标1：”, “1、”, “（3）”.
+_NUMBERED = re.compile(r"^(\D*?)([0-9]+)\s*([：:、.．)）]?)\s*(.*)$", re.S)
+# One “label：” inside a cell (several may share a cell); the label has no white space or colon in it.
+_PROMPT = re.compile(rf"([^\s：:]{{1,{MAX_PROMPT_CHARS}}})\s*[：:]")
+_YEAR = re.compile(r"[0-9]{4}")
+# A line that holds only a year: “（2020年度）”, “2020年”.
+_YEAR_LINE = re.compile(r"^\(?[0-9]{4}年度?\)?$")
+# The printed blank of a date (“    年  月  日”): a place to write, not a label.
+_DATE_BLANK = re.compile(r"^年月日$")
+
+
+class DraftRecord(dict[str, Any]):
+    """The record of a drafted schema: the located values as a nested mapping by the schema's keys.
+
+    ``warnings`` is set by the reader (coverage, absent parts), as on every record."""
+
+    warnings: list[Any]
+
+
+def _structure_draft(value: Any, _type: type) -> DraftRecord:
+    return DraftRecord(value)
+
+
+def _register() -> None:
+    # The reader structures a located mapping into the class a schema names; a drafted schema's class
+    # is this mapping itself.
+    from .reader import _STRUCTURE
+
+    _STRUCTURE.register_structure_hook(DraftRecord, _structure_draft)
+
+
+_register()
+
+
+# -- what the drafter proposes ---------------------------------------------------------------------
+
+@attrs.define
+class DField:
+    label: str
+    cell: Cell
+    optional: bool = False
+    kind: dict[str, Any] = attrs.Factory(dict)  # type = "choice" (options, box) or "date"; default text
+
+
+@attrs.define
+class DBlock:
+    kind: str
+    row: int  # reading order of the block's first cell
+    col: int
+    label: str | None = None  # section / list / table label
+    fields: list[DField] = attrs.Factory(list)
+    groups: list[tuple[str, list[DField]]] = attrs.Factory(list)
+    columns: list[dict[str, Any]] = attrs.Factory(list)
+    marker: str | None = None
+    intro: bool = False
+    required_any: list[str] = attrs.Factory(list)
+    prefill: list[tuple[str, list[str]]] = attrs.Factory(list)
+    title: str | None = None
+    slots: int = 1  # a table's item rows on the blank form
+
+
+def _prompts(text: str) -> list[str]:
+    """The printed prompts of a cell that begins with one (“填报人：”, “审核人：  科室负责人签字：”), else []."""
+    prompts = [m.group(1) for m in _PROMPT.finditer(text)]
+    if prompts and norm(text).startswith(norm(prompts[0]) + ":"):
+        return prompts
+    return []
+
+
+def _label_text(text: str) -> str:
+    """A printed label as the schema writes it: no white space, no trailing colon."""
+    return re.sub(r"\s+", "", text).rstrip("：:")
+
+
+class _Drafter:
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self.used: set[int] = set()
+        self.blocks: list[DBlock] = []
+        self.notes: list[str] = []
+        self.sections: list[Cell] = []
+        self.title_row = -1  # rows down to the title hold printed headings, not fields (“附件1”)
+        self.section_ids: set[int] = set()
+        self.extent: dict[int, int] = {}  # section label → its last row
+        self._width: dict[int, int] = {}
+        for r in range(len(grid.rows)):
+            block = grid.row_blocks[r] if r < len(grid.row_blocks) else 0
+            ends = [c.end_col for c in grid.own_anchors(r)]
+            self._width[block] = max([self._width.get(block, 0), *ends])
+
+    # -- geometry of the blank form --
+    def width(self, r: int) -> int:
+        return self._width.get(self.grid.row_blocks[r], 0)
+
+    def cells(self, r: int, from_col: int = 0) -> list[Cell]:
+        """The visible cells starting in row ``r`` at or right of ``from_col``."""
+        if r < 0 or r >= len(self.grid.rows) or r in self.grid.hidden_rows:
+            return []
+        return [c for c in self.grid.own_anchors(r) if c.col >= from_col and self.grid.visible(c)]
+
+    def empty_at(self, r: int, c: int, *, below_of: Cell | None = None) -> bool:
+        """Whether position (r, c) is a place to write: nothing there, or a blank cell starting there."""
+        if r >= len(self.grid.rows) or c >= self.width(r):
+            return False
+        cell = self.grid.at(r, c)
+        if cell is None:
+            return True
+        if below_of is not None and cell is below_of:
+            return False
+        return cell.row == r and (cell.blank or bool(_DATE_BLANK.match(norm(cell.text))))
+
+    def all_text(self, r: int, from_col: int) -> list[Cell] | None:
+        """The row's cells from ``from_col`` when they are labels side by side filling it to the form's
+        width (no place to write between them), else None."""
+        cells = [c for c in self.cells(r, from_col) if id(c) not in self.used and id(c) not in self.section_ids]
+        if not cells or any(c.blank or c.paragraph or _prompts(c.text) or _DATE_BLANK.match(norm(c.text))
+                            for c in cells):
+            return None
+        col = cells[0].col
+        for c in cells:
+            if c.col != col:
+                return None
+            col = c.end_col
+        return cells if col >= self.width(r) else None
+
+    def empty_under(self, r: int, cells: list[Cell]) -> bool:
+        return all(self.empty_at(r + 1, c.col, below_of=c) for c in cells)
+
+    # -- the passes --
+    def run(self) -> None:
+        self.title()
+        left = min((c.col for r in range(len(self.grid.rows)) for c in self.cells(r) if not c.paragraph),
+                   default=0)
+        for r in range(len(self.grid.rows)):
+            for c in self.cells(r):
+                if c.col == left and not c.blank and not c.paragraph and id(c) not in self.used:
+                    last = self._section_end(c)
+                    if last > c.row:
+                        self.sections.append(c)
+                        self.extent[id(c)] = last
+        self.section_ids = {id(s) for s in self.sections}
+        for s in self.sections:
+            self.table_block(s) or self.list_block(s)
+        r = 0
+        while r < len(self.grid.rows):
+            r = self.row(r)
+        for r in range(len(self.grid.rows)):
+            for c in self.cells(r):
+                if id(c) not in self.used and not c.blank and not _DATE_BLANK.match(norm(c.text)):
+                    self.notes.append(c.text)
+        self.blocks.sort(key=lambda b: (b.row, b.col))
+
+    def title(self) -> None:
+        candidates = []
+        for r in range(min(TITLE_ROWS, len(self.grid.rows))):
+            cells = self.cells(r)
+            if len(cells) > 1 and not all(c.paragraph for c in cells):
+                break
+            self.title_row = r  # the heading rows: printed text and prompts, not label → value fields
+            candidates += [c for c in cells if not c.blank and not re.search("[：:]", c.text)]
+        if not candidates:
+            return
+        cell = max(candidates, key=lambda c: len(norm(c.text)))
+        if len(norm(cell.text)) < 4:
+            return
+        if not _YEAR.search(norm(cell.text)):
+            # the year printed on a line of its own under the title (“（2020年度）”): that line is where
+            # the title block reads the year; the title itself is printed text
+            year_line = next((c for c in candidates if c.row > cell.row and _YEAR_LINE.match(norm(c.text))), None)
+            if year_line is not None:
+                self.used.add(id(year_line))
+                # copies also write the year into the title line (“2020年度项目支出…”): either is the title
+                self.blocks.append(DBlock("title", year_line.row, year_line.col, title=year_line.text.strip(),
+                                          label=norm(cell.text)))
+                return
+        self.used.add(id(cell))
+        self.blocks.append(DBlock("title", cell.row, cell.col, title=cell.text.strip()))
+
+    def _section_end(self, label: Cell) -> int:
+        """The last row of a left-column label's section: the rows it spans, or — typed once, unmerged —
+        the rows below it with nothing in the left column (or a blank cell there, with a label beside it)
+        while they hold cells right of it."""
+        last = label.last_row
+        for r in range(label.last_row + 1, len(self.grid.rows)):
+            if self.grid.row_blocks[r] != self.grid.row_blocks[label.row] or self.grid.is_paragraph_row(r):
+                break
+            left = self.grid.at(r, label.col)
+            if left is not None and (left.row != r or not left.blank):
+                break  # the next left-column label (or a merge from above: not ours)
+            right = self.cells(r, label.end_col)
+            if not right:
+                break
+            if left is not None and all(c.blank for c in right):
+                break  # a blank cell under the label with only blanks beside it: the label's value place
+            last = r
+        return last
+
+    def last(self, s: Cell) -> int:
+        return self.extent[id(s)]
+
+    def section_of(self, cell: Cell) -> Cell | None:
+        return next((s for s in self.sections if s.row <= cell.row <= self.last(s) and cell.col >= s.end_col), None)
+
+    def table_block(self, s: Cell) -> bool:
+        header = self.all_text(s.row, s.end_col)
+        body = list(range(s.row + 1, self.last(s) + 1))
+        if header is None or len(header) < 2 or len(body) < 2:
+            return False
+        columns: list[dict[str, Any]] = []
+        carried: list[int] = []
+        for k, h in enumerate(header):
+            texts = []
+            for r in body:
+                cell = self.grid.at(r, h.col)
+                if cell is not None and cell is not h and not cell.blank:
+                    texts.append((r, cell))
+            col: dict[str, Any] = {"key": f"c{k + 1}", "label": _label_text(h.text)}
+            if texts and all((m := _NUMBERED.match(c.text.strip())) and not m.group(4) for _, c in texts):
+                col["numbered"] = True  # printed slot numbers (“1、”): items are typed after them
+            elif texts:
+                carried.append(k)
+                col["carry"] = "down" if len(carried) == 1 else "group"
+                col["compact"] = True
+                if len(carried) == 1:
+                    col["merge"] = True
+            columns.append(col)
+        if len(carried) == len(columns):
+            return False
+        block = DBlock("table", s.row, s.col, label=_label_text(s.text), columns=columns, slots=len(body))
+        block.required_any = [c["key"] for k, c in enumerate(columns) if k not in carried]
+        if len(carried) == 2:
+            a, b = (header[k].col for k in carried)
+            prefill: list[tuple[str, list[str]]] = []
+            for r in body:
+                top, sub = self.grid.at(r, a), self.grid.at(r, b)
+                if top is not None and top.row == r and not top.blank:
+                    prefill.append((norm(top.text), []))
+                if prefill and sub is not None and sub.row == r and not sub.blank:
+                    prefill[-1][1].append(norm(sub.text))
+            block.prefill = prefill
+        self.used.add(id(s))
+        for r in range(s.row, self.last(s) + 1):
+            self.used.update(id(c) for c in self.cells(r, s.end_col))
+        self.blocks.append(block)
+        return True
+
+    def list_block(self, s: Cell) -> bool:
+        rows = [self.cells(r, s.end_col) for r in range(s.row, self.last(s) + 1)]
+        if any(len(cells) > 1 for cells in rows):
+            return False
+        line = [cells[0] for cells in rows if cells]
+        if len(line) < 2 or len({(c.col, c.end_col) for c in line}) != 1 or line[0].end_col < self.width(s.row):
+            return False
+        intro = line[0].row == s.row and not line[0].blank and not _NUMBERED.match(line[0].text.strip())
+        items = line[1:] if intro else line
+        numbered = [m for c in items if not c.blank and (m := _NUMBERED.match(c.text.strip()))]
+        if any(not c.blank for c in items) and len(numbered) != sum(not c.blank for c in items):
+            return False
+        if any(m.group(4) for m in numbered):
+            return False  # the blank form's item lines are printed with text after the number: not slots
+        marker = f"{numbered[0].group(1)}{{n}}{numbered[0].group(3) or '、'}" if numbered else "{n}、"
+        self.used.add(id(s))
+        self.used.update(id(c) for c in line)
+        self.blocks.append(DBlock("list", s.row, s.col, label=_label_text(s.text), marker=marker, intro=intro))
+        return True
+
+    def row(self, r: int) -> int:
+        """Draft what starts in row ``r`` (a band, or fields); returns the next row to look at."""
+        for start in sorted({c.col for c in self.cells(r) if id(c) not in self.used | self.section_ids}):
+            groups = self.all_text(r, start)
+            if groups is None:
+                continue
+            headers = self.all_text(r + 1, start)
+            if headers is not None and self.empty_under(r + 1, headers) and not self.empty_under(r, groups):
+                self.band(groups, headers)
+                return r + 3
+            if len(groups) >= 2 and self.empty_under(r, groups):
+                section = self.section_of(groups[0])
+                if section is not None and id(section) not in self.used:
+                    self.used.add(id(section))
+                    self.band([section], groups)
+                    return r + 2
+                # no group label above or left: fields, each read below its label (nothing right of it)
+                self.used.update(id(c) for c in groups)
+                for c in groups:
+                    self._add_fields([DField(_label_text(c.text), c)], c)
+                return r + 2
+            break
+        self.fields(r)
+        return r + 1
+
+    def band(self, groups: list[Cell], headers: list[Cell]) -> None:
+        out: list[tuple[str, list[DField]]] = [(_label_text(g.text), []) for g in groups]
+        for h in headers:
+            k = max((i for i, g in enumerate(groups) if g.col <= h.col), default=0)
+            out[k][1].append(DField(_label_text(h.text), h))
+        self.used.update(id(c) for c in [*groups, *headers])
+        out = [g for g in out if g[1]]
+        first = min([*groups, *headers], key=lambda c: (c.row, c.col))
+        self.blocks.append(DBlock("band", first.row, first.col, groups=out))
+
+    def fields(self, r: int) -> None:
+        for cell in self.cells(r):
+            if id(cell) in self.used or cell.blank or _DATE_BLANK.match(norm(cell.text)):
+                continue
+            prompts = _prompts(cell.text)
+            found: list[DField] = []
+            if len(prompts) == 1 and not norm(cell.text).endswith(":") and self.empty_at(r, cell.end_col):
+                # “其中：上级财政资金” with a place to write beside it: on a blank form the text after the
+                # colon is part of the label, not a value
+                found = [DField(_label_text(cell.text), cell)]
+            elif prompts:
+                # printed prompts: “填报人：”, or several in one cell (“审核人：  科室负责人签字：”)
+                found = [DField(_label_text(p), cell, optional=True) for p in prompts]
+                if len(prompts) == 1 and norm(cell.text).endswith(":"):
+                    found[0].kind = self._kind_right(cell)  # “填报日期：” | “    年  月  日”
+            elif r > self.title_row and len(norm(cell.text)) <= 2 * MAX_PROMPT_CHARS and (
+                self.empty_at(r, cell.end_col) or "□" in self._right_text(cell)
+                # a heading with the place to write under it (nothing to its right): the locator reads below
+                or (self.grid.at(r, cell.end_col) is None and cell.end_col >= self.width(r)
+                    and self.empty_under(r, [cell]))
+            ):
+                found = [DField(_label_text(cell.text), cell, kind=self._kind_right(cell))]
+            if not found:
+                continue
+            self.used.add(id(cell))
+            self._add_fields(found, cell)
+
+    def _kind_right(self, cell: Cell) -> dict[str, Any]:
+        """The field type the blank form shows in the value place right of a label: printed check boxes
+        (“新增项目□　延续项目□”) make a choice, a printed date blank (“    年  月  日”) a date."""
+        right = self.grid.at(cell.row, cell.end_col)
+        if right is None or right.row != cell.row:
+            return {}
+        text = right.text.strip()
+        if _DATE_BLANK.match(norm(text)):
+            return {"type": "date"}
+        if "□" not in text:
+            return {}
+        box = "before" if text.startswith("□") else "after"
+        parts = [p.strip() for p in text.split("□")]
+        options = [p for p in (parts[1:] if box == "before" else parts[:-1]) if p]
+        if len(options) != text.count("□") or len(set(options)) != len(options):
+            return {}  # boxes that do not each sit by one option: left as text for a person to decide
+        return {"type": "choice", "options": options, "box": box}
+
+    def _right_text(self, cell: Cell) -> str:
+        right = self.grid.at(cell.row, cell.end_col)
+        if right is not None and right.row == cell.row and id(right) not in self.used:
+            if "□" in right.text:
+                self.used.add(id(right))  # printed check boxes: the value place of the label left of it
+            return right.text
+        return ""
+
+    def _add_fields(self, found: list[DField], cell: Cell) -> None:
+        section = self.section_of(cell)
+        fields = [b for b in self.blocks if b.kind == "fields"]
+        last = fields[-1] if fields else None
+        # one block per run of fields: same section, no other block between them, no label twice
+        same_place = (last is not None and last.fields
+                      and self.section_of(last.fields[-1].cell) is section
+                      and not any(b.kind != "fields" and (last.row, last.col) < (b.row, b.col) < (cell.row, cell.col)
+                                  for b in self.blocks)
+                      and not {norm(f.label) for f in found} & {norm(f.label) for f in last.fields})
+        if not same_place or last is None:
+            last = DBlock("fields", cell.row, cell.col)
+            if section is not None and id(section) not in self.used:
+                self.used.add(id(section))
+                last.label = _label_text(section.text)
+            self.blocks.append(last)
+        last.fields.extend(found)
+
+
+# -- TOML out ------------------------------------------------------------------------------------
+
+def _s(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's; DEL must be escaped too)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _regex(text: str) -> str:
+    """A TOML literal string for a regular expression (a basic one when it holds a quote)."""
+    plain = "'" not in text and all(ch == "\t" or (ch >= " " and ch != "\x7f") for ch in text)
+    return f"'{text}'" if plain else _s(text)
+
+
+def _note_pattern(text: str) -> str:
+    folded = norm(text)
+    parts = re.split(r"[0-9]+", folded)
+    return "^" + "[0-9]*".join(re.escape(p) for p in parts) + "$"
+
+
+def _field_line(key: str, f: DField) -> str:
+    kind = f.kind.get("type", "text")
+    extra = ""
+    if kind == "choice":
+        extra = f", options = [{', '.join(_s(o) for o in f.kind['options'])}], box = {_s(f.kind['box'])}"
+    if f.optional:
+        extra += ", optional = true"
+    return f"  {{ key = {_s(key)}, label = {_s(f.label)}, type = {_s(kind)}{extra} }},  # {f.cell.address}"
+
+
+def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
+    lines = [
+        f"# Drafted by `formparse schema draft` from {source}.",
+        "# 草稿：请核对每个块、改好键名（key）与类型（type: text, phone, count, money），再用",
+        "# `formparse schema check` 在填好的表上试读。/ A draft: check every block, rename keys, set types,",
+        "# then try it on filled copies with `formparse schema check`.",
+        "",
+        f"id = {_s(schema_id)}",
+        f"name = {_s(name)}",
+        'record = "formparse.draft:DraftRecord"',
+    ]
+    identify = []
+    for b in d.blocks:
+        if b.kind in ("table", "list") and b.label:
+            identify.append(b.label)
+        elif b.kind == "band":
+            identify += [g for g, _ in b.groups]
+    firsts: dict[str, str] = {}
+    for x in identify:
+        firsts.setdefault(norm(x), x)
+    identify = list(firsts.values())
+    if identify:
+        lines.append(f"identify = [{', '.join(_s(x) for x in identify)}]")
+    notes = list(dict.fromkeys(_note_pattern(t) for t in d.notes if norm(t)))
+    if notes:
+        lines.append("# printed text that carries no value / 表上印好的、不含数值的文字")
+        lines.append("notes = [")
+        lines += [f"  {_regex(n)}," for n in notes]
+        lines.append("]")
+    nf = ng = nt = nl = 0
+    for b in d.blocks:
+        lines.append("")
+        lines.append("[[blocks]]")
+        if b.kind == "title":
+            assert b.title is not None
+            folded = norm(b.title)
+            year, shown = _YEAR.search(folded), _YEAR.search(b.title)
+            if b.label is not None:  # a year line, or the year written before the title
+                pattern = f"^[(]?(?P<year>[0-9]{{4}})?年度?[)]?(?:{re.escape(b.label)})?$"
+                text, blank = b.title, _YEAR.sub("    ", b.title)
+                if shown:
+                    text = b.title[: shown.start()] + "{year}" + b.title[shown.end():]
+            elif year and shown:
+                # matched on the folded text; written as printed
+                head, tail = folded[: year.start()], folded[year.end():]
+                pattern = f"^{re.escape(head)}(?P<year>[0-9]{{4}})?{re.escape(tail)}"
+                head, tail = b.title[: shown.start()], b.title[shown.end():]
+                text, blank = f"{head}{{year}}{tail}", f"{head}    {tail}"
+            else:
+                # no year printed in the title: the group matches a year written anywhere on its line
+                pattern = f"^(?=(?:.*?(?P<year>[0-9]{{4}})年)?).*?{re.escape(folded)}"
+                text = blank = b.title
+            lines += ['kind = "title"', 'key = "year"', f"pattern = {_regex(pattern)}",
+                      f"text = {_s(text)}", f"blank = {_s(blank)}"]
+        elif b.kind == "fields":
+            lines.append('kind = "fields"')
+            if b.label:
+                lines.append(f"section = {_s(b.label)}")
+            lines.append("fields = [")
+            for f in b.fields:
+                nf += 1
+                lines.append(_field_line(f"f{nf}", f))
+            lines.append("]")
+        elif b.kind == "band":
+            lines += ['kind = "band"', "groups = ["]
+            for label, fields in b.groups:
+                ng += 1
+                lines.append(f"  {{ key = \"g{ng}\", label = {_s(label)}, fields = [")
+                for k, f in enumerate(fields):
+                    lines.append("  " + _field_line(f"h{k + 1}", f))
+                lines.append("  ] },")
+            lines.append("]")
+        elif b.kind == "list":
+            nl += 1
+            assert b.label is not None and b.marker is not None
+            lines += ['kind = "list"', f'key = "l{nl}"', f"label = {_s(b.label)}"]
+            if b.intro:
+                lines.append(f'intro = "l{nl}_intro"')
+            lines.append(f"marker = {_s(b.marker)}")
+        elif b.kind == "table":
+            nt += 1
+            assert b.label is not None
+            lines += ['kind = "table"', f'key = "t{nt}"', f"label = {_s(b.label)}", "columns = ["]
+            for c in b.columns:
+                opts = "".join(f", {k} = {_s(v) if isinstance(v, str) else str(v).lower()}"
+                               for k, v in c.items() if k not in ("key", "label"))
+                lines.append(f"  {{ key = {_s(c['key'])}, label = {_s(c['label'])}{opts} }},")
+            lines.append("]")
+            lines.append(f"required_any = [{', '.join(_s(k) for k in b.required_any)}]")
+            lines.append(f"slots = {b.slots}  # empty item rows on the blank form / 空白表上的空行数")
+            if b.prefill:
+                lines.append("prefill = [")
+                lines += [f"  [{_s(a)}, [{', '.join(_s(x) for x in subs)}]]," for a, subs in b.prefill]
+                lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def draft_schema(grids: Iterable[Grid], *, schema_id: str = "drafted-form", name: str | None = None,
+                 source: str = "") -> str:
+    """A proposed schema (TOML text) for the blank form on the grid (sheet) with the most text cells.
+
+    The text is valid: it is loaded once with :func:`formparse.schema.parse_schema` before it is returned.
+    """
+    # a workbook may hold a cover or notes sheet too: the form is the grid with the most cells holding text
+    counted = [(sum(not c.blank for r in range(len(g.rows)) for c in g.own_anchors(r)), k, g)
+               for k, g in enumerate(grids)]
+    best = max(counted, key=lambda t: (t[0], -t[1]), default=None)
+    grid = best[2] if best is not None and best[0] else None
+    where = source or (grid.source if grid is not None else "")
+    if grid is None:
+        raise SchemaError("空白表上没有任何文字，无从起草 / the blank form has no text to draft from", path=where)
+    d = _Drafter(grid)
+    d.run()
+    if not any(b.kind != "title" for b in d.blocks):
+        raise SchemaError("空白表上找不到可起草的栏目（标签旁边或下面的空格、表格、列表）/ nothing to draft: no label "
+                          "with a blank place beside or under it, no table, no list", path=where)
+    title = next((b.title for b in d.blocks if b.kind == "title"), None)
+    text = _render(d, schema_id, name or title or schema_id, where)
+    parse_schema(text, source=where or "<draft>")
+    return text
+
+
+# -- what a schema locates on a file (``formparse schema check``) -----------------------------------
+
+def _quote(text: str | None, limit: int = 40) -> str:
+    shown = " ".join((text or "").split())
+    return "“" + (shown if len(shown) <= limit else shown[:limit] + "…") + "”"
+
+
+def describe(layout: Any, schema: Schema) -> list[str]:
+    """Lines saying what ``schema`` located on a grid (Chinese / English): every label with its cell, its
+    value cell and value; the lists and tables with their cells; what is unread; what is wrong."""
+    from .reader import values_from_layout
+
+    mapping, _cells, problems = values_from_layout(layout, schema)
+    grid = layout.grid
+    out: list[str] = []
+    if layout.title is not None:
+        t = layout.title
+        out.append(f"标题 / title ({t.cell.address})：{_quote(t.cell.text)}  年份 / year = {t.year}")
+    groups = {f"{g.key}.{f.key}": g.label for b in schema.blocks for g in getattr(b, "groups", ()) for f in g.fields}
+    for key, loc in layout.fields.items():
+        name = f"{groups[key]} › {loc.field.label}" if key in groups else loc.field.label
+        if loc.cell is not None:
+            value = f"值 / value ({loc.cell.address})：{_quote(loc.cell.text)}"
+        elif loc.inline_text is not None:
+            value = f"值在标签内 / inline：{_quote(loc.inline_text)}"
+        else:
+            value = "没有值单元格 / no value cell"
+        out.append(f"标签 / label [{key}] {name} ({loc.label.address}) → {value}")
+    for lst in layout.lists:
+        out.append(f"列表 / list [{lst.block.key}] {lst.block.label} ({lst.label.address})")
+        if lst.intro is not None:
+            out.append(f"  引言 / intro ({lst.intro.address})：{_quote(lst.intro.text)}")
+        for cell in lst.slots:
+            out.append(f"  行 / line ({cell.address})：{_quote(cell.text)}")
+        items = mapping.get(lst.block.key) or []
+        out.append(f"  共 {len(items)} 项 / {len(items)} item(s)")
+    for table in layout.tables:
+        heads = " | ".join(f"{c.label} ({table.columns[c.key].address})" for c in table.block.columns
+                           if c.key in table.columns)
+        out.append(f"表格 / table [{table.block.key}] {table.block.label} ({table.label.address})：{heads}")
+        for r in table.rows:
+            cells = []
+            for c in table.block.columns:
+                cell = table.cell(grid, r, c.key)
+                if cell is not None and not cell.blank:
+                    cells.append(f"{c.label} ({cell.address}) {_quote(cell.text, 20)}")
+            if cells:
+                out.append("  " + " | ".join(cells))
+        n = len(mapping.get(table.block.key) or [])
+        out.append(f"  共 {n} 行 / {n} item(s)")
+    for boxes in layout.boxes:
+        out.append(f"审核框 / boxes [{boxes.block.key}] {boxes.block.label} ({boxes.label.address})")
+        for box in boxes.boxes:
+            where = "、".join(c.address for c in box.cells)
+            out.append(f"  {box.office} ({box.label.address}) → ({where})")
+    for label in layout.absent:
+        out.append(f"缺少（可选）/ absent (optional)：{label}")
+    for unread in layout.unread:
+        out.append(f"未读取 / unread ({unread.address})：{_quote(unread.text)}")
+    for problem in problems:
+        out.append(f"问题 / problem：{problem}")
+    return out
