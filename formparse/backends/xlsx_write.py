@@ -22,7 +22,8 @@ from lxml import etree
 from ..errors import UnreadableFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT
-from ..text import format_money
+from ..text import format_money, parse_money
+from .numfmt import format_number
 from .ooxml import REL, Package, active_content
 from .xlsx import R, S, _col_index, _col_letters, _formats, _shared_strings, sheet_grid
 
@@ -186,6 +187,8 @@ class XlsxDocument:
         xc.attrib.pop("t", None)
         if value is None:
             return
+        if isinstance(value, Decimal | int) and not self._shows(xc, value):
+            value = format_money(Decimal(value))  # the cell's number format would show another amount
         if isinstance(value, Decimal):
             etree.SubElement(xc, _V).text = format_money(value)
         elif isinstance(value, int):
@@ -197,6 +200,22 @@ class XlsxDocument:
             t.set(XML_SPACE, "preserve")
             if cell.rowspan == 1:
                 self._fit_height(r, c, cell.colspan, value)
+
+    def _shows(self, xc: Any, value: Decimal | int) -> bool:
+        """Whether the cell's number format shows ``value`` as it is (0.001 in a 0.00 cell shows 0.00: it
+        is then written as text, so that what the form shows is the amount)."""
+        try:
+            style = int(xc.get("s", "0") or 0)
+        except ValueError:
+            return False
+        fmt = self.formats[style] if 0 <= style < len(self.formats) else None
+        if fmt is None or fmt.strip() in ("", "General", "@"):
+            return len(Decimal(value).as_tuple().digits) <= 15
+        try:
+            shown = parse_money(format_number(float(value), fmt))
+        except (ValueError, OverflowError):
+            return False
+        return shown == value
 
     def _widths(self) -> dict[int, float]:
         part = self.sheets[self.index][1]
