@@ -347,8 +347,8 @@ class Found:
 
 
 def _parts(grid: Grid, schemas: Sequence[Schema]) -> list[tuple[int, int]]:
-    """Where the forms of one sheet or document begin and end: at each title of a known form (with the
-    “附件N” line printed just above it)."""
+    """Where the forms of one sheet or document begin and end: at each title of a known form (with a
+    printed note of the schemas, such as “附件2”, just above it)."""
     starts: list[int] = []
     titles = [s.blocks[0] for s in schemas if s.blocks and isinstance(s.blocks[0], Title)]
     for cell in grid.reading_order():
@@ -357,7 +357,7 @@ def _parts(grid: Grid, schemas: Sequence[Schema]) -> list[tuple[int, int]]:
             r = cell.row
             for above in range(r - 1, max(-1, r - 1 - ATTACHMENT_REACH), -1):
                 line = [c for c in grid.own_anchors(above) if not c.blank]
-                if len(line) == 1 and re.fullmatch(r"附件[0-9一二三四五六七八九十]*", norm(line[0].text)):
+                if len(line) == 1 and any(n.search(norm(line[0].text)) for s in schemas for n in s.notes):
                     r = above
                     break
             if not starts or r > starts[-1]:
