@@ -1,0 +1,67 @@
+"""附件2 drawn otherwise, on grids: the same record whatever merges, spacer rows and columns, or repeated
+section labels a copy has — the locator knows 附件2 only from schemas/project-2020.toml."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import formparse
+from formparse.backends import open_grids
+from formparse.locate import locate
+from formparse.reader import record_from_layout
+from formparse.schema import load_schema
+from tests.conftest import ROOT
+from tests.gridkit import insert_blank_row, make_grid, to_spec
+
+SCHEMA = load_schema("project-2020")
+SAMPLE = ROOT / "samples" / "submissions" / "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.xlsx"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return to_spec(open_grids(str(SAMPLE))[0])
+
+
+def read_spec(rows, merges, paragraphs):
+    grid = make_grid(rows, merges, paragraphs)
+    return record_from_layout(locate(grid, SCHEMA), SCHEMA)
+
+
+def insert_blank_col(spec, at):
+    rows, merges, paragraphs = spec
+    rows = [r[:at] + [""] + r[at:] for r in rows]
+    new = []
+    for r0, c0, r1, c1 in merges:
+        if c0 >= at:
+            new.append((r0, c0 + 1, r1, c1 + 1))
+        elif c1 >= at:
+            new.append((r0, c0, r1, c1 + 1))
+            for r in range(r0, r1 + 1):
+                rows[r][at] = None
+        else:
+            new.append((r0, c0, r1, c1))
+    return rows, new, paragraphs
+
+
+def unmerge(spec):
+    rows, merges, paragraphs = spec
+    rows = [[("" if t is None else t) for t in r] for r in rows]
+    return rows, [], paragraphs
+
+
+def test_the_sample_grid_reads_as_the_file(spec):
+    assert read_spec(*spec) == formparse.read(SAMPLE)
+
+
+@settings(max_examples=25)
+@given(data=st.data())
+def test_spacer_rows_columns_and_no_merges_change_nothing(spec, data):
+    want = formparse.read(SAMPLE)
+    s = spec
+    if data.draw(st.booleans(), label="no merges"):
+        s = unmerge(s)
+    for _ in range(data.draw(st.integers(0, 3), label="blank rows")):
+        s = insert_blank_row(s, data.draw(st.integers(3, len(s[0]) - 1), label="row"))
+    for _ in range(data.draw(st.integers(0, 2), label="blank columns")):
+        s = insert_blank_col(s, data.draw(st.integers(1, len(s[0][0])), label="col"))
+    assert read_spec(*s) == want
