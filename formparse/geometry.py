@@ -40,6 +40,11 @@ def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(a0, b0) - min(a1, b1) + 1
 
 
+def in_line(a: Cell, b: Cell) -> bool:
+    """Whether two cells share a row or a column (their rectangles overlap across or down)."""
+    return (a.row <= b.last_row and b.row <= a.last_row) or (a.col < b.end_col and b.col < a.end_col)
+
+
 def after(a: Cell, b: Cell) -> bool:
     """Whether ``a`` comes after ``b`` in reading order (row by row, left to right)."""
     return (a.row, a.col) > (b.row, b.col)
@@ -156,7 +161,8 @@ def right_is_empty(grid: Grid, label: Cell) -> bool:
     return True
 
 
-def is_heading(grid: Grid, label: Cell, same: Callable[[Cell], bool]) -> bool:
+def is_heading(grid: Grid, label: Cell, same: Callable[[Cell], bool],
+               is_label: Callable[[Cell], bool] = lambda c: False) -> bool:
     """A section label printed as a heading (a paragraph, or alone in its row with the section's content
     starting under it in its own column), not as a row heading in the left column."""
     if label.paragraph:
@@ -169,7 +175,9 @@ def is_heading(grid: Grid, label: Cell, same: Callable[[Cell], bool]) -> bool:
         if grid.is_paragraph_row(r) or is_spacer_row(grid, r):
             continue
         under = cell_at(grid, r, label.col)
-        return under is not None and under is not label and not under.blank and not same(under)
+        # another part's label under it: this section is empty, its label a row heading all the same
+        return under is not None and under is not label and not under.blank and not same(under) and not is_label(
+            under)
     return True
 
 

@@ -38,9 +38,7 @@ from .text import match_label, norm
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
 # more than any placement, so every label that can be placed is placed.
 NO_EVIDENCE = 10**6
-UNPLACED = (10**3, 0, 0, 0)
-# A label in line with none of its siblings (neither their row nor their column) is farther than it looks.
-MISALIGNED = 2
+UNPLACED = (10**3, 0, 0, 0, 0)
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
 # Placements remembered per process (a batch reads many files of few templates); oldest dropped first.
@@ -297,8 +295,16 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
     out.sort(key=lambda ci: (ci[0].row, ci[0].col))
     if slot.order == -1:  # a section or group label typed again in every row of its section is one label
         out = [ci for ci in out if not _repeats_above(grid, ci[0])]
-    # a value that reads like its own label, right after it (“部门整体支出绩效目标 | 部门整体支出绩效目标”)
-    return [ci for ci in out if not _repeats_left(grid, ci[0])]
+    # a value that reads like its own label (or one of its aliases), right after it
+    # (“部门整体支出绩效目标 | 部门整体支出绩效目标”, “其他说明的问题 | 其他需要说明的问题”)
+    ids = {id(c) for c, _ in out}
+    return [ci for ci in out if not _repeats_left(grid, ci[0]) and not _left_in(grid, ci[0], ids)]
+
+
+def _left_in(grid: Grid, cell: Cell, ids: set[int]) -> bool:
+    """Whether the cell just left of ``cell`` is one of ``ids`` (another candidate of the same slot)."""
+    left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
+    return left is not None and left is not cell and id(left) in ids
 
 
 def _repeats_left(grid: Grid, cell: Cell) -> bool:
@@ -332,21 +338,20 @@ class Evidence:
                 self.firsts[s.block] = (s, c)
 
 
-def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int]:
+def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
     (order violations within the slot's family, order violations against the other blocks — each block
-    represented by its first placed label — the distance to the nearest placed sibling, counted double
-    when the cell shares neither a row nor a column with any sibling, and last the distance to the
-    family's own group or section label). Blocks are drawn in schema
-    order; a family's labels in field order, side by side or one under the other."""
+    represented by its first placed label —, the family's labels out of line with it (sharing neither a
+    row nor a column), the distance to the nearest placed sibling, and last the distance to the family's
+    own group or section label). Blocks are drawn in schema order; a family's labels in field order,
+    side by side or one under the other."""
     family = [(s, c) for s, c in ev.family.get(slot.family, ()) if s.id != slot.id]
     others = [sc for b, sc in ev.firsts.items() if b != slot.block]
     near = min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE)
-    if family and not any(c.row == cell.row or c.col == cell.col for _, c in family):
-        near = near * 2 + MISALIGNED
     head = next((c for s, c in family if s.order == -1), None)
     return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
-            near, geo.distance(cell, head) if head is not None else 0)
+            sum(1 for _, c in family if not geo.in_line(cell, c)), near,
+            geo.distance(cell, head) if head is not None else 0)
 
 
 def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: Callable[[Slot], int]) -> int:
@@ -469,20 +474,20 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
         return _assign_greedy(group, options, ev)
     fixed = {(k, id(ci[0])): _cost(s, ci[0], ev) for k, s in enumerate(group) for ci in options[k]
              if ci is not None}
-    pairs: dict[tuple[int, int, int, int], tuple[int, int, int | None]] = {}
+    pairs: dict[tuple[int, int, int, int], tuple[int, int, int, int | None]] = {}
 
-    def pair(ka: int, ca: Cell, kb: int, cb: Cell) -> tuple[int, int, int | None]:
+    def pair(ka: int, ca: Cell, kb: int, cb: Cell) -> tuple[int, int, int, int | None]:
         key = (ka, id(ca), kb, id(cb))
         hit = pairs.get(key)
         if hit is None:
             a, b = group[ka], group[kb]
             if a.family == b.family:
                 v = _violations(a, ca, [(b, cb)], lambda x: x.order)
-                hit = (v, 0, geo.distance(ca, cb))
+                hit = (v, 0, 0 if geo.in_line(ca, cb) else 1, geo.distance(ca, cb))
             elif a.block != b.block:
-                hit = (0, _violations(a, ca, [(b, cb)], lambda x: x.block), None)
+                hit = (0, _violations(a, ca, [(b, cb)], lambda x: x.block), 0, None)
             else:
-                hit = (0, 0, None)
+                hit = (0, 0, 0, None)
             pairs[key] = hit
         return hit
 
@@ -490,26 +495,26 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     # only such combinations compete.
     full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]
     combos: Iterable[tuple[tuple[Cell, str] | None, ...]] = full or itertools.product(*options)
-    scored: list[tuple[tuple[int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
+    scored: list[tuple[tuple[int, int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
     for combo in combos:
         ids = [id(ci[0]) for ci in combo if ci is not None]
         if len(ids) != len(set(ids)):
             continue
-        v = g = d = h = 0
+        v = g = m = d = h = 0
         for ka, ca in enumerate(combo):
             if ca is None:
-                v, g, d, h = v + UNPLACED[0], g + UNPLACED[1], d + UNPLACED[2], h + UNPLACED[3]
+                v, g, m, d, h = (x + y for x, y in zip((v, g, m, d, h), UNPLACED, strict=True))
                 continue
-            fv, fg, fd, fh = fixed[(ka, id(ca[0]))]
+            fv, fg, fm, fd, fh = fixed[(ka, id(ca[0]))]
             for kb, cb in enumerate(combo):
                 if kb == ka or cb is None:
                     continue
-                pv, pg, pd = pair(ka, ca[0], kb, cb[0])
-                fv, fg = fv + pv, fg + pg
+                pv, pg, pm, pd = pair(ka, ca[0], kb, cb[0])
+                fv, fg, fm = fv + pv, fg + pg, fm + pm
                 if pd is not None and pd < fd:
                     fd = pd
-            v, g, d, h = v + fv, g + fg, d + fd, h + fh
-        scored.append(((v, g, d, h), combo))
+            v, g, m, d, h = v + fv, g + fg, m + fm, d + fd, h + fh
+        scored.append(((v, g, m, d, h), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:
@@ -692,7 +697,7 @@ def _section(ctx: Context, i: int, label: Cell, continues: Callable[[int], bool]
     def same(cell: Cell) -> bool:
         return norm(cell.text).rstrip(":") == folded
 
-    heading = geo.is_heading(ctx.grid, label, same)
+    heading = geo.is_heading(ctx.grid, label, same, ctx.p.looks_like_label)
     rows = geo.section_rows(ctx.grid, label, heading=heading, stops=ctx.own_stops(i), same=same,
                             continues=continues)
     for r in rows:  # the label typed again in every row of its section
