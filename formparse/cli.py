@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import CannotFill, FormparseError, os_words, shown
+from .errors import FormparseError, os_words, shown
 
 USAGE_ERROR = 2
 
@@ -126,7 +126,6 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
       formparse fill 某局.json -o 某局.xlsx
     """
     from .contract import loads
-    from .records import Record
     from .writer import fill
 
     try:
@@ -137,14 +136,6 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
         return
     except (ValueError, json.JSONDecodeError) as exc:
         _fail(f"{record_json}: 不是符合约定的 JSON 记录 / not a record in the contract's JSON: {exc}", ctx.obj["debug"])
-        return
-    if not isinstance(record, Record):
-        # Until the writer takes a record's schema from its class (issue 14), only 附件1 can be filled;
-        # anything else would be written into the 附件1 form as blanks.
-        try:
-            raise CannotFill(f"暂不能填写 {type(record).__name__} 记录（目前只能填写附件1）", path=record_json)
-        except CannotFill as exc:  # raised so that --debug shows it like every other failure
-            _fail(str(exc), ctx.obj["debug"])
         return
     try:
         fill(record, output, template, overwrite=force)
