@@ -697,7 +697,9 @@ def _section(ctx: Context, i: int, label: Cell, continues: Callable[[int], bool]
     def same(cell: Cell) -> bool:
         return norm(cell.text).rstrip(":") == folded
 
-    heading = geo.is_heading(ctx.grid, label, same, ctx.p.looks_like_label)
+    mine = {s.id for s in ctx.p.slots if s.block == i}
+    others = {id(c) for k, c in ctx.p.cell.items() if k not in mine}
+    heading = geo.is_heading(ctx.grid, label, same, lambda c: id(c) in others)
     rows = geo.section_rows(ctx.grid, label, heading=heading, stops=ctx.own_stops(i), same=same,
                             continues=continues)
     for r in rows:  # the label typed again in every row of its section
