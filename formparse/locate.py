@@ -38,7 +38,7 @@ from .text import match_label, norm
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
 # more than any placement, so every label that can be placed is placed.
 NO_EVIDENCE = 10**6
-UNPLACED = (10**3, 0, 0, 0, 0)
+UNPLACED = (10**3, 0, 0, 0, 0, 0)
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
 # Placements remembered per process (a batch reads many files of few templates); oldest dropped first.
@@ -332,13 +332,15 @@ class Evidence:
     def __init__(self, placed: list[tuple[Slot, Cell]]) -> None:
         self.family: dict[str, list[tuple[Slot, Cell]]] = {}
         self.firsts: dict[int, tuple[Slot, Cell]] = {}
+        self.by_block: dict[int, list[Cell]] = {}
         for s, c in placed:
             self.family.setdefault(s.family, []).append((s, c))
+            self.by_block.setdefault(s.block, []).append(c)
             if s.block not in self.firsts or geo.after(self.firsts[s.block][1], c):
                 self.firsts[s.block] = (s, c)
 
 
-def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int]:
+def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
     (order violations within the slot's family, order violations against the other blocks — each block
     represented by its first placed label —, the family's labels out of line with it (sharing neither a
@@ -349,9 +351,12 @@ def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int
     others = [sc for b, sc in ev.firsts.items() if b != slot.block]
     near = min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE)
     head = next((c for s, c in family if s.order == -1), None)
+    # last, for a label with no sibling: nearness to the labels of the blocks written just before and after it
+    beside = min((geo.distance(cell, c) for b in (slot.block - 1, slot.block + 1) for c in ev.by_block.get(b, ())),
+                 default=NO_EVIDENCE)
     return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
             sum(1 for _, c in family if not geo.in_line(cell, c)), near,
-            geo.distance(cell, head) if head is not None else 0)
+            geo.distance(cell, head) if head is not None else 0, beside)
 
 
 def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: Callable[[Slot], int]) -> int:
@@ -495,17 +500,17 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     # only such combinations compete.
     full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]
     combos: Iterable[tuple[tuple[Cell, str] | None, ...]] = full or itertools.product(*options)
-    scored: list[tuple[tuple[int, int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
+    scored: list[tuple[tuple[int, int, int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
     for combo in combos:
         ids = [id(ci[0]) for ci in combo if ci is not None]
         if len(ids) != len(set(ids)):
             continue
-        v = g = m = d = h = 0
+        v = g = m = d = h = a = 0
         for ka, ca in enumerate(combo):
             if ca is None:
-                v, g, m, d, h = (x + y for x, y in zip((v, g, m, d, h), UNPLACED, strict=True))
+                v, g, m, d, h, a = (x + y for x, y in zip((v, g, m, d, h, a), UNPLACED, strict=True))
                 continue
-            fv, fg, fm, fd, fh = fixed[(ka, id(ca[0]))]
+            fv, fg, fm, fd, fh, fa = fixed[(ka, id(ca[0]))]
             for kb, cb in enumerate(combo):
                 if kb == ka or cb is None:
                     continue
@@ -513,8 +518,8 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
                 fv, fg, fm = fv + pv, fg + pg, fm + pm
                 if pd is not None and pd < fd:
                     fd = pd
-            v, g, m, d, h = v + fv, g + fg, m + fm, d + fd, h + fh
-        scored.append(((v, g, m, d, h), combo))
+            v, g, m, d, h, a = v + fv, g + fg, m + fm, d + fd, h + fh, a + fa
+        scored.append(((v, g, m, d, h, a), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:
