@@ -127,6 +127,8 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
         filled = [c for c in inside if not c.blank]
         if filled:
             return filled[0], filled[1:]
+        if any(is_label(c) for c in grid.own_anchors(r)):
+            break  # a row of labels (the band's second header row): its blank cells are no values
         if not is_spacer_row(grid, r):
             return inside[0], []
         if first is None:

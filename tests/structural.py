@@ -615,7 +615,7 @@ class _Builder:
         footer = self.footer()
         if s.hidden_col is not None:  # a sheet hides a column in every table on it, the footer's too
             for part in footer:
-                if isinstance(part, Table):
+                if isinstance(part, Table) and s.hidden_col < part.cols:  # (right of a narrow footer: no cell)
                     _insert_col(part, s.hidden_col, helper=True)
         parts += footer
         return Form(parts, notes_sheet=s.notes_sheet)
