@@ -38,7 +38,7 @@ from .text import match_label, norm
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
 # more than any placement, so every label that can be placed is placed.
 NO_EVIDENCE = 10**6
-UNPLACED = (10**3, 0, 0, 0, 0, 0)
+UNPLACED = (10**3, 0, 0, 0, 0, 0, 0)
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
 # Placements remembered per process (a batch reads many files of few templates); oldest dropped first.
@@ -302,9 +302,12 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
 
 
 def _left_in(grid: Grid, cell: Cell, ids: set[int]) -> bool:
-    """Whether the cell just left of ``cell`` is one of ``ids`` (another candidate of the same slot)."""
+    """Whether the cell just left of ``cell`` is one of ``ids`` (another candidate of the same slot) — unless
+    only ``cell`` ends its label with a colon (“填报人： | 电话 | 联系电话：”: the bare one is the value)."""
     left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
-    return left is not None and left is not cell and id(left) in ids
+    if left is None or left is cell or id(left) not in ids:
+        return False
+    return not (":" in norm(cell.text) and ":" not in norm(left.text))
 
 
 def _repeats_left(grid: Grid, cell: Cell) -> bool:
@@ -329,7 +332,9 @@ def _repeats_above(grid: Grid, cell: Cell) -> bool:
 class Evidence:
     """The labels placed so far, arranged for scoring: by family, and each block's first label."""
 
-    def __init__(self, placed: list[tuple[Slot, Cell]]) -> None:
+    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, tuple[bool, bool]] | None = None) -> None:
+        # candidate cell → (ends its label with a colon, shares its rows with cells that are no label)
+        self.signs = signs or {}
         self.family: dict[str, list[tuple[Slot, Cell]]] = {}
         self.firsts: dict[int, tuple[Slot, Cell]] = {}
         self.by_block: dict[int, list[Cell]] = {}
@@ -340,13 +345,13 @@ class Evidence:
                 self.firsts[s.block] = (s, c)
 
 
-def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int, int]:
+def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
     (order violations within the slot's family, order violations against the other blocks — each block
     represented by its first placed label —, the family's labels out of line with it (sharing neither a
-    row nor a column), the distance to the nearest placed sibling, and last the distance to the family's
-    own group or section label). Blocks are drawn in schema order; a family's labels in field order,
-    side by side or one under the other."""
+    row nor a column), how little it looks like a label (:func:`_unlike`), the distance to the nearest
+    placed sibling, and last the distance to the family's own group or section label). Blocks are drawn in
+    schema order; a family's labels in field order, side by side or one under the other."""
     family = [(s, c) for s, c in ev.family.get(slot.family, ()) if s.id != slot.id]
     others = [sc for b, sc in ev.firsts.items() if b != slot.block]
     near = min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE)
@@ -355,8 +360,25 @@ def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int
     beside = min((geo.distance(cell, c) for b in (slot.block - 1, slot.block + 1) for c in ev.by_block.get(b, ())),
                  default=NO_EVIDENCE)
     return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
-            sum(1 for _, c in family if not geo.in_line(cell, c)), near,
-            geo.distance(cell, head) if head is not None else 0, beside)
+            sum(1 for _, c in family if not geo.in_line(cell, c)), _unlike(slot, cell, family, ev),
+            near, geo.distance(cell, head) if head is not None else 0, beside)
+
+
+def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidence) -> int:
+    """How little a cell looks like a label rather than a value that reads like one: a label's colon
+    (“联系电话：”) is a sign; so, for a group or section label, a merge spanning its family's rows or
+    columns (the heading the form's author drew), or else a row of its own when it stands above them
+    (a cell in a row of values — an indicator typed “财政部门审核意见” — is a value)."""
+    colon, in_values = ev.signs.get(id(cell), (False, False))
+    score = 0 if colon else 1
+    if slot.order != -1 or not family:
+        return score
+    cells = [c for _, c in family]
+    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
+            cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)):
+        return score
+    beside = any(cell.row <= c.last_row and c.row <= cell.last_row for c in cells)
+    return score + (2 if in_values and not beside else 1)
 
 
 def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: Callable[[Slot], int]) -> int:
@@ -391,10 +413,11 @@ def place(grid: Grid, schema: Schema) -> Placement:
         if inline:
             p.inline[slot.id] = inline
 
+    signs = _signs(grid, cands, wanted)
     # A file drawn from the same template as one placed before has the same label cells (positions,
-    # spans, inline values): their placement is a function of exactly these, so it is taken over.
-    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline) for c, inline in cands[s.id])
-                             for s in slots))
+    # spans, inline values, signs): their placement is a function of exactly these, so it is taken over.
+    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline, signs[id(c)])
+                                   for c, inline in cands[s.id]) for s in slots))
     hit = _PLACEMENTS.get(key)
     if hit is not None and hit[0] is schema:
         for s in slots:
@@ -414,7 +437,7 @@ def place(grid: Grid, schema: Schema) -> Placement:
     for group in _components(contested, cands):
         placed = [(by_id[k], c) for k, c in p.cell.items()]
         try:
-            choice = _assign(group, cands, placed, p.label_ids)
+            choice = _assign(group, cands, placed, p.label_ids, signs)
         except AmbiguousLayout as exc:
             raise AmbiguousLayout(exc.message, cells=exc.cells, path=grid.source) from None
         for s in group:
@@ -426,6 +449,29 @@ def place(grid: Grid, schema: Schema) -> Placement:
     _PLACEMENTS[key] = (schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is cell)
                                  for s in slots if (cell := p.cell.get(s.id)) is not None})
     return p
+
+
+def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]]
+           ) -> dict[int, tuple[bool, bool]]:
+    """For each candidate cell: (its text has a colon after the label, its rows hold a visible non-empty
+    cell that no slot wants — a value)."""
+    out: dict[int, tuple[bool, bool]] = {}
+    rows: dict[int, list[Cell]] = {}
+    for found in cands.values():
+        for cell, _ in found:
+            if id(cell) in out:
+                continue
+            values = False
+            for r in range(cell.row, cell.last_row + 1):
+                mine = rows.get(r)
+                if mine is None:
+                    mine = rows[r] = [c for c in grid.own_anchors(r)
+                                      if not c.blank and id(c) not in wanted and grid.visible(c)]
+                if mine:
+                    values = True
+                    break
+            out[id(cell)] = (":" in norm(cell.text), values)
+    return out
 
 
 def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
@@ -463,7 +509,7 @@ def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> 
 
 
 def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
-            taken: set[int]) -> dict[str, tuple[Cell, str]]:
+            taken: set[int], signs: dict[int, tuple[bool, bool]]) -> dict[str, tuple[Cell, str]]:
     """The best injective assignment of the group's slots to their candidate cells (or to none).
 
     A slot's cost counts the labels placed before (fixed) and the group's other slots as this combination
@@ -474,7 +520,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     total = 1
     for o in options:
         total *= len(o)
-    ev = Evidence(placed)
+    ev = Evidence(placed, signs)
     if total > MAX_COMBINATIONS:
         return _assign_greedy(group, options, ev)
     fixed = {(k, id(ci[0])): _cost(s, ci[0], ev) for k, s in enumerate(group) for ci in options[k]
@@ -500,17 +546,17 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     # only such combinations compete.
     full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]
     combos: Iterable[tuple[tuple[Cell, str] | None, ...]] = full or itertools.product(*options)
-    scored: list[tuple[tuple[int, int, int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
+    scored: list[tuple[tuple[int, int, int, int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
     for combo in combos:
         ids = [id(ci[0]) for ci in combo if ci is not None]
         if len(ids) != len(set(ids)):
             continue
-        v = g = m = d = h = a = 0
+        v = g = m = u = d = h = a = 0
         for ka, ca in enumerate(combo):
             if ca is None:
-                v, g, m, d, h, a = (x + y for x, y in zip((v, g, m, d, h, a), UNPLACED, strict=True))
+                v, g, m, u, d, h, a = (x + y for x, y in zip((v, g, m, u, d, h, a), UNPLACED, strict=True))
                 continue
-            fv, fg, fm, fd, fh, fa = fixed[(ka, id(ca[0]))]
+            fv, fg, fm, fu, fd, fh, fa = fixed[(ka, id(ca[0]))]
             for kb, cb in enumerate(combo):
                 if kb == ka or cb is None:
                     continue
@@ -518,8 +564,8 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
                 fv, fg, fm = fv + pv, fg + pg, fm + pm
                 if pd is not None and pd < fd:
                     fd = pd
-            v, g, m, d, h, a = v + fv, g + fg, m + fm, d + fd, h + fh, a + fa
-        scored.append(((v, g, m, d, h, a), combo))
+            v, g, m, u, d, h, a = v + fv, g + fg, m + fm, u + fu, d + fd, h + fh, a + fa
+        scored.append(((v, g, m, u, d, h, a), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:

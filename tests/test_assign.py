@@ -9,6 +9,7 @@ from formparse.errors import AmbiguousLayout
 from formparse.grid import Cell, Grid
 from formparse.locate import locate
 from formparse.reader import read_value, record_from_layout
+from formparse.records import Indicator
 from formparse.schema import load_schema
 from tests.gridkit import make_grid
 
@@ -191,3 +192,32 @@ def test_section_labels_of_other_counties_are_aliases():
     indicators[0][0] = "整体支出绩效指标"
     rec = read_grid(form(basic, bands_left(), goals, indicators))
     assert rec.goals == ["一"] and rec.indicators[0].content == "甲"
+
+
+def _empty_record(**changes):
+    import attrs
+
+    from formparse.records import BasicInfo, Expenditure, Income, Record, Review, ThreePublic
+    rec = Record(year=None, unit_name=None, amount_unit=None, basic_info=BasicInfo(None, None, None, None),
+                 functions=None, income=Income(*[None] * 9), expenditure=Expenditure(None, None, None),
+                 three_public=ThreePublic(None, None, None, None), goals_intro=None, goals=[], indicators=[],
+                 reviews=[Review(office="归口业务科室"), Review(office="绩效管理科室")], filled_by=None,
+                 filled_by_phone=None)
+    return attrs.evolve(rec, **changes)
+
+
+# Found by CI's drift run: on the official grid a value exactly equal to another block's label has an
+# answer a reader of the paper sees — the merged heading spans its boxes, the label ends with its colon.
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("changes", [
+    # an indicator's 一级指标 typed “财政部门审核意见”, in the row just above the reviews' boxes
+    {"indicators": [Indicator(None, None, "一", None, None), Indicator("财政部门审核意见", None, "一", None, None)]},
+    {"indicators": [Indicator("财政部门审核意见", None, "合计", None, None)]},  # a row of label texts only
+    # 填报人 called “电话”: the bare cell beside “联系电话：” is a value, not the phone's label
+    {"filled_by": "电话"},
+    {"filled_by": "电话", "filled_by_phone": "0739-1234567"},
+])
+def test_a_value_equal_to_another_label_on_the_official_grid_reads_back(tmp_path, suffix, changes):
+    rec = _empty_record(**changes)
+    got = formparse.read(formparse.fill(rec, tmp_path / f"form{suffix}"))
+    assert got == rec
