@@ -620,13 +620,16 @@ class Context:
 
         return stops
 
-    def family_cells(self, slot_id: str) -> frozenset[int]:
-        """The placed label cells of a slot's family (its group or section label among them)."""
+    def family_heads(self, slot_id: str) -> frozenset[int]:
+        """The placed heading of a slot's family (its group or section label), if any: the one label that may
+        begin left of the slot's value in a lower row (typed once in the left column, or centred in it).
+        A sibling field's label there starts a row of its own: the cell beside it is that field's value."""
         family = next(s.family for s in self.p.slots if s.id == slot_id)
         hit = self._families.get(family)
         if hit is None:
             hit = self._families[family] = frozenset(
-                id(c) for s in self.p.slots if s.family == family and (c := self.p.of(s.id)) is not None)
+                id(c) for s in self.p.slots
+                if s.family == family and s.order < 0 and (c := self.p.of(s.id)) is not None)
         return hit
 
     def neighbours(self, label: Cell, slot_id: str) -> tuple[Cell | None, Cell | None, list[Cell]]:
@@ -634,7 +637,7 @@ class Context:
         hit = self._neighbours.get(id(label))
         if hit is None:
             grid, is_label = self.grid, self.p.looks_like_label
-            below, rivals = geo.below_value(grid, label, is_label, self.family_cells(slot_id))
+            below, rivals = geo.below_value(grid, label, is_label, self.family_heads(slot_id))
             hit = self._neighbours[id(label)] = (geo.right_value(grid, label, is_label), below, rivals)
         return hit
 

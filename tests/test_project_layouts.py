@@ -65,3 +65,15 @@ def test_spacer_rows_columns_and_no_merges_change_nothing(spec, data):
     for _ in range(data.draw(st.integers(0, 2), label="blank columns")):
         s = insert_blank_col(s, data.draw(st.integers(1, len(s[0][0])), label="col"))
     assert read_spec(*s) == want
+
+
+def test_a_blank_amount_on_a_grid_without_merges_does_not_take_the_next_rows_value(spec):
+    """本级财政资金 left blank, 资金总额及构成 typed once (no merges): the cell under the pair label is 项目概况's
+    value, beside its own label in its own row — never the blank amount's (found by the structural generator)."""
+    rows, merges, paragraphs = unmerge(spec)
+    r, c = next((r, row.index("本级财政资金")) for r, row in enumerate(rows) if "本级财政资金" in row)
+    rows[r][c + 1] = ""
+    rec = read_spec(rows, merges, paragraphs)
+    want = formparse.read(SAMPLE)
+    want.funds.fiscal_local = None
+    assert rec == want
