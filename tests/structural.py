@@ -253,6 +253,8 @@ class Para:
 class Form:
     parts: list[Table | Para]
     notes_sheet: bool = False
+    sheet: str = "附件1"  # the form's sheet (.xlsx) and page title (.html): the form's own name
+    notes: Sequence[str] = tuple(NOTES)  # the 填报说明 sheet's lines
 
 
 def _spread(n: int, start: int, end: int) -> list[tuple[int, int]]:
@@ -708,11 +710,11 @@ def write_xlsx(form: Form, path: Path) -> Path:
     ws = wb.active
     if form.notes_sheet:
         ws.title = "填报说明"
-        for i, line in enumerate(NOTES, 1):
+        for i, line in enumerate(form.notes, 1):
             ws.cell(row=i, column=1, value=line)
-        ws = wb.create_sheet("附件1")
+        ws = wb.create_sheet(form.sheet)
     else:
-        ws.title = "附件1"
+        ws.title = form.sheet
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="center")
@@ -821,7 +823,7 @@ def _html_text(text: str) -> str:
 
 def write_html(form: Form, path: Path) -> Path:
     """The form as a web page (for LibreOffice to turn into .docx/.xlsx/.doc/.xls, as WPS-like tools do)."""
-    out = ['<html><head><meta charset="utf-8"><title>附件1</title></head><body>']
+    out = [f'<html><head><meta charset="utf-8"><title>{html.escape(form.sheet)}</title></head><body>']
     for part in form.parts:
         if isinstance(part, Para):
             out.append(f"<p>{_html_text(part.text)}</p>")
