@@ -137,6 +137,26 @@ def _choice_marks(text: str, options: Sequence[str], aliases: Mapping[str, Seque
     return ticked
 
 
+# What may stand between the options of a check-box cell besides white space and marks.
+_OPTION_SEPARATORS = frozenset("、,，;；/|")
+
+
+def options_in(text: str | None, options: Sequence[str], *,
+               aliases: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
+    """The options a cell names when it holds nothing but options and their boxes (“延续项目√”, “□新增项目”),
+    in the order of ``options``; () for any other text (a cell of its own holding part of a choice)."""
+    if text is None or not text.strip():
+        return ()
+    s = _BRACKET_BOX.sub(lambda m: m[1] or BOX, _fold(text))
+    names = _option_names(options, aliases or {})
+    pattern = re.compile("|".join(_spaced(n) for n in sorted(names, key=len, reverse=True)))
+    named = {names["".join(m[0].split())] for m in pattern.finditer(s)}
+    rest = pattern.sub("", s)
+    if not named or any(not (ch.isspace() or ch in MARKS or ch in _OPTION_SEPARATORS) for ch in rest):
+        return ()
+    return tuple(o for o in options if o in named)
+
+
 def parse_choices(text: str | None, options: Sequence[str], *,
                   aliases: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
     """The ticked options of a check-box cell, in the order of ``options`` (several may be ticked).

@@ -92,6 +92,25 @@ def right_value(grid: Grid, label: Cell, is_label: IsLabel) -> Cell | None:
     return first
 
 
+def cells_right(grid: Grid, cell: Cell, is_label: IsLabel) -> Iterator[Cell]:
+    """The visible cells after ``cell`` in its first row, blank ones included, up to the next label (or a
+    cell merged down from a row above: another part of the form)."""
+    c = cell.end_col
+    width = len(grid.rows[cell.row])
+    while c < width:
+        other = cell_at(grid, cell.row, c)
+        if other is None or other is cell:
+            c += 1
+            continue
+        if not grid.visible(other):
+            c = other.end_col
+            continue
+        if is_label(other) or other.row < cell.row:
+            return
+        yield other
+        c = other.end_col
+
+
 def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] = frozenset()
                 ) -> tuple[Cell | None, list[Cell]]:
     """The value cell under ``label`` within its own columns: in the first row below that is not a

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
+from . import fieldtypes
 from . import geometry as geo
 from .errors import AmbiguousLayout, NotThisForm
 from .grid import Cell, Grid
@@ -57,6 +58,8 @@ class FieldLoc:
     label: Cell
     cell: Cell | None
     inline_text: str | None = None  # the inline value as read
+    # further cells holding the rest of the value: a choice's options each typed in a cell of its own
+    more: list[Cell] = attrs.Factory(list)
 
     @property
     def target(self) -> Cell:
@@ -708,10 +711,32 @@ def _values_fields(ctx: Context, i: int, block: Fields) -> None:
                 if placed is not None:
                     ctx.p.label_ids.discard(id(placed))
             loc.cell = ctx.value_cell(label, block.value, f.label, sid)
+            if f.type == "choice" and loc.cell is not None:
+                loc.more = _choice_cells(ctx, loc.cell, f)
             # “填报单位（盖章）：” with nothing beside it: the value is written after the colon
             if loc.cell is None and not norm(label.text).endswith(":") and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{f.label} ({label.address})：找不到填写它的单元格")
         ctx.layout.fields[f.key] = loc
+
+
+def _choice_cells(ctx: Context, first: Cell, f: Field) -> list[Cell]:
+    """The cells after a choice's value cell that hold its other options (“新增项目□” | “延续项目☑”): each
+    names only options not named before it; the first cell of anything else ends them."""
+    named = set(fieldtypes.options_in(first.text, f.options))
+    if not named:
+        return []
+    more: list[Cell] = []
+    for cell in geo.cells_right(ctx.grid, first, ctx.p.looks_like_label):
+        if cell.blank:
+            continue
+        opts = set(fieldtypes.options_in(cell.text, f.options))
+        if not opts or opts & named or id(cell) in ctx.claims:
+            break
+        named |= opts
+        more.append(cell)
+        ctx.claims[id(cell)] = f.label
+        ctx.read.add(id(cell))
+    return more
 
 
 def _pairs_in_cells(ctx: Context, f: Field) -> bool:

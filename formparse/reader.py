@@ -103,6 +103,8 @@ class _Values:
     def raw(self, loc: FieldLoc) -> tuple[str, Any]:
         if loc.cell is None:
             return loc.inline_text or "", None
+        if loc.more:  # a choice's options each in a cell of its own: read together
+            return "　　".join(c.text for c in (loc.cell, *loc.more)), None
         return loc.cell.text, loc.cell.value
 
     def get(self, key: str) -> Any:

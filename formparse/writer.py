@@ -185,7 +185,10 @@ class _Filler:
         inline: dict[int, list[tuple[Cell, str, Any]]] = {}
         for key, loc in layout.fields.items():
             value = _shown(loc.field, _get(rec, key))
-            if loc.cell is not None:
+            if loc.more:
+                for cell, text in zip((loc.cell, *loc.more), _choice_parts(loc, _get(rec, key)), strict=True):
+                    doc.set_cell(cell, text)
+            elif loc.cell is not None:
                 doc.set_cell(loc.cell, value)
             else:
                 inline.setdefault(id(loc.label), []).append((loc.label, loc.field.label, value))
@@ -247,6 +250,17 @@ def _shown(field: Any, value: Any) -> Any:
             return None
         return fieldtypes.format_pairs(amounts, [(p.key, p.labels) for p in field.pairs], unit=field.unit)
     return value
+
+
+def _choice_parts(loc: Any, value: Any) -> list[str | None]:
+    """A choice whose options the template types in cells of their own: each cell's options, ticked where
+    chosen; when the cells do not name every option, the whole choice in the first cell."""
+    f = loc.field
+    cells = [loc.cell, *loc.more]
+    subsets = [fieldtypes.options_in(c.text, f.options) for c in cells]
+    if {o for sub in subsets for o in sub} != set(f.options):
+        return [fieldtypes.format_choice(value, f.options, box=f.box)] + [None] * (len(cells) - 1)
+    return [fieldtypes.format_choices([value] if value in sub else [], sub, box=f.box) for sub in subsets]
 
 
 def _filled(value: Any) -> bool:

@@ -16,6 +16,7 @@ from formparse.fieldtypes import (
     format_date,
     format_date_range,
     format_pairs,
+    options_in,
     parse_choice,
     parse_choices,
     parse_date,
@@ -287,3 +288,10 @@ def test_date_range_examples(text, want):
 def test_bad_date_ranges_are_refused_in_chinese(text, message):
     with pytest.raises(ValueError, match=message):
         parse_date_range(text)
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("延续项目√", ("延续项目",)), ("□新增项目", ("新增项目",)), ("新增项目□　延续项目☑", ("新增项目", "延续项目")),
+    ("（√）新增", ("新增项目",)), ("新增项目共3个", ()), ("邵阳市科学技术局", ()), ("☑", ()), ("", ())])
+def test_options_in_names_a_cells_options_only_when_it_holds_nothing_else(text, named):
+    assert options_in(text, ["新增项目", "延续项目"]) == named

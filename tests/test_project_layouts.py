@@ -77,3 +77,41 @@ def test_a_blank_amount_on_a_grid_without_merges_does_not_take_the_next_rows_val
     want = formparse.read(SAMPLE)
     want.funds.fiscal_local = None
     assert rec == want
+
+
+@pytest.mark.parametrize(("first", "second", "kind"), [("新增项目", "延续项目√", "延续项目"),
+                                                       ("☑新增项目", "□延续项目", "新增项目"),
+                                                       ("新增项目□", "延续项目□", None)])
+def test_check_box_options_each_in_a_cell_of_their_own_read_as_one_choice(spec, first, second, kind):
+    """项目属性's options typed in two cells beside the label: one choice, read from both (an option alone in
+    the first cell, unticked, is not the choice; found by the structural generator)."""
+    rows, merges, paragraphs = spec
+    r = next(r for r, row in enumerate(rows) if row[1] and "延续项目" in row[1])
+    merges = [m for m in merges if m[:2] != (r, 1)]
+    rows = [list(row) for row in rows]
+    rows[r][1:4] = [first, second, ""]
+    layout = locate(make_grid(rows, merges, paragraphs), SCHEMA)
+    rec = record_from_layout(layout, SCHEMA)
+    want = formparse.read(SAMPLE)
+    want.project_kind = kind
+    assert rec == want
+    assert not [u for u in layout.unread if "延续项目" in u.text]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_fill_into_a_copy_with_the_options_in_two_cells_keeps_them_there(tmp_path, suffix):
+    """Writing into such a copy ticks the option in the cell that names it; the other cell's box empties."""
+    from tests.structural import write_docx, write_xlsx
+    from tests.structural_project import ProjectStyle, build
+
+    rec = formparse.read(SAMPLE)
+    rec.project_kind = "新增项目"
+    template = tmp_path / f"two-cells{suffix}"
+    (write_xlsx if suffix == ".xlsx" else write_docx)(build(rec, ProjectStyle(kind_cells=2)), template)
+    assert formparse.read(template) == rec
+    rec.project_kind = "延续项目"
+    out = tmp_path / f"filled{suffix}"
+    formparse.fill(rec, out, template=template)
+    assert formparse.read(out) == rec
+    texts = [c.text for c in open_grids(str(out))[0].reading_order()]
+    assert "新增项目□" in texts and "延续项目☑" in texts
