@@ -111,10 +111,11 @@ def cells_right(grid: Grid, cell: Cell, is_label: IsLabel) -> Iterator[Cell]:
         c = other.end_col
 
 
-def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] = frozenset()
-                ) -> tuple[Cell | None, list[Cell]]:
+def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] = frozenset(), *,
+                copies: IsLabel = lambda c: False) -> tuple[Cell | None, list[Cell]]:
     """The value cell under ``label`` within its own columns: in the first row below that is not a
-    spacer (a blank cell in a spacer row is kept as the fallback), stopping at labels, at a row where
+    spacer (a blank cell in a spacer row is kept as the fallback), stopping at labels (and ``copies`` of
+    labels: one typed again in each row it heads), at a row where
     another label (not one of ``own``, the label's group) begins left of it — another part of the form —
     and at text outside the table (a table split right under its headers goes on in the next one).
 
@@ -137,7 +138,7 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
         if any(c.col < label.col and id(c) not in own and not c.blank and is_label(c) for c in grid.own_anchors(r)):
             break
         inside = [c for c in _cells_in_span(grid, r, label.col, label.end_col) if grid.visible(c)]
-        if not inside or any(is_label(c) for c in inside):
+        if not inside or any(is_label(c) or copies(c) for c in inside):
             break
         if any(c.row < r for c in inside):
             break  # merged down from above: not a value of its own

@@ -248,6 +248,21 @@ class Placement:
         """A placed label. (A cell that merely reads like one may be a value: “合计” typed as an indicator.)"""
         return id(cell) in self.label_ids
 
+    def repeats_label(self, cell: Cell) -> bool:
+        """A placed label typed again in the rows next to it, in its column (a row heading typed in every row
+        of its rows instead of merged over them): a copy of the label, never a value of another one."""
+        if cell.blank or id(cell) in self.label_ids:
+            return False
+        folded = norm(cell.text).rstrip(":")
+        for label in self.cell.values():
+            if label.col != cell.col or label.paragraph or norm(label.text).rstrip(":") != folded:
+                continue
+            lo, hi = sorted((label.row, cell.row))
+            between = (geo.cell_at(self.grid, r, cell.col) for r in range(lo + 1, hi))
+            if all(c is not None and norm(c.text).rstrip(":") == folded for c in between):
+                return True
+        return False
+
 
 # A unit typed after a label (“一般公共预算（万元）”, “编制人数(人)”) does not change the label.
 _UNIT = re.compile(r"\((?:单位:)?(?:万元|元|人|个|%|万元\.人)\)$")
@@ -640,7 +655,8 @@ class Context:
         hit = self._neighbours.get(id(label))
         if hit is None:
             grid, is_label = self.grid, self.p.looks_like_label
-            below, rivals = geo.below_value(grid, label, is_label, self.family_heads(slot_id))
+            below, rivals = geo.below_value(grid, label, is_label, self.family_heads(slot_id),
+                                            copies=self.p.repeats_label)
             hit = self._neighbours[id(label)] = (geo.right_value(grid, label, is_label), below, rivals)
         return hit
 

@@ -115,3 +115,17 @@ def test_a_fill_into_a_copy_with_the_options_in_two_cells_keeps_them_there(tmp_p
     assert formparse.read(out) == rec
     texts = [c.text for c in open_grids(str(out))[0].reading_order()]
     assert "新增项目□" in texts and "延续项目☑" in texts
+
+
+def test_a_row_heading_typed_in_each_of_its_rows_is_no_value_of_the_blank_field_above(spec):
+    """资金总额及构成 typed in both its rows instead of merged, 项目起止时间 above it left blank: the heading's
+    copies are the heading, not the blank field's value (found by the structural generator)."""
+    rows, merges, paragraphs = spec
+    rows = [list(row) for row in rows]
+    r = next(r for r, row in enumerate(rows) if row[0] and "".join(row[0].split()) == "资金总额及构成")
+    merges = [m for m in merges if m[:2] != (r, 0)]
+    rows[r + 1][0] = "资金总额及构成"
+    rows[r - 1][1] = ""
+    want = formparse.read(SAMPLE)
+    want.period = None
+    assert read_spec(rows, merges, paragraphs) == want
