@@ -141,6 +141,10 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
         split = (which, ch.number(0, max(0, n - 1)))
     split_left = ch.pick(["blank", "repeat", "none"])
     aliases = tuple((label, ch.pick(alts)) for label, alts in ALIASES.items() if ch.flag())
+    # “1.7”: step 1 “7”, or a step “1.7”? No reader can tell; “1.” numbers only steps not starting with a digit
+    numberings = ["、", ".", "()", "none"]
+    if any(s.content and norm(s.content)[:1].isdigit() for s in record.schedule):
+        numberings.remove(".")
     style = ProjectStyle(
         title=ch.pick(["two_lines", "one_line"]), head=head, kind_mark=ch.pick(TICKS),
         kind_way=ch.pick(["after", "before", "spaced", "replaced"]), kind_cells=kind_cells, funds=funds,
@@ -150,7 +154,7 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
         blank_cols=tuple(sorted(ch.number(1, W) for _ in range(ch.number(0, 2)))),
         spacers=tuple(sorted({ch.number(0, 40) for _ in range(ch.number(0, 3))})),
         split=split, split_left=split_left, other_notes=not ch.flag(), footer=ch.pick(["cells", "paragraph", "none"]),
-        date=ch.pick(["cn", "iso", "dots"]), step_numbers=ch.pick(["、", ".", "()", "none"]),
+        date=ch.pick(["cn", "iso", "dots"]), step_numbers=ch.pick(numberings),
         empty_steps=ch.number(0, 3), aliases=aliases)
     if fmt == "xlsx":
         style = replace(style, notes_sheet=ch.flag(), hidden_col=ch.number(1, W) if ch.flag() else None,
