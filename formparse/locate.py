@@ -1100,11 +1100,11 @@ def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
     """Cut an inline value where a later field's “label：” begins; {key: value} for those found."""
     cuts: list[tuple[int, int, str]] = []
     for f in later:
-        for label in f.labels:
-            m = _label_re(label).search(text)
-            if m:
-                cuts.append((m.start(), m.end(), f.key))
-                break
+        # of a field's labels, the one written (“金额单位：” holds “单位：”, a shorter label of the same field)
+        found = [(m.start(), -m.end(), m.end()) for label in f.labels if (m := _label_re(label).search(text))]
+        if found:
+            start, _, end = min(found)
+            cuts.append((start, end, f.key))
     cuts.sort()
     out: dict[str, str | None] = {}
     first = cuts[0][0] if cuts else len(text)

@@ -129,3 +129,15 @@ def test_a_row_heading_typed_in_each_of_its_rows_is_no_value_of_the_blank_field_
     want = formparse.read(SAMPLE)
     want.period = None
     assert read_spec(rows, merges, paragraphs) == want
+
+
+@pytest.mark.parametrize("alias", ["单位", "金额单位", "计量单位"])
+def test_two_labelled_values_in_one_line_split_at_the_label_written(spec, alias):
+    """“填报单位（盖章）：… 金额单位：万元” in one cell: the second value's label is the alias written, not the
+    shorter label inside it (found by the structural generator)."""
+    rows, merges, paragraphs = spec
+    rows = [list(row) for row in rows]
+    r = next(r for r, row in enumerate(rows) if row[0] and row[0].startswith("填报单位"))
+    rows[r][0] = f"填报单位（盖章）：邵阳市科学技术局　　　　{alias}：万元"
+    rows[r + 1][0] = ""
+    assert read_spec(rows, merges, paragraphs) == formparse.read(SAMPLE)
