@@ -21,6 +21,10 @@ comments where each would be drawn):
 
 * a value exactly equal to one of the form's labels (:data:`layout_projects`, as tests/strategies.py's
   ``_layout_records`` does for 附件1);
+* a step numbered “1.” whose content starts with a digit (“1.7”: step 1 “7”, or a step “1.7”?);
+* an empty numbered slot “1.” in a page LibreOffice Calc converts: Calc (as Excel) stores it as the number
+  1, and whether a bare number in a numbered column is the row's number or a step “1” is a decision
+  for the schema's ``numbered`` option, not something the generator should settle.
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ class ProjectStyle:
     """One other hand's arrangement of 附件2. Defaults are the official form (samples/templates)."""
 
     title: str = "two_lines"    # two_lines (title, then （2020年度）) | one_line (2020年度项目支出绩效目标申报表)
+    unit_line: str = "paras"    # 填报单位 and 单位: paras (a line each) | one_para (one line) | cells (a row)
     head: str = "row"           # row (official) | list (label | value, a row each) | below (labels, values beneath)
     kind_mark: str = "☑"        # the tick: ☑ ■ √ ✓ ✔
     kind_way: str = "after"     # after (新增项目□) | before (☑新增项目) | spaced (新增项目 ☑) | replaced (延续项目√)
@@ -97,6 +102,7 @@ class ProjectStyle:
     funds: str = "grid"         # grid (official) | text (one cell: 资金总额：300万元 财政拨款：…)
     funds_unit: str = ""        # the amounts' suffix: "" | 万元 | 元 (元: the amount written in 元, text only)
     funds_text: str = "official"  # official (the printed order, 其中 in brackets) | semicolons | lines
+    thousands: bool = False     # amounts typed as text with thousands separators (1,280.5)
     sections: tuple[tuple[str, str], ...] = ()  # section label → merge (default) | once | repeat | above
     level1: str = "merge"       # 一级指标 runs: merge | repeat | blank (typed once)
     level2: str = "repeat"      # 二级指标 runs: repeat | merge | blank
@@ -145,10 +151,18 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
     numberings = ["、", ".", "()", "none"]
     if any(s.content and norm(s.content)[:1].isdigit() for s in record.schedule):
         numberings.remove(".")
+    elif fmt == "html" and (not record.schedule or any(s.content is None for s in record.schedule)):
+        # LibreOffice Calc (as Excel) stores a slot holding only “1.” as the number 1: whether a bare number
+        # in a numbered column is its row's number or a step “1” is a decision for the schema (see the note
+        # at the top), so such slots are not drawn for LibreOffice
+        numberings.remove(".")
     style = ProjectStyle(
-        title=ch.pick(["two_lines", "one_line"]), head=head, kind_mark=ch.pick(TICKS),
+        title=ch.pick(["two_lines", "one_line"]), unit_line=ch.pick(["paras", "one_para", "cells"]),
+        head=head, kind_mark=ch.pick(TICKS),
         kind_way=ch.pick(["after", "before", "spaced", "replaced"]), kind_cells=kind_cells, funds=funds,
-        funds_unit=funds_unit, funds_text=ch.pick(["official", "semicolons", "lines"]), sections=sections,
+        funds_unit=funds_unit, funds_text=ch.pick(["official", "semicolons", "lines"]),
+        # (LibreOffice Calc turns “1,280.5” into a number, which the generator's own text check would flag)
+        thousands=fmt != "html" and ch.flag(), sections=sections,
         level1=ch.pick(["merge", "repeat", "blank"]), level2=ch.pick(["repeat", "merge", "blank"]),
         merges=ch.pick(["official", "none"]),
         blank_cols=tuple(sorted(ch.number(1, W) for _ in range(ch.number(0, 2)))),
@@ -245,12 +259,15 @@ class _Builder:
         self.money_k += 1
         if value is None:
             self.put(t, r, c0, "", cs=c1 - c0 + 1, role="money")
-        elif self.s.funds_unit:
-            self.put(t, r, c0, f"{format_money(value)}{self.s.funds_unit}", cs=c1 - c0 + 1)
+        elif self.s.funds_unit or self.s.thousands:
+            self.put(t, r, c0, f"{self.amount(value)}{self.s.funds_unit}", cs=c1 - c0 + 1)
         else:
             self.put(t, r, c0, format_money(value), cs=c1 - c0 + 1, role="money",
                      num=money_cell(value, self.s.numbers, self.money_k))
         t.boxes[-1].key = key
+
+    def amount(self, value: Decimal) -> str:
+        return f"{value:,f}" if self.s.thousands else format_money(value)
 
     # -- blocks -----------------------------------------------------------------------------------
     def head(self, t: Table, r: int) -> int:
@@ -330,8 +347,8 @@ class _Builder:
             if value is None:
                 return ""
             if s.funds_unit == "元":
-                return f"{format_money(value * 10000)}元"
-            return f"{format_money(value)}{s.funds_unit}"
+                return f"{self.amount(value * 10000)}元"
+            return f"{self.amount(value)}{s.funds_unit}"
 
         lab = {key: self.L(label) for key, label in FUNDS}
         if s.funds_text == "semicolons":  # only what there is
@@ -477,9 +494,18 @@ class _Builder:
             title = [Para(("" if rec.year is None else f"{rec.year}年度") + "项目支出绩效目标申报表")]
         else:
             title = [Para("项目支出绩效目标申报表"), Para(f"（{year}年度）")]
-        parts: list[Table | Para] = [Para("附件2"), *title,
-                                     Para(f"{self.L('填报单位（盖章）')}：{rec.unit_name or ''}"),
-                                     Para(f"{self.L('单位')}：{rec.amount_unit or ''}")]
+        unit = f"{self.L('填报单位（盖章）')}：{rec.unit_name or ''}"
+        amount_unit = f"{self.L('单位')}：{rec.amount_unit or ''}"
+        parts: list[Table | Para] = [Para("附件2"), *title]
+        if s.unit_line == "one_para":
+            parts.append(Para(f"{unit}{'　' * 12}{amount_unit}"))
+        elif s.unit_line == "cells":
+            line = Table(1, W, borders=False, main=False)
+            self.put(line, 0, 0, unit, cs=5)
+            self.put(line, 0, 5, amount_unit, cs=3)
+            parts.append(line)
+        else:
+            parts += [Para(unit), Para(amount_unit)]
         t = Table(0, W)
         r = self.head(t, 0)
         self.spacer_rows.append(r)
