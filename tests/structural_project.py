@@ -572,9 +572,9 @@ class _Builder:
                 parts.append(Para("", page_break=True))
             parts.append(table)
         footer = self.footer()
-        if s.hidden_col is not None:
-            for part in footer:
-                if isinstance(part, Table) and s.hidden_col < part.cols:
+        if s.hidden_col is not None:  # a sheet hides the column in every row: the unit line's and the footer's
+            for part in [*parts, *footer]:
+                if isinstance(part, Table) and not part.main and s.hidden_col < part.cols:
                     _insert_col(part, s.hidden_col, helper=True)
         parts += footer
         return Form(parts, notes_sheet=s.notes_sheet, sheet="附件2", notes=NOTES)
