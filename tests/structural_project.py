@@ -564,9 +564,10 @@ class _Builder:
         for k in sorted(s.blank_cols, reverse=True):
             for table in tables:
                 _insert_col(table, k)
-        if s.hidden_col is not None:
+        if s.hidden_col is not None:  # (one sheet column: a narrower table right of it has no such column)
             for table in tables:
-                _insert_col(table, s.hidden_col, helper=True)
+                if s.hidden_col <= table.cols:
+                    _insert_col(table, s.hidden_col, helper=True)
         for i, table in enumerate(tables):
             if i:
                 parts.append(Para("", page_break=True))
