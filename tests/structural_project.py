@@ -96,6 +96,8 @@ class ProjectStyle:
     title: str = "two_lines"    # two_lines (title, then （2020年度）) | one_line (2020年度项目支出绩效目标申报表)
     unit_line: str = "paras"    # 填报单位 and 单位: paras (a line each) | one_para (one line) | cells (a row)
     head: str = "row"           # row (official) | list (label | value, a row each) | below (labels, values beneath)
+    #                             | inline (“项目负责人：刘露”, label and value in one cell where the two were)
+    kind_inline: bool = False   # the boxes typed in 项目属性's own cell (“项目属性：☑新增项目 □延续项目”)
     kind_mark: str = "☑"        # the tick: ☑ ■ √ ✓ ✔
     kind_way: str = "after"     # after (新增项目□) | before (☑新增项目) | spaced (新增项目 ☑) | replaced (延续项目√)
     kind_cells: int = 1         # the options in one cell, or each in its own cell
@@ -135,8 +137,9 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
     """A style for ``record`` in format ``fmt`` ("xlsx", "docx", or "html" for LibreOffice).
 
     The first option of every choice is the official form's, so a Hypothesis failure shrinks to it."""
-    head = ch.pick(["row", "list", "below"])
-    kind_cells = 1 if head == "below" else ch.pick([1, 2])
+    head = ch.pick(["row", "list", "below", "inline"] if _inline_ok(record) else ["row", "list", "below"])
+    kind_cells = 1 if head in ("below", "inline") else ch.pick([1, 2])
+    kind_inline = head in ("row", "list") and kind_cells == 1 and ch.flag()
     funds = ch.pick(["grid", "text"])
     funds_unit = ch.pick(["", "万元", "元"] if funds == "text" else ["", "万元"])
     sections = tuple((s, ch.pick(["merge", "once", "repeat", "above"])) for s in SECTIONS)
@@ -158,7 +161,7 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
         numberings.remove(".")
     style = ProjectStyle(
         title=ch.pick(["two_lines", "one_line"]), unit_line=ch.pick(["paras", "one_para", "cells"]),
-        head=head, kind_mark=ch.pick(TICKS),
+        head=head, kind_inline=kind_inline, kind_mark=ch.pick(TICKS),
         kind_way=ch.pick(["after", "before", "spaced", "replaced"]), kind_cells=kind_cells, funds=funds,
         funds_unit=funds_unit, funds_text=ch.pick(["official", "semicolons", "lines"]),
         # (LibreOffice Calc turns “1,280.5” into a number, which the generator's own text check would flag)
@@ -277,11 +280,19 @@ class _Builder:
         phone = (rec.contact_phone or "", _digits_number(rec.contact_phone, s.numbers))
         # 联系电话's alias (电话) is the footer's too; here it is typed as printed, as on 附件1's generator
         name = self.L
+        if s.head == "inline":
+            cells = [(0, 0, 7, "项目名称", rec.project_name), (1, 0, 3, "项目属性", kind[0]),
+                     (1, 4, 5, "主管部门", rec.competent_dept), (1, 6, 7, "主管部门编码", rec.competent_dept_code),
+                     (2, 0, 3, "项目单位", rec.project_unit), (2, 4, 5, "项目负责人", rec.project_leader),
+                     (2, 6, 7, "联系电话", rec.contact_phone), (3, 0, 7, "项目起止时间", rec.period)]
+            for dr, c0, c1, label, value in cells:
+                text = f"{label if label == '联系电话' else name(label)}：{value or ''}"
+                self.put(t, r + dr, c0, text, cs=c1 - c0 + 1, role="label")
+            return r + 4
         if s.head == "row":
             self.put(t, r, 0, name("项目名称"), role="label")
             self.put(t, r, 1, rec.project_name or "", cs=7)
-            self.put(t, r + 1, 0, name("项目属性"), role="label")
-            self.kind(t, r + 1, 1, 3, kind)
+            self.kind_box(t, r + 1, 3, kind)
             for c, (label, (text, num)) in zip((4, 6), ((name("主管部门"), (rec.competent_dept or "", None)),
                                                         (name("主管部门编码"), code)), strict=True):
                 self.put(t, r + 1, c, label, role="label")
@@ -302,11 +313,12 @@ class _Builder:
             ("联系电话", *phone), (name("项目起止时间"), rec.period or "", None)]
         if s.head == "list":
             for label, text, num in pairs:
-                self.put(t, r, 0, label, role="label")
                 if isinstance(text, list):
-                    self.kind(t, r, 1, 7, text)
-                else:
-                    self.put(t, r, 1, text, cs=7, num=num)
+                    self.kind_box(t, r, 7, text)
+                    r += 1
+                    continue
+                self.put(t, r, 0, label, role="label")
+                self.put(t, r, 1, text, cs=7, num=num)
                 r += 1
             return r
         for k in range(0, len(pairs), 4):  # below: four labels a row, each over two columns, values beneath
@@ -317,6 +329,14 @@ class _Builder:
                 self.put(t, r + 1, c, value, cs=2, num=num)
             r += 2
         return r
+
+    def kind_box(self, t: Table, r: int, c1: int, texts: list[str]) -> None:
+        """项目属性's label in column 0 and its boxes up to column c1: beside it, or inline in its cell."""
+        if self.s.kind_inline:
+            self.put(t, r, 0, f"{self.L('项目属性')}：{texts[0]}", cs=c1 + 1, role="label")
+            return
+        self.put(t, r, 0, self.L("项目属性"), role="label")
+        self.kind(t, r, 1, c1, texts)
 
     def kind(self, t: Table, r: int, c0: int, c1: int, texts: list[str]) -> None:
         if len(texts) == 1:
@@ -620,6 +640,15 @@ def _texts(obj: Any):
 
 
 NOT_VALUES = frozenset(KNOWN)
+_LABELLED = [norm(label) + ":" for label in KNOWN]
+
+
+def _inline_ok(rec: ProjectRecord) -> bool:
+    """Whether the head block's values can be typed after their labels in one cell: none holds another
+    label and a colon (“刘露 主管部门：…” — where one value ends and the next begins, no reader can tell)."""
+    values = (rec.project_name, rec.competent_dept, rec.competent_dept_code, rec.project_unit, rec.project_leader,
+              rec.contact_phone, rec.period)
+    return not any(v is not None and any(lab in norm(v) for lab in _LABELLED) for v in values)
 
 
 def fits_layouts(rec: ProjectRecord) -> bool:
