@@ -101,14 +101,14 @@ class ProjectStyle:
     kind_mark: str = "☑"        # the tick: ☑ ■ √ ✓ ✔
     kind_way: str = "after"     # after (新增项目□) | before (☑新增项目) | spaced (新增项目 ☑) | replaced (延续项目√)
     kind_cells: int = 1         # the options in one cell, or each in its own cell
-    funds: str = "grid"         # grid (official) | text (one cell: 资金总额：300万元 财政拨款：…)
+    funds: str = "grid"         # grid (official) | list (a pair a row) | text (one cell: 资金总额：300万元 财政拨款：…)
     funds_unit: str = ""        # the amounts' suffix: "" | 万元 | 元 (元: the amount written in 元, text only)
     funds_text: str = "official"  # official (the printed order, 其中 in brackets) | semicolons | lines
     thousands: bool = False     # amounts typed as text with thousands separators (1,280.5)
     sections: tuple[tuple[str, str], ...] = ()  # section label → merge (default) | once | repeat | above
     level1: str = "merge"       # 一级指标 runs: merge | repeat | blank (typed once)
     level2: str = "repeat"      # 二级指标 runs: repeat | merge | blank
-    merges: str = "official"    # official | none (a plain grid)
+    merges: str = "official"    # official | none (a plain grid) | wide (a value over two columns typed in the second)
     blank_cols: tuple[int, ...] = ()  # blank columns inserted before these columns
     spacers: tuple[int, ...] = ()  # blank rows inserted at these of the builder's spacer places
     split: tuple[str, int] | None = None  # the table split before item k of "long"/"annual" (k=0: before its section)
@@ -116,6 +116,7 @@ class ProjectStyle:
     other_notes: bool = True    # False: no 其他说明的问题 row
     footer: str = "cells"       # cells | paragraph | none
     date: str = "cn"            # 填报日期: cn (2020年3月1日) | iso (2020-03-01) | dots (2020.3.1) | cell (xlsx date)
+    goals: str = "side"         # 长期目标 | 年度目标: side (official) | stacked (label, value, label, value) | list
     step_numbers: str = "、"    # 项目实施内容's numbering: 、 (1、) | . (1.) | () (（1）) | none
     empty_steps: int = 3        # blank numbered rows an empty schedule shows (the blank form's slots)
     notes_sheet: bool = False   # (xlsx) a 填报说明 sheet before the form
@@ -140,8 +141,9 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
     head = ch.pick(["row", "list", "below", "inline"] if _inline_ok(record) else ["row", "list", "below"])
     kind_cells = 1 if head in ("below", "inline") else ch.pick([1, 2])
     kind_inline = head in ("row", "list") and kind_cells == 1 and ch.flag()
-    funds = ch.pick(["grid", "text"])
+    funds = ch.pick(["grid", "list", "text"])
     funds_unit = ch.pick(["", "万元", "元"] if funds == "text" else ["", "万元"])
+    goals = ch.pick(["side", "stacked", "list"])
     sections = tuple((s, ch.pick(["merge", "once", "repeat", "above"])) for s in SECTIONS)
     split: tuple[str, int] | None = None
     if ch.flag():
@@ -167,12 +169,12 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
         # (LibreOffice Calc turns “1,280.5” into a number, which the generator's own text check would flag)
         thousands=fmt != "html" and ch.flag(), sections=sections,
         level1=ch.pick(["merge", "repeat", "blank"]), level2=ch.pick(["repeat", "merge", "blank"]),
-        merges=ch.pick(["official", "none"]),
+        merges=ch.pick(["official", "none", "wide"]),
         blank_cols=tuple(sorted(ch.number(1, W) for _ in range(ch.number(0, 2)))),
         spacers=tuple(sorted({ch.number(0, 40) for _ in range(ch.number(0, 3))})),
         split=split, split_left=split_left, other_notes=not ch.flag(), footer=ch.pick(["cells", "paragraph", "none"]),
         date=ch.pick(["cn", "iso", "dots"]), step_numbers=ch.pick(numberings),
-        empty_steps=ch.number(0, 3), aliases=aliases)
+        empty_steps=ch.number(0, 3), goals=goals, aliases=aliases)
     if fmt == "xlsx":
         style = replace(style, notes_sheet=ch.flag(), hidden_col=ch.number(1, W) if ch.flag() else None,
                         numbers=ch.pick(["text", "number", "noisy", "fixed", "formula", "mixed"]),
@@ -235,6 +237,8 @@ class _Builder:
         """One box, merged as printed, or typed in its first cell on a grid without merges."""
         if self.s.merges == "none":
             rs = cs = 1
+        elif self.s.merges == "wide" and rs == 1 and cs == 2 and role in ("value", "money"):
+            c, cs = c + 1, 1
         t.boxes.append(Box(r, c, rs, cs, text, role, num))
 
     def section(self, t: Table, label: str, r0: int, r1: int) -> int:
@@ -358,6 +362,15 @@ class _Builder:
                 self.money(t, top + k, v0, v1, getattr(f, keys[text]), f"funds.{keys[text]}")
         return top + 2
 
+    def funds_list(self, t: Table, r: int) -> int:
+        """资金总额及构成 over six rows, each pair label in its own row, its amount beside it."""
+        label = "资金总额及构成"
+        top = self.section(t, label, r, r + self.rows_of(label, len(FUNDS)) - 1)
+        for k, (key, pair) in enumerate(FUNDS):
+            self.put(t, top + k, 1, self.L(pair), role="label")
+            self.money(t, top + k, 2, 7, getattr(self.rec.funds, key), f"funds.{key}")
+        return top + len(FUNDS)
+
     def funds_line(self) -> str:
         """资金总额及构成 typed into one cell, as this hand writes it."""
         f, s = self.rec.funds, self.s
@@ -425,6 +438,19 @@ class _Builder:
 
     def goals(self, t: Table, r: int) -> int:
         label = "项目绩效目标"
+        how = self.s.goals
+        goals = (("长期目标", self.rec.long_term_goal), ("年度目标", self.rec.annual_goal))
+        if how != "side":
+            n = 4 if how == "stacked" else 2
+            top = self.section(t, label, r, r + self.rows_of(label, n) - 1)
+            for k, (name, value) in enumerate(goals):
+                if how == "stacked":
+                    self.put(t, top + 2 * k, 1, self.L(name), cs=7, role="label")
+                    self.put(t, top + 2 * k + 1, 1, value or "", cs=7)
+                else:
+                    self.put(t, top + k, 1, self.L(name), role="label")
+                    self.put(t, top + k, 2, value or "", cs=6)
+            return top + n
         top = self.section(t, label, r, r + self.rows_of(label, 2) - 1)
         self.put(t, top, 1, self.L("长期目标"), cs=4, role="label")
         self.put(t, top, 5, self.L("年度目标"), cs=3, role="label")
@@ -531,6 +557,8 @@ class _Builder:
         self.spacer_rows.append(r)
         if s.funds == "grid":
             r = self.funds_grid(t, r)
+        elif s.funds == "list":
+            r = self.funds_list(t, r)
         else:
             r = self.text_row(t, r, "资金总额及构成", self.funds_line())
         self.spacer_rows.append(r)

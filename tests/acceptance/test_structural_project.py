@@ -77,6 +77,8 @@ QUICK = {
     "sections-once-plain-grid": ProjectStyle(sections=tuple((s, "once") for s, _ in ALL_ABOVE), merges="none",
                                              level1="blank", level2="blank"),
     "head-values-below": ProjectStyle(head="below"),
+    "funds-a-pair-a-row-goals-stacked": ProjectStyle(funds="list", goals="stacked"),
+    "goals-label-value-rows-wide-values": ProjectStyle(goals="list", merges="wide", head="below"),
     "head-label-and-value-in-one-cell": ProjectStyle(head="inline", kind_way="before"),
     "kind-boxes-in-the-label-cell": ProjectStyle(kind_inline=True, unit_line="one_para"),
     "unit-line-cells-thousands": ProjectStyle(unit_line="cells", thousands=True, funds_unit="万元"),
