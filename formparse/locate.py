@@ -1046,10 +1046,30 @@ def _head(label: str) -> str:
     return norm(label).partition(":")[0]
 
 
+# Characters a label's fold stands for in running text (the text is matched as typed, not folded).
+_TYPED = {":": "[:：]", "(": "[(（]", ")": "[)）]"}
+
+
 def _label_re(label: str) -> re.Pattern[str]:
     """A label in running text: any white space between its characters, then a colon."""
-    chars = [re.escape(ch) for ch in norm(label)]
+    chars = [_TYPED.get(ch) or re.escape(ch) for ch in norm(label)]
     return re.compile(r"\s*".join(chars) + r"\s*[:：]")
+
+
+# What joins one labelled value to the next in running text (“300万元（其中：…；本级财政资金：300万元）”):
+# cut out of it, a value loses them.
+_OPENERS, _CLOSERS, _JOINERS = "（([【", "）)]】", "；;，,、"
+
+
+def _trim_cut(value: str) -> str | None:
+    v = value.strip()
+    while True:
+        before = v
+        v = v.rstrip(_JOINERS + _OPENERS).lstrip(_JOINERS + _CLOSERS).strip()
+        if v and v[-1] in _CLOSERS and sum(v.count(c) for c in _CLOSERS) > sum(v.count(c) for c in _OPENERS):
+            v = v[:-1]
+        if v == before:
+            return v or None
 
 
 def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
@@ -1064,10 +1084,10 @@ def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
     cuts.sort()
     out: dict[str, str | None] = {}
     first = cuts[0][0] if cuts else len(text)
-    out["__head__"] = text[:first].strip() or None
+    out["__head__"] = (_trim_cut(text[:first]) if cuts else text[:first].strip()) or None
     for k, (_start, end, key) in enumerate(cuts):
         stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
-        out[key] = text[end:stop].strip() or None
+        out[key] = _trim_cut(text[end:stop])
     return out
 
 
