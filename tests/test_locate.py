@@ -202,6 +202,7 @@ def test_an_inline_value_is_cut_at_later_labels(text, want):
     from formparse.locate import _split_inline
     from formparse.schema import Field
     later = [Field(key=k, label=label, type="text") for k, label in
-             [("b", "财政拨款"), ("c", "其中：上级财政资金"), ("d", "本级财政资金"), ("e", "自有资金"), ("f", "其他资金")]]
+             [("b", "财政拨款"), ("c", "其中：上级财政资金"), ("d", "本级财政资金"), ("e", "自有资金"),
+              ("f", "其他资金")]]
     got = _split_inline(text, later)
     assert got == want
