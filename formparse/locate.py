@@ -337,8 +337,10 @@ def _repeats_above(grid: Grid, cell: Cell) -> bool:
 class Evidence:
     """The labels placed so far, arranged for scoring: by family, and each block's first label."""
 
-    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, Signs] | None = None) -> None:
+    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, Signs] | None = None,
+                 wanted: dict[int, set[str]] | None = None) -> None:
         self.signs = signs or {}
+        self.wanted = wanted or {}  # candidate cell → the slots that want it
         self.slot_of = {id(c): s for s, c in placed}
         self.family: dict[str, list[tuple[Slot, Cell]]] = {}
         self.firsts: dict[int, tuple[Slot, Cell]] = {}
@@ -380,9 +382,13 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
     if sign is None:
         return 1
     score = 0 if sign.colon else 1
-    for neighbour, has_place in ((sign.left, sign.left_has_place_below), (sign.above, sign.above_has_place_right)):
+    for neighbour, other in ((sign.left, sign.left_below), (sign.above, sign.above_right)):
         owner = ev.slot_of.get(id(neighbour)) if neighbour is not None else None
-        if owner is not None and not has_place and owner.id.startswith(("field:", "pair:")):
+        if owner is None or not owner.id.startswith(("field:", "pair:")):
+            continue
+        # the neighbour's other place holds a label — unless only this slot wants that cell, which then
+        # is a value (this cell being the slot's label)
+        if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id}:
             score += 1
     up = ev.slot_of.get(id(sign.up)) if sign.up is not None else None
     if up is not None and up.id.startswith("column:") and up.family != slot.family:
@@ -390,8 +396,12 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
     if slot.order != -1 or not family:
         return score
     cells = [c for _, c in family]
-    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
-            cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)):
+    # merged along the way its family is laid out: over their rows (two or more), or over their columns
+    need = min(2, len(cells))
+    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)
+            and len({c.row for c in cells}) >= need) or (
+            cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)
+            and len({c.col for c in cells}) >= need):
         return score
     beside = any(cell.row <= c.last_row and c.row <= cell.last_row for c in cells)
     return score + (2 if sign.in_values and not beside else 1)
@@ -459,7 +469,7 @@ def place(grid: Grid, schema: Schema) -> Placement:
     for group in _components(contested, cands):
         placed = [(by_id[k], c) for k, c in p.cell.items()]
         try:
-            choice = _assign(group, cands, placed, p.label_ids, signs)
+            choice = _assign(group, cands, placed, p.label_ids, signs, wanted)
         except AmbiguousLayout as exc:
             raise AmbiguousLayout(exc.message, cells=exc.cells, path=grid.source) from None
         for s in group:
@@ -480,16 +490,16 @@ class Signs:
     colon: bool  # its text has a colon after the label
     in_values: bool  # its rows hold a visible non-empty cell that no slot wants (a value)
     left: Cell | None = None  # the candidate just left of it, in its row
-    left_has_place_below: bool = True  # … which has a place for its value under it
+    left_below: Cell | None = None  # … and the cell under that one (where its value could be instead)
     above: Cell | None = None  # the candidate just above it, in its column
-    above_has_place_right: bool = True  # … which has a place for its value right of it
+    above_right: Cell | None = None  # … and the cell right of that one
     up: Cell | None = None  # the nearest candidate above it in its column, past values and blanks
 
     def key(self) -> tuple[object, ...]:
         def at(c: Cell | None) -> tuple[int, int] | None:
             return None if c is None else (c.row, c.col)
-        return (self.colon, self.in_values, at(self.left), self.left_has_place_below, at(self.above),
-                self.above_has_place_right, at(self.up))
+        return (self.colon, self.in_values, at(self.left), at(self.left_below), at(self.above),
+                at(self.above_right), at(self.up))
 
 
 def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
@@ -500,9 +510,6 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
 
     def candidate(c: Cell | None, me: Cell) -> Cell | None:
         return c if c is not None and c is not me and id(c) in wanted else None
-
-    def place(c: Cell | None) -> bool:  # a position that can hold a value: there, and no label's
-        return c is not None and id(c) not in wanted
 
     for found in cands.values():
         for cell, _ in found:
@@ -531,11 +538,8 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                     up = c
                 r = (c.row if c is not None else r) - 1
             out[id(cell)] = Signs(
-                colon, values, left,
-                left is None or place(geo.cell_at(grid, left.last_row + 1, left.col)),
-                above,
-                above is None or place(geo.cell_at(grid, above.row, above.end_col)),
-                up)
+                colon, values, left, geo.cell_at(grid, left.last_row + 1, left.col) if left is not None else None,
+                above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, up)
     return out
 
 
@@ -574,7 +578,7 @@ def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> 
 
 
 def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
-            taken: set[int], signs: dict[int, Signs]) -> dict[str, tuple[Cell, str]]:
+            taken: set[int], signs: dict[int, Signs], wanted: dict[int, set[str]]) -> dict[str, tuple[Cell, str]]:
     """The best injective assignment of the group's slots to their candidate cells (or to none).
 
     A slot's cost counts the labels placed before (fixed) and the group's other slots as this combination
@@ -585,7 +589,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     total = 1
     for o in options:
         total *= len(o)
-    ev = Evidence(placed, signs)
+    ev = Evidence(placed, signs, wanted)
     if total > MAX_COMBINATIONS:
         return _assign_greedy(group, options, ev)
     fixed = {(k, id(ci[0])): _cost(s, ci[0], ev) for k, s in enumerate(group) for ci in options[k]

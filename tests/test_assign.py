@@ -237,11 +237,13 @@ def _project_changes(rec):
         {"project_unit": "项目负责人"},
         # a field's value typed like one of the amounts of 资金总额及构成 (each amount is after its label)
         {"period": "财政资金", "competent_dept_code": "项目属性"},
+        # 项目概况 typed as the section label under it (a wide value cell above the section is no heading)
+        {"overview": "项目立项情况"},
     ]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
-@pytest.mark.parametrize("k", range(4))
+@pytest.mark.parametrize("k", range(5))
 def test_a_project_value_equal_to_a_label_on_the_official_grid_reads_back(tmp_path, suffix, k):
     import attrs
 
