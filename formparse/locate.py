@@ -390,7 +390,8 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
         # is a value (this cell being the slot's label)
         if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id}:
             score += 1
-    up = ev.slot_of.get(id(sign.up)) if sign.up is not None else None
+    # the nearest label placed above it in its column (candidates left unplaced there are values)
+    up = next((s for c in sign.ups if (s := ev.slot_of.get(id(c))) is not None), None)
     if up is not None and up.id.startswith("column:") and up.family != slot.family:
         score += 1
     if slot.order != -1 or not family:
@@ -483,6 +484,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
     return p
 
 
+# How many label-like cells above a contested cell its signs look through for the label it stands under.
+MAX_UPS = 16
+
+
 @attrs.frozen
 class Signs:
     """What a candidate cell's surroundings say about it, computed from the grid before any placement."""
@@ -493,13 +498,13 @@ class Signs:
     left_below: Cell | None = None  # … and the cell under that one (where its value could be instead)
     above: Cell | None = None  # the candidate just above it, in its column
     above_right: Cell | None = None  # … and the cell right of that one
-    up: Cell | None = None  # the nearest candidate above it in its column, past values and blanks
+    ups: tuple[Cell, ...] = ()  # the candidates above it in its column, nearest first (past values, blanks)
 
     def key(self) -> tuple[object, ...]:
         def at(c: Cell | None) -> tuple[int, int] | None:
             return None if c is None else (c.row, c.col)
         return (self.colon, self.in_values, at(self.left), at(self.left_below), at(self.above),
-                at(self.above_right), at(self.up))
+                at(self.above_right), tuple(at(c) for c in self.ups))
 
 
 def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
@@ -530,16 +535,16 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                 continue
             left = candidate(geo.cell_at(grid, cell.row, cell.col - 1), cell) if cell.col > 0 else None
             above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None
-            up = above
+            ups: list[Cell] = []
             r = cell.row - 1
-            while up is None and r >= 0:
+            while r >= 0 and len(ups) < MAX_UPS:
                 c = geo.cell_at(grid, r, cell.col)
                 if c is not None and c is not cell and id(c) in wanted:
-                    up = c
+                    ups.append(c)
                 r = (c.row if c is not None else r) - 1
             out[id(cell)] = Signs(
                 colon, values, left, geo.cell_at(grid, left.last_row + 1, left.col) if left is not None else None,
-                above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, up)
+                above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, tuple(ups))
     return out
 
 
