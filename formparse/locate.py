@@ -554,14 +554,17 @@ def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str,
     only in the first row holding the whole header at or after the table's section label."""
     mine = [s for s in slots if s.block == i and s.id.startswith("column:")]
     section = next((s for s in slots if s.block == i and s.order == -1), None)
-    first = min((c.row for c, _ in cands[section.id]), default=0) if section is not None else 0
+    starts = sorted({c.row for c, _ in cands[section.id]}) if section is not None else []
     need = max(2, sum(1 for c in block.columns if not c.optional))
     per_row: dict[int, set[str]] = {}
     for s in mine:
         for cell, _ in cands[s.id]:
             per_row.setdefault(cell.row, set()).add(s.id)
     headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
-    own = next((r for r in headers if r >= first), None)
+    # the header row nearest below (or level with) a copy of the section label — a copy typed as a value
+    # further up (项目立项的依据 written “年度绩效指标”) does not pull the header up to another table's
+    after = [(r - c, r) for r in headers for c in (starts or [0]) if r >= c]
+    own = min(after)[1] if after else None
     if own is not None and len(headers) > 1:
         for s in mine:
             cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in headers or ci[0].row == own]
