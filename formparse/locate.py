@@ -10,8 +10,11 @@ Labels are the anchors; geometry is evidence, never an assumption. Locating is a
 3. **Assignment by score.** Labels found several times (合计 ×3, 联系电话 ×2, a label also typed as a
    value) are assigned to their slots together, choosing the assignment that best agrees with the
    labels already placed in each slot's family (its block, or its group): a slot's cell should come
-   after its earlier siblings and before its later ones in reading order, and lie near them. Two
-   assignments that score the same are an ambiguity, reported with both cells — never guessed.
+   after its earlier siblings and before its later ones in reading order, and lie near them. Where a
+   value reads exactly like a label, the cells' own signs decide first (:class:`Signs`): a label's colon,
+   a heading merged over its family; a cell that is a placed field's only value place, or that lies in
+   another table's column under its header, is a value. Two assignments that score the same are an
+   ambiguity, reported with both cells — never guessed.
 4. **Values.** Each block kind takes its values from its placed labels (``formparse.geometry`` holds
    the rules: the value right of or below a label, a section's rows, a table's continuation).
 
