@@ -308,10 +308,10 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
 
 def _echoes_left(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bool:
     """Whether ``cell`` is a value reading like the label just left of it — the same text, or another
-    candidate of the same slot (“部门整体支出绩效目标 | 部门整体支出绩效目标”, “其他说明的问题 | 其他需要说明的问题”).
+    candidate of the same slot (“部门整体支出绩效目标 | 部门整体支出绩效目标”, a label followed by its alias).
     Not when only ``cell`` ends its label with a colon (“填报人： | 电话 | 联系电话：”), nor when that left cell
-    stands where another label's value goes (“项目单位 | 项目负责人 | 项目负责人”: the middle one is the
-    value of 项目单位, the last the label)."""
+    stands where another label's value goes (“A | B | B”, A and B labels: the middle one is the value of A,
+    the last the label)."""
     left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
     if left is None or left is cell or left.blank:
         return False
@@ -380,7 +380,7 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
     heading the form's author drew), or else a row of its own when it stands above them (a cell in a row
     of values — an indicator typed “财政部门审核意见” — is a value). Signs of a value: being the only place
     a placed field label has for its value (right of it, with a label under it), or lying in another
-    table's column under its header (an indicator typed “其他说明的问题”)."""
+    table's column under its header (an indicator typed like the label of the block after the table)."""
     sign = ev.signs.get(id(cell))
     if sign is None:
         return 1
@@ -565,7 +565,7 @@ def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str,
             per_row.setdefault(cell.row, set()).add(s.id)
     headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
     # the header row nearest below (or level with) a copy of the section label — a copy typed as a value
-    # further up (项目立项的依据 written “年度绩效指标”) does not pull the header up to another table's
+    # further up (a field above written like the section label) does not pull the header up to another table's
     after = [(r - c, r) for r in headers for c in (starts or [0]) if r >= c]
     own = min(after)[1] if after else None
     if own is not None and len(headers) > 1:
@@ -1136,7 +1136,7 @@ def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(chars) + r"\s*[:：]")
 
 
-# What joins one labelled value to the next in running text (“300万元（其中：…；本级财政资金：300万元）”):
+# What joins one labelled value to the next in running text (“300万元（其中：A：1万元；B：2万元）”):
 # cut out of it, a value loses them.
 _OPENERS, _CLOSERS, _JOINERS = "（([【", "）)]】", "；;，,、"
 
