@@ -10,8 +10,11 @@ Labels are the anchors; geometry is evidence, never an assumption. Locating is a
 3. **Assignment by score.** Labels found several times (合计 ×3, 联系电话 ×2, a label also typed as a
    value) are assigned to their slots together, choosing the assignment that best agrees with the
    labels already placed in each slot's family (its block, or its group): a slot's cell should come
-   after its earlier siblings and before its later ones in reading order, and lie near them. Two
-   assignments that score the same are an ambiguity, reported with both cells — never guessed.
+   after its earlier siblings and before its later ones in reading order, and lie near them. Where a
+   value reads exactly like a label, the cells' own signs decide first (:class:`Signs`): a label's colon,
+   a heading merged over its family; a cell that is a placed field's only value place, or that lies in
+   another table's column under its header, is a value. Two assignments that score the same are an
+   ambiguity, reported with both cells — never guessed.
 4. **Values.** Each block kind takes its values from its placed labels (``formparse.geometry`` holds
    the rules: the value right of or below a label, a section's rows, a table's continuation).
 
@@ -183,14 +186,19 @@ class Slot:
         return self.labels[0]
 
 
+# A field's order in its block, spaced so that the amounts of a pairs field have their own orders after it.
+PAIR_STEP = 1000
+
+
 def _slots_fields(i: int, block: Fields) -> Iterator[Slot]:
     family = f"b{i}"
     if block.section:
         yield Slot(f"{family}.section", (block.section, *block.section_aliases), i, family, -1, not block.optional)
     for k, f in enumerate(block.fields):
-        yield Slot(f"field:{f.key}", f.labels, i, family, k, not (f.optional or block.optional))
-        for p in f.pairs:  # the amounts of a pairs field, when a copy gives each its own cell
-            yield Slot(f"pair:{f.key}.{p.key}", p.labels, i, family, k, False, tables_only=True)
+        yield Slot(f"field:{f.key}", f.labels, i, family, k * PAIR_STEP, not (f.optional or block.optional))
+        # the amounts of a pairs field, when a copy gives each its own cell: after its label, in their order
+        for j, p in enumerate(f.pairs, start=1):
+            yield Slot(f"pair:{f.key}.{p.key}", p.labels, i, family, k * PAIR_STEP + j, False, tables_only=True)
 
 
 def _slots_band(i: int, block: Band) -> Iterator[Slot]:
@@ -313,25 +321,25 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
     out.sort(key=lambda ci: (ci[0].row, ci[0].col))
     if slot.order == -1:  # a section or group label typed again in every row of its section is one label
         out = [ci for ci in out if not _repeats_above(grid, ci[0])]
-    # a value that reads like its own label (or one of its aliases), right after it
-    # (“部门整体支出绩效目标 | 部门整体支出绩效目标”, “其他说明的问题 | 其他需要说明的问题”)
-    ids = {id(c) for c, _ in out}
-    return [ci for ci in out if not _repeats_left(grid, ci[0]) and not _left_in(grid, ci[0], ids)]
+    return out
 
 
-def _left_in(grid: Grid, cell: Cell, ids: set[int]) -> bool:
-    """Whether the cell just left of ``cell`` is one of ``ids`` (another candidate of the same slot) — unless
-    only ``cell`` ends its label with a colon (“填报人： | 电话 | 联系电话：”: the bare one is the value)."""
+def _echoes_left(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bool:
+    """Whether ``cell`` is a value reading like the label just left of it — the same text, or another
+    candidate of the same slot (“部门整体支出绩效目标 | 部门整体支出绩效目标”, a label followed by its alias).
+    Not when only ``cell`` ends its label with a colon (“填报人： | 电话 | 联系电话：”), nor when that left cell
+    stands where another label's value goes (“A | B | B”, A and B labels: the middle one is the value of A,
+    the last the label)."""
     left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
-    if left is None or left is cell or id(left) not in ids:
+    if left is None or left is cell or left.blank:
         return False
-    return not (":" in norm(cell.text) and ":" not in norm(left.text))
-
-
-def _repeats_left(grid: Grid, cell: Cell) -> bool:
-    """Whether the cell just left of ``cell`` in its row holds the same text."""
-    left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
-    return left is not None and left is not cell and not left.blank and norm(left.text) == norm(cell.text)
+    if id(left) not in mine and norm(left.text) != norm(cell.text):
+        return False
+    if ":" in norm(cell.text) and ":" not in norm(left.text):
+        return False
+    before = geo.cell_at(grid, left.row, left.col - 1) if left.col > 0 else None
+    return not (before is not None and before is not left and id(before) in labels
+                and norm(before.text) != norm(left.text))
 
 
 def _repeats_above(grid: Grid, cell: Cell) -> bool:
@@ -350,9 +358,11 @@ def _repeats_above(grid: Grid, cell: Cell) -> bool:
 class Evidence:
     """The labels placed so far, arranged for scoring: by family, and each block's first label."""
 
-    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, tuple[bool, bool]] | None = None) -> None:
-        # candidate cell → (ends its label with a colon, shares its rows with cells that are no label)
+    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, Signs] | None = None,
+                 wanted: dict[int, set[str]] | None = None) -> None:
         self.signs = signs or {}
+        self.wanted = wanted or {}  # candidate cell → the slots that want it
+        self.slot_of = {id(c): s for s, c in placed}
         self.family: dict[str, list[tuple[Slot, Cell]]] = {}
         self.firsts: dict[int, tuple[Slot, Cell]] = {}
         self.by_block: dict[int, list[Cell]] = {}
@@ -366,8 +376,8 @@ class Evidence:
 def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
     (order violations within the slot's family, order violations against the other blocks — each block
-    represented by its first placed label —, the family's labels out of line with it (sharing neither a
-    row nor a column), how little it looks like a label (:func:`_unlike`), the distance to the nearest
+    represented by its first placed label —, how little it looks like a label (:func:`_unlike`), the
+    family's labels out of line with it (sharing neither a row nor a column), the distance to the nearest
     placed sibling, and last the distance to the family's own group or section label). Blocks are drawn in
     schema order; a family's labels in field order, side by side or one under the other."""
     family = [(s, c) for s, c in ev.family.get(slot.family, ()) if s.id != slot.id]
@@ -378,25 +388,45 @@ def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int
     beside = min((geo.distance(cell, c) for b in (slot.block - 1, slot.block + 1) for c in ev.by_block.get(b, ())),
                  default=NO_EVIDENCE)
     return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
-            sum(1 for _, c in family if not geo.in_line(cell, c)), _unlike(slot, cell, family, ev),
+            _unlike(slot, cell, family, ev), sum(1 for _, c in family if not geo.in_line(cell, c)),
             near, geo.distance(cell, head) if head is not None else 0, beside)
 
 
 def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidence) -> int:
-    """How little a cell looks like a label rather than a value that reads like one: a label's colon
-    (“联系电话：”) is a sign; so, for a group or section label, a merge spanning its family's rows or
-    columns (the heading the form's author drew), or else a row of its own when it stands above them
-    (a cell in a row of values — an indicator typed “财政部门审核意见” — is a value)."""
-    colon, in_values = ev.signs.get(id(cell), (False, False))
-    score = 0 if colon else 1
+    """How little a cell looks like a label rather than a value that reads like one. Signs of a label: its
+    colon (“联系电话：”); for a group or section label, a merge spanning its family's rows or columns (the
+    heading the form's author drew), or else a row of its own when it stands above them (a cell in a row
+    of values — an indicator typed “财政部门审核意见” — is a value). Signs of a value: being the only place
+    a placed field label has for its value (right of it, with a label under it), or lying in another
+    table's column under its header (an indicator typed like the label of the block after the table)."""
+    sign = ev.signs.get(id(cell))
+    if sign is None:
+        return 1
+    score = 0 if sign.colon else 1
+    for neighbour, other in ((sign.left, sign.left_below), (sign.above, sign.above_right)):
+        owner = ev.slot_of.get(id(neighbour)) if neighbour is not None else None
+        if owner is None or not owner.id.startswith(("field:", "pair:")):
+            continue
+        # the neighbour's other place holds a label — unless only this slot wants that cell, which then
+        # is a value (this cell being the slot's label)
+        if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id}:
+            score += 1
+    # the nearest label placed above it in its column (candidates left unplaced there are values)
+    up = next((s for c in sign.ups if (s := ev.slot_of.get(id(c))) is not None), None)
+    if up is not None and up.id.startswith("column:") and up.family != slot.family:
+        score += 1
     if slot.order != -1 or not family:
         return score
     cells = [c for _, c in family]
-    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
-            cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)):
+    # merged along the way its family is laid out: over their rows (two or more), or over their columns
+    need = min(2, len(cells))
+    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)
+            and len({c.row for c in cells}) >= need) or (
+            cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)
+            and len({c.col for c in cells}) >= need):
         return score
     beside = any(cell.row <= c.last_row and c.row <= cell.last_row for c in cells)
-    return score + (2 if in_values and not beside else 1)
+    return score + (2 if sign.in_values and not beside else 1)
 
 
 def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: Callable[[Slot], int]) -> int:
@@ -416,6 +446,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
     p = Placement(grid, schema, slots)
     index = _index(grid)
     cands: dict[str, list[tuple[Cell, str]]] = {s.id: _candidates(grid, index, s) for s in slots}
+    labels = {id(c) for found in cands.values() for c, _ in found}
+    for sid, found in cands.items():
+        mine = {id(c) for c, _ in found}
+        cands[sid] = [ci for ci in found if not _echoes_left(grid, ci[0], mine, labels)]
     for i, block in enumerate(schema.blocks):
         if isinstance(block, Table):
             _first_header_only(i, block, slots, cands)
@@ -431,10 +465,12 @@ def place(grid: Grid, schema: Schema) -> Placement:
         if inline:
             p.inline[slot.id] = inline
 
-    signs = _signs(grid, cands, wanted)
+    contested_cells = {id(c) for s in slots for c, _ in cands[s.id]
+                       if len(cands[s.id]) > 1 or len(wanted[id(c)]) > 1}
+    signs = _signs(grid, cands, wanted, contested_cells)
     # A file drawn from the same template as one placed before has the same label cells (positions,
     # spans, inline values, signs): their placement is a function of exactly these, so it is taken over.
-    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline, signs[id(c)])
+    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline, signs[id(c)].key())
                                    for c, inline in cands[s.id]) for s in slots))
     hit = _PLACEMENTS.get(key)
     if hit is not None and hit[0] is schema:
@@ -455,7 +491,7 @@ def place(grid: Grid, schema: Schema) -> Placement:
     for group in _components(contested, cands):
         placed = [(by_id[k], c) for k, c in p.cell.items()]
         try:
-            choice = _assign(group, cands, placed, p.label_ids, signs)
+            choice = _assign(group, cands, placed, p.label_ids, signs, wanted)
         except AmbiguousLayout as exc:
             raise AmbiguousLayout(exc.message, cells=exc.cells, path=grid.source) from None
         for s in group:
@@ -469,12 +505,38 @@ def place(grid: Grid, schema: Schema) -> Placement:
     return p
 
 
-def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]]
-           ) -> dict[int, tuple[bool, bool]]:
-    """For each candidate cell: (its text has a colon after the label, its rows hold a visible non-empty
-    cell that no slot wants — a value)."""
-    out: dict[int, tuple[bool, bool]] = {}
+# How many label-like cells above a contested cell its signs look through for the label it stands under.
+MAX_UPS = 16
+
+
+@attrs.frozen
+class Signs:
+    """What a candidate cell's surroundings say about it, computed from the grid before any placement."""
+
+    colon: bool  # its text has a colon after the label
+    in_values: bool  # its rows hold a visible non-empty cell that no slot wants (a value)
+    left: Cell | None = None  # the candidate just left of it, in its row
+    left_below: Cell | None = None  # … and the cell under that one (where its value could be instead)
+    above: Cell | None = None  # the candidate just above it, in its column
+    above_right: Cell | None = None  # … and the cell right of that one
+    ups: tuple[Cell, ...] = ()  # the candidates above it in its column, nearest first (past values, blanks)
+
+    def key(self) -> tuple[object, ...]:
+        def at(c: Cell | None) -> tuple[int, int] | None:
+            return None if c is None else (c.row, c.col)
+        return (self.colon, self.in_values, at(self.left), at(self.left_below), at(self.above),
+                at(self.above_right), tuple(at(c) for c in self.ups))
+
+
+def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
+           contested: set[int]) -> dict[int, Signs]:
+    """For each candidate cell, its :class:`Signs` (the neighbours only for cells that slots contest)."""
+    out: dict[int, Signs] = {}
     rows: dict[int, list[Cell]] = {}
+
+    def candidate(c: Cell | None, me: Cell) -> Cell | None:
+        return c if c is not None and c is not me and id(c) in wanted else None
+
     for found in cands.values():
         for cell, _ in found:
             if id(cell) in out:
@@ -488,7 +550,22 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                 if mine:
                     values = True
                     break
-            out[id(cell)] = (":" in norm(cell.text), values)
+            colon = ":" in norm(cell.text)
+            if id(cell) not in contested:
+                out[id(cell)] = Signs(colon, values)
+                continue
+            left = candidate(geo.cell_at(grid, cell.row, cell.col - 1), cell) if cell.col > 0 else None
+            above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None
+            ups: list[Cell] = []
+            r = cell.row - 1
+            while r >= 0 and len(ups) < MAX_UPS:
+                c = geo.cell_at(grid, r, cell.col)
+                if c is not None and c is not cell and id(c) in wanted:
+                    ups.append(c)
+                r = (c.row if c is not None else r) - 1
+            out[id(cell)] = Signs(
+                colon, values, left, geo.cell_at(grid, left.last_row + 1, left.col) if left is not None else None,
+                above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, tuple(ups))
     return out
 
 
@@ -498,14 +575,17 @@ def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str,
     only in the first row holding the whole header at or after the table's section label."""
     mine = [s for s in slots if s.block == i and s.id.startswith("column:")]
     section = next((s for s in slots if s.block == i and s.order == -1), None)
-    first = min((c.row for c, _ in cands[section.id]), default=0) if section is not None else 0
+    starts = sorted({c.row for c, _ in cands[section.id]}) if section is not None else []
     need = max(2, sum(1 for c in block.columns if not c.optional))
     per_row: dict[int, set[str]] = {}
     for s in mine:
         for cell, _ in cands[s.id]:
             per_row.setdefault(cell.row, set()).add(s.id)
     headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
-    own = next((r for r in headers if r >= first), None)
+    # the header row nearest below (or level with) a copy of the section label — a copy typed as a value
+    # further up (a field above written like the section label) does not pull the header up to another table's
+    after = [(r - c, r) for r in headers for c in (starts or [0]) if r >= c]
+    own = min(after)[1] if after else None
     if own is not None and len(headers) > 1:
         for s in mine:
             cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in headers or ci[0].row == own]
@@ -527,7 +607,7 @@ def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> 
 
 
 def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
-            taken: set[int], signs: dict[int, tuple[bool, bool]]) -> dict[str, tuple[Cell, str]]:
+            taken: set[int], signs: dict[int, Signs], wanted: dict[int, set[str]]) -> dict[str, tuple[Cell, str]]:
     """The best injective assignment of the group's slots to their candidate cells (or to none).
 
     A slot's cost counts the labels placed before (fixed) and the group's other slots as this combination
@@ -538,7 +618,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     total = 1
     for o in options:
         total *= len(o)
-    ev = Evidence(placed, signs)
+    ev = Evidence(placed, signs, wanted)
     if total > MAX_COMBINATIONS:
         return _assign_greedy(group, options, ev)
     fixed = {(k, id(ci[0])): _cost(s, ci[0], ev) for k, s in enumerate(group) for ci in options[k]
@@ -572,9 +652,9 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
         v = g = m = u = d = h = a = 0
         for ka, ca in enumerate(combo):
             if ca is None:
-                v, g, m, u, d, h, a = (x + y for x, y in zip((v, g, m, u, d, h, a), UNPLACED, strict=True))
+                v, g, u, m, d, h, a = (x + y for x, y in zip((v, g, u, m, d, h, a), UNPLACED, strict=True))
                 continue
-            fv, fg, fm, fu, fd, fh, fa = fixed[(ka, id(ca[0]))]
+            fv, fg, fu, fm, fd, fh, fa = fixed[(ka, id(ca[0]))]
             for kb, cb in enumerate(combo):
                 if kb == ka or cb is None:
                     continue
@@ -583,7 +663,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
                 if pd is not None and pd < fd:
                     fd = pd
             v, g, m, u, d, h, a = v + fv, g + fg, m + fm, u + fu, d + fd, h + fh, a + fa
-        scored.append(((v, g, m, u, d, h, a), combo))
+        scored.append(((v, g, u, m, d, h, a), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:
@@ -1090,10 +1170,30 @@ def _head(label: str) -> str:
     return norm(label).partition(":")[0]
 
 
+# Characters a label's fold stands for in running text (the text is matched as typed, not folded).
+_TYPED = {":": "[:：]", "(": "[(（]", ")": "[)）]"}
+
+
 def _label_re(label: str) -> re.Pattern[str]:
     """A label in running text: any white space between its characters, then a colon."""
-    chars = [re.escape(ch) for ch in norm(label)]
+    chars = [_TYPED.get(ch) or re.escape(ch) for ch in norm(label)]
     return re.compile(r"\s*".join(chars) + r"\s*[:：]")
+
+
+# What joins one labelled value to the next in running text (“300万元（其中：A：1万元；B：2万元）”):
+# cut out of it, a value loses them.
+_OPENERS, _CLOSERS, _JOINERS = "（([【", "）)]】", "；;，,、"
+
+
+def _trim_cut(value: str) -> str | None:
+    v = value.strip()
+    while True:
+        before = v
+        v = v.rstrip(_JOINERS + _OPENERS).lstrip(_JOINERS + _CLOSERS).strip()
+        if v and v[-1] in _CLOSERS and sum(v.count(c) for c in _CLOSERS) > sum(v.count(c) for c in _OPENERS):
+            v = v[:-1]
+        if v == before:
+            return v or None
 
 
 def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
@@ -1108,10 +1208,10 @@ def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
     cuts.sort()
     out: dict[str, str | None] = {}
     first = cuts[0][0] if cuts else len(text)
-    out["__head__"] = text[:first].strip() or None
+    out["__head__"] = (_trim_cut(text[:first]) if cuts else text[:first].strip()) or None
     for k, (_start, end, key) in enumerate(cuts):
         stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
-        out[key] = text[end:stop].strip() or None
+        out[key] = _trim_cut(text[end:stop])
     return out
 
 

@@ -221,3 +221,40 @@ def test_a_value_equal_to_another_label_on_the_official_grid_reads_back(tmp_path
     rec = _empty_record(**changes)
     got = formparse.read(formparse.fill(rec, tmp_path / f"form{suffix}"))
     assert got == rec
+
+
+PROJECT_SAMPLE = "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.xlsx"
+
+
+def _project_changes(rec):
+    import attrs
+    ind = rec.annual_indicators
+    return [
+        # an indicator's 一级指标 typed as the label of the block after the table
+        {"annual_indicators": [attrs.evolve(ind[0], level1="其他说明的问题", level2="其他说明的问题"), *ind[1:]]},
+        {"annual_indicators": [attrs.evolve(ind[0], level1="其他需要说明的问题"), *ind[1:]]},
+        # 项目单位 called like the label right of its value
+        {"project_unit": "项目负责人"},
+        # a field's value typed like one of the amounts of 资金总额及构成 (each amount is after its label)
+        {"period": "财政资金", "competent_dept_code": "项目属性"},
+        # 项目概况 typed as the section label under it (a wide value cell above the section is no heading)
+        {"overview": "项目立项情况"},
+        # label-like values above one another in a table's column: the column's header is still above them
+        {"annual_indicators": [attrs.evolve(ind[0], level1="本级财政"), attrs.evolve(ind[1], level1="其他说明事项"),
+                               attrs.evolve(ind[2], level1="其他说明事项"), *ind[3:]]},
+        # a table's section label typed as a value above the other table: each table keeps its own header
+        {"basis": "年度绩效指标"},
+        {"competent_dept": "年度绩效指标", "long_term_indicators": []},
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("k", range(8))
+def test_a_project_value_equal_to_a_label_on_the_official_grid_reads_back(tmp_path, suffix, k):
+    import attrs
+
+    from tests.conftest import SAMPLES
+    base = formparse.read(SAMPLES / PROJECT_SAMPLE)
+    rec = attrs.evolve(base, **_project_changes(base)[k])
+    got = formparse.read(formparse.fill(rec, tmp_path / f"p{suffix}"))
+    assert got == rec
