@@ -816,7 +816,7 @@ def _values_fields(ctx: Context, i: int, block: Fields) -> None:
 
 
 def _choice_cells(ctx: Context, first: Cell, f: Field) -> list[Cell]:
-    """The cells after a choice's value cell that hold its other options (“新增项目□” | “延续项目☑”): each
+    """The cells after a choice's value cell that hold its other options (“A□” | “B☑”): each
     names only options not named before it; the first cell of anything else ends them."""
     named = set(fieldtypes.options_in(first.text, f.options))
     if not named:
@@ -1200,7 +1200,7 @@ def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
     """Cut an inline value where a later field's “label：” begins; {key: value} for those found."""
     cuts: list[tuple[int, int, str]] = []
     for f in later:
-        # of a field's labels, the one written (“金额单位：” holds “单位：”, a shorter label of the same field)
+        # of a field's labels, the one written (an alias “XY：” holds the shorter label “Y：” of the same field)
         found = [(m.start(), -m.end(), m.end()) for label in f.labels if (m := _label_re(label).search(text))]
         if found:
             start, _, end = min(found)
