@@ -165,7 +165,8 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
         numberings.remove(".")
     style = ProjectStyle(
         title=ch.pick(["two_lines", "one_line"]),
-        unit_line=ch.pick(["paras", "one_para", "cells"] if _runs_on(record.unit_name) else ["paras", "cells"]),
+        unit_line=ch.pick(["paras", "one_para", "cells"] if _runs_on(record.unit_name) and _runs_on(record.amount_unit)
+                            else ["paras", "cells"]),
         head=head, kind_inline=kind_inline, kind_mark=ch.pick(TICKS),
         kind_way=ch.pick(["after", "before", "spaced", "replaced"]), kind_cells=kind_cells, funds=funds,
         funds_unit=funds_unit, funds_text=ch.pick(["official", "semicolons", "lines"]),
