@@ -385,13 +385,16 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
     if sign is None:
         return 1
     score = 0 if sign.colon else 1
-    for neighbour, other in ((sign.left, sign.left_below), (sign.above, sign.above_right)):
+    for neighbour, other, own in ((sign.left, sign.left_below, lambda n, o: o.col == n.col),
+                                  (sign.above, sign.above_right, lambda n, o: o.row == n.row)):
         owner = ev.slot_of.get(id(neighbour)) if neighbour is not None else None
         if owner is None or not owner.id.startswith(("field:", "pair:")):
             continue
-        # the neighbour's other place holds a label — unless only this slot wants that cell, which then
-        # is a value (this cell being the slot's label)
-        if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id}:
+        if neighbour is sign.above and neighbour.col != cell.col:
+            continue  # not the cell under it: under a wide label, only the cell at its start is its value's
+        # the neighbour's other place is none of its own (a label there — unless only this slot wants that
+        # cell, which then is a value, this cell being the slot's label —, or a cell begun further back)
+        if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id} or not own(neighbour, other):
             score += 1
     # the nearest label placed above it in its column (candidates left unplaced there are values)
     up = next((s for c in sign.ups if (s := ev.slot_of.get(id(c))) is not None), None)
@@ -1136,20 +1139,30 @@ def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(chars) + r"\s*[:：]")
 
 
-# What joins one labelled value to the next in running text (“300万元（其中：A：1万元；B：2万元）”):
-# cut out of it, a value loses them.
+# Brackets that group labelled values in running text (“300万元（其中：A：1万元；B：2万元）”) and what joins
+# the values inside them: cut out of the text, a value loses them.
 _OPENERS, _CLOSERS, _JOINERS = "（([【", "）)]】", "；;，,、"
 
 
-def _trim_cut(value: str) -> str | None:
-    v = value.strip()
-    while True:
-        before = v
-        v = v.rstrip(_JOINERS + _OPENERS).lstrip(_JOINERS + _CLOSERS).strip()
-        if v and v[-1] in _CLOSERS and sum(v.count(c) for c in _CLOSERS) > sum(v.count(c) for c in _OPENERS):
-            v = v[:-1]
-        if v == before:
-            return v or None
+def _grouping(text: str, starts: list[int]) -> tuple[set[int], list[tuple[int, int]]]:
+    """The positions of bracket pairs that enclose a later label (structure, not value), and those pairs."""
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            stack.append(i)
+        elif ch in _CLOSERS and stack:
+            o = stack.pop()
+            if any(o < k < i for k in starts):
+                pairs.append((o, i))
+    return {i for pair in pairs for i in pair}, pairs
+
+
+def _segment(text: str, a: int, b: int, drop: set[int], pairs: list[tuple[int, int]]) -> str | None:
+    v = "".join(ch for i, ch in enumerate(text[a:b], a) if i not in drop).strip()
+    if any(o < a and b <= c + 1 for o, c in pairs):  # inside a group: the joiners around it go too
+        v = v.strip(_JOINERS).strip()
+    return v or None
 
 
 def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
@@ -1162,12 +1175,13 @@ def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
                 cuts.append((m.start(), m.end(), f.key))
                 break
     cuts.sort()
+    drop, pairs = _grouping(text, [c[0] for c in cuts]) if cuts else (set(), [])
     out: dict[str, str | None] = {}
     first = cuts[0][0] if cuts else len(text)
-    out["__head__"] = (_trim_cut(text[:first]) if cuts else text[:first].strip()) or None
+    out["__head__"] = _segment(text, 0, first, drop, pairs)
     for k, (_start, end, key) in enumerate(cuts):
         stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
-        out[key] = _trim_cut(text[end:stop])
+        out[key] = _segment(text, end, stop, drop, pairs)
     return out
 
 

@@ -195,6 +195,8 @@ def locate_boxes(grid):
      {"__head__": "300万元", "b": "300万元", "c": None, "d": "300万元", "e": None, "f": None}),
     ("张三（科长）  财政拨款：（略）", {"__head__": "张三（科长）", "b": "（略）"}),
     ("同意。", {"__head__": "同意。"}),
+    # outside a bracket group, punctuation is the value as typed
+    ("，  财政拨款：张三，", {"__head__": "，", "b": "张三，"}),
     # a label with a colon inside, typed with a full-width or a half-width colon
     ("1 其中:上级财政资金: 2", {"__head__": "1", "c": "2"}),
 ])
