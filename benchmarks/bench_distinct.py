@@ -206,21 +206,26 @@ def report(times: dict[tuple[str, str], dict[str, list[float]]]) -> None:
 
 
 def mixed_folder(root: Path, made: dict[tuple[str, str], list[Path]], n: int) -> None:
-    """A folder of ``n`` distinct files: 50 % .xlsx, 30 % .docx, 10 % .xls, 10 % .doc, read with 2 workers."""
-    def pick(fmt: str, count: int, skip: int = 0) -> list[Path]:
-        pool = [p for (lay, f), ps in made.items() if f == fmt for p in ps]
-        pool.sort(key=lambda p: p.name[-10:])  # the layouts interleaved
-        return pool[skip:skip + count]
-
+    """A folder of ``n`` files of ``n`` different records: 50 % .xlsx, 30 % .docx, 10 % .xls, 10 % .doc (record k
+    goes in by k % 10, so the layouts are mixed too), read by ``read_folder`` with 2 workers in its own process."""
+    by_record = {int(p.stem.rsplit("-", 1)[1]): {} for ps in made.values() for p in ps}
+    for (_, fmt), ps in made.items():
+        for p in ps:
+            by_record[int(p.stem.rsplit("-", 1)[1])][fmt] = p
+    share = {0: ".xlsx", 1: ".xlsx", 2: ".xlsx", 3: ".xlsx", 4: ".xlsx", 5: ".docx", 6: ".docx", 7: ".docx",
+             8: ".xls", 9: ".doc"}
     folder = root / "mixed"
     folder.mkdir()
-    n_xlsx, n_docx, n_xls, n_doc = n // 2, n * 3 // 10, n // 10, n // 10
-    for p in pick(".xlsx", n_xlsx) + pick(".docx", n_docx):
-        shutil.copy(p, folder / p.name)
+    legacy: dict[str, list[Path]] = {"xls": [], "doc": []}
+    for k in sorted(by_record)[:n]:
+        want = share[k % 10]
+        if want in (".xlsx", ".docx"):
+            shutil.copy(by_record[k][want], folder / by_record[k][want].name)
+        else:  # saved by LibreOffice from the record's own .xlsx/.docx
+            legacy[want[1:]].append(by_record[k][".xlsx" if want == ".xls" else ".docx"])
     t = time.perf_counter()
-    # the legacy files from generated files not in the folder (so every file is a different record)
-    soffice_convert(pick(".xlsx", n_xls, skip=n_xlsx), "xls", folder, root / "profile")
-    soffice_convert(pick(".docx", n_doc, skip=n_docx), "doc", folder, root / "profile")
+    for fmt, files in legacy.items():
+        soffice_convert(files, fmt, folder, root / "profile")
     counts = {s: len(list(folder.glob(f"*{s}"))) for s in (".xlsx", ".docx", ".xls", ".doc")}
     print(f"\nmixed folder: {counts} (legacy files saved by LibreOffice in {time.perf_counter() - t:.0f} s)")
     seconds, problems = folder_seconds(folder, cold=False)
