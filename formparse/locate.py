@@ -415,8 +415,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
 
     signs = _signs(grid, cands, wanted)
     # A file drawn from the same template as one placed before has the same label cells (positions,
-    # spans, inline values, signs): their placement is a function of exactly these, so it is taken over.
-    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline, signs[id(c)])
+    # spans, signs, whether a value follows the label in its cell): their placement is a function of
+    # exactly these, so it is taken over. (The inline value's text is never looked at by the assignment;
+    # keyed by it, no two units' files — “填报单位（盖章）：<the unit>” — could share a placement.)
+    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline != "", signs[id(c)])
                                    for c, inline in cands[s.id]) for s in slots))
     hit = _PLACEMENTS.get(key)
     if hit is not None and hit[0] is schema:
