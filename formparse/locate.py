@@ -95,25 +95,37 @@ class TableLoc:
     header_row: int
     columns: dict[str, Cell]  # the header cells of the first part
     rows: list[int]  # grid rows that hold items (or empty slots), every part
-    parts: list[TablePart] = attrs.Factory(list)
+    parts: list[TablePart] = attrs.Factory(list)  # complete when the TableLoc is made
+    # row → the first part holding it, made when first asked (a scan of every part's rows for each cell
+    # made reading a table quadratic in its length: 5,000 rows, 25,000 cells)
+    _part_at: dict[int, TablePart] | None = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    def part_of(self, r: int) -> TablePart | None:
+        """The part of the table row ``r`` belongs to (the first, should two parts hold it)."""
+        if self._part_at is None:
+            self._part_at = {}
+            for part in self.parts:
+                for row in part.rows:
+                    self._part_at.setdefault(row, part)
+        return self._part_at.get(r)
 
     def col(self, r: int, key: str) -> int | None:
         """The grid column of column ``key`` in row ``r``."""
-        for part in self.parts:
-            if r in part.rows:
-                return part.columns.get(key)
+        part = self.part_of(r)
+        if part is not None:
+            return part.columns.get(key)
         header = self.columns.get(key)
         return header.col if header is not None else None
 
     def cell(self, grid: Grid, r: int, key: str) -> Cell | None:
         """The cell of column ``key`` in row ``r``: under its header, the one holding content when the header
         covers several columns and the value was typed in another than the first."""
-        for part in self.parts:
-            if r in part.rows:
-                c = part.columns.get(key)
-                if c is None:
-                    return None
-                return geo.in_span(grid, r, c, part.ends.get(key, c + 1))
+        part = self.part_of(r)
+        if part is not None:
+            c = part.columns.get(key)
+            if c is None:
+                return None
+            return geo.in_span(grid, r, c, part.ends.get(key, c + 1))
         c = self.col(r, key)
         return geo.cell_at(grid, r, c) if c is not None else None
 

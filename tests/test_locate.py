@@ -187,3 +187,15 @@ def locate_boxes(grid):
     ctx = Context(grid, SCHEMA, place(grid, SCHEMA))
     KINDS[Boxes].values(ctx, i, block)
     return ctx.layout.boxes[0].boxes[0]
+
+
+def test_a_table_row_belongs_to_the_first_part_that_holds_it():
+    from formparse.grid import Cell
+    from formparse.locate import TableLoc, TablePart
+
+    block = next(b for b in load_schema().blocks if type(b).__name__ == "Table")
+    first, second = TablePart({"content": 3}, [5, 6, 7]), TablePart({"content": 2}, [9, 10])
+    loc = TableLoc(block, Cell(row=0, col=0, text=""), 4, {"content": Cell(row=4, col=4, text="")}, [5, 6, 7, 9, 10],
+                   [first, second])
+    assert [loc.part_of(r) for r in (4, 5, 7, 8, 9, 10, 11)] == [None, first, first, None, second, second, None]
+    assert [loc.col(r, "content") for r in (5, 8, 10)] == [3, 4, 2]  # outside every part: the header's column
