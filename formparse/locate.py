@@ -812,12 +812,18 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
     header_row = max(c.last_row for c in columns.values())
     required = [c for c in block.columns if not c.optional and c.key in columns]
 
+    # (match_label is "" only for a text whose fold begins with the label's: the rest are passed over cheaply,
+    # as most rows of a long table hold no label at all)
+    folded_labels = [(col, [(lab, norm(lab)) for lab in col.labels]) for col in block.columns]
+
     def header_in(r: int) -> dict[str, Cell] | None:
         """Row ``r`` as the header again (a table broken across pages): its column label cells."""
         found: dict[str, Cell] = {}
         for cell in grid.own_anchors(r):
-            for col in block.columns:
-                if col.key not in found and any(match_label(cell.text, lab) == "" for lab in col.labels):
+            folded = norm(cell.text)
+            for col, labels in folded_labels:
+                if col.key not in found and any(folded.startswith(want) and match_label(cell.text, lab) == ""
+                                                for lab, want in labels):
                     found[col.key] = cell
                     break
         return found if all(c.key in found for c in required) and len(found) >= 2 else None
