@@ -54,6 +54,8 @@ def after(a: Cell, b: Cell) -> bool:
 def in_span(grid: Grid, r: int, c0: int, c1: int) -> Cell | None:
     """The cell of row ``r`` under a header covering columns [c0, c1): the one with content when exactly one
     starting in the row has it (a value typed in the second half of a widened header), else the cell at c0."""
+    if c1 == c0 + 1:
+        return cell_at(grid, r, c0)  # one column: the rule below gives the cell there, whatever it holds
     cells = [c for c in _cells_in_span(grid, r, c0, c1) if grid.visible(c)]
     filled = [c for c in cells if not c.blank and c.row == r]
     if len(filled) == 1:
