@@ -85,6 +85,8 @@ def _option_names(options: Sequence[str], aliases: Mapping[str, Sequence[str]]) 
 
 
 def _choice_marks(text: str, options: Sequence[str], aliases: Mapping[str, Sequence[str]]) -> set[str]:
+    if any(ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" for ch in text):
+        raise ValueError(f"“{text.strip()}”中有无法识别的符号（符号字体或私用区字符），无法判断勾选了哪一项")
     s = _BRACKET_BOX.sub(lambda m: m[1] or BOX, _fold(text))
     names = _option_names(options, aliases)
     pattern = re.compile("|".join(_spaced(n) for n in sorted(names, key=len, reverse=True)))

@@ -192,14 +192,19 @@ class Slot:
         return self.labels[0]
 
 
+# A field's order in its block, spaced so that the amounts of a pairs field have their own orders after it.
+PAIR_STEP = 1000
+
+
 def _slots_fields(i: int, block: Fields) -> Iterator[Slot]:
     family = f"b{i}"
     if block.section:
         yield Slot(f"{family}.section", (block.section, *block.section_aliases), i, family, -1, not block.optional)
     for k, f in enumerate(block.fields):
-        yield Slot(f"field:{f.key}", f.labels, i, family, k, not (f.optional or block.optional))
-        for p in f.pairs:  # the amounts of a pairs field, when a copy gives each its own cell
-            yield Slot(f"pair:{f.key}.{p.key}", p.labels, i, family, k, False, tables_only=True)
+        yield Slot(f"field:{f.key}", f.labels, i, family, k * PAIR_STEP, not (f.optional or block.optional))
+        # the amounts of a pairs field, when a copy gives each its own cell: after its label, in their order
+        for j, p in enumerate(f.pairs, start=1):
+            yield Slot(f"pair:{f.key}.{p.key}", p.labels, i, family, k * PAIR_STEP + j, False, tables_only=True)
 
 
 def _slots_band(i: int, block: Band) -> Iterator[Slot]:
@@ -307,25 +312,25 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
     out.sort(key=lambda ci: (ci[0].row, ci[0].col))
     if slot.order == -1:  # a section or group label typed again in every row of its section is one label
         out = [ci for ci in out if not _repeats_above(grid, ci[0])]
-    # a value that reads like its own label (or one of its aliases), right after it
-    # (“部门整体支出绩效目标 | 部门整体支出绩效目标”, “其他说明的问题 | 其他需要说明的问题”)
-    ids = {id(c) for c, _ in out}
-    return [ci for ci in out if not _repeats_left(grid, ci[0]) and not _left_in(grid, ci[0], ids)]
+    return out
 
 
-def _left_in(grid: Grid, cell: Cell, ids: set[int]) -> bool:
-    """Whether the cell just left of ``cell`` is one of ``ids`` (another candidate of the same slot) — unless
-    only ``cell`` ends its label with a colon (“填报人： | 电话 | 联系电话：”: the bare one is the value)."""
+def _echoes_left(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bool:
+    """Whether ``cell`` is a value reading like the label just left of it — the same text, or another
+    candidate of the same slot (“部门整体支出绩效目标 | 部门整体支出绩效目标”, “其他说明的问题 | 其他需要说明的问题”).
+    Not when only ``cell`` ends its label with a colon (“填报人： | 电话 | 联系电话：”), nor when that left cell
+    stands where another label's value goes (“项目单位 | 项目负责人 | 项目负责人”: the middle one is the
+    value of 项目单位, the last the label)."""
     left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
-    if left is None or left is cell or id(left) not in ids:
+    if left is None or left is cell or left.blank:
         return False
-    return not (":" in norm(cell.text) and ":" not in norm(left.text))
-
-
-def _repeats_left(grid: Grid, cell: Cell) -> bool:
-    """Whether the cell just left of ``cell`` in its row holds the same text."""
-    left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
-    return left is not None and left is not cell and not left.blank and norm(left.text) == norm(cell.text)
+    if id(left) not in mine and norm(left.text) != norm(cell.text):
+        return False
+    if ":" in norm(cell.text) and ":" not in norm(left.text):
+        return False
+    before = geo.cell_at(grid, left.row, left.col - 1) if left.col > 0 else None
+    return not (before is not None and before is not left and id(before) in labels
+                and norm(before.text) != norm(left.text))
 
 
 def _repeats_above(grid: Grid, cell: Cell) -> bool:
@@ -344,9 +349,9 @@ def _repeats_above(grid: Grid, cell: Cell) -> bool:
 class Evidence:
     """The labels placed so far, arranged for scoring: by family, and each block's first label."""
 
-    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, tuple[bool, bool]] | None = None) -> None:
-        # candidate cell → (ends its label with a colon, shares its rows with cells that are no label)
+    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, Signs] | None = None) -> None:
         self.signs = signs or {}
+        self.slot_of = {id(c): s for s, c in placed}
         self.family: dict[str, list[tuple[Slot, Cell]]] = {}
         self.firsts: dict[int, tuple[Slot, Cell]] = {}
         self.by_block: dict[int, list[Cell]] = {}
@@ -360,8 +365,8 @@ class Evidence:
 def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
     (order violations within the slot's family, order violations against the other blocks — each block
-    represented by its first placed label —, the family's labels out of line with it (sharing neither a
-    row nor a column), how little it looks like a label (:func:`_unlike`), the distance to the nearest
+    represented by its first placed label —, how little it looks like a label (:func:`_unlike`), the
+    family's labels out of line with it (sharing neither a row nor a column), the distance to the nearest
     placed sibling, and last the distance to the family's own group or section label). Blocks are drawn in
     schema order; a family's labels in field order, side by side or one under the other."""
     family = [(s, c) for s, c in ev.family.get(slot.family, ()) if s.id != slot.id]
@@ -372,17 +377,28 @@ def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int
     beside = min((geo.distance(cell, c) for b in (slot.block - 1, slot.block + 1) for c in ev.by_block.get(b, ())),
                  default=NO_EVIDENCE)
     return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
-            sum(1 for _, c in family if not geo.in_line(cell, c)), _unlike(slot, cell, family, ev),
+            _unlike(slot, cell, family, ev), sum(1 for _, c in family if not geo.in_line(cell, c)),
             near, geo.distance(cell, head) if head is not None else 0, beside)
 
 
 def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidence) -> int:
-    """How little a cell looks like a label rather than a value that reads like one: a label's colon
-    (“联系电话：”) is a sign; so, for a group or section label, a merge spanning its family's rows or
-    columns (the heading the form's author drew), or else a row of its own when it stands above them
-    (a cell in a row of values — an indicator typed “财政部门审核意见” — is a value)."""
-    colon, in_values = ev.signs.get(id(cell), (False, False))
-    score = 0 if colon else 1
+    """How little a cell looks like a label rather than a value that reads like one. Signs of a label: its
+    colon (“联系电话：”); for a group or section label, a merge spanning its family's rows or columns (the
+    heading the form's author drew), or else a row of its own when it stands above them (a cell in a row
+    of values — an indicator typed “财政部门审核意见” — is a value). Signs of a value: being the only place
+    a placed field label has for its value (right of it, with a label under it), or lying in another
+    table's column under its header (an indicator typed “其他说明的问题”)."""
+    sign = ev.signs.get(id(cell))
+    if sign is None:
+        return 1
+    score = 0 if sign.colon else 1
+    for neighbour, has_place in ((sign.left, sign.left_has_place_below), (sign.above, sign.above_has_place_right)):
+        owner = ev.slot_of.get(id(neighbour)) if neighbour is not None else None
+        if owner is not None and not has_place and owner.id.startswith(("field:", "pair:")):
+            score += 1
+    up = ev.slot_of.get(id(sign.up)) if sign.up is not None else None
+    if up is not None and up.id.startswith("column:") and up.family != slot.family:
+        score += 1
     if slot.order != -1 or not family:
         return score
     cells = [c for _, c in family]
@@ -390,7 +406,7 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
             cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)):
         return score
     beside = any(cell.row <= c.last_row and c.row <= cell.last_row for c in cells)
-    return score + (2 if in_values and not beside else 1)
+    return score + (2 if sign.in_values and not beside else 1)
 
 
 def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: Callable[[Slot], int]) -> int:
@@ -410,6 +426,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
     p = Placement(grid, schema, slots)
     index = _index(grid)
     cands: dict[str, list[tuple[Cell, str]]] = {s.id: _candidates(grid, index, s) for s in slots}
+    labels = {id(c) for found in cands.values() for c, _ in found}
+    for sid, found in cands.items():
+        mine = {id(c) for c, _ in found}
+        cands[sid] = [ci for ci in found if not _echoes_left(grid, ci[0], mine, labels)]
     for i, block in enumerate(schema.blocks):
         if isinstance(block, Table):
             _first_header_only(i, block, slots, cands)
@@ -425,12 +445,14 @@ def place(grid: Grid, schema: Schema) -> Placement:
         if inline:
             p.inline[slot.id] = inline
 
-    signs = _signs(grid, cands, wanted)
+    contested_cells = {id(c) for s in slots for c, _ in cands[s.id]
+                       if len(cands[s.id]) > 1 or len(wanted[id(c)]) > 1}
+    signs = _signs(grid, cands, wanted, contested_cells)
     # A file drawn from the same template as one placed before has the same label cells (positions,
     # spans, signs, whether a value follows the label in its cell): their placement is a function of
     # exactly these, so it is taken over. (The inline value's text is never looked at by the assignment;
     # keyed by it, no two units' files — “填报单位（盖章）：<the unit>” — could share a placement.)
-    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline != "", signs[id(c)])
+    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline != "", signs[id(c)].key())
                                    for c, inline in cands[s.id]) for s in slots))
     hit = _PLACEMENTS.get(key)
     if hit is not None and hit[0] is schema:
@@ -465,12 +487,37 @@ def place(grid: Grid, schema: Schema) -> Placement:
     return p
 
 
-def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]]
-           ) -> dict[int, tuple[bool, bool]]:
-    """For each candidate cell: (its text has a colon after the label, its rows hold a visible non-empty
-    cell that no slot wants — a value)."""
-    out: dict[int, tuple[bool, bool]] = {}
+@attrs.frozen
+class Signs:
+    """What a candidate cell's surroundings say about it, computed from the grid before any placement."""
+
+    colon: bool  # its text has a colon after the label
+    in_values: bool  # its rows hold a visible non-empty cell that no slot wants (a value)
+    left: Cell | None = None  # the candidate just left of it, in its row
+    left_has_place_below: bool = True  # … which has a place for its value under it
+    above: Cell | None = None  # the candidate just above it, in its column
+    above_has_place_right: bool = True  # … which has a place for its value right of it
+    up: Cell | None = None  # the nearest candidate above it in its column, past values and blanks
+
+    def key(self) -> tuple[object, ...]:
+        def at(c: Cell | None) -> tuple[int, int] | None:
+            return None if c is None else (c.row, c.col)
+        return (self.colon, self.in_values, at(self.left), self.left_has_place_below, at(self.above),
+                self.above_has_place_right, at(self.up))
+
+
+def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
+           contested: set[int]) -> dict[int, Signs]:
+    """For each candidate cell, its :class:`Signs` (the neighbours only for cells that slots contest)."""
+    out: dict[int, Signs] = {}
     rows: dict[int, list[Cell]] = {}
+
+    def candidate(c: Cell | None, me: Cell) -> Cell | None:
+        return c if c is not None and c is not me and id(c) in wanted else None
+
+    def place(c: Cell | None) -> bool:  # a position that can hold a value: there, and no label's
+        return c is not None and id(c) not in wanted
+
     for found in cands.values():
         for cell, _ in found:
             if id(cell) in out:
@@ -484,7 +531,25 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                 if mine:
                     values = True
                     break
-            out[id(cell)] = (":" in norm(cell.text), values)
+            colon = ":" in norm(cell.text)
+            if id(cell) not in contested:
+                out[id(cell)] = Signs(colon, values)
+                continue
+            left = candidate(geo.cell_at(grid, cell.row, cell.col - 1), cell) if cell.col > 0 else None
+            above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None
+            up = above
+            r = cell.row - 1
+            while up is None and r >= 0:
+                c = geo.cell_at(grid, r, cell.col)
+                if c is not None and c is not cell and id(c) in wanted:
+                    up = c
+                r = (c.row if c is not None else r) - 1
+            out[id(cell)] = Signs(
+                colon, values, left,
+                left is None or place(geo.cell_at(grid, left.last_row + 1, left.col)),
+                above,
+                above is None or place(geo.cell_at(grid, above.row, above.end_col)),
+                up)
     return out
 
 
@@ -523,7 +588,7 @@ def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> 
 
 
 def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
-            taken: set[int], signs: dict[int, tuple[bool, bool]]) -> dict[str, tuple[Cell, str]]:
+            taken: set[int], signs: dict[int, Signs]) -> dict[str, tuple[Cell, str]]:
     """The best injective assignment of the group's slots to their candidate cells (or to none).
 
     A slot's cost counts the labels placed before (fixed) and the group's other slots as this combination
@@ -568,9 +633,9 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
         v = g = m = u = d = h = a = 0
         for ka, ca in enumerate(combo):
             if ca is None:
-                v, g, m, u, d, h, a = (x + y for x, y in zip((v, g, m, u, d, h, a), UNPLACED, strict=True))
+                v, g, u, m, d, h, a = (x + y for x, y in zip((v, g, u, m, d, h, a), UNPLACED, strict=True))
                 continue
-            fv, fg, fm, fu, fd, fh, fa = fixed[(ka, id(ca[0]))]
+            fv, fg, fu, fm, fd, fh, fa = fixed[(ka, id(ca[0]))]
             for kb, cb in enumerate(combo):
                 if kb == ka or cb is None:
                     continue
@@ -579,7 +644,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
                 if pd is not None and pd < fd:
                     fd = pd
             v, g, m, u, d, h, a = v + fv, g + fg, m + fm, u + fu, d + fd, h + fh, a + fa
-        scored.append(((v, g, m, u, d, h, a), combo))
+        scored.append(((v, g, u, m, d, h, a), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:
@@ -1066,10 +1131,30 @@ def _head(label: str) -> str:
     return norm(label).partition(":")[0]
 
 
+# Characters a label's fold stands for in running text (the text is matched as typed, not folded).
+_TYPED = {":": "[:：]", "(": "[(（]", ")": "[)）]"}
+
+
 def _label_re(label: str) -> re.Pattern[str]:
     """A label in running text: any white space between its characters, then a colon."""
-    chars = [re.escape(ch) for ch in norm(label)]
+    chars = [_TYPED.get(ch) or re.escape(ch) for ch in norm(label)]
     return re.compile(r"\s*".join(chars) + r"\s*[:：]")
+
+
+# What joins one labelled value to the next in running text (“300万元（其中：…；本级财政资金：300万元）”):
+# cut out of it, a value loses them.
+_OPENERS, _CLOSERS, _JOINERS = "（([【", "）)]】", "；;，,、"
+
+
+def _trim_cut(value: str) -> str | None:
+    v = value.strip()
+    while True:
+        before = v
+        v = v.rstrip(_JOINERS + _OPENERS).lstrip(_JOINERS + _CLOSERS).strip()
+        if v and v[-1] in _CLOSERS and sum(v.count(c) for c in _CLOSERS) > sum(v.count(c) for c in _OPENERS):
+            v = v[:-1]
+        if v == before:
+            return v or None
 
 
 def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
@@ -1084,10 +1169,10 @@ def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
     cuts.sort()
     out: dict[str, str | None] = {}
     first = cuts[0][0] if cuts else len(text)
-    out["__head__"] = text[:first].strip() or None
+    out["__head__"] = (_trim_cut(text[:first]) if cuts else text[:first].strip()) or None
     for k, (_start, end, key) in enumerate(cuts):
         stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
-        out[key] = text[end:stop].strip() or None
+        out[key] = _trim_cut(text[end:stop])
     return out
 
 

@@ -221,3 +221,32 @@ def test_a_value_equal_to_another_label_on_the_official_grid_reads_back(tmp_path
     rec = _empty_record(**changes)
     got = formparse.read(formparse.fill(rec, tmp_path / f"form{suffix}"))
     assert got == rec
+
+
+PROJECT_SAMPLE = "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.xlsx"
+
+
+def _project_changes(rec):
+    import attrs
+    ind = rec.annual_indicators
+    return [
+        # an indicator's 一级指标 typed as the label of the block after the table
+        {"annual_indicators": [attrs.evolve(ind[0], level1="其他说明的问题", level2="其他说明的问题"), *ind[1:]]},
+        {"annual_indicators": [attrs.evolve(ind[0], level1="其他需要说明的问题"), *ind[1:]]},
+        # 项目单位 called like the label right of its value
+        {"project_unit": "项目负责人"},
+        # a field's value typed like one of the amounts of 资金总额及构成 (each amount is after its label)
+        {"period": "财政资金", "competent_dept_code": "项目属性"},
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("k", range(4))
+def test_a_project_value_equal_to_a_label_on_the_official_grid_reads_back(tmp_path, suffix, k):
+    import attrs
+
+    from tests.conftest import SAMPLES
+    base = formparse.read(SAMPLES / PROJECT_SAMPLE)
+    rec = attrs.evolve(base, **_project_changes(base)[k])
+    got = formparse.read(formparse.fill(rec, tmp_path / f"p{suffix}"))
+    assert got == rec

@@ -4,6 +4,8 @@ changes, vMerge continuations, gridSpan, several tables."""
 import copy
 import zipfile
 
+import attrs
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
@@ -117,3 +119,70 @@ def test_the_seed_sample_has_its_spacing(tmp_path):
     texts = [c.text for c in grid.reading_order()]
     assert any("编制" in t and "人数" in t and t.replace("\xa0", " ") != "编制人数" for t in texts)
     assert any(t.startswith("基本") and "\n" in t for t in texts)
+
+
+# -- check boxes drawn with symbol fonts (Word's Insert › Symbol, or a run set in Wingdings) -----------
+
+def _sym(run, font, char):
+    from docx.oxml import OxmlElement
+    el = OxmlElement("w:sym")
+    el.set(qn("w:font"), font)
+    el.set(qn("w:char"), char)
+    run._r.append(el)
+
+
+def _kind_cell(doc):
+    return next(c for t in doc.tables for row in t.rows for c in row.cells if "新增项目" in c.text)
+
+
+def _retick(path, out, draw):
+    """The sample with its 项目属性 cell redrawn by ``draw(paragraph)``."""
+    doc = Document(str(path))
+    cell = _kind_cell(doc)
+    for p in cell.paragraphs[1:]:
+        p._p.getparent().remove(p._p)
+    p = cell.paragraphs[0]
+    for r in list(p._p):
+        if r.tag != qn("w:pPr"):
+            p._p.remove(r)
+    draw(p)
+    doc.save(str(out))
+    return out
+
+
+PROJECT_DOCX = SAMPLES / "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.docx"
+
+
+@pytest.mark.parametrize(("ticked", "draw"), [
+    ("延续项目", lambda p: (p.add_run("新增项目"), _sym(p.add_run(), "Wingdings 2", "F0A3"),
+                           p.add_run("　　延续项目"), _sym(p.add_run(), "Wingdings 2", "F052"))),
+    ("新增项目", lambda p: (p.add_run("新增项目"), _sym(p.add_run(), "Wingdings", "F0FE"),
+                           p.add_run("　　延续项目"), _sym(p.add_run(), "Wingdings", "F0A8"))),
+    ("新增项目", lambda p: (p.add_run("新增项目"), setattr(p.add_run("R").font, "name", "Wingdings 2"),
+                           p.add_run("　　延续项目"), setattr(p.add_run("£").font, "name", "Wingdings 2"))),
+    ("延续项目", lambda p: (p.add_run("新增项目□　　延续项目"), _sym(p.add_run(), "Symbol", "F0D6"))),
+    (None, lambda p: (p.add_run("新增项目"), _sym(p.add_run(), "Wingdings", "00A8"),
+                      p.add_run("　　延续项目"), _sym(p.add_run(), "Wingdings", "00A8"))),
+])
+def test_symbol_font_ticks_are_read(tmp_path, ticked, draw):
+    path = _retick(PROJECT_DOCX, tmp_path / "ticked.docx", draw)
+    rec = formparse.read(path)
+    assert rec.project_kind == ticked
+    assert rec == attrs.evolve(formparse.read(PROJECT_DOCX), project_kind=ticked)  # nothing else changed
+
+
+def test_an_unknown_symbol_in_a_check_box_is_an_error_naming_the_cell(tmp_path):
+    path = _retick(PROJECT_DOCX, tmp_path / "odd.docx",
+                   lambda p: (p.add_run("新增项目"), _sym(p.add_run(), "Wingdings", "F04A"),
+                              p.add_run("　　延续项目"), _sym(p.add_run(), "Wingdings", "F0A8")))
+    with pytest.raises(formparse.InvalidValues) as exc:
+        formparse.read(path)
+    assert "项目属性" in str(exc.value) and "无法识别的符号" in str(exc.value) and "表" in str(exc.value)
+
+
+def test_chinese_text_in_a_run_with_a_symbol_latin_font_stays(tmp_path):
+    doc = Document()
+    run = doc.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0].add_run("审核R")
+    run.font.name = "Wingdings 2"
+    doc.save(str(tmp_path / "t.docx"))
+    assert read_grids(str(tmp_path / "t.docx"))[0].rows[0][0].text == "审核☑"

@@ -199,3 +199,22 @@ def test_a_table_row_belongs_to_the_first_part_that_holds_it():
                    [first, second])
     assert [loc.part_of(r) for r in (4, 5, 7, 8, 9, 10, 11)] == [None, first, first, None, second, second, None]
     assert [loc.col(r, "content") for r in (5, 8, 10)] == [3, 4, 2]  # outside every part: the header's column
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # several labelled amounts in one running text: each value without the brackets and semicolons around it
+    ("300万元  财政拨款：300万元（其中：上级财政资金：；本级财政资金：300万元）\n自有资金：  其他资金：",
+     {"__head__": "300万元", "b": "300万元", "c": None, "d": "300万元", "e": None, "f": None}),
+    ("张三（科长）  财政拨款：（略）", {"__head__": "张三（科长）", "b": "（略）"}),
+    ("同意。", {"__head__": "同意。"}),
+    # a label with a colon inside, typed with a full-width or a half-width colon
+    ("1 其中:上级财政资金: 2", {"__head__": "1", "c": "2"}),
+])
+def test_an_inline_value_is_cut_at_later_labels(text, want):
+    from formparse.locate import _split_inline
+    from formparse.schema import Field
+    later = [Field(key=k, label=label, type="text") for k, label in
+             [("b", "财政拨款"), ("c", "其中：上级财政资金"), ("d", "本级财政资金"), ("e", "自有资金"),
+              ("f", "其他资金")]]
+    got = _split_inline(text, later)
+    assert got == want

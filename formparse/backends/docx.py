@@ -13,7 +13,8 @@ from typing import Any
 from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
-from .ooxml import Package
+from .ooxml import Package, parse
+from .symbols import MARKERS, is_symbol_font, symbol_char, symbol_text
 
 
 def qn(tag: str) -> str:
@@ -236,8 +237,39 @@ def body_grid(body: Any, source: str, limits: Limits = DEFAULT) -> Grid:
 def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
     """The document's one grid. (``fast`` is for the interface xlsx shares: a .docx has a single reader.)"""
     with pkg or Package(path) as pkg:
-        root = pkg.xml(pkg.main_part("word/document.xml"))
+        data = pkg.read(pkg.main_part("word/document.xml"))
+        root = parse(data, path=path, part="word/document.xml")
     body = root.find(qn("w:body"))
     if body is None:
         raise UnreadableFile("Word 文档没有正文", path=path)
+    if any(m in data for m in MARKERS):
+        symbols_as_text(body)
     return [body_grid(body, path, pkg.limits)]
+
+
+_SYM, _R, _RFONTS = qn("w:sym"), qn("w:r"), qn("w:rFonts")
+_FONT, _CHAR = qn("w:font"), qn("w:char")
+_FONT_ATTRS = (qn("w:ascii"), qn("w:hAnsi"))  # the fonts of Latin characters, where symbol fonts draw
+
+
+def symbols_as_text(body: Any) -> None:
+    """Symbol-font characters as the text they show: each w:sym becomes a w:t of its character, and the
+    text of a run set in a symbol font is mapped (see :mod:`formparse.backends.symbols`)."""
+    for sym in list(body.iter(_SYM)):
+        code = sym.get(_CHAR, "")
+        try:
+            text = symbol_char(sym.get(_FONT, ""), int(code, 16))
+        except ValueError:
+            text = symbol_char("symbol", 0)  # a w:char that is no number: an unknown symbol
+        t = sym.makeelement(_T, {})
+        t.text = text
+        sym.addprevious(t)
+        sym.getparent().remove(sym)
+    for rfonts in body.iter(_RFONTS):
+        font = next((f for a in _FONT_ATTRS if is_symbol_font(f := rfonts.get(a))), None)
+        run = rfonts.getparent().getparent() if rfonts.getparent() is not None else None
+        if font is None or run is None or run.tag != _R:
+            continue
+        for t in run.iter(_T):
+            if t.text:
+                t.text = symbol_text(font, t.text)
