@@ -173,15 +173,24 @@ def per_file(made: dict[tuple[str, str], list[Path]]) -> dict[tuple[str, str], d
         for (lay, fmt), paths in made.items():
             warm, cold = str(paths[2 * j]), str(paths[2 * j + 1])
             t = times[(lay, fmt)]
-            last = next(reversed(locate._PLACEMENTS), None)
-            t["formparse"].append(timed(lambda p=warm: formparse.read(p)))
-            # a miss puts a new placement last (a hit leaves the cache as it was)
-            t["misses"].append(float(next(reversed(locate._PLACEMENTS), None) is not last))
-            saved = dict(locate._PLACEMENTS)
-            locate.clear_placements()
-            t["formparse cold"].append(timed(lambda p=cold: formparse.read(p)))
-            locate._PLACEMENTS.clear()
-            locate._PLACEMENTS.update(saved)  # (the warm row's cache, as it was)
+
+            def read_warm(p: str = warm, t: dict[str, list[float]] = t) -> None:
+                last = next(reversed(locate._PLACEMENTS), None)
+                t["formparse"].append(timed(lambda: formparse.read(p)))
+                # a miss puts a new placement last (a hit leaves the cache as it was)
+                t["misses"].append(float(next(reversed(locate._PLACEMENTS), None) is not last))
+
+            def read_cold(p: str = cold, t: dict[str, list[float]] = t) -> None:
+                saved = dict(locate._PLACEMENTS)
+                locate.clear_placements()
+                t["formparse cold"].append(timed(lambda: formparse.read(p)))
+                locate._PLACEMENTS.clear()
+                locate._PLACEMENTS.update(saved)  # (the warm row's cache, as it was)
+
+            # which of the two comes first alternates: with the warm read always first, the cleared-cache read
+            # right after it measured 0.1–0.3 ms faster on .docx (the second of two reads finds caches warmer)
+            for read in ((read_warm, read_cold) if j % 2 == 0 else (read_cold, read_warm)):
+                read()
             t["floor"].append(timed(lambda p=warm, f=fmt: floor(p, f)))
             t["usual"].append(timed(lambda p=warm, f=fmt: usual(p, f)))
     return times
