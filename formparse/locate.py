@@ -10,8 +10,11 @@ Labels are the anchors; geometry is evidence, never an assumption. Locating is a
 3. **Assignment by score.** Labels found several times (合计 ×3, 联系电话 ×2, a label also typed as a
    value) are assigned to their slots together, choosing the assignment that best agrees with the
    labels already placed in each slot's family (its block, or its group): a slot's cell should come
-   after its earlier siblings and before its later ones in reading order, and lie near them. Two
-   assignments that score the same are an ambiguity, reported with both cells — never guessed.
+   after its earlier siblings and before its later ones in reading order, and lie near them. Where a
+   value reads exactly like a label, the cells' own signs decide first (:class:`Signs`): a label's colon,
+   a heading merged over its family; a cell that is a placed field's only value place, or that lies in
+   another table's column under its header, is a value. Two assignments that score the same are an
+   ambiguity, reported with both cells — never guessed.
 4. **Values.** Each block kind takes its values from its placed labels (``formparse.geometry`` holds
    the rules: the value right of or below a label, a section's rows, a table's continuation).
 
@@ -317,10 +320,10 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
 
 def _echoes_left(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bool:
     """Whether ``cell`` is a value reading like the label just left of it — the same text, or another
-    candidate of the same slot (“部门整体支出绩效目标 | 部门整体支出绩效目标”, “其他说明的问题 | 其他需要说明的问题”).
+    candidate of the same slot (“部门整体支出绩效目标 | 部门整体支出绩效目标”, a label followed by its alias).
     Not when only ``cell`` ends its label with a colon (“填报人： | 电话 | 联系电话：”), nor when that left cell
-    stands where another label's value goes (“项目单位 | 项目负责人 | 项目负责人”: the middle one is the
-    value of 项目单位, the last the label)."""
+    stands where another label's value goes (“A | B | B”, A and B labels: the middle one is the value of A,
+    the last the label)."""
     left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
     if left is None or left is cell or left.blank:
         return False
@@ -349,8 +352,10 @@ def _repeats_above(grid: Grid, cell: Cell) -> bool:
 class Evidence:
     """The labels placed so far, arranged for scoring: by family, and each block's first label."""
 
-    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, Signs] | None = None) -> None:
+    def __init__(self, placed: list[tuple[Slot, Cell]], signs: dict[int, Signs] | None = None,
+                 wanted: dict[int, set[str]] | None = None) -> None:
         self.signs = signs or {}
+        self.wanted = wanted or {}  # candidate cell → the slots that want it
         self.slot_of = {id(c): s for s, c in placed}
         self.family: dict[str, list[tuple[Slot, Cell]]] = {}
         self.firsts: dict[int, tuple[Slot, Cell]] = {}
@@ -387,23 +392,32 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
     heading the form's author drew), or else a row of its own when it stands above them (a cell in a row
     of values — an indicator typed “财政部门审核意见” — is a value). Signs of a value: being the only place
     a placed field label has for its value (right of it, with a label under it), or lying in another
-    table's column under its header (an indicator typed “其他说明的问题”)."""
+    table's column under its header (an indicator typed like the label of the block after the table)."""
     sign = ev.signs.get(id(cell))
     if sign is None:
         return 1
     score = 0 if sign.colon else 1
-    for neighbour, has_place in ((sign.left, sign.left_has_place_below), (sign.above, sign.above_has_place_right)):
+    for neighbour, other in ((sign.left, sign.left_below), (sign.above, sign.above_right)):
         owner = ev.slot_of.get(id(neighbour)) if neighbour is not None else None
-        if owner is not None and not has_place and owner.id.startswith(("field:", "pair:")):
+        if owner is None or not owner.id.startswith(("field:", "pair:")):
+            continue
+        # the neighbour's other place holds a label — unless only this slot wants that cell, which then
+        # is a value (this cell being the slot's label)
+        if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id}:
             score += 1
-    up = ev.slot_of.get(id(sign.up)) if sign.up is not None else None
+    # the nearest label placed above it in its column (candidates left unplaced there are values)
+    up = next((s for c in sign.ups if (s := ev.slot_of.get(id(c))) is not None), None)
     if up is not None and up.id.startswith("column:") and up.family != slot.family:
         score += 1
     if slot.order != -1 or not family:
         return score
     cells = [c for _, c in family]
-    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
-            cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)):
+    # merged along the way its family is laid out: over their rows (two or more), or over their columns
+    need = min(2, len(cells))
+    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)
+            and len({c.row for c in cells}) >= need) or (
+            cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)
+            and len({c.col for c in cells}) >= need):
         return score
     beside = any(cell.row <= c.last_row and c.row <= cell.last_row for c in cells)
     return score + (2 if sign.in_values and not beside else 1)
@@ -473,7 +487,7 @@ def place(grid: Grid, schema: Schema) -> Placement:
     for group in _components(contested, cands):
         placed = [(by_id[k], c) for k, c in p.cell.items()]
         try:
-            choice = _assign(group, cands, placed, p.label_ids, signs)
+            choice = _assign(group, cands, placed, p.label_ids, signs, wanted)
         except AmbiguousLayout as exc:
             raise AmbiguousLayout(exc.message, cells=exc.cells, path=grid.source) from None
         for s in group:
@@ -487,6 +501,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
     return p
 
 
+# How many label-like cells above a contested cell its signs look through for the label it stands under.
+MAX_UPS = 16
+
+
 @attrs.frozen
 class Signs:
     """What a candidate cell's surroundings say about it, computed from the grid before any placement."""
@@ -494,16 +512,16 @@ class Signs:
     colon: bool  # its text has a colon after the label
     in_values: bool  # its rows hold a visible non-empty cell that no slot wants (a value)
     left: Cell | None = None  # the candidate just left of it, in its row
-    left_has_place_below: bool = True  # … which has a place for its value under it
+    left_below: Cell | None = None  # … and the cell under that one (where its value could be instead)
     above: Cell | None = None  # the candidate just above it, in its column
-    above_has_place_right: bool = True  # … which has a place for its value right of it
-    up: Cell | None = None  # the nearest candidate above it in its column, past values and blanks
+    above_right: Cell | None = None  # … and the cell right of that one
+    ups: tuple[Cell, ...] = ()  # the candidates above it in its column, nearest first (past values, blanks)
 
     def key(self) -> tuple[object, ...]:
         def at(c: Cell | None) -> tuple[int, int] | None:
             return None if c is None else (c.row, c.col)
-        return (self.colon, self.in_values, at(self.left), self.left_has_place_below, at(self.above),
-                self.above_has_place_right, at(self.up))
+        return (self.colon, self.in_values, at(self.left), at(self.left_below), at(self.above),
+                at(self.above_right), tuple(at(c) for c in self.ups))
 
 
 def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
@@ -514,9 +532,6 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
 
     def candidate(c: Cell | None, me: Cell) -> Cell | None:
         return c if c is not None and c is not me and id(c) in wanted else None
-
-    def place(c: Cell | None) -> bool:  # a position that can hold a value: there, and no label's
-        return c is not None and id(c) not in wanted
 
     for found in cands.values():
         for cell, _ in found:
@@ -537,19 +552,16 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                 continue
             left = candidate(geo.cell_at(grid, cell.row, cell.col - 1), cell) if cell.col > 0 else None
             above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None
-            up = above
+            ups: list[Cell] = []
             r = cell.row - 1
-            while up is None and r >= 0:
+            while r >= 0 and len(ups) < MAX_UPS:
                 c = geo.cell_at(grid, r, cell.col)
                 if c is not None and c is not cell and id(c) in wanted:
-                    up = c
+                    ups.append(c)
                 r = (c.row if c is not None else r) - 1
             out[id(cell)] = Signs(
-                colon, values, left,
-                left is None or place(geo.cell_at(grid, left.last_row + 1, left.col)),
-                above,
-                above is None or place(geo.cell_at(grid, above.row, above.end_col)),
-                up)
+                colon, values, left, geo.cell_at(grid, left.last_row + 1, left.col) if left is not None else None,
+                above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, tuple(ups))
     return out
 
 
@@ -559,14 +571,17 @@ def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str,
     only in the first row holding the whole header at or after the table's section label."""
     mine = [s for s in slots if s.block == i and s.id.startswith("column:")]
     section = next((s for s in slots if s.block == i and s.order == -1), None)
-    first = min((c.row for c, _ in cands[section.id]), default=0) if section is not None else 0
+    starts = sorted({c.row for c, _ in cands[section.id]}) if section is not None else []
     need = max(2, sum(1 for c in block.columns if not c.optional))
     per_row: dict[int, set[str]] = {}
     for s in mine:
         for cell, _ in cands[s.id]:
             per_row.setdefault(cell.row, set()).add(s.id)
     headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
-    own = next((r for r in headers if r >= first), None)
+    # the header row nearest below (or level with) a copy of the section label — a copy typed as a value
+    # further up (a field above written like the section label) does not pull the header up to another table's
+    after = [(r - c, r) for r in headers for c in (starts or [0]) if r >= c]
+    own = min(after)[1] if after else None
     if own is not None and len(headers) > 1:
         for s in mine:
             cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in headers or ci[0].row == own]
@@ -588,7 +603,7 @@ def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> 
 
 
 def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
-            taken: set[int], signs: dict[int, Signs]) -> dict[str, tuple[Cell, str]]:
+            taken: set[int], signs: dict[int, Signs], wanted: dict[int, set[str]]) -> dict[str, tuple[Cell, str]]:
     """The best injective assignment of the group's slots to their candidate cells (or to none).
 
     A slot's cost counts the labels placed before (fixed) and the group's other slots as this combination
@@ -599,7 +614,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     total = 1
     for o in options:
         total *= len(o)
-    ev = Evidence(placed, signs)
+    ev = Evidence(placed, signs, wanted)
     if total > MAX_COMBINATIONS:
         return _assign_greedy(group, options, ev)
     fixed = {(k, id(ci[0])): _cost(s, ci[0], ev) for k, s in enumerate(group) for ci in options[k]
@@ -1141,7 +1156,7 @@ def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(chars) + r"\s*[:：]")
 
 
-# What joins one labelled value to the next in running text (“300万元（其中：…；本级财政资金：300万元）”):
+# What joins one labelled value to the next in running text (“300万元（其中：A：1万元；B：2万元）”):
 # cut out of it, a value loses them.
 _OPENERS, _CLOSERS, _JOINERS = "（([【", "）)]】", "；;，,、"
 

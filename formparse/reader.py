@@ -289,6 +289,10 @@ for _exact in (Decimal, dt.date, str, int):
     _STRUCTURE.register_structure_hook(_exact, lambda value, _type: value)
 
 
+# What a back-end shows for a symbol-font character it does not know (formparse.backends.symbols.UNKNOWN).
+UNKNOWN_SYMBOL = "\ufffd"
+
+
 def record_from_layout(layout: Layout, schema: Schema) -> Any:
     """The record a located grid holds (of the class the schema names). Raises InvalidValues listing every
     bad cell, every required label that is missing and every label without a value cell."""
@@ -311,6 +315,11 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     for unread in layout.unread:
         rec.warnings.append(Warning("unread", "未读取的内容", unread.address,
                                     f"“{unread.text.strip()}”没有对应的栏目，未读取"))
+    for cell in layout.grid.reading_order():
+        if UNKNOWN_SYMBOL in cell.text and layout.grid.visible(cell):
+            text = cell.text.strip()[:30]
+            rec.warnings.append(Warning("symbol", "无法识别的符号", cell.address,
+                                        f"“{text}”中有符号字体的字符无法识别，显示为 {UNKNOWN_SYMBOL}"))
     return rec
 
 

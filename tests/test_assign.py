@@ -237,11 +237,19 @@ def _project_changes(rec):
         {"project_unit": "项目负责人"},
         # a field's value typed like one of the amounts of 资金总额及构成 (each amount is after its label)
         {"period": "财政资金", "competent_dept_code": "项目属性"},
+        # 项目概况 typed as the section label under it (a wide value cell above the section is no heading)
+        {"overview": "项目立项情况"},
+        # label-like values above one another in a table's column: the column's header is still above them
+        {"annual_indicators": [attrs.evolve(ind[0], level1="本级财政"), attrs.evolve(ind[1], level1="其他说明事项"),
+                               attrs.evolve(ind[2], level1="其他说明事项"), *ind[3:]]},
+        # a table's section label typed as a value above the other table: each table keeps its own header
+        {"basis": "年度绩效指标"},
+        {"competent_dept": "年度绩效指标", "long_term_indicators": []},
     ]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
-@pytest.mark.parametrize("k", range(4))
+@pytest.mark.parametrize("k", range(8))
 def test_a_project_value_equal_to_a_label_on_the_official_grid_reads_back(tmp_path, suffix, k):
     import attrs
 

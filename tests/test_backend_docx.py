@@ -186,3 +186,21 @@ def test_chinese_text_in_a_run_with_a_symbol_latin_font_stays(tmp_path):
     run.font.name = "Wingdings 2"
     doc.save(str(tmp_path / "t.docx"))
     assert read_grids(str(tmp_path / "t.docx"))[0].rows[0][0].text == "审核☑"
+
+
+def test_an_unknown_symbol_in_a_text_is_kept_and_warned_about_with_its_cell(tmp_path):
+    def draw(p):  # 项目属性 as printed, and a Wingdings pencil (no mark a form uses) typed after it
+        p.add_run("新增项目☑　　延续项目□")
+        _sym(p.add_run(), "Wingdings", "F021")
+
+    with pytest.raises(formparse.InvalidValues):  # in a check box it is an error …
+        formparse.read(_retick(PROJECT_DOCX, tmp_path / "odd.docx", draw))
+    doc = Document(str(PROJECT_DOCX))  # … in a text it stays, with a warning naming the cell
+    row = next(r for t in doc.tables for r in t.rows if "".join(r.cells[0].text.split()) == "项目概况")
+    value = row.cells[1]
+    _sym(value.paragraphs[0].add_run(), "Wingdings", "F021")
+    doc.save(str(tmp_path / "text.docx"))
+    rec = formparse.read(tmp_path / "text.docx")
+    assert rec.overview.endswith("\ufffd")
+    [w] = [w for w in rec.warnings if w.code == "symbol"]
+    assert w.cell.startswith("表") and "无法识别" in w.message

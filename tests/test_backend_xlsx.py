@@ -4,6 +4,9 @@ import datetime as dt
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Font
 
 import formparse
 from formparse.backends.numfmt import format_date, format_number
@@ -123,3 +126,32 @@ def test_understated_dimension_changes_nothing_and_hidden_rows_are_not_read(tmp_
             z.writestr(n, d)
     with pytest.raises(formparse.InvalidValues, match="基本支出"):
         formparse.read(path)
+
+
+# -- check boxes set in a symbol font (Excel: the cell's font Wingdings 2, “R” for ☑, “£” for □) --------
+
+PROJECT_XLSX = "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.xlsx"
+
+
+def _kind_cell(ws):
+    return next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "新增项目" in c.value)
+
+
+@pytest.mark.parametrize(("write", "ticked"), [
+    # the whole cell in Wingdings 2: the Chinese keeps its own glyphs, the letters are boxes
+    (lambda cell: (setattr(cell, "value", "新增项目£　　延续项目R"), setattr(cell, "font", Font(name="Wingdings 2"))),
+     "延续项目"),
+    # rich text: only the marks set in Wingdings
+    (lambda cell: setattr(cell, "value", CellRichText(
+        "新增项目", TextBlock(InlineFont(rFont="Wingdings"), "þ"), "　　延续项目",
+        TextBlock(InlineFont(rFont="Wingdings"), "¨"))), "新增项目"),
+])
+def test_symbol_font_ticks_are_read(tmp_path, write, ticked):
+    import attrs
+
+    from tests.conftest import SAMPLES
+    wb = load_workbook(SAMPLES / PROJECT_XLSX, rich_text=True)
+    write(_kind_cell(wb.worksheets[0]))
+    out = tmp_path / "ticked.xlsx"
+    wb.save(out)
+    assert formparse.read(out) == attrs.evolve(formparse.read(SAMPLES / PROJECT_XLSX), project_kind=ticked)

@@ -31,7 +31,8 @@ _FONTS: dict[str, dict[int, str]] = {
 }
 _FONTS["wingdings2"] = _FONTS["wingdings 2"]
 # What the markup of a part shows before it is parsed: no symbol font named, nothing to map.
-MARKERS = (b"Wingdings", b"wingdings", b"Symbol", b"w:sym")
+# (quoted: “Segoe UI Symbol” and LibreOffice's “OpenSymbol” are ordinary Unicode fonts)
+MARKERS = (b'="Wingdings', b'="wingdings', b'="Symbol"', b"<w:sym ")
 
 
 def is_symbol_font(name: str | None) -> bool:

@@ -19,7 +19,8 @@ from ..grid import Cell, Grid
 from ..limits import Limits
 from ..text import format_money, money_from_number, parse_money
 from .numfmt import format_date, format_number, is_date_format
-from .ooxml import Package
+from .ooxml import Package, parse
+from .symbols import MARKERS, is_symbol_font, symbol_text
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -79,19 +80,59 @@ def _ref(ref: str, path: str) -> tuple[int, int]:
     return parsed[0], parsed[1]
 
 
-def _text_of_si(si: Any) -> str:
-    """A shared or inline string: its plain text, or its rich-text runs joined (phonetic runs left out)."""
+def _text_of_si(si: Any, symbols: bool = False) -> str:
+    """A shared or inline string: its plain text, or its rich-text runs joined (phonetic runs left out).
+    ``symbols``: runs set in a symbol font (rFont Wingdings …) show the characters that font draws."""
     if len(si) == 1 and si[0].tag == _T:
         return si[0].text or ""
+    if symbols:
+        out = []
+        for r in si.iter(_R):
+            font = r.find(_RFONT_PATH)
+            name = font.get("val") if font is not None else None
+            text = "".join(t.text or "" for t in r.iter(_T))
+            out.append(symbol_text(name, text) if is_symbol_font(name) else text)  # type: ignore[arg-type]
+        return "".join(out) if out else "".join(si.itertext(_T))
     if si.find(_RPH) is None:
         return "".join(si.itertext(_T))
     return "".join(t.text or "" for r in si.iter(_R) for t in r.iter(_T))
 
 
+_RFONT_PATH = f"{{{S}}}rPr/{{{S}}}rFont"
+
+
 def _shared_strings(pkg: Package, name: str | None) -> list[str]:
     if not name or not pkg.has(name):
         return []
-    return [_unescape(_text_of_si(si)) for si in pkg.xml(name).iter(_SI)]
+    data = pkg.read(name)
+    symbols = any(m in data for m in MARKERS)
+    return [_unescape(_text_of_si(si, symbols)) for si in parse(data, path=pkg.path, part=name).iter(_SI)]
+
+
+def _symbol_fonts(pkg: Package, name: str | None) -> list[str | None]:
+    """Per cell style (cellXfs), the symbol font its text is set in (Wingdings …), or None; [] when the
+    styles name none."""
+    if not name or not pkg.has(name):
+        return []
+    data = pkg.read(name)
+    if not any(m in data for m in MARKERS):
+        return []
+    root = parse(data, path=pkg.path, part=name)
+    fonts_el = root.find(f"{{{S}}}fonts")
+    fonts: list[str | None] = []
+    for font in (fonts_el if fonts_el is not None else []):
+        el = font.find(f"{{{S}}}name")
+        val = el.get("val") if el is not None else None
+        fonts.append(val if is_symbol_font(val) else None)
+    xfs = root.find(f"{{{S}}}cellXfs")
+    out: list[str | None] = []
+    for xf in (xfs if xfs is not None else []):
+        try:
+            fid = int(xf.get("fontId", "0") or 0)
+        except ValueError:
+            fid = -1
+        out.append(fonts[fid] if 0 <= fid < len(fonts) else None)
+    return out
 
 
 def _formats(pkg: Package, name: str | None) -> list[str]:
@@ -134,12 +175,15 @@ def _number(text: str) -> int | float:
 
 
 def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats: list[str], date1904: bool,
-                limits: Limits) -> Grid:
-    return sheet_grid(pkg.xml(part), pkg.path, title, strings, formats, date1904, limits)
+                limits: Limits, fonts: list[str | None] | None = None) -> Grid:
+    data = pkg.read(part)
+    return sheet_grid(parse(data, path=pkg.path, part=part), pkg.path, title, strings, formats, date1904, limits,
+                      fonts=fonts, symbols=any(m in data for m in MARKERS))
 
 
 def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: list[str], date1904: bool,
-               limits: Limits, *, dense: bool = False, keep_rows: bool = False) -> Grid:
+               limits: Limits, *, dense: bool = False, keep_rows: bool = False,
+               fonts: list[str | None] | None = None, symbols: bool = False) -> Grid:
     """The grid of a parsed worksheet. ``dense``: a blank cell at every empty position (for the writer);
     ``keep_rows``: rows the sheet lists reach as far as the grid, even empty ones (rows the writer has
     just inserted at the end of the form).
@@ -191,7 +235,7 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                     text = strings[int(raw)]
                 elif kind == "inlineStr":
                     inline = c.find(_IS)
-                    text = _unescape(_text_of_si(inline)) if inline is not None else ""
+                    text = _unescape(_text_of_si(inline, symbols)) if inline is not None else ""
                 elif kind in ("str", "e") and raw is not None:
                     text = _unescape(raw)
                 elif kind == "b" and raw is not None:
@@ -214,6 +258,8 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
             except (ValueError, IndexError, OverflowError, ArithmeticError) as exc:
                 raise UnreadableFile(f"单元格 {title}!{ref or _col_letters(col_no) + str(r)} 的值无效：{exc}",
                                      path=path) from exc
+            if fonts and text and value is None and 0 <= style < len(fonts) and fonts[style] is not None:
+                text = symbol_text(fonts[style], text)  # a cell set in Wingdings: the marks it shows
             if value is None and not text and formula is None:
                 continue  # an empty (perhaps styled) cell: it does not extend the sheet
             if not (1 <= r <= MAX_ROWS and 1 <= col_no <= MAX_COLS):
@@ -349,6 +395,11 @@ class Workbook:
         """The number format of every cell style, by index (parsed when first asked for)."""
         return _formats(self.pkg, self.styles_part)
 
+    @functools.cached_property
+    def fonts(self) -> list[str | None]:
+        """The symbol font of every cell style, by index ([] when the styles name no symbol font)."""
+        return _symbol_fonts(self.pkg, self.styles_part)
+
 
 def workbook(pkg: Package) -> Workbook:
     book = pkg.main_part("xl/workbook.xml")
@@ -381,4 +432,5 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
             if grids is not None:
                 return grids
         strings = _shared_strings(pkg, wb.strings_part)
-        return [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits) for name, part in wb.sheets]
+        return [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits, wb.fonts)
+                for name, part in wb.sheets]

@@ -38,6 +38,7 @@ from ..grid import Cell, Grid
 from ..limits import Limits
 from .numfmt import plain_number
 from .ooxml import Package
+from .symbols import MARKERS
 from .xlsx import _col_letters
 
 if TYPE_CHECKING:
@@ -199,8 +200,10 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
         return None
     if strings_part is not None:
         sst = pkg.read(strings_part)
-        if not _plain_bytes(sst) or not _strings_bounded(sst):
-            return None
+        if not _plain_bytes(sst) or not _strings_bounded(sst) or any(m in sst for m in MARKERS):
+            return None  # (rich text in a symbol font: the exact reader shows its marks)
+    if styles_part is not None and any(m in pkg.read(styles_part) for m in MARKERS):
+        return None  # a style set in Wingdings or Symbol: its cells show marks, not letters
     if styles_part is None or _styles_plain(pkg.read(styles_part)):
         other_styles = []
     else:
@@ -208,7 +211,7 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
     styled = re.compile(rb' s="(?:' + b"|".join(other_styles) + rb')"') if other_styles else None
     for _, part in sheets:
         data = pkg.read(part)
-        if not _plain_bytes(data):
+        if not _plain_bytes(data) or any(m in data for m in MARKERS):
             return None
         uniform = data.translate(_UNIFORM)
         if not _bounded(uniform, pkg.limits) or not _sheet_plain(uniform, styled):
