@@ -98,25 +98,37 @@ class TableLoc:
     header_row: int
     columns: dict[str, Cell]  # the header cells of the first part
     rows: list[int]  # grid rows that hold items (or empty slots), every part
-    parts: list[TablePart] = attrs.Factory(list)
+    parts: list[TablePart] = attrs.Factory(list)  # complete when the TableLoc is made
+    # row → the first part holding it, made when first asked (a scan of every part's rows for each cell
+    # made reading a table quadratic in its length: 5,000 rows, 25,000 cells)
+    _part_at: dict[int, TablePart] | None = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    def part_of(self, r: int) -> TablePart | None:
+        """The part of the table row ``r`` belongs to (the first, should two parts hold it)."""
+        if self._part_at is None:
+            self._part_at = {}
+            for part in self.parts:
+                for row in part.rows:
+                    self._part_at.setdefault(row, part)
+        return self._part_at.get(r)
 
     def col(self, r: int, key: str) -> int | None:
         """The grid column of column ``key`` in row ``r``."""
-        for part in self.parts:
-            if r in part.rows:
-                return part.columns.get(key)
+        part = self.part_of(r)
+        if part is not None:
+            return part.columns.get(key)
         header = self.columns.get(key)
         return header.col if header is not None else None
 
     def cell(self, grid: Grid, r: int, key: str) -> Cell | None:
         """The cell of column ``key`` in row ``r``: under its header, the one holding content when the header
         covers several columns and the value was typed in another than the first."""
-        for part in self.parts:
-            if r in part.rows:
-                c = part.columns.get(key)
-                if c is None:
-                    return None
-                return geo.in_span(grid, r, c, part.ends.get(key, c + 1))
+        part = self.part_of(r)
+        if part is not None:
+            c = part.columns.get(key)
+            if c is None:
+                return None
+            return geo.in_span(grid, r, c, part.ends.get(key, c + 1))
         c = self.col(r, key)
         return geo.cell_at(grid, r, c) if c is not None else None
 
@@ -454,8 +466,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
                        if len(cands[s.id]) > 1 or len(wanted[id(c)]) > 1}
     signs = _signs(grid, cands, wanted, contested_cells)
     # A file drawn from the same template as one placed before has the same label cells (positions,
-    # spans, inline values, signs): their placement is a function of exactly these, so it is taken over.
-    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline, signs[id(c)].key())
+    # spans, signs, whether a value follows the label in its cell): their placement is a function of
+    # exactly these, so it is taken over. (The inline value's text is never looked at by the assignment;
+    # keyed by it, no two units' files — “填报单位（盖章）：<the unit>” — could share a placement.)
+    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline != "", signs[id(c)].key())
                                    for c, inline in cands[s.id]) for s in slots))
     hit = _PLACEMENTS.get(key)
     if hit is not None and hit[0] is schema:
@@ -881,12 +895,18 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
     header_row = max(c.last_row for c in columns.values())
     required = [c for c in block.columns if not c.optional and c.key in columns]
 
+    # (match_label is "" only for a text whose fold begins with the label's: the rest are passed over cheaply,
+    # as most rows of a long table hold no label at all)
+    folded_labels = [(col, [(lab, norm(lab)) for lab in col.labels]) for col in block.columns]
+
     def header_in(r: int) -> dict[str, Cell] | None:
         """Row ``r`` as the header again (a table broken across pages): its column label cells."""
         found: dict[str, Cell] = {}
         for cell in grid.own_anchors(r):
-            for col in block.columns:
-                if col.key not in found and any(match_label(cell.text, lab) == "" for lab in col.labels):
+            folded = norm(cell.text)
+            for col, labels in folded_labels:
+                if col.key not in found and any(folded.startswith(want) and match_label(cell.text, lab) == ""
+                                                for lab, want in labels):
                     found[col.key] = cell
                     break
         return found if all(c.key in found for c in required) and len(found) >= 2 else None
