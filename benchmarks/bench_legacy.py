@@ -32,7 +32,7 @@ from tests.batchkit import clone  # noqa: E402
 from tests.conftest import sample_files  # noqa: E402
 
 
-def _soffice_convert(files: list[Path], fmt: str, outdir: Path, profile: Path) -> None:
+def soffice_convert(files: list[Path], fmt: str, outdir: Path, profile: Path) -> None:
     for k in range(0, len(files), 200):
         subprocess.run([legacy.soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
                         "--convert-to", fmt, "--outdir", str(outdir), *map(str, files[k:k + 200])],
@@ -60,7 +60,7 @@ def make_mixed(root: Path, n: int) -> dict[str, list[Path]]:
             out.append(dst)
             i += 1
         if suffix in (".xls", ".doc"):
-            _soffice_convert(out, suffix[1:], folder, root / "profile")
+            soffice_convert(out, suffix[1:], folder, root / "profile")
             out = [folder / f"{p.stem}{suffix}" for p in out]
         made[suffix] = out
     return made

@@ -101,25 +101,37 @@ class TableLoc:
     header_row: int
     columns: dict[str, Cell]  # the header cells of the first part
     rows: list[int]  # grid rows that hold items (or empty slots), every part
-    parts: list[TablePart] = attrs.Factory(list)
+    parts: list[TablePart] = attrs.Factory(list)  # complete when the TableLoc is made
+    # row → the first part holding it, made when first asked (a scan of every part's rows for each cell
+    # made reading a table quadratic in its length: 5,000 rows, 25,000 cells)
+    _part_at: dict[int, TablePart] | None = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    def part_of(self, r: int) -> TablePart | None:
+        """The part of the table row ``r`` belongs to (the first, should two parts hold it)."""
+        if self._part_at is None:
+            self._part_at = {}
+            for part in self.parts:
+                for row in part.rows:
+                    self._part_at.setdefault(row, part)
+        return self._part_at.get(r)
 
     def col(self, r: int, key: str) -> int | None:
         """The grid column of column ``key`` in row ``r``."""
-        for part in self.parts:
-            if r in part.rows:
-                return part.columns.get(key)
+        part = self.part_of(r)
+        if part is not None:
+            return part.columns.get(key)
         header = self.columns.get(key)
         return header.col if header is not None else None
 
     def cell(self, grid: Grid, r: int, key: str) -> Cell | None:
         """The cell of column ``key`` in row ``r``: under its header, the one holding content when the header
         covers several columns and the value was typed in another than the first."""
-        for part in self.parts:
-            if r in part.rows:
-                c = part.columns.get(key)
-                if c is None:
-                    return None
-                return geo.in_span(grid, r, c, part.ends.get(key, c + 1))
+        part = self.part_of(r)
+        if part is not None:
+            c = part.columns.get(key)
+            if c is None:
+                return None
+            return geo.in_span(grid, r, c, part.ends.get(key, c + 1))
         c = self.col(r, key)
         return geo.cell_at(grid, r, c) if c is not None else None
 
@@ -403,13 +415,16 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
     if sign is None:
         return 1
     score = 0 if sign.colon else 1
-    for neighbour, other in ((sign.left, sign.left_below), (sign.above, sign.above_right)):
+    for neighbour, other, own in ((sign.left, sign.left_below, lambda n, o: o.col == n.col),
+                                  (sign.above, sign.above_right, lambda n, o: o.row == n.row)):
         owner = ev.slot_of.get(id(neighbour)) if neighbour is not None else None
         if owner is None or not owner.id.startswith(("field:", "pair:")):
             continue
-        # the neighbour's other place holds a label — unless only this slot wants that cell, which then
-        # is a value (this cell being the slot's label)
-        if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id}:
+        if neighbour is sign.above and neighbour.col != cell.col:
+            continue  # not the cell under it: under a wide label, only the cell at its start is its value's
+        # the neighbour's other place is none of its own (a label there — unless only this slot wants that
+        # cell, which then is a value, this cell being the slot's label —, or a cell begun further back)
+        if other is None or ev.wanted.get(id(other), {slot.id}) - {slot.id} or not own(neighbour, other):
             score += 1
     # the nearest label placed above it in its column (candidates left unplaced there are values)
     up = next((s for c in sign.ups if (s := ev.slot_of.get(id(c))) is not None), None)
@@ -469,8 +484,10 @@ def place(grid: Grid, schema: Schema) -> Placement:
                        if len(cands[s.id]) > 1 or len(wanted[id(c)]) > 1}
     signs = _signs(grid, cands, wanted, contested_cells)
     # A file drawn from the same template as one placed before has the same label cells (positions,
-    # spans, inline values, signs): their placement is a function of exactly these, so it is taken over.
-    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline, signs[id(c)].key())
+    # spans, signs, whether a value follows the label in its cell): their placement is a function of
+    # exactly these, so it is taken over. (The inline value's text is never looked at by the assignment;
+    # keyed by it, no two units' files — “填报单位（盖章）：<the unit>” — could share a placement.)
+    key = (id(schema), tuple(tuple((c.row, c.col, c.rowspan, c.colspan, inline != "", signs[id(c)].key())
                                    for c, inline in cands[s.id]) for s in slots))
     hit = _PLACEMENTS.get(key)
     if hit is not None and hit[0] is schema:
@@ -922,12 +939,18 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
     header_row = max(c.last_row for c in columns.values())
     required = [c for c in block.columns if not c.optional and c.key in columns]
 
+    # (match_label is "" only for a text whose fold begins with the label's: the rest are passed over cheaply,
+    # as most rows of a long table hold no label at all)
+    folded_labels = [(col, [(lab, norm(lab)) for lab in col.labels]) for col in block.columns]
+
     def header_in(r: int) -> dict[str, Cell] | None:
         """Row ``r`` as the header again (a table broken across pages): its column label cells."""
         found: dict[str, Cell] = {}
         for cell in grid.own_anchors(r):
-            for col in block.columns:
-                if col.key not in found and any(match_label(cell.text, lab) == "" for lab in col.labels):
+            folded = norm(cell.text)
+            for col, labels in folded_labels:
+                if col.key not in found and any(folded.startswith(want) and match_label(cell.text, lab) == ""
+                                                for lab, want in labels):
                     found[col.key] = cell
                     break
         return found if all(c.key in found for c in required) and len(found) >= 2 else None
@@ -1180,20 +1203,30 @@ def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(chars) + r"\s*[:：]")
 
 
-# What joins one labelled value to the next in running text (“300万元（其中：A：1万元；B：2万元）”):
-# cut out of it, a value loses them.
+# Brackets that group labelled values in running text (“300万元（其中：A：1万元；B：2万元）”) and what joins
+# the values inside them: cut out of the text, a value loses them.
 _OPENERS, _CLOSERS, _JOINERS = "（([【", "）)]】", "；;，,、"
 
 
-def _trim_cut(value: str) -> str | None:
-    v = value.strip()
-    while True:
-        before = v
-        v = v.rstrip(_JOINERS + _OPENERS).lstrip(_JOINERS + _CLOSERS).strip()
-        if v and v[-1] in _CLOSERS and sum(v.count(c) for c in _CLOSERS) > sum(v.count(c) for c in _OPENERS):
-            v = v[:-1]
-        if v == before:
-            return v or None
+def _grouping(text: str, starts: list[int]) -> tuple[set[int], list[tuple[int, int]]]:
+    """The positions of bracket pairs that enclose a later label (structure, not value), and those pairs."""
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            stack.append(i)
+        elif ch in _CLOSERS and stack:
+            o = stack.pop()
+            if any(o < k < i for k in starts):
+                pairs.append((o, i))
+    return {i for pair in pairs for i in pair}, pairs
+
+
+def _segment(text: str, a: int, b: int, drop: set[int], pairs: list[tuple[int, int]]) -> str | None:
+    v = "".join(ch for i, ch in enumerate(text[a:b], a) if i not in drop).strip()
+    if any(o < a and b <= c + 1 for o, c in pairs):  # inside a group: the joiners around it go too
+        v = v.strip(_JOINERS).strip()
+    return v or None
 
 
 def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
@@ -1206,12 +1239,13 @@ def _split_inline(text: str, later: Iterable[Field]) -> dict[str, str | None]:
             start, _, end = min(found)
             cuts.append((start, end, f.key))
     cuts.sort()
+    drop, pairs = _grouping(text, [c[0] for c in cuts]) if cuts else (set(), [])
     out: dict[str, str | None] = {}
     first = cuts[0][0] if cuts else len(text)
-    out["__head__"] = (_trim_cut(text[:first]) if cuts else text[:first].strip()) or None
+    out["__head__"] = _segment(text, 0, first, drop, pairs)
     for k, (_start, end, key) in enumerate(cuts):
         stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
-        out[key] = _trim_cut(text[end:stop])
+        out[key] = _segment(text, end, stop, drop, pairs)
     return out
 
 

@@ -25,12 +25,18 @@ from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money
 
 
-def fit(grid: Grid, schema: Schema) -> float:
-    """How much of a schema's identifying labels a grid holds (0–1): which form a document is."""
-    wanted = {norm(x) for x in schema.identifying_labels()}
+def _shown(grid: Grid) -> set[str]:
+    """The folded texts (up to a trailing colon) of the cells the printed form shows."""
+    return {norm(c.text).rstrip(":") for c in grid.reading_order() if grid.visible(c)}
+
+
+def fit(grid: Grid, schema: Schema, shown: set[str] | None = None) -> float:
+    """How much of a schema's identifying labels a grid holds (0–1): which form a document is.
+    ``shown``: the grid's :func:`_shown` texts, when already worked out (one grid is fitted to every schema)."""
+    wanted = derived(schema, "identifying_folded", lambda s: frozenset(norm(x) for x in s.identifying_labels()))
     if not wanted:
         return 0.0
-    found = {norm(c.text).rstrip(":") for c in grid.reading_order() if grid.visible(c)}
+    found = _shown(grid) if shown is None else shown
     known = known_labels(schema)
     return len(wanted & found) / len(wanted) + 1e-6 * len(found & known)
 
@@ -41,7 +47,8 @@ def best_layout(grids: list, schema: Schema | Sequence[Schema], path: str) -> tu
     schemas = [schema] if isinstance(schema, Schema) else list(schema)
     if not grids:
         raise NotThisForm(list(schemas[0].identifying_labels()), form=schemas[0].name, path=path)
-    ranked = sorted(((fit(g, s), i, k) for i, g in enumerate(grids) for k, s in enumerate(schemas)),
+    shown = [_shown(g) for g in grids]
+    ranked = sorted(((fit(g, s, shown[i]), i, k) for i, g in enumerate(grids) for k, s in enumerate(schemas)),
                     key=lambda x: (-x[0], x[1], x[2]))
     first_error: NotThisForm | None = None
     for _, i, k in ranked:

@@ -9,7 +9,7 @@ from formparse.errors import AmbiguousLayout
 from formparse.grid import Cell, Grid
 from formparse.locate import locate
 from formparse.reader import read_value, record_from_layout
-from formparse.records import Indicator
+from formparse.records import BasicInfo, Indicator
 from formparse.schema import load_schema
 from tests.gridkit import make_grid
 
@@ -216,6 +216,8 @@ def _empty_record(**changes):
     # 填报人 called “电话”: the bare cell beside “联系电话：” is a value, not the phone's label
     {"filled_by": "电话"},
     {"filled_by": "电话", "filled_by_phone": "0739-1234567"},
+    # 预算绩效管理联系人 called “联系电话”: the cell under it belongs to the wide value of the row below
+    {"basic_info": BasicInfo(None, None, "联系电话", None)},
 ])
 def test_a_value_equal_to_another_label_on_the_official_grid_reads_back(tmp_path, suffix, changes):
     rec = _empty_record(**changes)

@@ -123,3 +123,17 @@ def test_table_depth_boundary(tmp_path):
         formparse.read(path, limits=formparse.Limits(max_table_depth=3))
     with pytest.raises(formparse.UnsafeFile, match="嵌套"):
         formparse.read(path, limits=formparse.Limits(max_table_depth=2))
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 70_000])
+def test_a_file_is_read_whole_and_exactly_up_to_the_limit(tmp_path, size):
+    from formparse.backends import _head
+
+    path = tmp_path / "f.bin"
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    path.write_bytes(data)
+    assert _head(str(path), formparse.Limits(max_file_bytes=size), whole=True) == data
+    assert _head(str(path), formparse.Limits(max_file_bytes=size)) == data[:4096]
+    if size:
+        with pytest.raises(formparse.UnsafeFile):
+            _head(str(path), formparse.Limits(max_file_bytes=size - 1), whole=True)

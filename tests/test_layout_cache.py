@@ -52,6 +52,8 @@ def test_a_file_of_another_record_on_the_same_template_hits_and_reads_its_own_va
     b.income.total = (b.income.total or Decimal(0)) + 1
     b.basic_info.contact_person = "另一人"
     b.indicators[0].value = "另一个值"
+    b.unit_name = f"{a.unit_name}二分局"  # typed after its label in the label's own cell
+    b.filled_by = "王五"
     pa = formparse.fill(a, tmp_path / f"a{suffix}")
     pb = formparse.fill(b, tmp_path / f"b{suffix}")
     clear_placements()

@@ -189,12 +189,26 @@ def locate_boxes(grid):
     return ctx.layout.boxes[0].boxes[0]
 
 
+def test_a_table_row_belongs_to_the_first_part_that_holds_it():
+    from formparse.grid import Cell
+    from formparse.locate import TableLoc, TablePart
+
+    block = next(b for b in load_schema().blocks if type(b).__name__ == "Table")
+    first, second = TablePart({"content": 3}, [5, 6, 7]), TablePart({"content": 2}, [9, 10])
+    loc = TableLoc(block, Cell(row=0, col=0, text=""), 4, {"content": Cell(row=4, col=4, text="")}, [5, 6, 7, 9, 10],
+                   [first, second])
+    assert [loc.part_of(r) for r in (4, 5, 7, 8, 9, 10, 11)] == [None, first, first, None, second, second, None]
+    assert [loc.col(r, "content") for r in (5, 8, 10)] == [3, 4, 2]  # outside every part: the header's column
+
+
 @pytest.mark.parametrize(("text", "want"), [
     # several labelled amounts in one running text: each value without the brackets and semicolons around it
     ("300万元  财政拨款：300万元（其中：上级财政资金：；本级财政资金：300万元）\n自有资金：  其他资金：",
      {"__head__": "300万元", "b": "300万元", "c": None, "d": "300万元", "e": None, "f": None}),
     ("张三（科长）  财政拨款：（略）", {"__head__": "张三（科长）", "b": "（略）"}),
     ("同意。", {"__head__": "同意。"}),
+    # outside a bracket group, punctuation is the value as typed
+    ("，  财政拨款：张三，", {"__head__": "，", "b": "张三，"}),
     # a label with a colon inside, typed with a full-width or a half-width colon
     ("1 其中:上级财政资金: 2", {"__head__": "1", "c": "2"}),
 ])

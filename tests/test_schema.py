@@ -34,3 +34,11 @@ def test_not_toml():
 def test_unknown_schema_id():
     with pytest.raises(formparse.SchemaError, match="no bundled schema"):
         formparse.load_schema("nope")
+
+
+def test_bundled_schemas_are_every_shipped_file_in_name_order():
+    from formparse.schema import bundled_schemas
+
+    stems = sorted(p.stem for p in data_dir("schemas").glob("*.toml"))
+    assert stems and [s.id for s in bundled_schemas()] == stems
+    assert all(s is formparse.load_schema(i) for s, i in zip(bundled_schemas(), stems, strict=True))

@@ -24,7 +24,12 @@ def _head(path: str, limits: Limits = DEFAULT, *, whole: bool = False) -> bytes:
             if size > limits.max_file_bytes:
                 raise UnsafeFile(f"文件有 {size} 字节，超过上限 {limits.max_file_bytes}", path=path)
             # never more than the limit, even if the file grows while it is read
-            return fh.read(limits.max_file_bytes + 1 if whole else 4096)
+            cap = limits.max_file_bytes + 1 if whole else 4096
+            # (asked for its size, not the limit: a read of n bytes allocates n first, 200 MiB for every form)
+            data = fh.read(min(size + 1, cap))
+            if len(data) == size + 1 and len(data) < cap:  # it grew while being read: the rest, to the limit
+                data += fh.read(cap - len(data))
+            return data
     except OSError as exc:
         raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", path=path) from exc
 

@@ -51,8 +51,7 @@ _HIDDEN = re.compile(rb'hidden\s*=\s*"(?!false"|0")')
 _UNIFORM = bytes.maketrans(b"\t\n\r'", b'   "')
 # every address attribute, as the checks below require it to be written: a cell's and a row's
 # (no leading zeros: a number written with them is not matched, so the sheet is left to the exact reader)
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
-_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _ROW_REF = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
 # (Each scan below starts with a literal, which Python's regex engine skips to quickly.)
 # a cell or row whose first attribute is not its address
@@ -62,7 +61,8 @@ _PREFIXED = re.compile(rb":(?:c|row|f|v|is)[ >/]")  # a prefixed cell, row, form
 _FORMULA_TAG = re.compile(rb"<f[ >/]")
 _ODD_VALUE = re.compile(rb"<v[^>]")  # a value element with attributes
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")  # where calamine's own path rule finds it too
-_CELL_TYPE = re.compile(rb' t="([^"]*)"')
+# a cell type other than shared string, number and inline string (a bare t= on any element, as before)
+_OTHER_TYPE = re.compile(rb' t="(?!(?:s|n|inlineStr)")[^"]*"')
 # an integer of 16+ digits: the exact reader keeps every digit, calamine's float does not
 _LONG_VALUE = re.compile(rb"<v>\s*[+-]?[0-9]{16}")
 # a number with an exponent: calamine's float underflows to 0 where the exact reader refuses the number
@@ -130,12 +130,13 @@ def _bounded(uniform: bytes, limits: Limits) -> bool:
         return False
     if b" r =" in uniform or b" r= " in uniform:
         return False
-    cell_rows = _CELL_ROW.findall(uniform)
+    cells = _CELL_REF.findall(uniform)  # (column letters, row number) of every cell, in one scan
     rows = _ROW_REF.findall(uniform)
-    if uniform.count(b' r="') != len(cell_rows) + len(rows):
+    if uniform.count(b' r="') != len(cells) + len(rows):
         return False  # an address attribute written some other way, or one on another element
-    max_row = max(max(map(int, cell_rows), default=0), max(map(int, rows), default=0))
-    max_col = max(map(_col_number, set(_CELL_COL.findall(uniform))), default=0)
+    # (the few distinct numbers and letters converted, not every cell's)
+    max_row = max(map(int, {r for _, r in cells}.union(rows)), default=0)
+    max_col = max(map(_col_number, {c for c, _ in cells}), default=0)
     return max_row <= limits.max_rows and max_col <= limits.max_cols and max_row * max_col <= limits.max_cells
 
 
@@ -152,7 +153,7 @@ def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
         return False  # a formula: the exact reader checks and evaluates it
     if _HIDDEN.search(uniform):
         return False  # hidden rows or columns: calamine does not say which; the exact reader leaves them out
-    if not set(_CELL_TYPE.findall(uniform)) <= {b"s", b"n", b"inlineStr"}:
+    if _OTHER_TYPE.search(uniform):
         return False  # booleans, errors, dates and formula strings come back as other types
     if _ODD_VALUE.search(uniform) or _LONG_VALUE.search(uniform) or _underflows(uniform):
         return False
