@@ -21,8 +21,6 @@ comments where each would be drawn):
 
 * a value exactly equal to one of the form's labels (:data:`layout_projects`, as tests/strategies.py's
   ``_layout_records`` does for 附件1);
-* in running text (填报单位 and 单位 in one line, the footer as a paragraph), a value that starts or ends
-  with a joining mark (“，”, “）”): the mark may be the value's or the line's;
 * a step numbered “1.” whose content starts with a digit (“1.7”: step 1 “7”, or a step “1.7”?);
 * an empty numbered slot “1.” in a page LibreOffice Calc converts: Calc (as Excel) stores it as the number
   1, and whether a bare number in a numbered column is the row's number or a step “1” is a decision
@@ -165,8 +163,7 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
         numberings.remove(".")
     style = ProjectStyle(
         title=ch.pick(["two_lines", "one_line"]),
-        unit_line=ch.pick(["paras", "one_para", "cells"] if _runs_on(record.unit_name) and _runs_on(record.amount_unit)
-                            else ["paras", "cells"]),
+        unit_line=ch.pick(["paras", "one_para", "cells"]),
         head=head, kind_inline=kind_inline, kind_mark=ch.pick(TICKS),
         kind_way=ch.pick(["after", "before", "spaced", "replaced"]), kind_cells=kind_cells, funds=funds,
         funds_unit=funds_unit, funds_text=ch.pick(["official", "semicolons", "lines"]),
@@ -177,8 +174,7 @@ def draw_style(ch: Chooser, record: ProjectRecord, fmt: str) -> ProjectStyle:
         blank_cols=tuple(sorted(ch.number(1, W) for _ in range(ch.number(0, 2)))),
         spacers=tuple(sorted({ch.number(0, 40) for _ in range(ch.number(0, 3))})),
         split=split, split_left=split_left, other_notes=not ch.flag(),
-        footer=ch.pick(["cells", "paragraph", "none"] if all(map(_runs_on, (record.filled_by, record.filled_by_phone,
-                                                                        record.unit_head))) else ["cells", "none"]),
+        footer=ch.pick(["cells", "paragraph", "none"]),
         date=ch.pick(["cn", "iso", "dots"]), step_numbers=ch.pick(numberings),
         empty_steps=ch.number(0, 3), goals=goals, aliases=aliases)
     if fmt == "xlsx":
@@ -675,17 +671,6 @@ def _texts(obj: Any):
 
 NOT_VALUES = frozenset(KNOWN)
 _LABELLED = [norm(label) + ":" for label in KNOWN]
-
-
-# What joins labelled values in running text (“A：1，B：2”, “（其中：…）”): at the ends of a value cut out of
-# such a line, the reader takes them for joiners (formparse.locate._trim_cut).
-_JOINING = "；;，,、（([【）)]】"
-
-
-def _runs_on(value: str | None) -> bool:
-    """Whether ``value`` can be typed in running text before the next “label：”: a value that starts or ends
-    with a joining mark (“，”, “）”) cannot — whether the mark is the value's or the line's, no reader can tell."""
-    return value is None or value.strip().strip(_JOINING) == value.strip()
 
 
 def _inline_ok(rec: ProjectRecord) -> bool:
