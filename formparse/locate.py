@@ -433,10 +433,10 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
     if slot.order != -1 or not family:
         return score
     cells = [c for _, c in family]
-    # merged along the way its family is laid out: over their rows (two or more), or over their columns
+    # merged down over its family's rows (a row heading left of them), or across their columns when they
+    # stand side by side under it (a wide cell above labels stacked in one column is a value's place)
     need = min(2, len(cells))
-    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)
-            and len({c.row for c in cells}) >= need) or (
+    if (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
             cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells)
             and len({c.col for c in cells}) >= need):
         return score

@@ -216,6 +216,10 @@ def _empty_record(**changes):
     # 填报人 called “电话”: the bare cell beside “联系电话：” is a value, not the phone's label
     {"filled_by": "电话"},
     {"filled_by": "电话", "filled_by_phone": "0739-1234567"},
+    # the goals' intro typed as the label of the indicator table under it (a row heading merged down over the
+    # table's header and rows is the table's label, whose family lies in one row)
+    {"goals_intro": "部门整体支出绩效指标"},
+    {"goals_intro": "部门整体支出绩效指标", "goals": ["甲"]},
     # 预算绩效管理联系人 called “联系电话”: the cell under it belongs to the wide value of the row below
     {"basic_info": BasicInfo(None, None, "联系电话", None)},
 ])
