@@ -354,6 +354,12 @@ def _echoes_left(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bo
                 and norm(before.text) != norm(left.text))
 
 
+def _repeats_left(grid: Grid, cell: Cell) -> bool:
+    """Whether the cell just left of ``cell`` in its row holds the same text."""
+    left = geo.cell_at(grid, cell.row, cell.col - 1) if cell.col > 0 else None
+    return left is not None and left is not cell and not left.blank and norm(left.text) == norm(cell.text)
+
+
 def _repeats_above(grid: Grid, cell: Cell) -> bool:
     """Whether the nearest filled cell above ``cell`` in its column (past paragraphs, blank rows and blank
     cells of the section) holds the same text."""
@@ -1181,7 +1187,11 @@ def _unread(ctx: Context) -> list[Unread]:
         if id(cell) in seen or cell.blank or not grid.visible(cell):
             continue
         folded = norm(cell.text)
-        if folded.rstrip(":") in ctx.p.known or any(n.search(folded) for n in schema.notes):
+        if any(n.search(folded) for n in schema.notes):
+            continue
+        # a label typed again in its section (the nearest filled cell above or left says the same); any other
+        # copy of a label that no slot took is reported: it may be the form's own label, read past
+        if folded.rstrip(":") in ctx.p.known and (_repeats_above(grid, cell) or _repeats_left(grid, cell)):
             continue
         out.append(Unread(cell.address, cell.text))
     return out

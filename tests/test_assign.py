@@ -264,3 +264,13 @@ def test_a_project_value_equal_to_a_label_on_the_official_grid_reads_back(tmp_pa
     rec = attrs.evolve(base, **_project_changes(base)[k])
     got = formparse.read(formparse.fill(rec, tmp_path / f"p{suffix}"))
     assert got == rec
+
+
+def test_a_copy_of_a_label_that_no_slot_took_is_reported():
+    """Coverage: a label's text that is neither placed, nor a value, nor a copy typed again in its section
+    (the same text just above or left) is an unread warning — it may be the form's own label read past."""
+    basic = [row[:] + [""] for row in BASIC]
+    basic[1] = basic[1] + [""] * (len(basic[0]) - len(basic[1]))
+    basic[1][-1] = "年度支出预算"  # a stray copy, away from any value place
+    layout = locate(form(basic, bands_left(), GOALS, INDICATORS), SCHEMA)
+    assert [u.text for u in layout.unread] == ["年度支出预算"], layout.unread
