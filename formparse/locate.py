@@ -268,13 +268,16 @@ class Placement:
         """A placed label. (A cell that merely reads like one may be a value: “合计” typed as an indicator.)"""
         return id(cell) in self.label_ids
 
-    def repeats_label(self, cell: Cell) -> bool:
+    def repeats_label(self, cell: Cell, other_than: Cell | None = None) -> bool:
         """A placed label typed again in the rows next to it, in its column (a row heading typed in every row
-        of its rows instead of merged over them): a copy of the label, never a value of another one."""
+        of its rows instead of merged over them): a copy of the label, never a value of another one. (Not
+        of ``other_than``: under the label whose value is sought, its own text is that value.)"""
         if cell.blank or id(cell) in self.label_ids:
             return False
         folded = norm(cell.text).rstrip(":")
         for label in self.cell.values():
+            if label is other_than:
+                continue
             if label.col != cell.col or label.paragraph or norm(label.text).rstrip(":") != folded:
                 continue
             lo, hi = sorted((label.row, cell.row))
@@ -352,6 +355,21 @@ def _echoes_left(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bo
     before = geo.cell_at(grid, left.row, left.col - 1) if left.col > 0 else None
     return not (before is not None and before is not left and id(before) in labels
                 and norm(before.text) != norm(left.text))
+
+
+def _echoes_above(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bool:
+    """Whether a field's candidate is the value under its own label, reading like it (长期目标 | below it
+    “长期目标”): the cell just above is the same text or another candidate of the same slot, and that cell
+    is not itself under another label."""
+    above = geo.cell_at(grid, cell.row - 1, cell.col) if cell.row > 0 else None
+    if above is None or above is cell or above.blank or above.col != cell.col:
+        return False
+    if id(above) not in mine and norm(above.text) != norm(cell.text):
+        return False
+    if ":" in norm(cell.text) and ":" not in norm(above.text):
+        return False
+    top = geo.cell_at(grid, above.row - 1, above.col) if above.row > 0 else None
+    return not (top is not None and top is not above and id(top) in labels and norm(top.text) != norm(above.text))
 
 
 def _repeats_left(grid: Grid, cell: Cell) -> bool:
@@ -470,7 +488,9 @@ def place(grid: Grid, schema: Schema) -> Placement:
     labels = {id(c) for found in cands.values() for c, _ in found}
     for sid, found in cands.items():
         mine = {id(c) for c, _ in found}
-        cands[sid] = [ci for ci in found if not _echoes_left(grid, ci[0], mine, labels)]
+        field = sid.startswith(("field:", "pair:"))
+        cands[sid] = [ci for ci in found if not _echoes_left(grid, ci[0], mine, labels)
+                      and not (field and _echoes_above(grid, ci[0], mine, labels))]
     for i, block in enumerate(schema.blocks):
         if isinstance(block, Table):
             _first_header_only(i, block, slots, cands)
@@ -759,7 +779,7 @@ class Context:
         if hit is None:
             grid, is_label = self.grid, self.p.looks_like_label
             below, rivals = geo.below_value(grid, label, is_label, self.family_heads(slot_id),
-                                            copies=self.p.repeats_label)
+                                            copies=lambda c: self.p.repeats_label(c, other_than=label))
             hit = self._neighbours[id(label)] = (geo.right_value(grid, label, is_label), below, rivals)
         return hit
 

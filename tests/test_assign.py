@@ -251,11 +251,14 @@ def _project_changes(rec):
         # a table's section label typed as a value above the other table: each table keeps its own header
         {"basis": "年度绩效指标"},
         {"competent_dept": "年度绩效指标", "long_term_indicators": []},
+        # a goal typed like its own label, under it
+        {"long_term_goal": "长期目标", "annual_goal": "年度目标"},
+        {"long_term_goal": "长期目标"},
     ]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
-@pytest.mark.parametrize("k", range(8))
+@pytest.mark.parametrize("k", range(10))
 def test_a_project_value_equal_to_a_label_on_the_official_grid_reads_back(tmp_path, suffix, k):
     import attrs
 
