@@ -1,6 +1,5 @@
 """附件2: read(fill(r)) == r for records drawn from its whole valid domain, in both formats."""
 
-import attrs
 import pytest
 from hypothesis import given, settings
 
@@ -10,21 +9,10 @@ from formparse.records_project import ProjectRecord
 from formparse.schema import load_schema
 from formparse.text import norm
 from tests.strategies_project import project_records
+from tests.structural_project import _texts
 
 pytestmark = [pytest.mark.acceptance]
 KNOWN = known_labels(load_schema("project-2020"))
-
-
-def _texts(obj):
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, list):
-        for x in obj:
-            yield from _texts(x)
-    elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            if f.name != "warnings":
-                yield from _texts(getattr(obj, f.name))
 
 
 # A value exactly equal to a printed label (其他说明的问题 typed as an indicator's 一级指标, a 项目单位 called
