@@ -37,10 +37,10 @@ from xlrd.biffh import (
 )
 
 from ..errors import UnreadableFile, UnsafeFile
-from ..grid import Cell, Grid
+from ..grid import Grid
 from ..limits import Limits
 from .numfmt import format_date, format_number, is_date_format
-from .xlsx import BUILTIN_FORMATS, _col_letters, from_serial
+from .xlsx import BUILTIN_FORMATS, _col_letters, cells_grid, from_serial
 
 _BIFF8 = 80
 
@@ -153,25 +153,5 @@ def _grid(sheet: Any, path: str, formats: list[str], datemode: int, limits: Limi
     if max_row > limits.max_rows or max_col > limits.max_cols or max_row * max_col > limits.max_cells:
         raise UnsafeFile(f"工作表 {title} 的范围 {max_row} 行 × {max_col} 列超过上限（合并单元格或远处的单元格）",
                          path=path)
-    letters = [_col_letters(c + 1) for c in range(max_col)]
-    prefix = f"{title}!"
-    rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
-    for r, c, text, value in found:
-        rows[r][c] = Cell(row=r, col=c, text=text, value=value, address=f"{prefix}{letters[c]}{r + 1}",
-                          ref=(r + 1, c + 1))
-    for a, b, e, f in spans:
-        existing = rows[a][b]
-        if existing is not None and existing.rowspan == existing.colspan == 1:
-            anchor = existing
-        else:
-            anchor = Cell(row=a, col=b, text="", address=f"{prefix}{letters[b]}{a + 1}", ref=(a + 1, b + 1))
-        anchor.rowspan, anchor.colspan = e - a + 1, f - b + 1
-        cover = [anchor] * (f - b + 1)
-        for r in range(a, e + 1):
-            rows[r][b : f + 1] = cover
-
-    def blank(r: int, c: int) -> Cell:
-        return Cell(row=r, col=c, text="", address=f"{prefix}{_col_letters(c + 1)}{r + 1}", ref=(r + 1, c + 1))
-
-    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
+    return cells_grid(title, path, max_row, max_col, found, spans)
 

@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Any
 import python_calamine
 
 from ..errors import UnsafeFile
-from ..grid import Cell, Grid
+from ..grid import Grid
 from ..limits import Limits
 from .numfmt import plain_number
 from .ooxml import Package
 from .symbols import MARKERS
-from .xlsx import _col_letters
+from .xlsx import _letters0, cells_grid
 
 if TYPE_CHECKING:
     from .xlsx import Workbook
@@ -112,12 +112,6 @@ def _plain_bytes(data: bytes) -> bool:
     return True
 
 
-_LETTERS = [_col_letters(i + 1) for i in range(702)]
-
-
-def _letters(col: int) -> str:
-    """Column letters for a 0-based column index."""
-    return _LETTERS[col] if col < len(_LETTERS) else _col_letters(col + 1)
 
 
 def _bounded(uniform: bytes, limits: Limits) -> bool:
@@ -259,7 +253,7 @@ def _grid(title: str, path: str, start: tuple[int, int], values: list[list[Any]]
             else:  # bool, dates, …: excluded by the checks, but never guessed at
                 return None
             if len(text) > max_text:
-                raise UnsafeFile(f"单元格 {title}!{_letters(c0 + j)}{r0 + i + 1} 的文字超过 {max_text} 字", path=path)
+                raise UnsafeFile(f"单元格 {title}!{_letters0(c0 + j)}{r0 + i + 1} 的文字超过 {max_text} 字", path=path)
             found.append((r0 + i, c0 + j, text, value))
     max_row = found[-1][0] + 1 if found else 0
     max_col = max((c for _, c, _, _ in found), default=-1) + 1
@@ -277,23 +271,4 @@ def _grid(title: str, path: str, start: tuple[int, int], values: list[list[Any]]
     if max_row > limits.max_rows or max_col > limits.max_cols or max_row * max_col > limits.max_cells:
         raise UnsafeFile(f"工作表 {title} 的范围 {max_row} 行 × {max_col} 列超过上限（合并单元格或远处的单元格）",
                          path=path)
-    rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
-    prefix = f"{title}!"
-    for r, c, text, value in found:
-        rows[r][c] = Cell(row=r, col=c, text=text, value=value, address=f"{prefix}{_letters(c)}{r + 1}",
-                          ref=(r + 1, c + 1))
-    for a, b, e, f in spans:
-        existing = rows[a][b]
-        if existing is not None and existing.rowspan == existing.colspan == 1:
-            anchor = existing
-        else:
-            anchor = Cell(row=a, col=b, text="", address=f"{prefix}{_letters(b)}{a + 1}", ref=(a + 1, b + 1))
-        anchor.rowspan, anchor.colspan = e - a + 1, f - b + 1
-        cover = [anchor] * (f - b + 1)
-        for r in range(a, e + 1):
-            rows[r][b : f + 1] = cover
-
-    def blank(r: int, c: int) -> Cell:
-        return Cell(row=r, col=c, text="", address=f"{prefix}{_letters(c)}{r + 1}", ref=(r + 1, c + 1))
-
-    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
+    return cells_grid(title, path, max_row, max_col, found, spans)
