@@ -159,6 +159,33 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
     return first, []
 
 
+def paragraphs_below(grid: Grid, label: Cell, is_label: IsLabel, is_note: IsLabel = lambda c: False, *,
+                     blanks: bool = False) -> list[Cell]:
+    """The text under a label printed as a line of its own outside any table (a Word copy that types
+    “二、单位职能概述” as a heading and its text as the paragraphs after it): the paragraphs below it, from
+    the first filled one up to the next label, printed note or table. Blank paragraphs are passed over,
+    or with ``blanks`` kept after the first filled one (a list's empty item lines)."""
+    if not label.paragraph:
+        return []
+    out: list[Cell] = []
+    for r in range(label.last_row + 1, len(grid.rows)):
+        if r in grid.hidden_rows:
+            continue
+        if not grid.is_paragraph_row(r):
+            if grid.has_content(r):
+                break
+            continue
+        cells = grid.own_anchors(r)
+        filled = [c for c in cells if not c.blank]
+        if any(is_label(c) or is_note(c) for c in filled):
+            break
+        if filled:
+            out.extend(filled)
+        elif blanks and out:
+            out.extend(cells[:1])
+    return out
+
+
 def _under_others(grid: Grid, label: Cell, cell: Cell) -> bool:
     """Whether ``cell`` reaches under something typed in the label's row right of the label."""
     for c in range(label.end_col, cell.end_col):

@@ -36,7 +36,7 @@ from . import geometry as geo
 from .errors import AmbiguousLayout, NotThisForm
 from .grid import Cell, Grid
 from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title, derived
-from .text import match_label, norm
+from .text import drop_ordinal, match_label, norm, unnumbered
 
 # Scores of an assignment, compared as (order violations, distance). A slot with no placed sibling has
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
@@ -303,14 +303,25 @@ def _index(grid: Grid) -> dict[str, list[Cell]]:
             if folded and grid.visible(cell):
                 head = folded.partition(":")[0]
                 index.setdefault(head, []).append(cell)
-                bare = _UNIT.sub("", head)
-                if bare != head and bare:
-                    index.setdefault(bare, []).append(cell)
+                keys = {head, _UNIT.sub("", head), unnumbered(head)}
+                keys.add(_UNIT.sub("", unnumbered(head)))
+                for key in keys - {head, ""}:
+                    index.setdefault(key, []).append(cell)
     return index
 
 
 def _match(text: str, label: str) -> str | None:
-    """``match_label``, also for a label written with its unit in brackets."""
+    """``match_label``, also for a label written with its unit in brackets or after a section ordinal
+    (“一、部门基本信息”)."""
+    inline = _match_typed(text, label)
+    if inline is None:
+        rest = drop_ordinal(text)
+        if rest is not text:
+            inline = _match_typed(rest, label)
+    return inline
+
+
+def _match_typed(text: str, label: str) -> str | None:
     inline = match_label(text, label)
     if inline is None:
         folded = norm(text)
@@ -751,6 +762,15 @@ class Context:
         self._families: dict[str, frozenset[int]] = {}
         self._neighbours: dict[int, tuple[Cell | None, Cell | None, list[Cell]]] = {}
 
+    def is_known_label(self, cell: Cell) -> bool:
+        """A placed label, or a cell reading as one of the schema's labels (bare or with a section ordinal)."""
+        return self.p.looks_like_label(cell) or unnumbered(norm(cell.text)).rstrip(":") in self.p.known
+
+    def is_note(self, cell: Cell) -> bool:
+        """Printed text that carries no value (the schema's ``notes``)."""
+        folded = norm(cell.text)
+        return any(n.search(folded) for n in self.schema.notes)
+
     def own_stops(self, block: int) -> Callable[[int], bool]:
         """Whether a row holds a placed label of another block (where a section of ``block`` ends)."""
         mine = {s.id for s in self.p.slots if s.block == block}
@@ -852,6 +872,15 @@ def _values_fields(ctx: Context, i: int, block: Fields) -> None:
             loc.cell = ctx.value_cell(label, block.value, f.label, sid)
             if f.type == "choice" and loc.cell is not None:
                 loc.more = _choice_cells(ctx, loc.cell, f)
+            if loc.cell is None and label.paragraph and f.type == "text":
+                # a heading line of its own: its text is the paragraphs after it
+                lines = geo.paragraphs_below(ctx.grid, label, ctx.is_known_label, ctx.is_note)
+                lines = [c for c in lines if id(c) not in ctx.claims]
+                if lines:
+                    loc.cell, loc.more = lines[0], lines[1:]
+                    for c in lines:
+                        ctx.claims[id(c)] = f.label
+                        ctx.read.add(id(c))
             # “填报单位（盖章）：” with nothing beside it: the value is written after the colon
             if loc.cell is None and not norm(label.text).endswith(":") and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{f.label} ({label.address})：找不到填写它的单元格")
@@ -941,6 +970,10 @@ def _values_list(ctx: Context, i: int, block: ListBlock) -> None:
     first_col = label.col if heading else label.end_col
     body = [r for r in rows if r > (label.last_row if heading else label.row)]
     slots = [c for c in geo.own_cells(grid, body, first_col) if id(c) not in ctx.extra_labels]
+    if label.paragraph and not slots:
+        # a heading line with its intro and items as the paragraphs after it (no table)
+        slots = [c for c in geo.paragraphs_below(grid, label, ctx.is_known_label, ctx.is_note, blanks=True)
+                 if id(c) not in ctx.claims]
     if heading and slots:
         # the sentence before the items: unnumbered, and followed by numbered ones or ending in a colon
         marker = block.marker_re
@@ -993,6 +1026,8 @@ def _values_table(ctx: Context, i: int, block: Table) -> None:
     for r in rows:
         if r <= header_row and grid.row_blocks[r] == grid.row_blocks[first_header.row]:
             continue
+        if r < first_header.row:
+            continue  # the section label's own rows above the header (a heading line, a table of its own)
         again = header_in(r)
         if again is not None or grid.row_blocks[r] != block_of:
             _drop_gap(grid, parts[-1])
@@ -1296,7 +1331,8 @@ def known_labels(schema: Schema) -> frozenset[str]:
 def score(grid: Grid, schema: Schema) -> int:
     """How many of the schema's labels a grid holds (to choose the sheet that carries the form)."""
     wanted = known_labels(schema)
-    return sum(1 for cell in grid.reading_order() if norm(cell.text).rstrip(":") in wanted and grid.visible(cell))
+    return sum(1 for cell in grid.reading_order()
+               if unnumbered(norm(cell.text)).rstrip(":") in wanted and grid.visible(cell))
 
 
 def split_items(text: str, marker: re.Pattern[str]) -> tuple[str, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -22,12 +23,12 @@ from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
 from .records import number_problem
 from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
-from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money
+from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money, unnumbered
 
 
 def _shown(grid: Grid) -> set[str]:
     """The folded texts (up to a trailing colon) of the cells the printed form shows."""
-    return {norm(c.text).rstrip(":") for c in grid.reading_order() if grid.visible(c)}
+    return {unnumbered(norm(c.text)).rstrip(":") for c in grid.reading_order() if grid.visible(c)}
 
 
 def fit(grid: Grid, schema: Schema, shown: set[str] | None = None) -> float:
@@ -110,6 +111,8 @@ class _Values:
     def raw(self, loc: FieldLoc) -> tuple[str, Any]:
         if loc.cell is None:
             return loc.inline_text or "", None
+        if loc.more and loc.field.type == "text":  # a text typed as several paragraphs under its heading
+            return "\n".join(c.text for c in (loc.cell, *loc.more)), None
         if loc.more:  # a choice's options each in a cell of its own: read together
             return "　　".join(c.text for c in (loc.cell, *loc.more)), None
         return loc.cell.text, loc.cell.value
@@ -154,12 +157,36 @@ def _list_items(loc: ListLoc) -> tuple[str | None, list[str]]:
     head, items = split_items(intro_text.replace("\r", ""), marker)
     intro = clean(head)
     out = [clean(t) for t in items]
+    marked = bool(items)
     for cell in loc.slots:
         before, parts = split_items(cell.text.replace("\r", ""), marker)
+        marked = marked or bool(parts)
         out.append(clean(before))
         out.extend(clean(t) for t in parts)
-    cleaned = [re.sub(r"^[、\s]+", "", g) for g in out if g]
-    return intro, [g for g in cleaned if g]
+    cleaned = [g for g in (re.sub(r"^[、\s]+", "", g) for g in out if g) if g]
+    return intro, cleaned if marked else _plainly_numbered(cleaned)
+
+
+# A line numbered plainly instead of with the list's marker (“1、…”, “2.…”, “（3）…”): its number.
+_PLAIN_NUMBER = re.compile(r"^\s*(?:[(（]\s*([0-9０-９]{1,2})\s*[)）]|([0-9０-９]{1,2})\s*[、.．](?![0-9０-９]))\s*")
+
+
+def _plainly_numbered(items: list[str]) -> list[str]:
+    """Items a copy numbered 1、2、3… (each in its line or cell) instead of with the marker: without the
+    numbers, one item per number. Left as typed unless the numbers run 1, 2, 3 … from the first line."""
+    lines = [line for item in items for line in item.split("\n")]
+    out: list[list[str]] = []
+    for line in lines:
+        m = _PLAIN_NUMBER.match(line)
+        n = int(unicodedata.normalize("NFKC", m.group(1) or m.group(2))) if m else None
+        if n == len(out) + 1:
+            out.append([line[m.end():]])
+        elif out and n is None:
+            out[-1].append(line)
+        else:
+            return items
+    cleaned = [clean("\n".join(lines)) for lines in out]
+    return [g for g in cleaned if g] if out else items
 
 
 # The printed number a numbered column's cell begins with (“1、”, “2.”, “（3）”).

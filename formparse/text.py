@@ -22,6 +22,32 @@ def norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+# An ordinal a retyped copy numbers its section headings with (“一、部门基本信息”, “（二）年度收入预算”,
+# “3.单位职能概述”), on folded text. A digit after “3.” is a decimal number, not an ordinal.
+_ORDINAL = re.compile(r"^(?:\((?:[一二三四五六七八九十]{1,3}|\d{1,2})\)"
+                      r"|(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.](?!\d)"
+                      r"|第[一二三四五六七八九十]{1,3}(?:部分|项)、?)")
+
+
+def unnumbered(folded: str) -> str:
+    """Folded text without a leading section ordinal (the text itself when it has none)."""
+    m = _ORDINAL.match(folded)
+    return folded[m.end():] if m and m.end() < len(folded) else folded
+
+
+def drop_ordinal(text: str) -> str:
+    """``text`` as typed, without the characters that fold to its leading section ordinal."""
+    folded = norm(text)
+    rest = unnumbered(folded)
+    if rest == folded:
+        return text
+    want = len(folded) - len(rest)
+    for i in range(len(text) + 1):
+        if len(norm(text[:i])) >= want:
+            return text[i:].lstrip()
+    return text
+
+
 def clean(text: str | None) -> str | None:
     """A value as the contract wants it: line ends unified, stripped; blank becomes None."""
     if text is None:

@@ -185,7 +185,11 @@ class _Filler:
         inline: dict[int, list[tuple[Cell, str, Any]]] = {}
         for key, loc in layout.fields.items():
             value = _shown(loc.field, _get(rec, key))
-            if loc.more:
+            if loc.more and loc.field.type == "text":  # a text in the paragraphs after its heading: all in the first
+                doc.set_cell(loc.cell, value)
+                for cell in loc.more:
+                    doc.set_cell(cell, None)
+            elif loc.more:
                 for cell, text in zip((loc.cell, *loc.more), _choice_parts(loc, _get(rec, key)), strict=True):
                     doc.set_cell(cell, text)
             elif loc.cell is not None:
@@ -198,6 +202,8 @@ class _Filler:
         for lst in layout.lists:
             marker = lst.block.marker
             items = getattr(rec, lst.block.key)
+            if len(_rows_of(lst.slots)) < len(items):
+                raise CannotFill(f"“{lst.block.label}”只找到 {len(_rows_of(lst.slots))} 行，写不下 {len(items)} 项")
             intro = getattr(rec, lst.block.intro) if lst.block.intro else None
             if lst.intro is not None:
                 doc.set_cell(lst.intro, intro)

