@@ -36,7 +36,7 @@ from . import geometry as geo
 from .errors import AmbiguousLayout, NotThisForm
 from .grid import Cell, Grid
 from .schema import Band, Boxes, Field, Fields, ListBlock, Schema, Table, Title, derived
-from .text import drop_ordinal, match_label, norm, unnumbered
+from .text import drop_ordinal, line_heads, match_label, norm, unnumbered
 
 # Scores of an assignment, compared as (order violations, distance). A slot with no placed sibling has
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
@@ -305,6 +305,8 @@ def _index(grid: Grid) -> dict[str, list[Cell]]:
                 index.setdefault(head, []).append(cell)
                 keys = {head, _UNIT.sub("", head), unnumbered(head)}
                 keys.add(_UNIT.sub("", unnumbered(head)))
+                if "\n" in cell.text:  # “编制人数↵23”: a label over its value in one cell
+                    keys.update(line_heads(cell.text))
                 for key in keys - {head, ""}:
                     index.setdefault(key, []).append(cell)
     return index

@@ -88,7 +88,34 @@ def match_label(text: str, label: str) -> str | None:
                     return None
                 kept += 1
         return ""
+    if "\n" in text and folded.startswith(want):
+        return _below_in_cell(text, want)
     return None
+
+
+def _below_in_cell(text: str, want: str) -> str | None:
+    """“编制人数↵23”: the label on the cell's first line(s), its value on the lines under it."""
+    lines = text.split("\n")
+    acc = ""
+    for k, line in enumerate(lines[:-1]):
+        acc += norm(line)
+        if acc == want or acc == want + ":":
+            return "\n".join(lines[k + 1:]).strip()
+        if len(acc) >= len(want):
+            break
+    return None
+
+
+def line_heads(text: str, most: int = 3) -> list[str]:
+    """The folds of a multi-line cell's first lines (one, two, … ``most``): where a label written above its
+    value in the same cell may end."""
+    lines = text.split("\n")[:most]
+    out, acc = [], ""
+    for line in lines[:-1] if len(lines) > 1 else []:
+        acc += norm(line)
+        if acc:
+            out.append(acc.rstrip(":"))
+    return out
 
 
 _NULL_MARKS = {"-", "—", "–", "/", "无", "——"}

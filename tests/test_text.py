@@ -94,8 +94,9 @@ def test_inline_value_is_cut_where_a_full_fold_would_cut_it(text, label):
 
 
 @pytest.mark.parametrize("typed, rest", [
-    ("一、部门基本信息", "部门基本信息"), ("(三)年度收入预算", "年度收入预算"), ("7.部门整体支出绩效指标", "部门整体支出绩效指标"),
-    ("第二部分、年度支出预算", "年度支出预算"), ("1.5万元", "1.5万元"), ("一、", "一、"), ("部门基本信息", "部门基本信息")])
+    ("一、部门基本信息", "部门基本信息"), ("(三)年度收入预算", "年度收入预算"),
+    ("7.部门整体支出绩效指标", "部门整体支出绩效指标"), ("第二部分、年度支出预算", "年度支出预算"),
+    ("1.5万元", "1.5万元"), ("一、", "一、"), ("部门基本信息", "部门基本信息")])
 def test_unnumbered_drops_a_section_ordinal_only(typed, rest):
     assert unnumbered(norm(typed)) == rest
 
@@ -103,3 +104,11 @@ def test_unnumbered_drops_a_section_ordinal_only(typed, rest):
 def test_drop_ordinal_keeps_the_text_as_typed():
     assert drop_ordinal("（一）  编制人数：23") == "编制人数：23"
     assert drop_ordinal("编制人数") == "编制人数"
+
+
+def test_a_label_over_its_value_in_one_cell():
+    assert match_label("编制人数\n23", "编制人数") == "23"
+    assert match_label("预算绩效\n管理联系人\n王红梅", "预算绩效管理联系人") == "王红梅"
+    assert match_label("基本\n支出", "基本支出") == ""
+    assert match_label("编制人数多\n23", "编制人数") is None
+    assert match_label("联系\n电话号码", "联系电话") is None
