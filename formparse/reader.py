@@ -17,7 +17,7 @@ import cattrs
 from . import fieldtypes
 from .backends import open_grids
 from .check import Warning
-from .errors import FormparseError, InvalidValues, NotThisForm, UnsafeFile
+from .errors import AmbiguousLayout, FormparseError, InvalidValues, NotThisForm, UnsafeFile
 from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
@@ -52,11 +52,18 @@ def best_layout(grids: list, schema: Schema | Sequence[Schema], path: str) -> tu
     ranked = sorted(((fit(g, s, shown[i]), i, k) for i, g in enumerate(grids) for k, s in enumerate(schemas)),
                     key=lambda x: (-x[0], x[1], x[2]))
     first_error: NotThisForm | None = None
-    for _, i, k in ranked:
+    for score, i, k in ranked:
         try:
             return i, locate(grids[i], schemas[k])
         except NotThisForm as exc:
             first_error = first_error or exc
+        except AmbiguousLayout:
+            if score >= 1:
+                raise
+            # a form without all of this one's identifying labels is not this form, however its labels
+            # would have to be assigned
+            missing = [x for x in schemas[k].identifying_labels() if norm(x) not in shown[i]]
+            first_error = first_error or NotThisForm(missing, form=schemas[k].name, path=path)
     assert first_error is not None
     raise first_error
 

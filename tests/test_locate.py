@@ -272,3 +272,16 @@ def test_paragraph_headings_with_their_text_in_the_paragraphs_after_them():
     assert [i.content for i in rec.indicators] == ["丙"]
     assert rec.basic_info.staff_quota == 3 and str(rec.income.total) == "5"
     assert not layout.unread
+
+
+def test_a_copy_whose_section_labels_are_all_reworded_is_not_this_form_never_an_ambiguity():
+    """Another form's labels it happens to hold (一级指标, 二级指标 … of 附件2) cannot make it ambiguous: the
+    document lacks that form's identifying labels too, and the refusal names 附件1's."""
+    from formparse.reader import best_layout, bundled_schemas
+    grid = small_form([["", "产出指标", "数量指标", "甲", "1", ""]])
+    for r in range(len(grid.rows)):
+        for cell in grid.own_anchors(r):
+            if cell.text in ("部门基本信息", "年度收入预算", "年度支出预算", "部门整体支出绩效目标", "部门整体支出绩效指标"):
+                cell.text = "本" + cell.text + "情况"
+    with pytest.raises(formparse.NotThisForm):
+        best_layout([grid], bundled_schemas(), "<memory>")
