@@ -281,7 +281,7 @@ def test_a_copy_whose_section_labels_are_all_reworded_is_not_this_form_never_an_
     grid = small_form([["", "产出指标", "数量指标", "甲", "1", ""]])
     for r in range(len(grid.rows)):
         for cell in grid.own_anchors(r):
-            if cell.text in ("部门基本信息", "年度收入预算", "年度支出预算", "部门整体支出绩效目标", "部门整体支出绩效指标"):
+            if cell.text in SCHEMA.identifying_labels():
                 cell.text = "本" + cell.text + "情况"
     with pytest.raises(formparse.NotThisForm):
         best_layout([grid], bundled_schemas(), "<memory>")
