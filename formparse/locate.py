@@ -312,19 +312,19 @@ def _index(grid: Grid) -> dict[str, list[Cell]]:
     return index
 
 
-def _match(text: str, label: str) -> str | None:
+def _match(text: str, label: str, *, below: bool = False) -> str | None:
     """``match_label``, also for a label written with its unit in brackets or after a section ordinal
-    (“一、部门基本信息”)."""
-    inline = _match_typed(text, label)
+    (“一、部门基本信息”); ``below``: a field's label over its value in one cell."""
+    inline = _match_typed(text, label, below)
     if inline is None:
         rest = drop_ordinal(text)
         if rest is not text:
-            inline = _match_typed(rest, label)
+            inline = _match_typed(rest, label, below)
     return inline
 
 
-def _match_typed(text: str, label: str) -> str | None:
-    inline = match_label(text, label)
+def _match_typed(text: str, label: str, below: bool) -> str | None:
+    inline = match_label(text, label, below=below)
     if inline is None:
         folded = norm(text)
         head, colon, _ = folded.partition(":")
@@ -342,7 +342,7 @@ def _candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tu
         for cell in index.get(_head(label), ()):
             if id(cell) in seen or (slot.tables_only and cell.paragraph):
                 continue
-            inline = _match(cell.text, label)
+            inline = _match(cell.text, label, below=slot.id.startswith("field:"))
             if inline is not None:
                 seen.add(id(cell))
                 out.append((cell, inline))

@@ -65,10 +65,13 @@ def compact(text: str | None) -> str | None:
     return text or None
 
 
-def match_label(text: str, label: str) -> str | None:
+def match_label(text: str, label: str, *, below: bool = False) -> str | None:
     """If ``text`` is ``label`` (optionally followed by a colon and an inline value), return the value.
 
     Returns None when the text is not this label; "" when it is the bare label.
+
+    ``below``: also a label on the cell's first line(s) with its value on the lines under it (“编制人数↵23”),
+    for a field's label — never a section's, whose name may begin a value typed in two lines.
     """
     folded = norm(text)
     want = norm(label)
@@ -88,7 +91,7 @@ def match_label(text: str, label: str) -> str | None:
                     return None
                 kept += 1
         return ""
-    if "\n" in text and folded.startswith(want):
+    if below and "\n" in text and folded.startswith(want):
         return _below_in_cell(text, want)
     return None
 

@@ -129,6 +129,7 @@ class Style:
     hidden_col: int | None = None  # 8 (xlsx): a hidden helper column (元, 校验) inserted before this column
     numbers: str = "text"     # 9 (xlsx): text | number | noisy | fixed | formula | mixed
     aliases: tuple[tuple[str, str], ...] = ()  # 10: (label, alias typed instead)
+    ordinals: bool = False    # section labels numbered as a retyped copy's headings (“一、部门基本信息”)
 
     @property
     def width(self) -> int:
@@ -164,6 +165,8 @@ class Style:
             out.append(f"9 numbers {self.numbers}")
         if self.aliases:
             out.append("10 aliases")
+        if self.ordinals:
+            out.append("numbered headings")
         return out
 
 
@@ -201,7 +204,7 @@ def draw_style(ch: Chooser, record: Record, fmt: str) -> Style:
         hidden_col = ch.number(1, width) if ch.flag() else None
         style = replace(style, notes_sheet=ch.flag(), hidden_row=hidden_row, hidden_col=hidden_col,
                         numbers=ch.pick(["text", "number", "noisy", "fixed", "formula", "mixed"]))
-    return style
+    return replace(style, ordinals=ch.flag())
 
 
 @st.composite
@@ -332,6 +335,7 @@ class _Builder:
         self.s = style
         self.w = style.width
         self.alias = dict(style.aliases)
+        self.numbered: dict[str, str] = {}
         self.money_k = 0
 
     def L(self, label: str) -> str:  # noqa: N802 - the label as this hand typed it
@@ -350,6 +354,9 @@ class _Builder:
             t.boxes.append(Box(r, c, rs, cs, text, role, num))
 
     def section(self, t: Table, label: str, r0: int, r1: int, col: int = 0, *, force_once: bool = False) -> None:
+        if self.s.ordinals:  # “一、部门基本信息”, “二、单位职能概述” … in the order the sections are drawn
+            numbered = self.numbered.setdefault(label, "一二三四五六七八九十"[len(self.numbered) % 10] + "、")
+            label = numbered + label
         if self.s.repeat_sections and not force_once:
             for r in range(r0, r1 + 1):
                 t.boxes.append(Box(r, col, 1, 1, label, "section"))

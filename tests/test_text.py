@@ -107,8 +107,9 @@ def test_drop_ordinal_keeps_the_text_as_typed():
 
 
 def test_a_label_over_its_value_in_one_cell():
-    assert match_label("编制人数\n23", "编制人数") == "23"
-    assert match_label("预算绩效\n管理联系人\n王红梅", "预算绩效管理联系人") == "王红梅"
-    assert match_label("基本\n支出", "基本支出") == ""
-    assert match_label("编制人数多\n23", "编制人数") is None
-    assert match_label("联系\n电话号码", "联系电话") is None
+    assert match_label("编制人数\n23", "编制人数", below=True) == "23"
+    assert match_label("预算绩效\n管理联系人\n王红梅", "预算绩效管理联系人", below=True) == "王红梅"
+    assert match_label("基本\n支出", "基本支出", below=True) == ""
+    assert match_label("编制人数多\n23", "编制人数", below=True) is None
+    assert match_label("联系\n电话号码", "联系电话", below=True) is None
+    assert match_label("财政部门审核意见\n一", "财政部门审核意见") is None  # a section's name: only with below

@@ -127,6 +127,7 @@ QUICK = {
     "6-split-indicator-columns-only": Style(split=4, split_left="none"),
     "7-no-reviews-no-filler": Style(reviews=False, footer="none"),
     "10-aliases": Style(aliases=ALIASED, footer="paragraph"),
+    "numbered-headings": Style(ordinals=True, group="left_once", repeat_sections=True),
 }
 QUICK_XLSX = {
     "8-notes-sheet-hidden": Style(notes_sheet=True, hidden_row="before", hidden_col=3),
