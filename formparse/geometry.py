@@ -63,6 +63,23 @@ def in_span(grid: Grid, r: int, c0: int, c1: int) -> Cell | None:
     return cell_at(grid, r, c0)
 
 
+def first_filled(grid: Grid, cell: Cell, dr: int, dc: int) -> Cell | None:
+    """The first visible cell with content from ``cell`` in one direction (``dr``/``dc`` -1 or 0: up or
+    left), blank cells passed over; None at the grid's edge or at a paragraph (outside the table)."""
+    r, c = (cell.row - 1, cell.col) if dr else (cell.row, cell.col - 1)
+    while r >= 0 and c >= 0:
+        if grid.is_paragraph_row(r):
+            return None
+        other = cell_at(grid, r, c)
+        if other is not None and other is not cell and grid.visible(other) and not other.blank:
+            return other
+        if dr:
+            r = (other.row if other is not None else r) - 1
+        else:
+            c = (other.col if other is not None else c) - 1
+    return None
+
+
 def is_spacer_row(grid: Grid, r: int) -> bool:
     """A row with nothing typed in it (a blank spacer row), or one the sheet hides."""
     return r in grid.hidden_rows or not grid.has_content(r)

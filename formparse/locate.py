@@ -42,7 +42,7 @@ from .text import drop_ordinal, line_heads, match_label, norm, unnumbered
 # no evidence for any cell: any cell near a sibling is preferred. A slot left without a cell costs
 # more than any placement, so every label that can be placed is placed.
 NO_EVIDENCE = 10**6
-UNPLACED = (10**3, 0, 0, 0, 0, 0, 0)
+UNPLACED = (10**3, 0, 0, 0, 0, 0, 0, 0)
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
 # Placements remembered per process (a batch reads many files of few templates); oldest dropped first.
@@ -422,7 +422,7 @@ class Evidence:
                 self.firsts[s.block] = (s, c)
 
 
-def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int, int, int]:
+def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int, int, int, int]:
     """How badly ``cell`` agrees with the labels already placed (see the module docstring):
     (order violations within the slot's family, order violations against the other blocks — each block
     represented by its first placed label —, how little it looks like a label (:func:`_unlike`), the
@@ -436,9 +436,30 @@ def _cost(slot: Slot, cell: Cell, ev: Evidence) -> tuple[int, int, int, int, int
     # last, for a label with no sibling: nearness to the labels of the blocks written just before and after it
     beside = min((geo.distance(cell, c) for b in (slot.block - 1, slot.block + 1) for c in ev.by_block.get(b, ())),
                  default=NO_EVIDENCE)
-    return (_violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
+    return (_foreign(slot, cell, ev),
+            _violations(slot, cell, family, lambda s: s.order), _violations(slot, cell, others, lambda s: s.block),
             _unlike(slot, cell, family, ev), sum(1 for _, c in family if not geo.in_line(cell, c)),
             near, geo.distance(cell, head) if head is not None else 0, beside)
+
+
+def _foreign(slot: Slot, cell: Cell, ev: Evidence) -> int:
+    """Whether the cell lies in another family's part of the form: the first filled cell left of it, or
+    above it, is that family's placed group or section label (a 合计 under “三公经费预算支出” is not
+    年度收入预算's, wherever the reading order would put it)."""
+    sign = ev.signs.get(id(cell))
+    if sign is None or slot.order == -1:
+        return 0
+    # a heading owns the cells on the side its own family's labels lie: right of it in its rows (a row
+    # heading), or under it (a heading above its part, merged across it or typed once at its start)
+    sides = ((sign.first_left, lambda h, c: h.row <= c.row <= h.last_row and c.col >= h.end_col),
+             (sign.first_up, lambda h, c: c.row > h.last_row and c.col >= h.col))
+    for near, owns in sides:
+        owner = ev.slot_of.get(id(near)) if near is not None else None
+        if owner is None or owner.order != -1 or owner.family == slot.family:
+            continue
+        if any(owns(near, c) for s, c in ev.family.get(owner.family, ()) if s.order != -1):
+            return 1
+    return 0
 
 
 def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidence) -> int:
@@ -576,12 +597,16 @@ class Signs:
     above: Cell | None = None  # the candidate just above it, in its column
     above_right: Cell | None = None  # … and the cell right of that one
     ups: tuple[Cell, ...] = ()  # the candidates above it in its column, nearest first (past values, blanks)
+    # the first filled cell left of it in its row and above it in its column (blank cells passed over), when
+    # a slot wants it: a heading there says whose part of the form the cell lies in
+    first_left: Cell | None = None
+    first_up: Cell | None = None
 
     def key(self) -> tuple[object, ...]:
         def at(c: Cell | None) -> tuple[int, int] | None:
             return None if c is None else (c.row, c.col)
         return (self.colon, self.in_values, at(self.left), at(self.left_below), at(self.above),
-                at(self.above_right), tuple(at(c) for c in self.ups))
+                at(self.above_right), tuple(at(c) for c in self.ups), at(self.first_left), at(self.first_up))
 
 
 def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
@@ -621,7 +646,9 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                 r = (c.row if c is not None else r) - 1
             out[id(cell)] = Signs(
                 colon, values, left, geo.cell_at(grid, left.last_row + 1, left.col) if left is not None else None,
-                above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, tuple(ups))
+                above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, tuple(ups),
+                candidate(geo.first_filled(grid, cell, 0, -1), cell),
+                candidate(geo.first_filled(grid, cell, -1, 0), cell))
     return out
 
 
@@ -700,17 +727,18 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     # only such combinations compete.
     full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]
     combos: Iterable[tuple[tuple[Cell, str] | None, ...]] = full or itertools.product(*options)
-    scored: list[tuple[tuple[int, int, int, int, int, int, int], tuple[tuple[Cell, str] | None, ...]]] = []
+    scored: list[tuple[tuple[int, ...], tuple[tuple[Cell, str] | None, ...]]] = []
     for combo in combos:
         ids = [id(ci[0]) for ci in combo if ci is not None]
         if len(ids) != len(set(ids)):
             continue
-        v = g = m = u = d = h = a = 0
+        f = v = g = m = u = d = h = a = 0
         for ka, ca in enumerate(combo):
             if ca is None:
-                v, g, u, m, d, h, a = (x + y for x, y in zip((v, g, u, m, d, h, a), UNPLACED, strict=True))
+                f, v, g, u, m, d, h, a = (x + y for x, y in zip((f, v, g, u, m, d, h, a), UNPLACED,
+                                                                 strict=True))
                 continue
-            fv, fg, fu, fm, fd, fh, fa = fixed[(ka, id(ca[0]))]
+            ff, fv, fg, fu, fm, fd, fh, fa = fixed[(ka, id(ca[0]))]
             for kb, cb in enumerate(combo):
                 if kb == ka or cb is None:
                     continue
@@ -718,8 +746,8 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
                 fv, fg, fm = fv + pv, fg + pg, fm + pm
                 if pd is not None and pd < fd:
                     fd = pd
-            v, g, m, u, d, h, a = v + fv, g + fg, m + fm, u + fu, d + fd, h + fh, a + fa
-        scored.append(((v, g, u, m, d, h, a), combo))
+            f, v, g, m, u, d, h, a = f + ff, v + fv, g + fg, m + fm, u + fu, d + fd, h + fh, a + fa
+        scored.append(((f, v, g, u, m, d, h, a), combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     for cost, combo in scored[1:]:

@@ -130,6 +130,7 @@ class Style:
     numbers: str = "text"     # 9 (xlsx): text | number | noisy | fixed | formula | mixed
     aliases: tuple[tuple[str, str], ...] = ()  # 10: (label, alias typed instead)
     ordinals: bool = False    # section labels numbered as a retyped copy's headings (“一、部门基本信息”)
+    totals_first: bool = False  # each band's 合计 typed as its first header, not its last
 
     @property
     def width(self) -> int:
@@ -167,6 +168,8 @@ class Style:
             out.append("10 aliases")
         if self.ordinals:
             out.append("numbered headings")
+        if self.totals_first:
+            out.append("totals first")
         return out
 
 
@@ -204,7 +207,7 @@ def draw_style(ch: Chooser, record: Record, fmt: str) -> Style:
         hidden_col = ch.number(1, width) if ch.flag() else None
         style = replace(style, notes_sheet=ch.flag(), hidden_row=hidden_row, hidden_col=hidden_col,
                         numbers=ch.pick(["text", "number", "noisy", "fixed", "formula", "mixed"]))
-    return replace(style, ordinals=ch.flag())
+    return replace(style, ordinals=ch.flag(), totals_first=ch.flag())
 
 
 @st.composite
@@ -424,6 +427,10 @@ class _Builder:
         self.put(t, r, 2, rec.functions or "", cs=w - 2)
         return r + 1
 
+    def ordered(self, items: list) -> list:
+        """A band's headers in the order this hand types them: 合计 last (official) or first."""
+        return [items[-1], *items[:-1]] if self.s.totals_first else items
+
     def band(self, t: Table, r: int,
              groups: list[tuple[str, list[tuple[str, Decimal | None, str]], list[tuple[int, int]]]]) -> int:
         """Groups side by side (top/above) or one under another (left): label, header row(s), value row(s).
@@ -457,7 +464,7 @@ class _Builder:
     def income(self, t: Table, r: int) -> tuple[int, list[int]]:
         """The income band; returns the next row and the rows holding its values."""
         inc = self.rec.income
-        items = [(label, getattr(inc, key), f"income.{key}") for label, key in INCOME]
+        items = self.ordered([(label, getattr(inc, key), f"income.{key}") for label, key in INCOME])
         start = 2 if self.s.group in ("left", "left_once") else 1
         top = 1 if self.s.group in ("top", "above") else 0
         if not self.s.income_split:
@@ -486,8 +493,10 @@ class _Builder:
 
     def spending(self, t: Table, r: int) -> int:
         rec = self.rec
-        exp = [(label, getattr(rec.expenditure, key), f"expenditure.{key}") for label, key in EXPENDITURE]
-        tp = [(label, getattr(rec.three_public, key), f"three_public.{key}") for label, key in THREE_PUBLIC]
+        exp = self.ordered([(label, getattr(rec.expenditure, key), f"expenditure.{key}")
+                            for label, key in EXPENDITURE])
+        tp = self.ordered([(label, getattr(rec.three_public, key), f"three_public.{key}")
+                           for label, key in THREE_PUBLIC])
         if self.s.group in ("top", "above"):
             return self.band(t, r, [("年度支出预算", exp, OFFICIAL_EXP_SPANS),
                                     ("三公经费预算支出", tp, OFFICIAL_TP_SPANS)])

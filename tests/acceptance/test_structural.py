@@ -128,6 +128,8 @@ QUICK = {
     "7-no-reviews-no-filler": Style(reviews=False, footer="none"),
     "10-aliases": Style(aliases=ALIASED, footer="paragraph"),
     "numbered-headings": Style(ordinals=True, group="left_once", repeat_sections=True),
+    "totals-first": Style(totals_first=True, merges="none"),
+    "totals-first-left": Style(totals_first=True, group="left", income_split=True),
 }
 QUICK_XLSX = {
     "8-notes-sheet-hidden": Style(notes_sheet=True, hidden_row="before", hidden_col=3),
