@@ -43,6 +43,8 @@ def main(out: pathlib.Path) -> None:
     (work / "out").mkdir(exist_ok=True)
     runpy.run_path(str(here / "nested_docx.py"))
     shutil.move(work / "out" / "G-python-docx-nested-tables.docx", out / "hand-G-python-docx-nested-tables.docx")
+    runpy.run_path(str(here / "project_split_docx.py"))
+    shutil.move(work / "out" / "P3-python-docx-project-split.docx", out / "hand-P3-python-docx-project-split.docx")
     runpy.run_path(str(here / "label_over_value_xlsx.py"))
     shutil.move(work / "out" / "H-openpyxl-label-newline-value-formulas.xlsx",
                 out / "hand-H-openpyxl-label-newline-value-formulas.xlsx")
