@@ -36,17 +36,18 @@ x[0].merge(y[0])
 def ind(label, items, table):
     global t
     x = row((label, 1), ("一级指标", 1), ("二级指标", 1), ("指标内容", 2), ("指标值", 2), ("备注", 1))
-    prev = None; start = None; last = None
+    prev = None; last = None
     for it in items:
         r = row(("", 1), (it["level1"] if it["level1"] != prev else "", 1), (it["level2"], 1), (it["content"], 2), (it["value"], 2), (v(it["remark"]), 1))
+        prev = it["level1"]
         last = r
     x[0].merge(last[0])
 ind("长期绩效指标", E["long_term_indicators"], t)
 # annual indicators split over a page break: a second table with the header repeated
 ann = E["annual_indicators"]
 x = row(("年度绩效指标", 1), ("一级指标", 1), ("二级指标", 1), ("指标内容", 2), ("指标值", 2), ("备注", 1))
-for it in ann[:2]:
-    r = row(("", 1), (it["level1"], 1), (it["level2"], 1), (it["content"], 2), (it["value"], 2), (v(it["remark"]), 1))
+for k, it in enumerate(ann[:2]):
+    r = row(("", 1), (it["level1"] if k == 0 or it["level1"] != ann[k - 1]["level1"] else "", 1), (it["level2"], 1), (it["content"], 2), (it["value"], 2), (v(it["remark"]), 1))
 x[0].merge(r[0])
 d.add_paragraph("")
 t = d.add_table(rows=0, cols=8); t.style = "Table Grid"
