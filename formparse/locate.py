@@ -453,9 +453,13 @@ def _foreign(slot: Slot, cell: Cell, ev: Evidence) -> int:
     # heading), or under it (a heading above its part, merged across it or typed once at its start)
     sides = ((sign.first_left, lambda h, c: h.row <= c.row <= h.last_row and c.col >= h.end_col),
              (sign.first_up, lambda h, c: c.row > h.last_row and c.col >= h.col))
-    for near, owns in sides:
-        owner = ev.slot_of.get(id(near)) if near is not None else None
-        if owner is None or owner.order != -1 or owner.family == slot.family:
+    heads = [(near, owns, ev.slot_of.get(id(near)) if near is not None else None) for near, owns in sides]
+    # the slot's own heading next to it wins: a section heading down the left of several groups
+    # (部门基本信息 merged beside 年度收入预算 and its band) holds them, it does not take their labels
+    if any(owner is not None and owner.order == -1 and owner.family == slot.family for _, _, owner in heads):
+        return 0
+    for near, owns, owner in heads:
+        if owner is None or owner.order != -1:
             continue
         if any(owns(near, c) for s, c in ev.family.get(owner.family, ()) if s.order != -1):
             return 1
