@@ -154,7 +154,8 @@ class _Filler:
 
     def _limit_grid(self, layout: Layout, growth: int) -> None:
         """Tell a back-end that builds blank cells at empty positions (.xlsx) where the form ends: past it
-        the sheet is seen as the reader sees it (empty positions empty), which is all locating needs there."""
+        (and a margin) its grid holds nothing. What lies below the form took no part in the first layout,
+        and leaving out what a layout did not use cannot change which cells it takes."""
         if self.first is None or not hasattr(self.doc, "form_rows"):
             return
         last = max((c.last_row for c in _cells(layout)), default=len(layout.grid))

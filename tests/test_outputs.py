@@ -501,3 +501,26 @@ def test_a_folder_output_is_published_all_or_nothing(tmp_path, monkeypatch):
         convert(inbox, out, fmt="parquet", labels="en", workers=0)
     assert sorted(p.name for p in out.iterdir()) == ["reviews.parquet"]  # the rival's file, nothing of ours
     assert (out / "reviews.parquet").read_bytes() == b"rival"
+
+
+# -- 4. a writer linear in the form -----------------------------------------------------------------------
+
+def test_content_below_the_form_survives_a_fill_and_moves_with_its_rows(tmp_path):
+    """The writer's second look at the sheet stops a little past the form (benchmarks/bench_write.py): what
+    lies below is still copied, its merges and rows moved down by the rows the fill added."""
+    import re
+
+    from tests.outputkit import many_merges
+
+    tpl = many_merges(tmp_path / "merges.xlsx", 2000)  # rows 200-1199, two merged ranges each
+    rec = base_record(n_goals=3, n_indicators=40)
+    out = formparse.fill(rec, tmp_path / "out.xlsx", tpl)
+    assert formparse.read(out).indicators == rec.indicators
+    with zipfile.ZipFile(out) as zf:
+        after = zf.read("xl/worksheets/sheet1.xml").decode()
+    # (row 200's “x” is read as 填报人's value, far below its label, and so written over: rows from 201 on)
+    rows = [int(r) for r, body in re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', after) if "<t>x</t>" in body]
+    shift = rows[0] - 201
+    assert shift > 0 and rows == list(range(201 + shift, 1200 + shift))
+    ranges = {int(r) for r in re.findall(r'<mergeCell ref="[AC](\d+):[BD]\1"/>', after)}
+    assert set(range(201 + shift, 1200 + shift)) <= ranges
