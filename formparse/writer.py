@@ -360,11 +360,15 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     # A given template passes the same safety checks as any submission first (it is read as one). For
     # .xlsx that read also gives the first layout: the reader's grids number rows as the sheet does.
     grids = open_grids(str(tpl)) if template is not None or kind == "xlsx" else None
-    doc = open_document(str(tpl))
-    active = doc.active_content()
+    # what runs, fetches or embeds is looked for before any writer opens the template (docs/security.md)
+    from .backends.ooxml import Package, active_content
+
+    with Package(str(tpl)) as pkg:
+        active = active_content(pkg)
     if active:
         raise CannotFill(f"模板 {shown(tpl.name)} 含有不能带进正式表格的内容：" + "；".join(active)
                          + "。请在 Office 中删除这些内容，另存为普通的 .xlsx / .docx 后再作模板", path=out)
+    doc = open_document(str(tpl))
     first = None
     if kind == "xlsx" and grids is not None and len(grids) == doc.parts():
         scores = [score(g, schema) for g in grids] if len(grids) > 1 else [0]
@@ -382,7 +386,7 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     except FormparseError as exc:
         if exc.path is None:
             exc.path = str(out)
-            exc.args = (f"{out}: {exc.message}",)
+            exc.args = (f"{shown(out)}: {exc.message}",)
         raise
     try:
         with atomic_path(out, overwrite=overwrite) as tmp:
