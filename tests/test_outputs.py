@@ -188,6 +188,33 @@ def test_an_unlistable_folder_is_a_problem_row(tmp_path, monkeypatch):
     assert [r["file"] for r in _tables(out, "xlsx")["problems"]] == ["锁住的/"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and symbolic links")
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_every_entry_named_like_a_form_is_accounted_for_and_none_blocks(tmp_path, name, fmt):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "good.xlsx")
+    os.mkfifo(inbox / "pipe.docx")  # opening it for reading would wait for a writer for ever
+    os.symlink("/dev/zero", inbox / "zero.xlsx")  # endless
+    os.symlink("loop.xlsx", inbox / "loop.xlsx")
+    os.symlink(tmp_path / "gone.docx", inbox / "gone.docx")
+    (tmp_path / "elsewhere").mkdir()
+    filled(tmp_path / "elsewhere" / "far.xlsx")
+    os.symlink(tmp_path / "elsewhere", inbox / "linked")  # a folder behind a link: not followed, but said
+    (inbox / "dir.xlsx").mkdir()  # a folder named like a form is a folder
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(convert(inbox, tmp_path / name, fmt=fmt, labels="en",
+                                                                  workers=0)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done, "convert did not finish (blocked on the FIFO?)"
+    summary = done[0]
+    problems = {r["file"]: r["message"] for r in _tables(tmp_path / name, fmt)["problems"]}
+    assert (summary.files, summary.good, summary.broken) == (6, 1, 5)
+    assert set(problems) == {"pipe.docx", "zero.xlsx", "loop.xlsx", "gone.docx", "linked/"}
+    assert "FIFO" in problems["pipe.docx"] and "设备" in problems["zero.xlsx"] and "符号链接" in problems["linked/"]
+
+
 # -- 2. never overwrite without --force ------------------------------------------------------------------
 
 def test_convert_refuses_to_write_into_what_it_reads(tmp_path):
