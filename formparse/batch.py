@@ -62,25 +62,39 @@ class Outcome:
 def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem] | None = None) -> list[str]:
     """The submissions under ``root`` as sorted relative paths (Office lock files and hidden files left out).
 
-    A folder that cannot be listed (no permission, gone, a broken disk) is not skipped in silence: it
-    goes to ``unlisted`` as a Problem (kind "UnreadableFolder", its path ending in "/"), when given.
+    Every entry named like a submission that is not a folder is listed, whatever it is: a FIFO, a device,
+    a broken or looping symbolic link is read as any file is, and found unreadable (never opened to wait
+    on). A folder that cannot be listed (no permission, gone, a broken disk), and a symbolic link to a
+    folder (not followed: it may lead anywhere, or round in a loop), are not skipped in silence: each goes
+    to ``unlisted`` as a Problem (kind "UnreadableFolder", its path ending in "/"), when given.
     """
     base = Path(root)
-    if base.is_file():
+    if not base.is_dir():
         return [base.name]
     found: list[str] = []
     failed: list[OSError] = []
+    linked: list[str] = []
     for folder, dirs, names in os.walk(base, onerror=failed.append):
         rel = Path(folder).relative_to(base)
-        dirs[:] = [d for d in dirs if recursive and not d.startswith((".", "~$"))]
+        kept = []
+        for d in dirs:
+            if not recursive or d.startswith((".", "~$")):
+                continue
+            if os.path.islink(os.path.join(folder, d)):
+                linked.append((rel / d).as_posix())
+                continue
+            kept.append(d)
+        dirs[:] = kept
         for name in names:
             if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
                 continue
-            if (Path(folder) / name).is_file():
-                found.append((rel / name).as_posix())
+            found.append((rel / name).as_posix())
     if unlisted is not None:
         from .errors import os_words
 
+        for name in linked:
+            unlisted.append(Problem(name + "/", "UnreadableFolder",
+                                    "这是指向别处的符号链接（快捷方式），其中的文件没有读取；请把文件夹本身放进来"))
         for exc in failed:
             where = Path(os.fsdecode(exc.filename)) if exc.filename is not None else base
             try:

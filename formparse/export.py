@@ -55,6 +55,7 @@ PROBLEM_KINDS_ZH = {
     "InvalidValues": "内容有误", "ConversionFailed": "转换失败", "WorkerCrashed": "读取进程崩溃", "Timeout": "读取超时",
     "InternalError": "内部错误", "Duplicate": "重复报送", "CannotFill": "无法填写", "SchemaError": "表式错误",
     "CharactersChanged": "字符已改写", "CannotWrite": "无法写入", "AmbiguousLayout": "栏目无法确定",
+    "UnreadableFolder": "文件夹无法读取",
 }
 # formparse check's warning codes (formparse.check) as categories.
 CHECK_CODES_ZH = {

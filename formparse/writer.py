@@ -154,7 +154,8 @@ class _Filler:
 
     def _limit_grid(self, layout: Layout, growth: int) -> None:
         """Tell a back-end that builds blank cells at empty positions (.xlsx) where the form ends: past it
-        the sheet is seen as the reader sees it (empty positions empty), which is all locating needs there."""
+        (and a margin) its grid holds nothing. What lies below the form took no part in the first layout,
+        and leaving out what a layout did not use cannot change which cells it takes."""
         if self.first is None or not hasattr(self.doc, "form_rows"):
             return
         last = max((c.last_row for c in _cells(layout)), default=len(layout.grid))
@@ -365,11 +366,15 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     # A given template passes the same safety checks as any submission first (it is read as one). For
     # .xlsx that read also gives the first layout: the reader's grids number rows as the sheet does.
     grids = open_grids(str(tpl)) if template is not None or kind == "xlsx" else None
-    doc = open_document(str(tpl))
-    active = doc.active_content()
+    # what runs, fetches or embeds is looked for before any writer opens the template (docs/security.md)
+    from .backends.ooxml import Package, active_content
+
+    with Package(str(tpl)) as pkg:
+        active = active_content(pkg)
     if active:
         raise CannotFill(f"模板 {shown(tpl.name)} 含有不能带进正式表格的内容：" + "；".join(active)
                          + "。请在 Office 中删除这些内容，另存为普通的 .xlsx / .docx 后再作模板", path=out)
+    doc = open_document(str(tpl))
     first = None
     if kind == "xlsx" and grids is not None and len(grids) == doc.parts():
         scores = [score(g, schema) for g in grids] if len(grids) > 1 else [0]
@@ -387,7 +392,7 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     except FormparseError as exc:
         if exc.path is None:
             exc.path = str(out)
-            exc.args = (f"{out}: {exc.message}",)
+            exc.args = (f"{shown(out)}: {exc.message}",)
         raise
     try:
         with atomic_path(out, overwrite=overwrite) as tmp:

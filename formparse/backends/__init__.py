@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
-from ..errors import EncryptedFile, FormparseError, UnreadableFile, UnsafeFile
+from ..errors import EncryptedFile, FormparseError, UnreadableFile, UnsafeFile, os_words
 from ..grid import Grid
 from ..limits import DEFAULT, Limits
 
@@ -19,8 +20,15 @@ _WRITERS = {"xlsx": "formparse.backends.xlsx_write", "docx": "formparse.backends
 def _head(path: str, limits: Limits = DEFAULT, *, whole: bool = False) -> bytes:
     """The file's first 4 KiB (``whole``: all of it), after checking its size against the limits."""
     try:
-        with Path(path).open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
+        # O_NONBLOCK: a FIFO named like a form opens at once instead of waiting for a writer; anything but a
+        # regular file (a FIFO, a device such as /dev/zero, a socket) is refused before a byte is read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise UnreadableFile(f"不是普通文件（{_file_kind(st.st_mode)}），无法读取", path=path)
+            size = st.st_size
             if size > limits.max_file_bytes:
                 raise UnsafeFile(f"文件有 {size} 字节，超过上限 {limits.max_file_bytes}", path=path)
             # never more than the limit, even if the file grows while it is read
@@ -31,7 +39,19 @@ def _head(path: str, limits: Limits = DEFAULT, *, whole: bool = False) -> bytes:
                 data += fh.read(cap - len(data))
             return data
     except OSError as exc:
-        raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", path=path) from exc
+        raise UnreadableFile(f"无法打开文件：{os_words(exc)}", path=path) from exc
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "是文件夹"
+    if stat.S_ISFIFO(mode):
+        return "是命名管道 FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "是设备文件"
+    if stat.S_ISSOCK(mode):
+        return "是套接字"
+    return "类型未知"
 
 
 def _utf16(name: str) -> bytes:

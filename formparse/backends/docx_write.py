@@ -21,8 +21,34 @@ from .docx import W, _children, _val, body_grid
 from .ooxml import Package, active_content
 
 
-def _open(path: str) -> Any:
+_DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_DOTX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+
+
+def _content_types(path: str) -> bytes | None:
+    """The package's [Content_Types].xml, with a template's (.dotx) main part typed as a document's: a
+    template written as .docx must say it is a document (None when nothing needs to change)."""
     try:
+        with zipfile.ZipFile(path) as zf:
+            types = zf.read("[Content_Types].xml")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return types.replace(_DOTX_MAIN, _DOCX_MAIN) if _DOTX_MAIN in types else None
+
+
+def _open(path: str, types: bytes | None = None) -> Any:
+    try:
+        if types is not None:  # python-docx opens documents only: give it the package as a document
+            import io
+
+            with zipfile.ZipFile(path) as src:
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w") as dst:
+                    for info in src.infolist():
+                        data = types if info.filename == "[Content_Types].xml" else src.read(info.filename)
+                        dst.writestr(info, data, compress_type=info.compress_type)
+            buf.seek(0)
+            return docx.Document(buf)
         return docx.Document(path)
     except (PackageNotFoundError, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
         raise UnreadableFile(f"不是可读的 .docx 文件 ({type(exc).__name__}: {exc})", path=path) from exc
@@ -126,7 +152,8 @@ class DocxDocument:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.doc = _open(path)
+        self.types = _content_types(path)  # a .dotx template's, retyped as a document's (else None)
+        self.doc = _open(path, self.types)
 
     def active_content(self) -> list[str]:
         """Macros, DDE/INCLUDETEXT fields, altChunk, OLE and the like in the template (ooxml.active_content)."""
@@ -229,5 +256,6 @@ class DocxDocument:
         body = etree.tostring(self.doc.element, xml_declaration=True, encoding="UTF-8", standalone=True)
         with zipfile.ZipFile(self.path) as src, zipfile.ZipFile(path, "w") as dst:
             for info in src.infolist():
-                data = body if info.filename == main else src.read(info.filename)
+                data = (body if info.filename == main else self.types
+                        if info.filename == "[Content_Types].xml" and self.types is not None else src.read(info.filename))
                 dst.writestr(info, data, compress_type=info.compress_type)

@@ -177,26 +177,77 @@ class Package:
 # when the file is opened, and embedded packages. fill refuses such a template (docs/security.md).
 _ACTIVE_PARTS = (
     (re.compile(r"(^|/)vba(Project\.bin|Data\.xml)$", re.I), "宏"),
+    (re.compile(r"(^|/)(macrosheets|dialogsheets)/", re.I), "Excel 4.0 宏表"),
     (re.compile(r"(^|/)activeX/", re.I), "ActiveX 控件"),
     (re.compile(r"(^|/)embeddings/", re.I), "嵌入的 OLE 对象或文件"),
     (re.compile(r"(^|/)externalLinks/", re.I), "指向其他工作簿的外部链接"),
+    (re.compile(r"(^|/)(connections\.xml|queryTables/)", re.I), "外部数据连接"),
 )
-_ACTIVE_TYPES = ((b"macroEnabled", "启用宏的文件类型"), (b"vbaProject", "宏"), (b"oleObject", "嵌入的 OLE 对象"),
-                 (b"activeX", "ActiveX 控件"))
-_ACTIVE_RELS = (("/vbaProject", "宏"), ("/oleObject", "嵌入的 OLE 对象"), ("/package", "嵌入的文件"),
-                ("/aFChunk", "altChunk 嵌入的外部文档"), ("/externalLink", "外部链接"),
-                ("/attachedTemplate", "附加的外部模板"), ("/activeXControl", "ActiveX 控件"),
-                ("/frame", "外部框架"), ("/subDocument", "子文档"))
-# Field codes that fetch, run or link something when the document is opened or its fields are updated.
-_ACTIVE_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK)\b", re.I)
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_CHECKED_PART = re.compile(r"^(word/.+|xl/worksheets/.+|xl/workbook)\.xml$")
-_QUOTED = re.compile(r'"[^"]*"')
+_ACTIVE_TYPES = ((b"macroenabled", "启用宏的文件类型"), (b"vbaproject", "宏"), (b"macrosheet", "Excel 4.0 宏表"),
+                 (b"dialogsheet", "Excel 4.0 宏表"), (b"oleobject", "嵌入的 OLE 对象"), (b"activex", "ActiveX 控件"),
+                 (b"connections+xml", "外部数据连接"), (b"querytable", "外部数据连接"))
+_ACTIVE_RELS = (("/vbaproject", "宏"), ("/xlmacrosheet", "Excel 4.0 宏表"), ("/xlintlmacrosheet", "Excel 4.0 宏表"),
+                ("/dialogsheet", "Excel 4.0 宏表"), ("/oleobject", "嵌入的 OLE 对象"), ("/package", "嵌入的文件"),
+                ("/afchunk", "altChunk 嵌入的外部文档"), ("/externallink", "外部链接"),
+                ("/attachedtemplate", "附加的外部模板"), ("/activexcontrol", "ActiveX 控件"), ("/control", "ActiveX 控件"),
+                ("/frame", "外部框架"), ("/subdocument", "子文档"), ("/connections", "外部数据连接"),
+                ("/querytable", "外部数据连接"))
+# Field codes that fetch, run, link or embed something when the document is opened or its fields are updated.
+_ACTIVE_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK|DATABASE|EMBED)\b", re.I)
+# Worksheet functions that fetch from the network or run code when a workbook is calculated (fill asks
+# Excel to recalculate on open): WEBSERVICE, IMAGE (a picture from a URL), RTD (a COM server), and the
+# Excel 4.0 functions that call into DLLs or start programs.
+_ACTIVE_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.])(?:_xlfn\.|_xlws\.)?(WEBSERVICE|IMAGE|RTD|CALL|REGISTER(?:\.ID)?"
+                              r"|EXEC|EXECUTE)\s*\(", re.I)
+# Both spellings of each namespace (transitional, and ISO strict): a part is judged by namespace, not prefix.
+_W_NS = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+         "http://purl.oclc.org/ooxml/wordprocessingml/main")
+_S_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_FORMULA_TAGS = {"f", "formula", "formula1", "formula2"}  # cells, conditional formats, data validation, x14
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')  # string literals and quoted sheet names
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Parts that hold only text or formatting, however large (a million shared strings): never parsed here.
+_INERT_TYPES = ("sharedstrings+xml", "styles+xml", "theme+xml", "core-properties+xml", "extended-properties+xml",
+                "fonttable+xml", "numbering+xml", "stylesWitheffects+xml".lower(), "websettings+xml")
+# A part holding none of these words, once decoded, has no field, formula, chunk or setting of concern.
+_NEEDLES = ("instr", "altchunk", "updatefields", "mailmerge", "|", "&#", "formula", "<f", ":f",
+            "definedname", "webservice", "image", "rtd", "call", "register", "exec")
+
+
+def _content_types(pkg: Package) -> tuple[dict[str, str], dict[str, str], bytes]:
+    """(part name → content type, extension → content type, the raw [Content_Types].xml), all lower case."""
+    if not pkg.has("[Content_Types].xml"):
+        return {}, {}, b""
+    raw = pkg.read("[Content_Types].xml")
+    overrides, defaults = {}, {}
+    for el in parse(raw, path=pkg.path, part="[Content_Types].xml").iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = etree.QName(el).localname
+        if tag == "Override":
+            overrides[el.get("PartName", "").lstrip("/").lower()] = el.get("ContentType", "").lower()
+        elif tag == "Default":
+            defaults[el.get("Extension", "").lower()] = el.get("ContentType", "").lower()
+    return overrides, defaults, raw.lower()
+
+
+def _as_text(data: bytes) -> str:
+    """An XML part's text in whatever encoding it declares by its byte order mark (UTF-8 or UTF-16)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
+        for codec in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+    return data.decode("utf-8", "replace")
 
 
 def active_content(pkg: Package) -> list[str]:
-    """What in ``pkg`` runs, fetches or embeds (each a short Chinese description naming the part); [] if none."""
+    """What in ``pkg`` runs, fetches or embeds (each a short Chinese description naming the part); [] if none.
+
+    Every part is looked at, wherever it lies and whatever it is called: parts by name, the content types,
+    every relationship, any part that is an OLE2 compound file, and every XML part that could hold a field,
+    a formula or a setting (by namespace, in UTF-8 or UTF-16, character references and all)."""
     found: list[str] = []
 
     def add(what: str, where: str) -> None:
@@ -204,56 +255,109 @@ def active_content(pkg: Package) -> list[str]:
         if item not in found:
             found.append(item)
 
+    overrides, defaults, types = _content_types(pkg)
+    for needle, what in _ACTIVE_TYPES:
+        if needle in types:
+            add(what, "[Content_Types].xml")
     for name in sorted(pkg.names):
         for pattern, what in _ACTIVE_PARTS:
             if pattern.search(name):
                 add(what, name)
-    if pkg.has("[Content_Types].xml"):
-        types = pkg.read("[Content_Types].xml")
-        for needle, what in _ACTIVE_TYPES:
-            if needle.lower() in types.lower():
-                add(what, "[Content_Types].xml")
-    for name in sorted(n for n in pkg.names if n.endswith(".rels")):
+        if name.endswith("/"):
+            continue
+        if _starts_with(pkg, name, _OLE2_MAGIC):
+            add("嵌入的 OLE 对象或文件", name)
+    for name in sorted(n for n in pkg.names if n.lower().endswith(".rels")):
         for rel in pkg.xml(name).iter(f"{{{REL}}}Relationship"):
-            kind = rel.get("Type", "")
+            kind = rel.get("Type", "").strip().lower()
             for suffix, what in _ACTIVE_RELS:
                 if kind.endswith(suffix):
                     add(what, name)
-            if rel.get("TargetMode") == "External" and not kind.endswith("/hyperlink"):
+            if rel.get("TargetMode", "").strip().lower() == "external" and not kind.endswith("/hyperlink"):
                 add(f"打开时会访问的外部地址 {rel.get('Target', '')[:60]}", name)
-    for name in sorted(n for n in pkg.names if _CHECKED_PART.match(n)):
-        data = pkg.read(name)
-        # only parts that could hold one are parsed (by local name: the prefix is the file's choice)
-        if not any(k in data for k in (b"instr", b"altChunk", b"updateFields", b"|")):
+    for name in sorted(pkg.names):
+        low = name.lower()
+        if low.endswith((".rels", "/")) or low == "[content_types].xml":
+            continue
+        ctype = overrides.get(low) or defaults.get(low.rpartition(".")[2], "")
+        if any(t in ctype for t in _INERT_TYPES) or not (low.endswith(".xml") or "xml" in ctype):
+            continue
+        text = _as_text(pkg.read(name)).lower()
+        # only parts that could hold one are parsed (the words cannot hide: element names are never escaped,
+        # and a character reference makes the part be parsed)
+        if not any(k in text for k in _NEEDLES):
             continue
         for what in _active_in(pkg.xml(name)):
             add(what, name)
     return found
 
 
+def _starts_with(pkg: Package, name: str, magic: bytes) -> bool:
+    try:
+        with pkg.zip.open(name) as fh:
+            return fh.read(len(magic)) == magic
+    except Exception:  # a damaged entry: reading it for real says what is wrong
+        return False
+
+
+class _Field:
+    __slots__ = ("code", "computed", "in_result")
+
+    def __init__(self) -> None:
+        self.code = ""  # the field's own instruction text, nested fields left out
+        self.computed = False  # its instruction begins with a nested field (the field's name is computed)
+        self.in_result = False
+
+
 def _active_in(root: Any) -> list[str]:
     out = []
-    instr: list[str] = []  # field instructions in document order, each field's own
-    for el in root.iter(f"{{{_W}}}fldChar", f"{{{_W}}}instrText", f"{{{_W}}}fldSimple", f"{{{_W}}}altChunk",
-                        f"{{{_W}}}updateFields", f"{{{_S}}}f", f"{{{_S}}}definedName"):
-        tag = etree.QName(el).localname
-        if tag == "fldChar" and el.get(f"{{{_W}}}fldCharType") == "begin":
-            instr.append("")
-        elif tag == "instrText":
-            if not instr:
-                instr.append("")
-            instr[-1] += el.text or ""
-        elif tag == "fldSimple":
-            instr.append(el.get(f"{{{_W}}}instr", ""))
-            instr.append("")
-        elif tag == "altChunk":
-            out.append("altChunk 嵌入的外部文档")
-        elif tag == "updateFields" and el.get(f"{{{_W}}}val", "true").lower() not in ("false", "0", "off"):
-            out.append("打开时自动更新所有域")
-        elif tag in ("f", "definedName") and "|" in _QUOTED.sub("", el.text or ""):
-            out.append("DDE 公式（打开时会启动其他程序）")
-    for text in instr:
+    codes: list[str] = []  # every field's own instruction, nested fields' text left out
+    stack: list[_Field] = []
+    computed = False
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        q = etree.QName(el)
+        tag, ns = q.localname, q.namespace
+        if ns in _W_NS:
+            if tag == "fldChar":
+                kind = el.get(f"{{{ns}}}fldCharType", "")
+                if kind == "begin":
+                    if stack and not stack[-1].in_result and not stack[-1].code.strip():
+                        stack[-1].computed = True
+                    stack.append(_Field())
+                elif kind == "separate" and stack:
+                    stack[-1].in_result = True
+                elif kind == "end" and stack:
+                    field = stack.pop()
+                    codes.append(field.code)
+                    computed = computed or field.computed
+            elif tag == "instrText":
+                if not stack:  # an instruction outside any field: judged on its own
+                    codes.append(el.text or "")
+                elif not stack[-1].in_result:
+                    stack[-1].code += el.text or ""
+            elif tag == "fldSimple":
+                codes.append(el.get(f"{{{ns}}}instr", ""))
+            elif tag == "altChunk":
+                out.append("altChunk 嵌入的外部文档")
+            elif tag == "updateFields" and el.get(f"{{{ns}}}val", "true").lower() not in ("false", "0", "off"):
+                out.append("打开时自动更新所有域")
+            elif tag == "mailMerge":
+                out.append("邮件合并的数据源（打开时会查询外部数据）")
+        if tag in _FORMULA_TAGS or (tag == "definedName" and ns in _S_NS):
+            formula = _QUOTED.sub("", el.text or "")
+            if "|" in formula:
+                out.append("DDE 公式（打开时会启动其他程序）")
+            m = _ACTIVE_FUNCTION.search(formula)
+            if m:
+                out.append(f"{m[1].upper()} 函数（计算时会访问网络或运行程序）")
+    codes += [f.code for f in stack]  # fields never closed
+    computed = computed or any(f.computed for f in stack)
+    for text in codes:
         m = _ACTIVE_FIELD.match(text)
         if m:
             out.append(f"{m[1].upper()} 域（打开或更新域时会执行或载入外部内容）")
-    return out
+    if computed:
+        out.append("域名由嵌套的域生成（常见于隐藏 DDE 等域的手法）")
+    return list(dict.fromkeys(out))

@@ -219,10 +219,14 @@ def _sheet_grid(pkg: Package, part: str, title: str, strings: list[str], formats
 
 def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: list[str], date1904: bool,
                limits: Limits, *, dense: bool = False, keep_rows: bool = False,
-               fonts: list[str | None] | None = None, symbols: bool = False) -> Grid:
+               fonts: list[str | None] | None = None, symbols: bool = False,
+               merges: list[tuple[int, int, int, int]] | None = None, until_row: int | None = None) -> Grid:
     """The grid of a parsed worksheet. ``dense``: a blank cell at every empty position (for the writer);
     ``keep_rows``: rows the sheet lists reach as far as the grid, even empty ones (rows the writer has
-    just inserted at the end of the form).
+    just inserted at the end of the form). ``merges``: the merged ranges as (first row, first col, last
+    row, last col), 1-based, when the caller holds them already (the writer, while it edits them);
+    otherwise they are read from the sheet. ``until_row``: rows past this one (1-based), and merged ranges
+    that start past it, are left out (the writer's view once it knows where the form ends).
 
     Every cell's ``ref`` is its (sheet row, sheet column), 1-based."""
     found: dict[tuple[int, int], Cell] = {}
@@ -233,6 +237,8 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
     for row in root.iter(_ROW):
         r_attr = row.get("r")
         row_no = int(r_attr) if r_attr and r_attr.isdigit() else row_no + 1
+        if until_row is not None and row_no > until_row:
+            continue
         if row.get("hidden") in ("1", "true"):
             hidden_rows.add(row_no - 1)
         if keep_rows and row_no > max_row and row_no <= limits.max_rows:
@@ -259,6 +265,8 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                 if parsed is None:
                     raise UnreadableFile(f"单元格地址 {ref!r} 无效", path=path)
                 r, col_no, name = parsed
+                if until_row is not None and r > until_row:
+                    continue
             else:
                 r, col_no = row_no, col_no + 1
                 name = f"{_col_letters(col_no)}{r}"
@@ -314,15 +322,23 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                 max_row = r
             if col_no > max_col:
                 max_col = col_no
-    merges = []
-    for m in root.iter(f"{{{S}}}mergeCell"):
-        ref = m.get("ref", "")
-        a, _, b = ref.partition(":")
-        (r0, c0), (r1, c1) = _ref(a, path), _ref(b or a, path)
-        r0, r1 = sorted((r0, r1))
-        c0, c1 = sorted((c0, c1))
-        merges.append((r0, c0, r1, c1))
-        max_row, max_col = max(max_row, r1), max(max_col, c1)
+    if merges is None:
+        merges = []
+        for m in root.iter(f"{{{S}}}mergeCell"):
+            ref = m.get("ref", "")
+            a, _, b = ref.partition(":")
+            (r0, c0), (r1, c1) = _ref(a, path), _ref(b or a, path)
+            r0, r1 = sorted((r0, r1))
+            c0, c1 = sorted((c0, c1))
+            merges.append((r0, c0, r1, c1))
+    else:
+        merges = [(min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)) for r0, c0, r1, c1 in merges
+                  if (r0, c0) != (r1, c1)]
+    if until_row is not None:
+        merges = [m for m in merges if m[0] <= until_row]
+    if merges:
+        max_row = max(max_row, max(m[2] for m in merges))
+        max_col = max(max_col, max(m[3] for m in merges))
     # Checked before anything is allocated by the file's own account of its size.
     if max_row > limits.max_rows or max_col > limits.max_cols or max_row * max_col > limits.max_cells:
         raise UnsafeFile(f"工作表 {title} 的范围 {max_row} 行 × {max_col} 列超过上限（合并单元格或远处的单元格）",

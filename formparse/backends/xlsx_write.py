@@ -31,6 +31,7 @@ _ROW, _C, _V, _F, _IS, _T = (f"{{{S}}}{t}" for t in ("row", "c", "v", "f", "is",
 _SHEETDATA, _MERGES, _MERGE = f"{{{S}}}sheetData", f"{{{S}}}mergeCells", f"{{{S}}}mergeCell"
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)([0-9]+)")
+_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?")  # a merged range's ref
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _XLTX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
 _XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -72,8 +73,9 @@ class XlsxDocument:
         self._row_index: dict[str, dict[int, Any]] = {}
         self._numbers: dict[str, list[int]] = {}  # the index's keys in order, made when a row is added
         self._grids: dict[str, Grid] = {}
-        # Grid rows built with a blank cell at every empty position (None: all); past them the sheet is
-        # seen as the reader sees it. The writer sets it from where the form ends.
+        # Grid rows built with a blank cell at every empty position (None: all, and the whole sheet); past
+        # them the grid holds nothing: the writer sets it from where the form ends (plus a margin), and
+        # locating the form needs nothing below it.
         self.form_rows: int | None = None
         # merged ranges per sheet while rows and merges are edited, written to the XML once (grid or save)
         self._merge_lists: dict[str, list[tuple[int, int, int, int]]] = {}
@@ -103,11 +105,11 @@ class XlsxDocument:
         """The sheet as it is now (built again only after an edit: scoring a sheet and locating on it share one)."""
         part = self.sheets[self.index][1]
         if part not in self._grids:
-            self._flush_merges()
             title = self.sheets[self.index][0]
             dense = self.form_rows is None
+            # the merged ranges as they are being edited (written to the XML once, at save)
             grid = sheet_grid(self.root, self.path, title, self.strings, self.formats, self.date1904, DEFAULT,
-                              dense=dense, keep_rows=True)
+                              dense=dense, keep_rows=True, merges=self._merges(), until_row=self.form_rows)
             if not dense and grid.blank is not None:
                 for r in range(min(self.form_rows or 0, len(grid.rows))):
                     line = grid.rows[r]
@@ -257,11 +259,16 @@ class XlsxDocument:
             return self._merge_lists[part]  # callers build a new list; this one is never changed in place
         out = []
         box = self.root.find(_MERGES)
+        cols: dict[str, int] = {}
+        match = _RANGE.fullmatch
         for m in (box if box is not None else []):
-            a, _, b = m.get("ref", "").partition(":")
-            ma, mb = _REF.fullmatch(a), _REF.fullmatch(b or a)
-            if ma and mb:
-                out.append((int(ma.group(4)), _col_index(ma.group(2)), int(mb.group(4)), _col_index(mb.group(2))))
+            found = match(m.get("ref", ""))
+            if found is None:
+                continue
+            a, r0, b, r1 = found.groups()
+            c0 = cols.get(a) or cols.setdefault(a, _col_index(a))
+            c1 = c0 if b is None else cols.get(b) or cols.setdefault(b, _col_index(b))
+            out.append((int(r0), c0, int(r1 or r0), c1))
         self._merge_lists[part] = out
         return out
 
