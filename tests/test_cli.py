@@ -108,3 +108,20 @@ def test_fill_refuses_a_misspelt_key_and_writes_with_the_umask(tmp_path):
         os.umask(old)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "ok.xlsx").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"year": 2020,}', "多余的逗号"), ("[{}]", "最外层应为一个对象"), ('{"year": 2020, "year": 2021}', "键重复出现"),
+    ('{"income": {"total": 373.51}}', '金额应写成字符串 "373.51"'), ('{"colour": "red"}', '$.colour = "red"：未知的键'),
+])
+def test_fill_refuses_bad_json_in_one_message_exit_1_no_traceback(tmp_path, text, words):
+    res = run("fill", "-", "-o", tmp_path / "x.xlsx", stdin=text)
+    assert res.returncode == 1 and words in res.stderr and "Traceback" not in res.stderr, res.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_fill_takes_json_with_a_bom(tmp_path):
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED_JSON.read_bytes())
+    res = run("fill", path, "-o", tmp_path / "x.xlsx")
+    assert res.returncode == 0, res.stderr
