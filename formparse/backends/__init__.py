@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import EncryptedFile, FormparseError, UnreadableFile, UnsafeFile
+from ..errors import EncryptedFile, FormparseError, UnreadableFile, UnsafeFile, os_words
 from ..grid import Grid
 from ..limits import DEFAULT, Limits
 
@@ -31,7 +31,7 @@ def _head(path: str, limits: Limits = DEFAULT, *, whole: bool = False) -> bytes:
                 data += fh.read(cap - len(data))
             return data
     except OSError as exc:
-        raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", path=path) from exc
+        raise UnreadableFile(f"无法打开文件：{os_words(exc)}", path=path) from exc
 
 
 def _utf16(name: str) -> bytes:
