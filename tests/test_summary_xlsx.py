@@ -113,3 +113,18 @@ def test_the_samples_workbook_prints_whole_texts_and_whose_row_on_every_page(tmp
     for ws in wb.worksheets:
         assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2"
         assert (ws.print_title_cols == "$A:$B") == (ws.page_setup.fitToWidth > 1)
+
+
+def test_sheets_keep_table_order_whichever_fills_first(tmp_path):
+    """More than SAMPLE_ROWS rows in a later table (绩效指标 of 60 forms) must not move its sheet first."""
+    from formparse.backends.summary_xlsx import SAMPLE_ROWS
+
+    cols = [Column("file", "text", "文件")]
+    book = SummaryWorkbook({"a": cols, "b": cols}, {"a": ["文件"], "b": ["文件"]}, {"a": "申报表", "b": "绩效指标"})
+    for i in range(SAMPLE_ROWS + 1):
+        book.append("b", [f"{i}.xlsx"])
+    book.append("a", ["0.xlsx"])
+    book.save(str(tmp_path / "t.xlsx"))
+    wb = load_workbook(tmp_path / "t.xlsx")
+    assert wb.sheetnames == ["申报表", "绩效指标"]
+    assert wb["绩效指标"].max_row == SAMPLE_ROWS + 2 and wb["申报表"]["A2"].value == "0.xlsx"

@@ -83,7 +83,9 @@ class _Sheet:
     def __init__(self, book: SummaryWorkbook, title: str, kinds: list[str], header: list[str]) -> None:
         self.book, self.title, self.kinds, self.header = book, title, kinds, header
         self.pending: list[list[Any]] | None = []
-        self.ws: Any = None
+        # made now, in table order (a sheet whose first rows fill first must not come first); its columns
+        # are set when its first rows are in
+        self.ws: Any = book.wb.create_sheet(title)
         self.rows = 0
         self.wrap = [False] * len(kinds)
         self.widths: list[float] = []
@@ -101,7 +103,7 @@ class _Sheet:
         """Fix the columns from the header and the rows held back, then write them."""
         if self.pending is None:
             return
-        ws = self.ws = self.book.wb.create_sheet(self.title)
+        ws = self.ws
         widths: list[float] = []
         wants: list[float] = []
         for i, kind in enumerate(self.kinds):
