@@ -307,7 +307,8 @@ def iter_outcomes(root: str | Path, *, recursive: bool = True, workers: int | No
                 key = (schema.id, *values)
                 if key in seen:
                     what = "、".join(str(v) for v in values if v is not None)
-                    yield Outcome(out.file, problem=Problem(
+                    # `where` names which form of the file it is (a packet's), for Batch.frames(duplicates="drop")
+                    yield Outcome(out.file, where=_where, problem=Problem(
                         out.file, "Duplicate", f"与 {seen[key]} 是同一单位同一年度的同一张表（{what}）"))
                 else:
                     seen[key] = out.file
@@ -330,39 +331,117 @@ class Batch:
     def problems(self) -> list[Problem]:
         return [o.problem for o in self.outcomes if o.problem is not None]
 
-    def frames(self, *, money: str = "float") -> dict[str, Any]:
-        """Tidy DataFrames: forms, goals, indicators, reviews, problems (each child joins forms by ``file``).
+    def frames(self, *, money: str = "float", duplicates: str = "keep") -> dict[str, Any]:
+        """Tidy DataFrames: forms, goals, indicators, reviews, the other forms' tables, warnings, problems.
+
+        Each child row joins its form's row by ``file`` and ``position`` (which form of a packet file).
 
         ``money="float"`` (default): money columns are ``float64``, each the double nearest the exact
         Decimal, so + − × ÷, sum, mean, groupby, round and comparisons all work, mixed freely with
         ints and floats; amounts of up to 15 significant digits come back exactly from
-        ``round(x, places)``. ``money="decimal"``: exact Arrow ``decimal128(38, 8)`` columns (sums and
-        comparisons work; products and quotients may overflow Arrow's precision). The records
+        ``round(x, places)``. ``money="decimal"``: exact Arrow decimals, each table's as narrow as its amounts
+        allow (e.g. ``decimal128(9, 2)``): + − × ÷, sum, mean, round and comparisons work; a chain such as
+        ``a / b * 100`` may overflow Arrow's 38 digits (use float for it). The records
         (``Batch.records``) always hold the exact ``Decimal``. See docs/batch.md.
+
+        ``duplicates="keep"`` (default): a form sent twice is in the tables twice (the later copy is a
+        ``Duplicate`` problem too). ``duplicates="drop"``: only its first copy, in path order, is in the
+        tables, so sums count each unit once; the ``Duplicate`` problem still names the later copy.
+
+        ``warnings``: one row per check warning (``formparse.check``): ``file``, ``unit_name``,
+        ``position``, ``code`` (``cost-over-budget``, ``balance``, … as in docs/formats-and-checks.md),
+        ``category`` (the code in Chinese: 成本指标超预算, …), ``label``, ``cell``, ``message``.
         """
         from .errors import shown, without_surrogates
         from .tables import TABLES, columns, to_frame
 
         if money not in ("float", "decimal"):
             raise ValueError(f"money must be 'float' or 'decimal', not {money!r}")
+        if duplicates not in ("keep", "drop"):
+            raise ValueError(f"duplicates must be 'keep' or 'drop', not {duplicates!r}")
+        outcomes = self.outcomes
+        if duplicates == "drop":
+            outcomes = _without_duplicates(outcomes)
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
-        for outcome in table_rows(self.outcomes):
+        for outcome in table_rows(outcomes):
             for table, items in outcome.items():
                 # names with bytes that are not UTF-8 shown escaped, as in every export; Arrow holds only UTF-8
                 rows[table].extend({k: shown(v) if k == "file" else without_surrogates(v) if isinstance(v, str)
                                     else v for k, v in item.items()} for item in items)
         frames = {t: to_frame(t, rows[t]) for t in TABLES}
-        if money == "float":
-            import numpy as np
+        for table, cols in columns().items():
+            money_cols = [c.name for c in cols if c.kind == "money"]
+            if money == "float":
+                import numpy as np
 
-            for table, cols in columns().items():
-                for c in cols:
-                    if c.kind == "money":
-                        # float(Decimal) is correctly rounded; Arrow's decimal→double cast need not be
-                        values = [r.get(c.name) for r in rows[table]]
-                        frames[table][c.name] = np.array([np.nan if v is None else float(v) for v in values],
-                                                         dtype=np.float64)
+                for name in money_cols:
+                    # float(Decimal) is correctly rounded; Arrow's decimal→double cast need not be
+                    values = [r.get(name) for r in rows[table]]
+                    frames[table][name] = np.array([np.nan if v is None else float(v) for v in values],
+                                                   dtype=np.float64)
+            elif money_cols:
+                dtype = _fitted_decimal([r.get(n) for r in rows[table] for n in money_cols])
+                frames[table] = frames[table].astype(dict.fromkeys(money_cols, dtype))
+        problems = frames.pop("problems")
+        frames["warnings"] = _warnings_frame(outcomes)
+        frames["problems"] = problems
         return frames
+
+
+def _fitted_decimal(values: list[Any]) -> Any:
+    """The narrowest Arrow decimal that holds every amount exactly (one for a table's money columns).
+
+    Arrow widens a decimal's precision with every sum, product and quotient and fails past 38 digits,
+    so the narrower the start, the more arithmetic works: amounts of a few digits with 2 places allow
+    + − × ÷, × or ÷ by an int, sum, mean, round and comparisons (a chain like a ÷ b × 100 may not)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    scale, whole = 2, 1
+    for v in values:
+        if v is None:
+            continue
+        t = v.as_tuple()
+        places = max(0, -int(t.exponent))
+        scale = max(scale, places)
+        whole = max(whole, len(t.digits) - places)
+    # at least 12 whole digits (amounts up to 万亿): a quotient gets that many more places (Arrow gives a ÷ b
+    # the scale of a plus the whole digits of b, plus one), so 21.5 ÷ 373.51 keeps 15 places, not 7
+    return pd.ArrowDtype(pa.decimal128(min(38, max(whole, 12) + scale), scale))
+
+
+WARNING_COLUMNS = ("file", "unit_name", "position", "code", "category", "label", "cell", "message")
+
+
+def _warnings_frame(outcomes: list[Outcome]) -> Any:
+    import pandas as pd
+    import pyarrow as pa
+
+    from .errors import shown, without_surrogates
+    from .export import CHECK_CODES_ZH
+
+    rows = [{"file": shown(o.file), "unit_name": getattr(record, "unit_name", None), "position": where or None,
+             "code": w.code, "category": CHECK_CODES_ZH.get(w.code, w.code), "label": w.label, "cell": w.cell,
+             "message": w.message}
+            for o in outcomes for where, record in o.forms() for w in getattr(record, "warnings", [])]
+    rows = [{k: without_surrogates(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+    schema = pa.schema([pa.field(c, pa.string()) for c in WARNING_COLUMNS])
+    return pa.Table.from_pylist(rows, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _without_duplicates(outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes with each form that a ``Duplicate`` problem names (by file and where) left out."""
+    dropped = {(o.file, o.where) for o in outcomes if o.problem is not None and o.problem.kind == "Duplicate"}
+    out = []
+    for o in outcomes:
+        if o.record is None or not any((o.file, w) in dropped for w, _r in o.forms()):
+            out.append(o)
+            continue
+        kept = [(w, r) for w, r in o.forms() if (o.file, w) not in dropped]
+        if kept:
+            (where, record), *more = kept
+            out.append(Outcome(o.file, record=record, where=where, more=more))
+    return out
 
 
 def table_rows(outcomes: Iterator[Outcome] | list[Outcome]) -> Iterator[dict[str, list[dict[str, Any]]]]:

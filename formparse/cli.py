@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,13 @@ def _usage(ctx: click.Context, message: str) -> None:
     raise click.UsageError(message, ctx)
 
 
+def _must_exist(path: Path) -> None:
+    """An input that is not there is a file that cannot be read (exit 1), for every command alike."""
+    if not path.exists():
+        click.echo(f"formparse: {shown(path)}: 找不到该文件或文件夹 / no such file or folder", err=True)
+        sys.exit(1)
+
+
 def _umask_mode(path: Path) -> None:
     """Give a file we just wrote the permissions the user's umask asks for: atomic writes go through a
     temporary file, which mkstemp makes 0600. (convert's outputs are opened normally: already right.)"""
@@ -44,13 +52,56 @@ def _umask_mode(path: Path) -> None:
         pass
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="formparse", message="%(prog)s %(version)s")
+class _Formatter(click.HelpFormatter):
+    """click's help, its headings in Chinese and English."""
+
+    SECTIONS = {"Options": "选项 / Options", "Commands": "命令 / Commands", "Arguments": "参数 / Arguments"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法 / Usage: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.SECTIONS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _bilingual_help(cmd: click.Command, ctx: click.Context) -> click.Option | None:
+    opt = click.Command.get_help_option(cmd, ctx)
+    if opt is not None:
+        opt.help = "显示此帮助并退出 / show this message and exit."
+    return opt
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _bilingual_help(self, ctx)
+
+
+class _Group(click.Group):
+    context_class = _Context
+    command_class = _Command
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _bilingual_help(self, ctx)
+
+
+_Group.group_class = _Group
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="formparse", message="%(prog)s %(version)s",
+                      help="显示版本并退出 / show the version and exit.")
 @click.option("--debug", is_flag=True, help="出错时显示 Python 调用栈 / show the traceback when something fails.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """读取填好的附件1申报表（.xlsx/.docx，旧版 .doc/.xls），汇总、检查，并按记录填写官方表格。
-    Read filled-in 附件1 forms into JSON and tables, check them, fill official forms from JSON.
+    """读取填好的附件1（部门整体支出）和附件2（项目支出）绩效目标申报表（.xlsx/.docx，旧版 .doc/.xls），
+    汇总、检查，并按记录填写官方表格。
+    Read filled-in 附件1 and 附件2 forms into JSON and tables, check them, fill official forms from JSON.
 
     \b
     退出码 / exit codes:
@@ -132,7 +183,7 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
         text = sys.stdin.read() if str(record_json) == "-" else record_json.read_text(encoding="utf-8")
         record = loads(text)
     except OSError as exc:
-        _fail(f"{record_json}: 无法读取 ({exc.strerror or exc})", ctx.obj["debug"])
+        _fail(f"{record_json}: 无法读取：{os_words(exc)}", ctx.obj["debug"])
         return
     except (ValueError, json.JSONDecodeError) as exc:
         _fail(f"{record_json}: 不是符合约定的 JSON 记录 / not a record in the contract's JSON: {exc}", ctx.obj["debug"])
@@ -150,7 +201,7 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 
 
 @cli.command(name="convert")
-@click.argument("folder", type=click.Path(exists=True, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="汇总.xlsx 得到一个工作簿；文件夹得到 Parquet（--format csv 为 CSV）/ "
                    "OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
@@ -183,6 +234,7 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
         output_format(output, fmt)
     except ValueError as exc:
         _usage(ctx, str(exc))
+    _must_exist(folder)
 
     executor = None
     client = None
@@ -226,7 +278,7 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
 
 
 @cli.command(name="check")
-@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="把提示写成表格：.xlsx 或 .csv / write the warnings as a table to this .xlsx or .csv.")
 @click.option("--labels", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -254,6 +306,7 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
     if output is not None and output.suffix.lower() not in (".xlsx", ".csv"):
         _usage(ctx, f"不认识的输出类型 {output.suffix or '（无扩展名）'}：请用 .xlsx 或 .csv / "
                     "the report must be named *.xlsx or *.csv")
+    _must_exist(target)
     batch = read_folder(target, workers=workers)
     rows = warning_rows(batch)
     for row in rows:
@@ -329,7 +382,7 @@ def schema_draft_cmd(ctx: click.Context, blank: Path, output: Path, schema_id: s
         _fail(f"{output}: 已存在（加 --force 替换）/ exists (use --force to replace it)", debug)
         return
     except OSError as exc:
-        _fail(f"{output}: 无法写入 ({exc.strerror or exc})", debug)
+        _fail(f"{output}: 无法写入：{os_words(exc)}", debug)
         return
     except FormparseError as exc:
         _fail(str(exc), debug)
@@ -360,7 +413,7 @@ def schema_check_cmd(ctx: click.Context, schema_file: Path, files: tuple[Path, .
     try:
         schema = parse_schema(schema_file.read_text(encoding="utf-8"), source=str(schema_file))
     except OSError as exc:
-        _fail(f"{schema_file}: 无法读取 ({exc.strerror or exc})", debug)
+        _fail(f"{schema_file}: 无法读取：{os_words(exc)}", debug)
         return
     except UnicodeDecodeError:
         _fail(f"{schema_file}: 不是 UTF-8 文本 / not UTF-8 text", debug)
@@ -392,18 +445,37 @@ def schema_check_cmd(ctx: click.Context, schema_file: Path, files: tuple[Path, .
         sys.exit(1)
 
 
+# click's words for a bad value, in Chinese (its English follows in the message)
+_CLICK_WORDS = (
+    (r"^'(.*)' is not a valid integer", "的值“{}”不是整数"),
+    (r"^'(.*)' is not a valid float", "的值“{}”不是数字"),
+    (r"^'(.*)' is not one of (.*)\.$", "的值“{}”不在可选值 {} 之中"),
+    (r"^(?:File|Directory|Path) '(.*)' is a directory", "“{}”是文件夹，应为文件"),
+    (r"^(?:File|Directory|Path) '(.*)' is a file", "“{}”是文件，应为文件夹"),
+)
+
+
 def _in_chinese(exc: click.UsageError) -> str:
     """click's usage error in Chinese, with click's English after it."""
     en = exc.format_message()
     if isinstance(exc, click.MissingParameter):
-        what = "参数" if exc.param_type == "argument" else "选项"
+        what = "参数" if isinstance(exc.param, click.Argument) or exc.param_type == "argument" else "选项"
         name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
         return f"缺少{what} {name} / {en}"
     if isinstance(exc, click.NoSuchOption):
         near = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
         return f"没有选项 {exc.option_name}{near} / {en}"
     if isinstance(exc, click.BadParameter):
-        return f"取值无效 / {en}"
+        name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
+        why = exc.message
+        for pattern, words in _CLICK_WORDS:
+            m = re.search(pattern, why)
+            if m:
+                why = words.format(*m.groups())
+                break
+        else:
+            why = "取值无效"
+        return f"{name} {why} / {en}"
     if isinstance(exc, click.BadOptionUsage):
         return f"选项 {exc.option_name} 用法有误 / {en}"
     if en.startswith("No such command"):

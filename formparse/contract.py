@@ -111,6 +111,9 @@ def _type_problem(value: Any, tp: Any) -> str | None:
         try:
             _money_from_json(value, Decimal)
         except ValueError:
+            if isinstance(value, float):  # a JSON number with a fraction: a float, which money never is
+                return (f"金额应写成字符串 \"{value!r}\"，不是数字 / money is a string: \"{value!r}\", "
+                        "not a number")
             return "金额应为十进制数字的字符串，如 \"373.51\" / money must be a decimal string"
     elif tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -163,16 +166,20 @@ def from_dict(data: dict[str, Any], cls: type | None = None) -> Any:
 
     ``cls`` is the record class wanted; without it the object's ``"schema"`` tag chooses (none: 附件1).
     """
+    return _from_dict(data, cls, [])
+
+
+def _from_dict(data: dict[str, Any], cls: type | None, bad: list[str]) -> Any:
+    """from_dict, with the problems already found in the text (``bad``: duplicate keys) listed first."""
     data = dict(data)
     tag = data.pop("schema", None)
+    known = ", ".join(t for t in _BY_TAG if t)
     if cls is None:
         if tag is not None and tag not in _BY_TAG:
-            known = ", ".join(t for t in _BY_TAG if t)
-            raise ValueError(f"$.schema: unknown form {tag!r} (known: {known})")
+            raise ValueError(f"$.schema = {_shown(tag)}：不认识的表式（可用 / known: {known}）/ unknown form")
         cls = _BY_TAG.get(tag, RECORD_TYPES[0])
     elif tag is not None and _BY_TAG.get(tag) is not cls:
-        raise ValueError(f"$.schema: {tag!r} is not a {cls.__name__}")
-    bad: list[str] = []
+        raise ValueError(f"$.schema = {_shown(tag)}：不是 {cls.__name__} 的表式 / is not a {cls.__name__}")
     _walk(data, cls, "$", bad)
     if bad:
         raise ValueError(f"{len(bad)} 处不符合约定 / {len(bad)} problem(s):\n  " + "\n  ".join(bad))
@@ -187,8 +194,76 @@ def dumps(record: AnyRecord, *, indent: int | None = 2) -> str:
     return json.dumps(to_dict(record), ensure_ascii=False, indent=indent)
 
 
+class _Object(dict[str, Any]):
+    """A decoded JSON object that remembers the keys it had twice: (key, the value dropped)."""
+
+    twice: list[tuple[str, Any]]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    obj.twice = []
+    for key, value in pairs:
+        if key in obj:
+            obj.twice.append((key, obj[key]))
+        obj[key] = value
+    return obj
+
+
+def _keys_twice(value: Any, path: str, bad: list[str]) -> None:
+    if isinstance(value, _Object):
+        for key, first in value.twice:
+            bad.append(f"{path}.{key} = {_shown(value[key])}：键重复出现，前一个值为 {_shown(first)} / "
+                       "duplicate key (which one is meant?)")
+        for key, item in value.items():
+            _keys_twice(item, f"{path}.{key}", bad)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _keys_twice(item, f"{path}[{i}]", bad)
+
+
+_JSON_WORDS = {  # json's messages, in the clerk's words
+    "Expecting property name enclosed in double quotes": "应为用双引号括起的键名",
+    "Expecting ':' delimiter": "键名后应为冒号 :",
+    "Expecting ',' delimiter": "缺少逗号 ,",
+    "Expecting value": "缺少值（或有多余的字符）",
+    "Unterminated string starting at": "字符串缺少结尾的双引号",
+    "Invalid control character at": "字符串中有控制字符（换行应写作 \\n）",
+    "Invalid \\escape": "无效的转义 \\",
+    "Extra data": "JSON 结束后还有多余的内容",
+}
+
+
+def _syntax_error(text: str, exc: json.JSONDecodeError) -> ValueError:
+    zh = next((words for en, words in _JSON_WORDS.items() if exc.msg.startswith(en)), exc.msg)
+    en, pos = exc.msg, exc.pos
+    before = text[:exc.pos].rstrip()
+    if before.endswith(",") and text[exc.pos:exc.pos + 1] in "}]":
+        zh, en, pos = "多余的逗号（最后一项后面不能有逗号）", "a trailing comma", len(before) - 1
+    line_no = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    lines = text.splitlines()
+    near = lines[line_no - 1].strip()[:60] if line_no <= len(lines) else ""
+    return ValueError(f"JSON 语法错误，第 {line_no} 行第 {col} 列：{zh}" + (f"；该行：{near}" if near else "")
+                      + f" / JSON syntax error at line {line_no} column {col}: {en}")
+
+
 def loads(text: str, cls: type | None = None) -> Any:
-    data = json.loads(text)
+    """A record from the contract's JSON text, strictly (see :func:`from_dict`); a key given twice is an
+    error too (JSON would keep the last in silence). A UTF-8 BOM (Windows Notepad's) is allowed.
+
+    Raises ValueError, in Chinese and English: a syntax error with its line and column, or every bad
+    path with its value."""
+    text = text.removeprefix("\ufeff")
+    try:
+        data = json.loads(text, object_pairs_hook=_object)
+    except json.JSONDecodeError as exc:
+        raise _syntax_error(text, exc) from None
     if not isinstance(data, dict):
-        raise ValueError("the JSON must be an object")
-    return from_dict(data, cls)
+        kind = {list: "数组 […] / an array", str: "字符串 / a string"}.get(type(data), f"{_shown(data)}")
+        hint = "（formparse parse --all 的输出是数组：请一次填一条记录）" if isinstance(data, list) else ""
+        raise ValueError(f"JSON 的最外层应为一个对象 {{…}}（一条记录），而这里是 {kind}{hint} / "
+                         "the JSON must be one object (a record)")
+    bad: list[str] = []
+    _keys_twice(data, "$", bad)
+    return _from_dict(data, cls, bad)

@@ -142,13 +142,13 @@ def _text_problem(where: str, value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        return f"{where}: must be text or None"
+        return f"{where}: 应为文字或空 / must be text or None"
     if not value.strip():
-        return f"{where}: blank text must be None"
+        return f"{where}: 只有空白，应为空（null）/ blank text must be None"
     if value != value.strip():
-        return f"{where}: has white space at its ends"
+        return f"{where}: 首尾有空白（表格中会被去掉）/ has white space at its ends"
     if _CONTROL.search(value):
-        return f"{where}: has a control character"
+        return f"{where}: 含控制字符（如制表符）/ has a control character"
     return None
 
 
@@ -238,7 +238,7 @@ def domain_problems(record: Record, offices: tuple[str, ...] = (), labels: tuple
         out.append("goals_intro: starts a line with a goal number")
     for i, goal in enumerate(record.goals):
         where = f"goals[{i}]"
-        out.append(_text_problem(where, goal) if goal is not None else f"{where}: must not be None")
+        out.append(_text_problem(where, goal) if goal is not None else f"{where}: 不能为空 / must not be None")
         if isinstance(goal, str) and (goal.startswith("、") or GOAL_MARK.search(goal)):
             out.append(f"{where}: starts a line with a goal number or '、'")
     seen_level1 = False

@@ -1,7 +1,7 @@
 """Records → tidy tables: ``forms`` (one row per file) and one table per repeating section.
 
 One column list drives every output (pandas, Parquet, CSV, Excel), so they cannot disagree.
-Money is exact: Arrow ``decimal128`` in pandas and Parquet, never float.
+Money is exact: Arrow ``decimal128`` in Parquet (pandas frames: see :meth:`formparse.batch.Batch.frames`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,14 @@ def _form_columns(schema: Schema) -> list[Column]:
             Column("year", "int", "年度")]
     for name, kind, fallback in _record_scalars():
         cols.append(Column(name, kind, labels.get(name, fallback)))
-    return cols
+    return _unit_second(cols)
+
+
+def _unit_second(cols: list[Column]) -> list[Column]:
+    """``file`` then ``unit_name`` first, as in every child table: the columns that say whose row it is
+    (a printed sheet repeats them on each page width)."""
+    unit = [c for c in cols if c.name == "unit_name"]
+    return [cols[0], *unit, *(c for c in cols[1:] if c.name != "unit_name")]
 
 
 def _record_scalars() -> Iterator[tuple[str, str, str]]:
@@ -76,8 +83,13 @@ def columns(schema: Schema | None = None) -> dict[str, list[Column]]:
     return out
 
 
+# Whose row a child row is: its file and unit, and where in the file its form is (a packet holds several
+# forms; joins go by file and position).
+CHILD_KEY = (Column("file", "text", "文件"), Column("unit_name", "text", "填报单位"), Column("position", "text", "位置"))
+
+
 def _first_columns(schema: Schema) -> dict[str, list[Column]]:
-    key = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位")]
+    key = list(CHILD_KEY)
     return {
         "forms": _form_columns(schema),
         "goals": [*key, Column("n", "int", "序号"), Column("text", "text", "绩效目标")],
@@ -123,7 +135,7 @@ def record_rows(file: str, record: Any, schema_id: str = FIRST_FORM, position: s
             form[f"{part}_{f.name}"] = value
     form["goals_intro"] = record.goals_intro
     form["filled_by"], form["filled_by_phone"] = record.filled_by, record.filled_by_phone
-    key = {"file": file, "unit_name": record.unit_name}
+    key = {"file": file, "unit_name": record.unit_name, "position": position or None}
     return {
         "forms": [form],
         "goals": [{**key, "n": n, "text": g} for n, g in enumerate(record.goals, 1)],
@@ -236,7 +248,7 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
     import typing
 
     labels, main = _labels(schema), _main_table(schema)
-    key = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位")]
+    key = list(CHILD_KEY)
     forms = [Column("file", "text", "文件"), Column("position", "text", "位置"), Column("schema", "text", "表式")]
     out: dict[str, list[Column]] = {main: forms}
     for path, tp in _walk_fields(resolve(schema.record)):
@@ -252,6 +264,7 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
             out[name] = cols
         else:
             forms.append(Column(path.replace(".", "_"), _KINDS.get(tp, "text"), labels.get(path, path)))
+    out[main] = _unit_second(forms)
     return out
 
 
@@ -273,7 +286,7 @@ def generic_rows(file: str, record: Any, schema: Schema, position: str = "") -> 
         if typing.get_origin(tp) is list:
             rows = out.setdefault(f"{main}_{path}", [])
             for n, item in enumerate(value, 1):
-                row: dict[str, Any] = {"file": file, "unit_name": unit, "n": n}
+                row: dict[str, Any] = {"file": file, "unit_name": unit, "position": position or None, "n": n}
                 if attrs.has(type(item)):
                     for p, _t in _walk_fields(type(item)):
                         row[p.replace(".", "_")] = get(item, p)

@@ -81,7 +81,7 @@ def test_frames_are_tidy_and_exact():
     batch = read_folder(SAMPLES, workers=2)
     frames = batch.frames()
     assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems", "projects", "projects_schedule",
-                           "projects_long_term_indicators", "projects_annual_indicators"}
+                           "projects_long_term_indicators", "projects_annual_indicators", "warnings"}
     projects = frames["projects"]
     assert sorted(projects["file"]) == sorted(p.name for p in SAMPLES.iterdir() if p.name.startswith("附件2-"))
     assert projects["funds_total"].dtype == "float64"
@@ -135,6 +135,81 @@ def test_money_columns_compute_in_pandas_and_agree_with_the_records():
     assert list(b > 1000) == [y > 1000 for y in db]
 
 
+def test_decimal_money_columns_compute_exactly():
+    """money="decimal": each operation the docs promise, on real frames, equal to Decimal arithmetic."""
+    batch = read_folder(SAMPLES, workers=0)
+    forms = batch.frames(money="decimal")["forms"]
+    recs = [batch.records[f] for f in forms["file"]]
+    a, b = forms["three_public_total"], forms["expenditure_total"]
+    da, db = [r.three_public.total for r in recs], [r.expenditure.total for r in recs]
+    assert list(a + b) == [x + y for x, y in zip(da, db, strict=True)]
+    assert list(b - a) == [y - x for x, y in zip(da, db, strict=True)]
+    assert list(a * b) == [x * y for x, y in zip(da, db, strict=True)]
+    assert list(a * 100) == [x * 100 for x in da]
+    assert list(a + 1) == [x + 1 for x in da]
+    # a quotient is cut to Arrow's scale (15 places here), not rounded
+    assert [q.as_tuple().exponent for q in a / b] == [-15] * len(da)
+    assert list(a / b) == [(x / y).quantize(Decimal("1e-15"), rounding="ROUND_DOWN") for x, y in zip(da, db, strict=True)]
+    assert list(b.round(1)) == [round(y, 1) for y in db]
+    assert b.sum() == sum(db)
+    mean = sum(db) / len(db)  # Arrow gives it to the column's places (2), rounded
+    assert b.mean().as_tuple().exponent == -2 and abs(b.mean() - mean) <= Decimal("0.005")
+    assert list(a < b) == [x < y for x, y in zip(da, db, strict=True)]
+    by = forms.groupby("unit_name")["income_total"].sum()
+    want: dict[str, Decimal] = {}
+    for r in recs:
+        want[r.unit_name] = want.get(r.unit_name, Decimal(0)) + r.income.total
+    assert by.to_dict() == want
+
+
+def test_duplicates_drop_keeps_each_form_once_in_every_table():
+    batch = read_folder(SAMPLES, workers=0)
+    kept, dropped = batch.frames(), batch.frames(duplicates="drop")
+    dups = {p.file for p in batch.problems if p.kind == "Duplicate"}
+    assert dups == {"附件1-2020-邵阳市科学技术局.xlsx", "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.xlsx"}
+    for table, frame in dropped.items():
+        if table != "problems":
+            assert not set(frame["file"]) & dups, table
+            assert len(frame) == len(kept[table][~kept[table]["file"].isin(dups)]), table
+    assert dropped["forms"]["unit_name"].is_unique  # one 附件1 per unit: sums count each once
+    assert sorted(dropped["problems"]["kind"]) == ["Duplicate", "Duplicate"]
+    with pytest.raises(ValueError, match="duplicates"):
+        batch.frames(duplicates="first")
+
+
+def test_a_packets_children_join_their_own_form_by_file_and_position(tmp_path):
+    """A packet file holds several 附件2: each child row carries its form's position, so a join by
+    file and position gives each project its own indicators, and duplicates="drop" drops by form."""
+    from tests.conftest import PACKETS
+
+    batch = read_folder(PACKETS, workers=0)
+    frames = batch.frames()
+    projects, annual = frames["projects"], frames["projects_annual_indicators"]
+    joined = projects.merge(annual, on=["file", "position", "unit_name"])
+    for file, record in batch.records.items():
+        for where, rec in next(o for o in batch.outcomes if o.file == file and o.record is not None).forms():
+            if hasattr(rec, "annual_indicators"):
+                mine = joined[(joined["file"] == file) & (joined["position"] == where)]
+                assert list(mine["content"]) == [i.content for i in rec.annual_indicators]
+                assert set(mine["project_name"]) == {rec.project_name}
+    assert list(frames["goals"].columns[:4]) == ["file", "unit_name", "position", "n"]
+    # the .xlsx packet repeats the .docx one form by form: dropped, each form once
+    dropped = batch.frames(duplicates="drop")
+    assert dropped["projects"]["project_name"].is_unique and len(dropped["projects"]) == 3
+
+
+def test_warnings_frame_lists_the_checks_cost_over_budget_included():
+    batch = read_folder(SAMPLES, workers=0)
+    w = batch.frames(duplicates="drop")["warnings"]
+    assert list(w.columns) == ["file", "unit_name", "position", "code", "category", "label", "cell", "message"]
+    want = [(f, w_.code, w_.cell, w_.message) for f, r in batch.records.items() for w_ in r.warnings
+            if f != "附件1-2020-邵阳市科学技术局.xlsx"]
+    assert list(zip(w["file"], w["code"], w["cell"], w["message"], strict=True)) == want
+    over = w[w["code"] == "cost-over-budget"]
+    assert list(over["unit_name"]) == ["邵阳市科学技术局"] and list(over["category"]) == ["成本指标超预算"]
+    assert "423.51万元" in over["message"].iloc[0]
+
+
 def _with(tmp_path, names):
     src = SAMPLES / "附件1-2020-邵阳市交通运输局.xlsx"
     for name in names:
@@ -183,7 +258,7 @@ def test_xlsx_output_neutralises_formulas_and_uses_labels(tmp_path):
         assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
     cell = forms.cell(row=2, column=header.index("单位职能概述") + 1)
     assert cell.data_type == "s" and cell.value == record.functions and cell.quotePrefix
-    goals = [c for c in wb["绩效目标"]["D"][1:]]
+    goals = [c for c in wb["绩效目标"]["E"][1:]]  # file, unit, position, 序号, 绩效目标
     assert [c.value for c in goals] == record.goals and all(c.quotePrefix for c in goals)
     money = forms.cell(row=2, column=header.index("年度收入预算 合计") + 1)
     assert money.value == float(record.income.total) and "#,##0.00" in money.number_format

@@ -73,22 +73,40 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 def test_usage_errors_are_in_chinese_with_exit_code_2(tmp_path):
-    for args in (["parse", "--bogus", "x"], ["prase", "x"], ["convert", tmp_path / "无此文件夹", "-o", "o.xlsx"],
-                 ["fill"]):
+    for args, words in ((["parse", "--bogus", "x"], "没有选项 --bogus"), (["prase", "x"], "没有这个命令"),
+                        (["fill"], "缺少参数 'RECORD_JSON'"), (["convert", SAMPLES], "缺少选项 '-o'"),
+                        (["convert", SAMPLES, "-o", "o.xlsx", "--workers", "abc"], "“abc”不是整数"),
+                        (["convert", SAMPLES, "-o", "o.xlsx", "--labels", "fr"], "“fr”不在可选值"),
+                        (["parse", SAMPLES], "是文件夹，应为文件")):
         res = run(*args)
         assert res.returncode == 2, (args, res.stderr)
-        assert "用法错误" in res.stderr and "Traceback" not in res.stderr
+        assert "用法错误" in res.stderr and words in res.stderr and "Traceback" not in res.stderr, res.stderr
     res = run("convert", SAMPLES, "-o", tmp_path / "out.txt")
     assert res.returncode == 2 and ".txt" in res.stderr
     assert list(tmp_path.iterdir()) == []  # refused before anything was made
 
 
 def test_every_command_has_bilingual_help_with_an_example():
-    for cmd in ("parse", "fill", "convert", "check"):
-        res = run(cmd, "-h")
+    for cmd in ("parse", "fill", "convert", "check", "schema draft", "schema check"):
+        res = run(*cmd.split(), "-h")
         assert res.returncode == 0
         assert "示例 / example:" in res.stdout and f"formparse {cmd} " in res.stdout
         assert any("\u4e00" <= ch <= "\u9fff" for ch in res.stdout)
+        assert "用法 / Usage:" in res.stdout and "选项 / Options:" in res.stdout
+        assert "显示此帮助并退出 / show this message and exit." in res.stdout
+    top = run("-h").stdout
+    assert "命令 / Commands:" in top and "附件2" in top and "显示版本并退出" in top
+
+
+@pytest.mark.parametrize("args", [["parse", "{x}.xlsx"], ["fill", "{x}.json", "-o", "o.xlsx"],
+                                  ["convert", "{x}", "-o", "o.xlsx"], ["check", "{x}"],
+                                  ["schema", "draft", "{x}.xlsx", "-o", "o.toml"]])
+def test_an_input_that_is_not_there_is_a_file_that_cannot_be_read(tmp_path, args):
+    missing = str(tmp_path / "无此文件")
+    res = run(*(a.format(x=missing) for a in args))
+    assert res.returncode == 1, res.stderr
+    assert "无此文件" in res.stderr and ("不存在" in res.stderr or "找不到" in res.stderr)
+    assert "Traceback" not in res.stderr and "No such file" not in res.stderr
 
 
 def test_fill_refuses_a_misspelt_key_and_writes_with_the_umask(tmp_path):
@@ -108,3 +126,20 @@ def test_fill_refuses_a_misspelt_key_and_writes_with_the_umask(tmp_path):
         os.umask(old)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "ok.xlsx").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"year": 2020,}', "多余的逗号"), ("[{}]", "最外层应为一个对象"), ('{"year": 2020, "year": 2021}', "键重复出现"),
+    ('{"income": {"total": 373.51}}', '金额应写成字符串 "373.51"'), ('{"colour": "red"}', '$.colour = "red"：未知的键'),
+])
+def test_fill_refuses_bad_json_in_one_message_exit_1_no_traceback(tmp_path, text, words):
+    res = run("fill", "-", "-o", tmp_path / "x.xlsx", stdin=text)
+    assert res.returncode == 1 and words in res.stderr and "Traceback" not in res.stderr, res.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_fill_takes_json_with_a_bom(tmp_path):
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED_JSON.read_bytes())
+    res = run("fill", path, "-o", tmp_path / "x.xlsx")
+    assert res.returncode == 0, res.stderr

@@ -67,3 +67,49 @@ def test_the_contract_example_itself_is_accepted_strictly():
     data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
     data["schema"] = "dept-overall-2020"  # parse output may carry the schema id
     assert formparse.to_dict(formparse.from_dict(data)) == json.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+def _seed_text() -> str:
+    return SEED_JSON.read_text(encoding="utf-8")
+
+
+def test_a_key_given_twice_is_listed_with_both_values_beside_the_other_problems():
+    text = _seed_text().replace('"unit_name": "邵阳市科学技术局"', '"unit_name": "邵阳市科学技术局", "unit_name": "别的局"', 1)
+    text = text.replace('"general_budget"', '"genral_budget"', 1)
+    with pytest.raises(ValueError) as info:
+        formparse.loads(text)
+    msg = str(info.value)
+    assert msg.startswith("2 处不符合约定")
+    assert '$.unit_name = "别的局"：键重复出现，前一个值为 "邵阳市科学技术局"' in msg
+    assert "genral_budget → general_budget?" in msg
+
+
+def test_a_bom_is_allowed():
+    assert formparse.loads("\ufeff" + _seed_text()) == formparse.loads(_seed_text())
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"year": 2020,\n}', "第 1 行第 14 列：多余的逗号"),
+    ('{"year": 2020, "goals": ["a", "b",]}', "第 1 行第 34 列：多余的逗号"),
+    ('{"year" 2020}', "第 1 行第 9 列：键名后应为冒号"),
+    ('{"year": 2020', "第 1 行第 14 列"),
+    ("", "第 1 行第 1 列：缺少值"),
+])
+def test_syntax_errors_say_where_in_chinese(text, words):
+    with pytest.raises(ValueError, match="JSON 语法错误") as info:
+        formparse.loads(text)
+    assert words in str(info.value) and "JSON syntax error" in str(info.value)
+
+
+@pytest.mark.parametrize("text, words", [("[{}]", "数组"), ('"x"', "字符串"), ("42", "42")])
+def test_the_top_level_must_be_one_object(text, words):
+    with pytest.raises(ValueError, match="最外层应为一个对象") as info:
+        formparse.loads(text)
+    assert words in str(info.value)
+
+
+def test_money_as_a_json_number_is_refused_with_the_string_to_write():
+    text = _seed_text().replace('"total": "373.51"', '"total": 373.51', 1)
+    with pytest.raises(ValueError) as info:
+        formparse.loads(text)
+    assert '$.income.total = 373.51：金额应写成字符串 "373.51"' in str(info.value)

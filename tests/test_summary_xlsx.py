@@ -7,7 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from formparse.backends.summary_xlsx import MAX_LINES, MAX_WIDTH, SummaryWorkbook, display_width, line_count
+from formparse.backends.summary_xlsx import (
+    FEW_LINES,
+    LINE_HEIGHT,
+    LONG_WIDTH,
+    MAX_LINES,
+    MAX_ROW_HEIGHT,
+    MAX_WIDTH,
+    SummaryWorkbook,
+    display_width,
+    line_count,
+)
 from formparse.tables import Column
 
 CJK = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=60)
@@ -47,3 +57,74 @@ def test_columns_fit_their_text_or_wrap_it_in_rows_tall_enough(tmp_path_factory,
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:C{len(texts) + 1}"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+
+
+def test_a_long_text_prints_whole_its_column_widened_and_its_row_tall_enough(tmp_path):
+    """A 单位职能概述 of 600 characters is not cut at the bottom of its cell when printed: its column is
+    widened until the text fits in Excel's tallest row, and the row is made that tall."""
+    long = "贯彻创新驱动发展战略，拟订全市科技发展规划和政策并组织实施。" * 21  # 630 characters
+    cols = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位"),
+            Column("functions", "text", "单位职能概述")]
+    book = SummaryWorkbook({"t": cols}, {"t": ["文件", "填报单位", "单位职能概述"]}, {"t": "表"})
+    book.append("t", ["a.xlsx", "某局", long])
+    book.append("t", ["b.xlsx", "某局", "短"])
+    book.save(str(tmp_path / "t.xlsx"))
+    ws = load_workbook(tmp_path / "t.xlsx")["表"]
+    width = ws.column_dimensions["C"].width
+    lines = line_count(long, width)
+    assert width > MAX_WIDTH["text"] and lines <= FEW_LINES
+    assert lines * LINE_HEIGHT + 3 <= ws.row_dimensions[2].height <= MAX_ROW_HEIGHT
+    assert ws.print_title_cols is None  # it fits one page width: nothing to repeat
+
+
+def test_a_sheet_wider_than_a_page_repeats_file_and_unit_on_every_page():
+    import tempfile
+    from pathlib import Path
+
+    cols = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位")] + [
+        Column(f"m{i}", "money", f"年度收入预算 第{i}项收入") for i in range(30)]
+    book = SummaryWorkbook({"t": cols}, {"t": [c.label for c in cols]}, {"t": "表"})
+    book.append("t", ["附件1-2020-邵阳市科学技术局.xlsx", "邵阳市科学技术局", *[Decimal("373.51")] * 30])
+    with tempfile.TemporaryDirectory() as tmp:
+        book.save(str(Path(tmp) / "t.xlsx"))
+        ws = load_workbook(Path(tmp) / "t.xlsx")["表"]
+    assert ws.page_setup.fitToWidth > 1
+    assert ws.print_title_cols == "$A:$B" and ws.print_title_rows == "$1:$1"
+
+
+def test_the_samples_workbook_prints_whole_texts_and_whose_row_on_every_page(tmp_path):
+    from formparse.export import convert
+    from tests.conftest import SAMPLES
+
+    convert(SAMPLES, tmp_path / "汇总.xlsx", workers=0)
+    wb = load_workbook(tmp_path / "汇总.xlsx")
+    forms = wb["申报表"]
+    header = [c.value for c in forms[1]]
+    assert header[:2] == ["文件", "填报单位（盖章）"] and forms.print_title_cols == "$A:$B"
+    col = header.index("单位职能概述") + 1
+    width = forms.column_dimensions[forms.cell(row=1, column=col).column_letter].width
+    for r in range(2, forms.max_row + 1):
+        text = forms.cell(row=r, column=col).value
+        lines = line_count(text, width)
+        # the 645-character one too: its column was widened (to the widest a column gets)
+        assert lines <= FEW_LINES or (width == LONG_WIDTH and lines <= MAX_LINES)
+        if lines > 1:
+            assert forms.row_dimensions[r].height >= lines * LINE_HEIGHT
+    for ws in wb.worksheets:
+        assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2"
+        assert (ws.print_title_cols == "$A:$B") == (ws.page_setup.fitToWidth > 1)
+
+
+def test_sheets_keep_table_order_whichever_fills_first(tmp_path):
+    """More than SAMPLE_ROWS rows in a later table (绩效指标 of 60 forms) must not move its sheet first."""
+    from formparse.backends.summary_xlsx import SAMPLE_ROWS
+
+    cols = [Column("file", "text", "文件")]
+    book = SummaryWorkbook({"a": cols, "b": cols}, {"a": ["文件"], "b": ["文件"]}, {"a": "申报表", "b": "绩效指标"})
+    for i in range(SAMPLE_ROWS + 1):
+        book.append("b", [f"{i}.xlsx"])
+    book.append("a", ["0.xlsx"])
+    book.save(str(tmp_path / "t.xlsx"))
+    wb = load_workbook(tmp_path / "t.xlsx")
+    assert wb.sheetnames == ["申报表", "绩效指标"]
+    assert wb["绩效指标"].max_row == SAMPLE_ROWS + 2 and wb["申报表"]["A2"].value == "0.xlsx"

@@ -49,9 +49,18 @@ def display_width(text: str) -> int:
 
 
 LINE_HEIGHT = 14.5  # points per line of 11 pt text, CJK included
-# A row shows at most this many lines: a long 单位职能概述 would otherwise make every printed page of
-# its row a page tall. The cell keeps the whole text (on screen, or widen the row to print it all).
-MAX_LINES = 8
+# Excel's tallest row (409 points): about 28 lines. A text taller than FEW_LINES at its column's width
+# gets a wider column (up to LONG_WIDTH): a long 单位职能概述 then prints whole in a row about a third of
+# a page tall (a row is as tall on every page width of the sheet, so a taller one leaves pages blank),
+# not cut at the cell's bottom. Only a text beyond MAX_LINES even then (≈ 1,400 CJK characters) is cut
+# in print; the cell keeps it all.
+MAX_ROW_HEIGHT = 409
+MAX_LINES = int((MAX_ROW_HEIGHT - 3) // LINE_HEIGHT)
+FEW_LINES = 12
+LONG_WIDTH = 100
+# Columns repeated at the left of every printed page of a sheet wider than a page: whose row it is
+# (file and unit: the first two columns of every table).
+KEY_COLUMNS = 2
 
 
 def line_count(text: str, width: float) -> int:
@@ -74,7 +83,9 @@ class _Sheet:
     def __init__(self, book: SummaryWorkbook, title: str, kinds: list[str], header: list[str]) -> None:
         self.book, self.title, self.kinds, self.header = book, title, kinds, header
         self.pending: list[list[Any]] | None = []
-        self.ws: Any = None
+        # made now, in table order (a sheet whose first rows fill first must not come first); its columns
+        # are set when its first rows are in
+        self.ws: Any = book.wb.create_sheet(title)
         self.rows = 0
         self.wrap = [False] * len(kinds)
         self.widths: list[float] = []
@@ -92,7 +103,7 @@ class _Sheet:
         """Fix the columns from the header and the rows held back, then write them."""
         if self.pending is None:
             return
-        ws = self.ws = self.book.wb.create_sheet(self.title)
+        ws = self.ws
         widths: list[float] = []
         wants: list[float] = []
         for i, kind in enumerate(self.kinds):
@@ -109,6 +120,12 @@ class _Sheet:
             extra = min(spare, max(0, wants[i] - widths[i]))
             widths[i] += extra
             spare -= extra
+        for i, kind in enumerate(self.kinds):
+            # a text taller than a few lines at this width: widen its column until it is not
+            if kind == "text":
+                texts = [v for v in (r[i] for r in self.pending) if isinstance(v, str)]
+                while widths[i] < LONG_WIDTH and max((line_count(t, widths[i]) for t in texts), default=1) > FEW_LINES:
+                    widths[i] = min(LONG_WIDTH, widths[i] + 4)
         for i, width in enumerate(widths):
             self.wrap[i] = wants[i] > width
             ws.column_dimensions[get_column_letter(i + 1)].width = width
@@ -121,6 +138,8 @@ class _Sheet:
         ws.page_setup.paperSize = "9"  # A4
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = max(1, math.ceil(sum(widths) / (PAGE_WIDTH * 1.6)))
+        if ws.page_setup.fitToWidth > 1 and len(widths) > KEY_COLUMNS:
+            ws.print_title_cols = f"A:{get_column_letter(KEY_COLUMNS)}"
         ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
         ws.print_options.gridLines = False
         ws.page_margins.left = ws.page_margins.right = 0.4
@@ -144,7 +163,7 @@ class _Sheet:
         lines = max((line_count(v, self.widths[i]) for i, v in enumerate(values)
                      if isinstance(v, str) and (wrap[i] or "\n" in v)), default=1)
         if lines > 1:
-            self.ws.row_dimensions[index].height = min(MAX_LINES, lines) * LINE_HEIGHT + 3
+            self.ws.row_dimensions[index].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
     def _write(self, values: list[Any]) -> None:
         ws = self.ws

@@ -19,9 +19,11 @@ SCRIPT = r'''
 import json
 import formparse
 
+print("main module ran")  # once: the workers never import this script again
+
 batch = formparse.read_folder(FOLDER)
-f = batch.frames()
-forms = f["forms"].drop_duplicates(["unit_name", "year"])     # the same form sent as .docx and .xlsx
+frames = batch.frames(duplicates="drop")   # as docs/batch.md: the form sent as .docx and .xlsx counted once
+forms, ind, goals = frames["forms"], frames["indicators"], frames["goals"]
 
 # 1. total income by department
 income = forms.groupby("unit_name")["income_total"].sum()
@@ -30,16 +32,12 @@ income = forms.groupby("unit_name")["income_total"].sum()
 share = (forms["three_public_total"] / forms["expenditure_total"] * 100).round(4)
 share.index = forms["unit_name"]
 
-# 3. departments whose 成本指标 exceeds the budget (amounts in 万元 inside the indicator's value)
-ind = f["indicators"]
-cost = ind[ind["level2"] == "成本指标"].copy()
-cost["amount"] = cost["value"].str.extract(r"([0-9][0-9,.]*)\s*万元", expand=False).str.replace(",", "").astype(float)
-cost = cost.merge(forms[["file", "expenditure_total"]], on="file")
-over = sorted(set(cost.loc[cost["amount"] > cost["expenditure_total"], "unit_name"]))
+# 3. departments whose 成本指标 exceeds the budget: the checks' warnings
+w = frames["warnings"]
+over = sorted(set(w.loc[w["code"] == "cost-over-budget", "unit_name"]))
 
 # 4. goals joined to indicators
-pairs = f["goals"].merge(ind, on=["file", "unit_name"], suffixes=("_goal", "_indicator"))
-pairs = pairs[pairs["file"].isin(forms["file"])]
+pairs = goals.merge(ind, on=["file", "position", "unit_name"], suffixes=("_goal", "_indicator"))
 per_unit = pairs.groupby("unit_name").size()
 
 print(json.dumps({
@@ -76,23 +74,30 @@ def _has_ipython() -> bool:
     return True
 
 
-@pytest.mark.parametrize("how", ["script", "python -c", pytest.param("ipython", marks=pytest.mark.skipif(
+@pytest.mark.parametrize("how", ["script", "python -c", "stdin", "spawn", pytest.param("ipython", marks=pytest.mark.skipif(
     not _has_ipython(), reason="IPython is not installed"))])
 def test_a_notebook_style_script_without_a_main_guard_gets_exact_answers(tmp_path, how):
     code = f"FOLDER = {str(ROOT / 'samples' / 'submissions')!r}\n" + SCRIPT
+    if how == "spawn":  # what Windows and macOS do: a worker started by multiprocessing re-imports __main__
+        code = "import multiprocessing\nmultiprocessing.set_start_method('spawn')\n" + code
     script = tmp_path / "analysis.py"
     script.write_text(code, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
            "IPYTHONDIR": str(tmp_path / "ipython")}
     cmd = {"script": [sys.executable, "-W", "error", str(script)],
+           "spawn": [sys.executable, "-W", "error", str(script)],
            "python -c": [sys.executable, "-W", "error", "-c", code],
+           "stdin": [sys.executable, "-W", "error", "-"],
            # IPython's __main__ is its own namespace with no file to re-import: what Jupyter kernels do
-           "ipython": [sys.executable, "-m", "IPython", "--quick", "--no-banner", "--colors=NoColor",
+           "ipython": [sys.executable, "-W", "error", "-m", "IPython", "--quick", "--no-banner", "--colors=NoColor",
                        "--HistoryManager.enabled=False", str(script)]}[how]
-    res = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+                         input=code if how == "stdin" else None)
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stderr == ""  # no warnings, no worker noise
-    got = json.loads(res.stdout.strip().splitlines()[-1])
+    lines = res.stdout.strip().splitlines()
+    assert lines.count("main module ran") == 1, res.stdout
+    got = json.loads(lines[-1])
     want = _truth()
     assert {k: Decimal(v) for k, v in got["income"].items()} == want["income"]
     assert {k: Decimal(v) for k, v in got["share"].items()} == want["share"]
