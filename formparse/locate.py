@@ -461,7 +461,12 @@ def _foreign(slot: Slot, cell: Cell, ev: Evidence) -> int:
     for near, owns, owner in heads:
         if owner is None or owner.order != -1:
             continue
-        if any(owns(near, c) for s, c in ev.family.get(owner.family, ()) if s.order != -1):
+        theirs = [c for s, c in ev.family.get(owner.family, ()) if s.order != -1]
+        # under a heading, only as far down as its family's labels go: a table's section heading above its
+        # header row does not own the label of the block after the table (其他说明的问题 under 年度绩效指标)
+        if near is sign.first_up and cell.row > max((c.last_row for c in theirs), default=-1):
+            continue
+        if any(owns(near, c) for c in theirs):
             return 1
     return 0
 

@@ -18,6 +18,7 @@ import random
 import tempfile
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -102,6 +103,18 @@ QUICK_CASES = [(n, s, "docx") for n, s in QUICK.items()] + [(n, s, "xlsx") for n
 @pytest.mark.parametrize(("name", "style", "fmt"), QUICK_CASES, ids=[f"{n}-{f}" for n, _, f in QUICK_CASES])
 def test_each_class_reads_exact(name, style, fmt, tmp_path):
     record = random_project(random.Random(name))
+    check_variant(record, style, fmt, tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_label_typed_in_a_table_under_a_heading_above_it_is_a_value(fmt, tmp_path):
+    # 年度绩效指标 typed above its table: the heading does not own 其他说明的问题 after the table, and an
+    # indicator typed “其他说明的问题↵一” (a label over a value, in a table cell) stays an indicator
+    record = random_project(random.Random("label-in-table"))
+    rows = list(record.annual_indicators)
+    rows[-1] = attrs.evolve(rows[-1], content="其他说明的问题\n一")
+    record = attrs.evolve(record, annual_indicators=rows, other_notes=None)
+    style = ProjectStyle(sections=tuple((s, "above" if s == "年度绩效指标" else "merge") for s in SECTIONS))
     check_variant(record, style, fmt, tmp_path)
 
 
