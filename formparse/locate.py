@@ -462,9 +462,12 @@ def _foreign(slot: Slot, cell: Cell, ev: Evidence) -> int:
         if owner is None or owner.order != -1:
             continue
         theirs = [c for s, c in ev.family.get(owner.family, ()) if s.order != -1]
-        # under a heading, only as far down as its family's labels go: a table's section heading above its
-        # header row does not own the label of the block after the table (其他说明的问题 under 年度绩效指标)
-        if near is sign.first_up and cell.row > max((c.last_row for c in theirs), default=-1):
+        # only as far down as its family's labels go (and, beside a row heading, no higher): a table's
+        # section heading above its header row does not own the label of the block after the table
+        # (其他说明的问题 under 年度绩效指标), nor 部门基本信息 merged down the left of the whole top of the form
+        # the band labels in the rows below its own (经营服务收入 on the second row of a split band)
+        if not theirs or cell.row > max(c.last_row for c in theirs) or (
+                near is sign.first_left and cell.last_row < min(c.row for c in theirs)):
             continue
         if any(owns(near, c) for c in theirs):
             return 1
