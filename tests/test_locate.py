@@ -304,3 +304,20 @@ def test_a_copy_whose_section_labels_are_all_reworded_is_not_this_form_never_an_
                 cell.text = "本" + cell.text + "情况"
     with pytest.raises(formparse.NotThisForm):
         best_layout([grid], bundled_schemas(), "<memory>")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("blank_at", [None, 4, 5])
+def test_a_value_typed_like_the_next_rows_label_is_that_fields_value(suffix, blank_at, tmp_path):
+    # 联系电话's value typed “单位职能概述”: in line with 编制人数 it looks like a label, until 联系电话 itself
+    # is placed (the groups are placed again once all are); a blank row under it is not its value's place
+    from formparse.backends import open_document
+    record = formparse.Record(basic_info=formparse.records.BasicInfo(staff_quota=0, contact_phone="单位职能概述"))
+    path = formparse.fill(record, tmp_path / f"filled{suffix}")
+    if blank_at is not None:
+        doc = open_document(str(path))
+        doc.insert_rows(doc.grid(), blank_at, 1)
+        doc.save(str(tmp_path / f"spaced{suffix}"))
+        path = tmp_path / f"spaced{suffix}"
+    got = formparse.read(path)
+    assert got.basic_info == record.basic_info and got.functions is None

@@ -118,6 +118,14 @@ def test_a_label_typed_in_a_table_under_a_heading_above_it_is_a_value(fmt, tmp_p
     check_variant(record, style, fmt, tmp_path)
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_label_over_a_value_is_text_where_the_label_is_typed_inline_in_its_own_place(fmt, tmp_path):
+    # 其他说明的问题 typed “联系电话↵一” while the footer line holds “填报人：…联系电话：…”: the footer's
+    # 联系电话 is that field's label, the cell is the notes' text (found by the structural property)
+    record = attrs.evolve(random_project(random.Random("notes-like-a-label")), other_notes="联系电话\n一")
+    check_variant(record, ProjectStyle(footer="paragraph"), fmt, tmp_path)
+
+
 SEEDED = [(fmt, i) for fmt in ("xlsx", "docx") for i in range(8)]
 
 
