@@ -45,6 +45,8 @@ NO_EVIDENCE = 10**6
 UNPLACED = (10**3, 0, 0, 0, 0, 0, 0, 0)
 # Beyond this many combinations a contested group of labels is assigned greedily, best pair first.
 MAX_COMBINATIONS = 20_000
+# Step 4's passes over the contested groups: one settles every case seen; a second confirms nothing moves.
+REFINE_PASSES = 2
 # Placements remembered per process (a batch reads many files of few templates); oldest dropped first.
 PLACEMENT_CACHE = 256
 _PLACEMENTS: dict[tuple[object, ...], tuple[Schema, dict[str, int]]] = {}
@@ -461,7 +463,15 @@ def _foreign(slot: Slot, cell: Cell, ev: Evidence) -> int:
     for near, owns, owner in heads:
         if owner is None or owner.order != -1:
             continue
-        if any(owns(near, c) for s, c in ev.family.get(owner.family, ()) if s.order != -1):
+        theirs = [c for s, c in ev.family.get(owner.family, ()) if s.order != -1]
+        # only as far down as its family's labels go (and, beside a row heading, no higher): a table's
+        # section heading above its header row does not own the label of the block after the table
+        # (其他说明的问题 under 年度绩效指标), nor 部门基本信息 merged down the left of the whole top of the form
+        # the band labels in the rows below its own (经营服务收入 on the second row of a split band)
+        if not theirs or cell.row > max(c.last_row for c in theirs) or (
+                near is sign.first_left and cell.last_row < min(c.row for c in theirs)):
+            continue
+        if any(owns(near, c) for c in theirs):
             return 1
     return 0
 
@@ -559,6 +569,7 @@ def place(grid: Grid, schema: Schema) -> Placement:
             k = hit[1].get(s.id)
             if k is not None:
                 put(s, *cands[s.id][k])
+        _inline_wins(p, schema)
         return p
     # Step 2: a label found once, in a cell no other slot wants.
     contested: list[Slot] = []
@@ -569,7 +580,8 @@ def place(grid: Grid, schema: Schema) -> Placement:
         elif found:
             contested.append(s)
     # Step 3: the rest, one connected group of slots and cells at a time.
-    for group in _components(contested, cands):
+    groups = _components(contested, cands)
+    for group in groups:
         placed = [(by_id[k], c) for k, c in p.cell.items()]
         try:
             choice = _assign(group, cands, placed, p.label_ids, signs, wanted)
@@ -579,11 +591,61 @@ def place(grid: Grid, schema: Schema) -> Placement:
             hit = choice.get(s.id)
             if hit is not None:
                 put(s, *hit)
+    # Step 4: each group again, now that every other group is placed: a group placed early saw only the
+    # labels placed before it (单位职能概述 typed as the value of 联系电话 looked like a label in line with
+    # 编制人数 while 联系电话 itself was still open). Repeated until nothing moves, at most REFINE_PASSES times.
+    for _ in range(REFINE_PASSES if len(groups) > 1 else 0):
+        moved = False
+        for group in groups:
+            mine = {s.id for s in group}
+            own = {id(c) for k, c in p.cell.items() if k in mine}
+            placed = [(by_id[k], c) for k, c in p.cell.items() if k not in mine]
+            try:
+                choice = _assign(group, cands, placed, p.label_ids - own, signs, wanted)
+            except AmbiguousLayout:
+                continue  # placed once without doubt; more evidence that ties two cells changes nothing
+            if all(choice.get(s.id, (None,))[0] is p.cell.get(s.id) for s in group):
+                continue
+            moved = True
+            for s in group:
+                p.cell.pop(s.id, None)
+                p.inline.pop(s.id, None)
+            p.label_ids -= own
+            for s in group:
+                hit = choice.get(s.id)
+                if hit is not None:
+                    put(s, *hit)
+        if not moved:
+            break
     if len(_PLACEMENTS) >= PLACEMENT_CACHE:
         _PLACEMENTS.pop(next(iter(_PLACEMENTS)))
     _PLACEMENTS[key] = (schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is cell)
                                  for s in slots if (cell := p.cell.get(s.id)) is not None})
+    _inline_wins(p, schema)
     return p
+
+
+def _inline_wins(p: Placement, schema: Schema) -> None:
+    """A field typed inline after an earlier field of its block (“填报人：…  联系电话：…” in one cell) has its
+    label there: a cell placed for it elsewhere (a value typed “联系电话↵一”) is no label. (After the
+    cache, which never looks at inline text.)"""
+    for block in schema.blocks:
+        if not isinstance(block, Fields):
+            continue
+        for k, f in enumerate(block.fields):
+            head = p.cell.get(f"field:{f.key}")
+            inline = p.inline.get(f"field:{f.key}")
+            if head is None or not inline:
+                continue
+            found = _split_inline(inline, block.fields[k + 1:])
+            for later in block.fields[k + 1:]:
+                sid = f"field:{later.key}"
+                cell = p.cell.get(sid)
+                if later.key in found and cell is not None and cell is not head:
+                    del p.cell[sid]
+                    p.inline.pop(sid, None)
+                    if not any(c is cell for c in p.cell.values()):
+                        p.label_ids.discard(id(cell))
 
 
 # How many label-like cells above a contested cell its signs look through for the label it stands under.
@@ -649,11 +711,20 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                     ups.append(c)
                 r = (c.row if c is not None else r) - 1
             out[id(cell)] = Signs(
-                colon, values, left, geo.cell_at(grid, left.last_row + 1, left.col) if left is not None else None,
+                colon, values, left, _under(grid, left) if left is not None else None,
                 above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, tuple(ups),
                 candidate(geo.first_filled(grid, cell, 0, -1), cell),
                 candidate(geo.first_filled(grid, cell, -1, 0), cell))
     return out
+
+
+def _under(grid: Grid, cell: Cell) -> Cell | None:
+    """The cell under ``cell`` where its value would be: past spacer rows (a blank row inserted under a
+    label row is not where the label's value is typed)."""
+    r = cell.last_row + 1
+    while r < len(grid) and geo.is_spacer_row(grid, r):
+        r += 1
+    return geo.cell_at(grid, r, cell.col) if r < len(grid) else None
 
 
 def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:

@@ -66,6 +66,10 @@ BASIC = ["部门基本信息", "编制人数", "23", "实有人数", "25", "预�
 
 
 def small_form(indicator_rows, goal_rows=(["", "目标1：甲"],), merges=()):
+    return make_grid(small_rows(indicator_rows, goal_rows), merges)
+
+
+def small_rows(indicator_rows, goal_rows=(["", "目标1：甲"],)):
     rows = [["2021年部门整体支出绩效目标申报表"], ["填报单位（盖章）：某局"], ["单位：万元.人"], BASIC,
             ["", "单位职能概述", "职能"],
             ["", "年度收入预算"],
@@ -81,7 +85,7 @@ def small_form(indicator_rows, goal_rows=(["", "目标1：甲"],), merges=()):
             ["", "", "审核人：张三  科室负责人签字：李四  2021年3月5日"],
             ["填报人：", "王五", "联系电话：", "0739-1234567"]]
     width = max(len(r) for r in rows)
-    return make_grid([r + [""] * (width - len(r)) for r in rows], merges)
+    return [r + [""] * (width - len(r)) for r in rows]
 
 
 def test_blank_level_cells_are_carried_down_and_empty_slots_skipped():
@@ -119,6 +123,21 @@ def test_goals_in_one_cell_and_stray_marks():
     rec = read_grid(small_form([["", "产出指标", "数量指标", "甲", "1", ""]],
                                goal_rows=(["", "目标1：、一\n\n目标2：二\n续行"], ["", "目标3．三"], ["", "无编号"])))
     assert rec.goals == ["一", "二\n续行", "三", "无编号"]
+
+
+def test_a_section_heading_down_the_left_of_the_groups_does_not_take_their_labels():
+    # 部门基本信息 merged down beside 年度收入预算 and 年度支出预算 (as the official 附件1 draws it), income
+    # left blank, and a review opinion typed like the band's first label: the band keeps its own label
+    rows = small_rows([["", "产出指标", "数量指标", "甲", "1", ""]])
+    rows[7] = [""] * len(rows[7])
+    at = next(r for r, row in enumerate(rows) if row[0] == "财政部门审核意见")
+    rows[at][2] = "审核意见："
+    rows.insert(at + 1, ["", "", "一般公共预算"] + [""] * (len(rows[0]) - 3))
+    layout = locate(make_grid(rows, merges=[(3, 0, 10, 0)]), SCHEMA)
+    assert layout.fields["income.general_budget"].label.address == "R7C2"
+    assert not layout.problems and not layout.unread
+    rec = record_from_layout(layout, SCHEMA)
+    assert rec.income.general_budget is None and rec.reviews[0].opinion == "一般公共预算"
 
 
 def test_values_that_look_like_labels_are_values():
@@ -285,3 +304,20 @@ def test_a_copy_whose_section_labels_are_all_reworded_is_not_this_form_never_an_
                 cell.text = "本" + cell.text + "情况"
     with pytest.raises(formparse.NotThisForm):
         best_layout([grid], bundled_schemas(), "<memory>")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("blank_at", [None, 4, 5])
+def test_a_value_typed_like_the_next_rows_label_is_that_fields_value(suffix, blank_at, tmp_path):
+    # 联系电话's value typed “单位职能概述”: in line with 编制人数 it looks like a label, until 联系电话 itself
+    # is placed (the groups are placed again once all are); a blank row under it is not its value's place
+    from formparse.backends import open_document
+    record = formparse.Record(basic_info=formparse.records.BasicInfo(staff_quota=0, contact_phone="单位职能概述"))
+    path = formparse.fill(record, tmp_path / f"filled{suffix}")
+    if blank_at is not None:
+        doc = open_document(str(path))
+        doc.insert_rows(doc.grid(), blank_at, 1)
+        doc.save(str(tmp_path / f"spaced{suffix}"))
+        path = tmp_path / f"spaced{suffix}"
+    got = formparse.read(path)
+    assert got.basic_info == record.basic_info and got.functions is None

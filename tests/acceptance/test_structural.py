@@ -147,6 +147,16 @@ def test_each_class_reads_exact_and_takes_a_fill(name, style, fmt, tmp_path):
     check_variant(record, style, record2, fmt, tmp_path)
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_section_heading_down_the_left_does_not_own_a_split_band(fmt, tmp_path):
+    # 部门基本信息 merged down the left of the whole top, the income band split over two header rows: the
+    # second row's 经营服务收入 is the band's, even when the functions text filled in reads like its alias
+    # over a value (“经营收入↵一”, a label over a value in one cell) (found by the structural property)
+    record = random_record(random.Random("split-band-under-section"))
+    style = Style(group="top", income_split=True, aliases=(("单位职能概述", "单位职能"),))
+    check_variant(record, style, attrs.evolve(record, functions="经营收入\n一"), fmt, tmp_path)
+
+
 # -- Hypothesis: the layout space in combination ----------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])

@@ -18,6 +18,7 @@ import random
 import tempfile
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -103,6 +104,26 @@ QUICK_CASES = [(n, s, "docx") for n, s in QUICK.items()] + [(n, s, "xlsx") for n
 def test_each_class_reads_exact(name, style, fmt, tmp_path):
     record = random_project(random.Random(name))
     check_variant(record, style, fmt, tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_label_typed_in_a_table_under_a_heading_above_it_is_a_value(fmt, tmp_path):
+    # 年度绩效指标 typed above its table: the heading does not own 其他说明的问题 after the table, and an
+    # indicator typed “其他说明的问题↵一” (a label over a value, in a table cell) stays an indicator
+    record = random_project(random.Random("label-in-table"))
+    rows = list(record.annual_indicators)
+    rows[-1] = attrs.evolve(rows[-1], content="其他说明的问题\n一")
+    record = attrs.evolve(record, annual_indicators=rows, other_notes=None)
+    style = ProjectStyle(sections=tuple((s, "above" if s == "年度绩效指标" else "merge") for s in SECTIONS))
+    check_variant(record, style, fmt, tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_label_over_a_value_is_text_where_the_label_is_typed_inline_in_its_own_place(fmt, tmp_path):
+    # 其他说明的问题 typed “联系电话↵一” while the footer line holds “填报人：…联系电话：…”: the footer's
+    # 联系电话 is that field's label, the cell is the notes' text (found by the structural property)
+    record = attrs.evolve(random_project(random.Random("notes-like-a-label")), other_notes="联系电话\n一")
+    check_variant(record, ProjectStyle(footer="paragraph"), fmt, tmp_path)
 
 
 SEEDED = [(fmt, i) for fmt in ("xlsx", "docx") for i in range(8)]
