@@ -3,6 +3,7 @@
 import datetime as dt
 import errno
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,10 +50,17 @@ def _tables(out: Path, fmt: str) -> dict[str, list[dict]]:
     wb = openpyxl.load_workbook(out, read_only=True)
     result = {}
     for ws in wb.worksheets:
-        rows = list(ws.values)
+        rows = [tuple(_as_excel_reads(v) for v in r) for r in ws.values]
         result[ws.title] = [dict(zip(rows[0], tuple(r) + (None,) * len(rows[0]), strict=False)) for r in rows[1:]]
     wb.close()
     return result
+
+
+def _as_excel_reads(value):
+    """A cell's text as Excel shows it: openpyxl leaves SpreadsheetML's ``_xHHHH_`` escapes undecoded."""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), value)
 
 
 # -- 1. a batch's output is written whatever one file holds ---------------------------------------------
@@ -63,7 +71,21 @@ def test_shown_names_round_trip():
         name = os.fsdecode(raw)
         assert unshown(shown(name)) == name
         shown(name).encode("utf-8")  # always printable and storable
-    assert shown("正常\\x41.xlsx") == "正常\\x41.xlsx"  # a UTF-8 name is kept exactly
+    assert shown("正常 a\\b.xlsx") == "正常 a\\b.xlsx"  # a UTF-8 name is kept exactly
+    # ... unless, as typed, it reads as an escape: else the name shown would find another file
+    for name in ("正常\\x41.xlsx", "back\\xe9slash.xlsx", "a\\\\b.xlsx", "\\u4e00.docx"):
+        assert unshown(shown(name)) == name and shown(name) != name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\\", "\\x4e", "\\u4e00", "x", "e", "0", "正", "\x01", "\udcff", "\ufffe"])
+                | st.text(st.characters()), max_size=30).map("".join))
+def test_every_name_shown_is_found_again(name):
+    text = shown(name)
+    assert unshown(text) == name
+    text.encode("utf-8")
+    if "\\" not in name and name.isprintable():
+        assert text == name  # nothing to escape: kept exactly
 
 
 @pytest.mark.parametrize(("name", "fmt"), FORMATS)
@@ -92,6 +114,27 @@ def test_gbk_name_and_control_characters_never_cost_the_batch(tmp_path, name, fm
     else:
         assert functions["ctrl.xlsx"] == "职能\x01概述\x07"  # exact where the format can hold it
         assert not [p for p in problems if p["kind"] == "CharactersChanged"]
+
+
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_text_that_reads_as_an_excel_escape_is_kept_exactly(tmp_path, name, fmt):
+    # Excel reads "_xHHHH_" in any cell text as U+HHHH: a unit typed "_x0041_" must not come back "A", nor
+    # one typed "_x0001_" as a control character in the summary that removed them
+    rec = base_record()
+    rec.functions = "职能_x0041_与_x0001_及_x005F_x0042_"
+    rec.goals[0] = "目标_xD800__x"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a_x0041_.xlsx", rec)
+    back = formparse.read(inbox / "a_x0041_.xlsx")
+    assert (back.functions, back.goals[0]) == (rec.functions, rec.goals[0])
+    out = tmp_path / name
+    assert convert(inbox, out, fmt=fmt, labels="en", workers=0).good == 1
+    tables = _tables(out, fmt)
+    assert [r["file"] for r in tables["forms"]] == ["a_x0041_.xlsx"]
+    assert tables["forms"][0]["functions"] == rec.functions
+    assert tables["goals"][0]["text"] == rec.goals[0]
+    assert not tables["problems"]
 
 
 @pytest.mark.parametrize(("what", "address"), [("count", "C4"), ("tiny", "B8"), ("huge", "B8"), ("digits", "B8")])

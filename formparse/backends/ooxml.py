@@ -21,6 +21,18 @@ REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
 
+# A cell's text as SpreadsheetML carries it: Excel reads ``_xHHHH_`` in any cell text as the character
+# U+HHHH, so text that holds such a sequence itself has its underscore written ``_x005F_`` (else a unit
+# typed "_x0041_" comes back "A", and "_x0001_" as a control character); characters XML cannot carry are
+# written ``_xHHHH_``, as Excel does.
+_CELL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def cell_text(text: str) -> str:
+    """``text`` written so that Excel (and our reader) read back exactly ``text``."""
+    return _CELL_ESCAPE.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+
+
 def parse(data: bytes, *, path: str, part: str) -> Any:
     # (XML spells it in capitals; a “<!doctype” is a syntax error the parser reports itself)
     if data.find(b"<!DOCTYPE", 0, 65536) >= 0:

@@ -25,6 +25,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .ooxml import cell_text
+
 SAMPLE_ROWS = 500  # rows looked at to fit the widths; later rows wrap if wider
 MAX_WIDTH = {"text": 44, "int": 10, "money": 16, "date": 12}  # in character widths (a CJK character is 2)
 MIN_WIDTH = 6
@@ -178,7 +180,8 @@ class _Sheet:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = "yyyy-mm-dd"
             else:
-                cell = WriteOnlyCell(ws, value=value)
+                # openpyxl writes text as it is; Excel would read a "_xHHHH_" in it as one character
+                cell = WriteOnlyCell(ws, value=cell_text(value) if isinstance(value, str) else value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                     if value.startswith(_FORMULA_START):
