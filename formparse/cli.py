@@ -307,6 +307,7 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
         _usage(ctx, f"不认识的输出类型 {output.suffix or '（无扩展名）'}：请用 .xlsx 或 .csv / "
                     "the report must be named *.xlsx or *.csv")
     _must_exist(target)
+    _refuse_check_outputs(target, output, highlight)
     batch = read_folder(target, workers=workers)
     rows = warning_rows(batch)
     for row in rows:
@@ -336,6 +337,23 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
     click.echo(f"共 {len(batch.files)} 个文件：提示 {n_warn} 条，无法读取 {len(bad)} 个 / "
                f"{len(batch.files)} files, {n_warn} warnings, {len(bad)} unreadable", err=True)
     sys.exit(1 if bad or (strict and n_warn) else 0)
+
+
+def _refuse_check_outputs(target: Path, output: Path | None, highlight: Path | None) -> None:
+    """Refuse, before a file is read, a report or marked copies inside the folder checked (the next run
+    would read them as submissions) and a report that exists (it is never replaced)."""
+    from .export import _inside
+
+    words = None
+    for out in (output, highlight):
+        if out is not None and target.is_dir() and _inside(out, target):
+            words = (out, f"输出位置在要检查的文件夹 {shown(target)} 之内：下次读取时会被当作提交的文件；请换一个位置")
+            break
+    if words is None and output is not None and (output.exists() or output.is_symlink()):
+        words = (output, "输出文件已存在，没有替换它；请换一个文件名或先删除它")
+    if words is not None:
+        click.echo(f"formparse: {shown(words[0])}: {words[1]}", err=True)
+        sys.exit(1)
 
 
 @cli.group(name="schema")

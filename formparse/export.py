@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import csv
 import itertools
+import os
 import re
 import shutil
 import tempfile
@@ -248,14 +249,35 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _refusal(root: Path, out: Path, names: list[str], overwrite: bool) -> CannotWrite | None:
-    """Why ``out`` must not be written (it is the input, lies in the folder read, or would replace a file)."""
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file ``path`` leads to (device, inode), following links; None if there is none."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _refusal(root: Path, out: Path, names: list[str], overwrite: bool, files: list[str]) -> CannotWrite | None:
+    """Why ``out`` must not be written (it is an input, lies in the folder read, or would replace a file).
+
+    ``files`` are the inputs (relative to ``root`` when it is a folder): one reached by a symbolic link
+    from the folder, or a hard link to one, is an input wherever it lies.
+    """
     if root.is_dir() and _inside(out, root):
         return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内：会写进收件箱、可能覆盖提交的文件；"
                            "请换一个位置", path=out)
     targets = [out] if len(names) == 1 else [out, *(out / n for n in names)]
     if root.is_file() and any(t.resolve() == root.resolve() for t in targets):
         return CannotWrite("输出位置就是要读取的文件", path=out)
+    there = {i: t for t in targets if (i := _identity(t)) is not None}
+    if there:
+        inputs = [root] if root.is_file() else [root / f for f in files]
+        for path in inputs:
+            ident = _identity(path)
+            if ident is not None and ident in there:
+                return CannotWrite(f"输出位置就是要读取的文件 {shown(path)}（经由链接）；请换一个位置",
+                                   path=there[ident])
     if overwrite:
         return None
     if len(names) == 1 and out.exists():
@@ -311,12 +333,12 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     kind = output_format(out, fmt)
     header_labels({}, labels)  # refuse a bad labels value before any work
     names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in TABLES]
-    refused = _refusal(base, out, names, overwrite)
-    if refused is not None:
-        raise refused
     start = time.perf_counter()
     unlisted: list[Problem] = []
     files = discover(root, recursive=recursive, unlisted=unlisted)
+    refused = _refusal(base, out, names, overwrite, files)
+    if refused is not None:
+        raise refused
     if on_start:
         on_start(len(files) + len(unlisted))
     summary = Summary(files=len(files) + len(unlisted))

@@ -279,6 +279,29 @@ def test_convert_refuses_to_write_into_what_it_reads(tmp_path):
     assert sub.read_bytes() == before
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic and hard links")
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_convert_never_writes_over_an_input_reached_by_a_link(tmp_path, name, fmt):
+    # the submission a link in the folder leads to, or a hard link to one, is an input wherever it lies:
+    # refused even with --force (os.replace would put the summary where the submission was)
+    inbox, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
+    inbox.mkdir()
+    elsewhere.mkdir()
+    real = elsewhere / ("real.xlsx" if fmt == "xlsx" else "problems.parquet" if fmt == "parquet" else "problems.csv")
+    shutil.copyfile(filled(tmp_path / "form.xlsx"), real)  # a submission, whatever its name says
+    (inbox / "link.xlsx").symlink_to(real)
+    hard = filled(inbox / "0.xlsx")
+    os.link(hard, elsewhere / "hard.xlsx")
+    before = real.read_bytes(), hard.read_bytes()
+    outs = [elsewhere / "real.xlsx", elsewhere / "hard.xlsx"] if fmt == "xlsx" else [elsewhere]
+    for out in outs:
+        for force in (False, True):
+            with pytest.raises(CannotWrite, match="就是要读取的文件"):
+                convert(inbox, out, fmt=fmt, labels="en", workers=0, overwrite=force)
+    assert (real.read_bytes(), hard.read_bytes()) == before
+    assert os.path.samefile(elsewhere / "hard.xlsx", hard)
+
+
 @pytest.mark.parametrize(("name", "fmt"), FORMATS)
 def test_convert_replaces_an_output_only_when_asked(tmp_path, name, fmt):
     inbox = tmp_path / "inbox"
@@ -592,9 +615,12 @@ def test_check_never_replaces_its_report_or_a_submission(tmp_path):
     assert report.is_file()
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 1 and "已存在" in again.output and "Traceback" not in again.output
-    marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", "--highlight", str(inbox)])
-    assert "已存在" in marked.output and "Traceback" not in marked.output
-    assert sub.read_bytes() == before
+    # a report or marked copies inside the folder checked would be read as submissions next time (or land
+    # on them): refused before anything is read
+    for extra in (["--highlight", str(inbox)], ["--highlight", str(inbox / "标注")], ["-o", str(inbox / "问题.xlsx")]):
+        marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", *extra])
+        assert marked.exit_code == 1 and "之内" in marked.output and "Traceback" not in marked.output
+    assert sub.read_bytes() == before and [p.name for p in inbox.iterdir()] == ["a.xlsx"]
 
 
 _CAPPED = """
