@@ -498,6 +498,17 @@ _HOSTILE_TEMPLATES = {
                          b'schemas.openxmlformats.org/spreadsheetml/2006/main"/>'}), "外部数据连接"),
     "macrosheet.xlsx": (".xlsx", lambda items: items.update({"xl/macrosheets/sheet2.xml": b"<xm:macrosheet/>"}),
                         "宏表"),
+    # a run of prefixes before the name, and a user-defined function (an add-in's or a macro's code)
+    "webservice-prefixes.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</sheetData>", b'<row r="90"><c r="A90" '
+                                 b't="str"><f>_xlfn._xlws.WEBSERVICE("http://x/")</f></c></row></sheetData>'),
+                                 "WEBSERVICE"),
+    "udf.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</sheetData>", b'<row r="90"><c r="A90" t="str"><f>'
+                 b'_xludf.FETCH("http://x/")</f></c></row></sheetData>'), "_XLUDF.FETCH"),
+    "quoted-field-name.docx": (".docx", _docx_body(_fld(b' "DDEAUTO" c:\\a "b"')), "DDEAUTO"),
+    # an external link's body in a part of any name, whether or not a relationship leads to it
+    "dde-link-anywhere.xlsx": (".xlsx", lambda items: items.update({"xl/other/x1.xml": b'<externalLink xmlns="http://'
+                               b'schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" '
+                               b'ddeTopic="/c calc"/></externalLink>'}), "外部链接"),
 }
 
 

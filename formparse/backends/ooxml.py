@@ -205,12 +205,14 @@ _ACTIVE_RELS = (("/vbaproject", "宏"), ("/xlmacrosheet", "Excel 4.0 宏表"), (
                 ("/frame", "外部框架"), ("/subdocument", "子文档"), ("/connections", "外部数据连接"),
                 ("/querytable", "外部数据连接"))
 # Field codes that fetch, run, link or embed something when the document is opened or its fields are updated.
-_ACTIVE_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK|DATABASE|EMBED)\b", re.I)
+# (a name in quotes is taken for the name too: the check must not depend on how leniently Word parses)
+_ACTIVE_FIELD = re.compile(r'^[\s"]*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK|DATABASE|EMBED)\b', re.I)
 # Worksheet functions that fetch from the network or run code when a workbook is calculated (fill asks
 # Excel to recalculate on open): WEBSERVICE, IMAGE (a picture from a URL), RTD (a COM server), and the
-# Excel 4.0 functions that call into DLLs or start programs.
-_ACTIVE_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.])(?:_xlfn\.|_xlws\.)?(WEBSERVICE|IMAGE|RTD|CALL|REGISTER(?:\.ID)?"
-                              r"|EXEC|EXECUTE)\s*\(", re.I)
+# Excel 4.0 functions that call into DLLs or start programs; after any run of prefixes (_xlfn._xlws.…).
+# A user-defined function (_xludf.NAME) runs an add-in's or a macro's code whatever its name.
+_ACTIVE_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.])(?:_xl(?:fn|ws)\.)*(WEBSERVICE|IMAGE|RTD|CALL|REGISTER(?:\.ID)?"
+                              r"|EXEC|EXECUTE|_xludf\.[A-Za-z0-9_.]+)\s*\(", re.I)
 # Both spellings of each namespace (transitional, and ISO strict): a part is judged by namespace, not prefix.
 _W_NS = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
          "http://purl.oclc.org/ooxml/wordprocessingml/main")
@@ -223,7 +225,8 @@ _INERT_TYPES = ("sharedstrings+xml", "styles+xml", "theme+xml", "core-properties
                 "fonttable+xml", "numbering+xml", "stylesWitheffects+xml".lower(), "websettings+xml")
 # A part holding none of these words, once decoded, has no field, formula, chunk or setting of concern.
 _NEEDLES = ("instr", "altchunk", "updatefields", "mailmerge", "|", "&#", "formula", "<f", ":f",
-            "definedname", "webservice", "image", "rtd", "call", "register", "exec")
+            "definedname", "webservice", "image", "rtd", "call", "register", "exec", "_xludf", "ddelink", "olelink",
+            "externalbook")
 
 
 def _content_types(pkg: Package) -> tuple[dict[str, str], dict[str, str], bytes]:
@@ -357,6 +360,8 @@ def _active_in(root: Any) -> list[str]:
                 out.append("打开时自动更新所有域")
             elif tag == "mailMerge":
                 out.append("邮件合并的数据源（打开时会查询外部数据）")
+        if ns in _S_NS and tag in ("ddeLink", "oleLink", "externalBook"):
+            out.append("指向其他程序或工作簿的外部链接")  # an externalLink part's body, wherever it was put
         if tag in _FORMULA_TAGS or (tag == "definedName" and ns in _S_NS):
             formula = _QUOTED.sub("", el.text or "")
             if "|" in formula:
