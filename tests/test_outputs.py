@@ -669,9 +669,11 @@ def test_a_folder_output_is_published_all_or_nothing(tmp_path, monkeypatch):
         return real(tmp, dst, overwrite=overwrite)
 
     monkeypatch.setattr("formparse.export.publish", late_rival)
-    with pytest.raises(CannotWrite, match="另一个进程"):
+    with pytest.raises(CannotWrite, match="另一个进程") as info:
         convert(inbox, out, fmt="parquet", labels="en", workers=0)
+    assert info.value.path == str(out / "reviews.parquet")  # the output named, not our temporary name
     assert sorted(p.name for p in out.iterdir()) == ["reviews.parquet"]  # the rival's file, nothing of ours
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "out"]  # no temporary folder left
     assert (out / "reviews.parquet").read_bytes() == b"rival"
 
 
