@@ -115,12 +115,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, readable=False, path_type=Path))
 @click.option("--compact", is_flag=True, help="JSON 写成一行 / one line of JSON instead of indented.")
 @click.option("--password", help="打开加密文件（需 msoffcrypto-tool）/ open a password-protected file.")
 @click.option("--all", "every", is_flag=True,
               help="文件中的每一张表（附件1 与多张附件2），打印为 JSON 数组 / every form in FILE, as a JSON array.")
-@click.option("--schema", "schema_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--schema", "schema_files", multiple=True,
+              type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
 @click.pass_context
 def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, every: bool,
@@ -160,10 +161,10 @@ def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, e
 
 
 @cli.command(name="fill")
-@click.argument("record_json", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.argument("record_json", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, readable=False, path_type=Path), required=True,
               help="要写的 .xlsx 或 .docx / the .xlsx or .docx to write.")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--template", type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="写入此文件的副本，而不是自带的空白表 / write into a copy of this file instead of the blank form.")
 @click.option("--force", is_flag=True, help="OUTPUT 已存在时替换它 / replace OUTPUT if it exists.")
 @click.pass_context
@@ -201,8 +202,8 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 
 
 @cli.command(name="convert")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.argument("folder", type=click.Path(readable=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(readable=False, path_type=Path), required=True,
               help="汇总.xlsx 得到一个工作簿；文件夹得到 Parquet（--format csv 为 CSV）/ "
                    "OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "parquet", "csv"]),
@@ -278,13 +279,13 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
 
 
 @cli.command(name="check")
-@click.argument("target", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("target", type=click.Path(readable=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="把提示写成表格：.xlsx 或 .csv / write the warnings as a table to this .xlsx or .csv.")
 @click.option("--labels", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="表格的表头与类别：中文或英文代码 / headers and categories: Chinese, or English codes.")
 @click.option("--workers", type=int, help="工作进程数（默认每 CPU 一个）/ worker processes for a folder.")
-@click.option("--highlight", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--highlight", type=click.Path(file_okay=False, readable=False, path_type=Path),
               help="把有提示的申报表复制到此文件夹并标出单元格 / copies with the problem cells marked.")
 @click.option("--strict", is_flag=True, help="有提示时退出码也为 1 / exit 1 when there are warnings, too.")
 @click.pass_context
@@ -369,8 +370,8 @@ def schema_group() -> None:
 
 
 @schema_group.command(name="draft")
-@click.argument("blank", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.argument("blank", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, readable=False, path_type=Path), required=True,
               help="要写的 .toml / the .toml to write.")
 @click.option("--id", "schema_id", help="版式的 id（默认取输出文件名）/ the schema's id (default: OUTPUT's name).")
 @click.option("--force", is_flag=True, help="OUTPUT 已存在时替换它 / replace OUTPUT if it exists.")
@@ -410,8 +411,8 @@ def schema_draft_cmd(ctx: click.Context, blank: Path, output: Path, schema_id: s
 
 
 @schema_group.command(name="check")
-@click.argument("schema_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("schema_file", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, readable=False, path_type=Path))
 @click.pass_context
 def schema_check_cmd(ctx: click.Context, schema_file: Path, files: tuple[Path, ...]) -> None:
     """用版式描述 SCHEMA_FILE 定位每个 FILE：列出找到的每个标签及其单元格、值单元格和值，以及未读取的内容。

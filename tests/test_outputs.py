@@ -603,6 +603,73 @@ def test_a_folder_without_write_permission_is_named_in_plain_words(tmp_path):
     assert "没有权限" in result.output and "只读" in result.output and "Traceback" not in result.output
 
 
+def _denied_cli() -> list[str] | None:
+    """The command line to run formparse as someone the file system really denies (root, without the
+    capabilities that override file permissions); None where that cannot be had."""
+    if os.geteuid() != 0:
+        return [sys.executable, "-m", "formparse"]
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    cmd = [setpriv, "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", sys.executable]
+    probe = subprocess.run([*cmd, "-c", "import os; os.listdir('/proc/1/root')"], capture_output=True)
+    return [*cmd, "-m", "formparse"] if probe.returncode != 0 else None
+
+
+@pytest.mark.skipif(_denied_cli() is None, reason="cannot run without the right to override permissions")
+def test_permission_denied_in_every_command_is_plain_words(tmp_path):
+    run = _denied_cli()
+    inbox, locked, ro = tmp_path / "inbox", tmp_path / "inbox" / "locked", tmp_path / "只读"
+    locked.mkdir(parents=True)
+    ro.mkdir()
+    good = filled(inbox / "good.xlsx")
+    noread = filled(inbox / "noread.xlsx")
+    filled(locked / "inside.xlsx")
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    secret = tmp_path / "secret.json"
+    secret.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    for p in (noread, secret):
+        p.chmod(0)
+    locked.chmod(0)
+    ro.chmod(0o555)
+    schema = sorted((ROOT / "schemas").glob("*.toml"))[0]
+    cases = [  # (arguments, words, path named)
+        (["parse", str(noread)], "没有权限", noread),
+        (["fill", str(secret), "-o", str(tmp_path / "a.xlsx")], "没有权限", secret),
+        (["fill", str(record), "-o", str(tmp_path / "b.xlsx"), "--template", str(noread)], "没有权限", noread),
+        (["fill", str(record), "-o", str(ro / "x.xlsx")], "没有权限", ro / "x.xlsx"),
+        (["convert", str(inbox), "-o", str(ro / "x.xlsx"), "--workers", "0"], "没有权限", ro / "x.xlsx"),
+        (["convert", str(inbox), "-o", str(ro / "sub"), "--workers", "0"], "没有权限", ro / "sub"),
+        (["check", str(noread)], "没有权限", noread.name),
+        (["check", str(inbox), "-o", str(ro / "q.xlsx"), "--workers", "0"], "没有权限", ro / "q.xlsx"),
+        (["schema", "draft", str(noread), "-o", str(tmp_path / "s.toml")], "没有权限", noread),
+        (["schema", "check", str(schema), str(noread)], "没有权限", noread),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        for args, words, named in cases:
+            done = subprocess.run([*run, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+            said = done.stdout + done.stderr
+            assert done.returncode == 1, (args, said)
+            assert words in said and str(named) in said and "Traceback" not in said and "用法" not in said, (args, said)
+        out = tmp_path / "summary.xlsx"
+        done = subprocess.run([*run, "convert", str(inbox), "-o", str(out), "--workers", "0"], capture_output=True,
+                              text=True, env=env, cwd=ROOT, timeout=120)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+    finally:
+        for p in (noread, secret):
+            p.chmod(0o644)
+        locked.chmod(0o755)
+        ro.chmod(0o755)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = list(wb.worksheets[-1].values)[1:]  # 问题文件: 文件, 问题类型, 说明
+    wb.close()
+    problems = {r[0]: r[2] for r in rows}
+    assert set(problems) == {"locked/", "noread.xlsx"} and all("没有权限" in m for m in problems.values())
+    assert good.is_file() and not list(ro.iterdir())
+
+
 def test_cli_shows_an_undecodable_output_name(tmp_path):
     out = gbk_name(tmp_path)
     filled(out)
