@@ -123,6 +123,7 @@ _OS_WORDS = {
     errno.EROFS: "所在磁盘是只读的",
     errno.ENOSPC: "磁盘空间已满",
     errno.EDQUOT: "超出磁盘配额",
+    errno.EFBIG: "文件超过系统允许的大小（或磁盘空间已满）",
     errno.ENOENT: "文件或文件夹不存在",
     errno.ENOTDIR: "路径中有一段不是文件夹",
     errno.EISDIR: "这是一个文件夹，不是文件",

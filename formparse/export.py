@@ -129,6 +129,16 @@ class _Parquet:
             self._flush(t)
             self.writers[t].close()
 
+    def discard(self) -> None:
+        """After a failure: close every writer quietly (an open one retries when collected, and prints the
+        same failure as an 'Exception ignored' traceback)."""
+        for w in self.writers.values():
+            try:
+                w.close()
+            except (OSError, ValueError):
+                pass
+            w.is_open = False
+
 
 class _Csv:
     def __init__(self, tmp: Path, labels: str) -> None:
@@ -154,6 +164,13 @@ class _Csv:
         for f in self.files.values():
             f.close()
 
+    def discard(self) -> None:
+        for f in self.files.values():
+            try:
+                f.close()
+            except OSError:  # the buffer could not be written out either: already reported
+                pass
+
     @staticmethod
     def names() -> list[str]:
         return [f"{t}.csv" for t in TABLES]
@@ -177,6 +194,9 @@ class _Xlsx:
 
     def close(self) -> None:
         self.book.save(str(self.path))
+
+    def discard(self) -> None:
+        pass  # the workbook cleans up after a failed save itself
 
 
 # What XML 1.0 cannot hold at all (so not an .xlsx cell): C0 controls but tab, LF, CR; U+FFFE, U+FFFF; and
@@ -348,8 +368,8 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     except OSError as exc:
         raise cannot_write(exc, out) from exc
+    sink: _Parquet | _Csv | _Xlsx | None = None
     try:
-        sink: _Parquet | _Csv | _Xlsx
         sink = _Parquet(tmp) if kind == "parquet" else _Csv(tmp, labels) if kind == "csv" else _Xlsx(tmp, labels)
         outcomes = iter_outcomes(root, recursive=recursive, workers=workers, executor=executor,
                                  timeout=timeout, files=files, reader=reader)
@@ -367,16 +387,30 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
             if progress and not (outcome.problem and outcome.problem.kind == "Duplicate"):
                 progress(outcome)
         sink.close()
+        sink = None  # closed: nothing to discard
         _publish(tmp, out, names, overwrite)
     except FileExistsError as exc:
         raise CannotWrite("输出文件在写入期间被另一个进程创建；没有替换它（要替换请用 --force）",
                           path=exc.filename or out) from exc
     except OSError as exc:
-        raise cannot_write(exc, out) from exc
+        raise cannot_write(exc, _as_output(exc, tmp, out)) from exc
     finally:
+        if sink is not None:
+            sink.discard()
         shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _as_output(exc: OSError, tmp: Path, out: Path) -> Path:
+    """The output a failure is about: our temporary name for it is no use to the reader."""
+    try:
+        rel = Path(os.fsdecode(exc.filename)).relative_to(tmp) if exc.filename is not None else None
+    except (ValueError, TypeError):
+        return out
+    if rel is None or rel == Path("summary.xlsx") or rel == Path("."):
+        return out
+    return out / rel
 
 
 def _prepared(sink: _Parquet | _Csv | _Xlsx, rows: dict[str, list[dict[str, Any]]], xml: bool,

@@ -588,6 +588,53 @@ def test_convert_reports_a_full_disk_in_plain_words(tmp_path, monkeypatch, name,
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) in ([], ["out"])
 
 
+_FSIZE = """
+import resource, runpy, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.argv = ["formparse", *sys.argv[2:]]
+runpy.run_module("formparse", run_name="__main__")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs RLIMIT_FSIZE")
+@pytest.mark.parametrize("limit", [1_000, pytest.param(9_000, marks=pytest.mark.slow)])
+def test_a_write_that_fails_midway_is_plain_words_in_every_writer(tmp_path, limit):
+    # every file the process writes is cut at ``limit`` bytes (RLIMIT_FSIZE): openpyxl's and lxml's, pyarrow's
+    # and the csv module's writes fail inside those libraries, not in ours
+    inbox = ROOT / "samples" / "submissions"
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record(n_indicators=60)), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    cases = [["convert", str(inbox), "-o", str(out / "汇总.xlsx")], ["convert", str(inbox), "-o", str(out / "pq")],
+             ["convert", str(inbox), "-o", str(out / "csv"), "--format", "csv"],
+             ["check", str(inbox), "-o", str(out / "问题.xlsx")], ["fill", str(record), "-o", str(out / "a.xlsx")],
+             ["fill", str(record), "-o", str(out / "a.docx")]]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    failed = 0
+    for args in cases:
+        workers = [] if args[0] == "fill" else ["--workers", "0"]
+        done = subprocess.run([sys.executable, "-c", _FSIZE, str(limit), *args, *workers], capture_output=True,
+                              text=True, env=env, cwd=ROOT, timeout=300)
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, (args, done.stderr)
+        if done.returncode != 0:
+            failed += 1
+            assert done.returncode == 1 and "无法写入：文件超过系统允许的大小" in done.stderr, (args, done.stderr)
+            assert args[args.index("-o") + 1] in done.stderr
+        elif limit == 1_000:
+            raise AssertionError(f"{args} wrote more than {limit} bytes per file and did not fail")
+    assert failed
+    # nothing half-written is left: only complete outputs of the writers that succeeded
+    for p in out.rglob("*"):
+        assert not p.name.startswith("."), p
+        if p.suffix == ".xlsx":
+            openpyxl.load_workbook(p, read_only=True).close()
+        elif p.suffix == ".parquet":
+            pq.read_table(p)
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root is never denied: the EACCES case above covers it by injection")
 def test_a_folder_without_write_permission_is_named_in_plain_words(tmp_path):
     folder = tmp_path / "只读"

@@ -14,11 +14,14 @@ before its first row); after that rows stream to disk, so memory stays flat.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import math
+import os
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -206,9 +209,29 @@ class SummaryWorkbook:
         self.sheets[table].add(values)
 
     def save(self, path: str) -> None:
-        for sheet in self.sheets.values():
-            sheet.start()
-            sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.kinds))}{sheet.rows + 1}"
-        fixed = dt.datetime(2000, 1, 1)
-        self.wb.properties.created = self.wb.properties.modified = fixed  # same input, same file
-        self.wb.save(path)
+        try:
+            for sheet in self.sheets.values():
+                sheet.start()  # (rows go to openpyxl's temporary files from here)
+                sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.kinds))}{sheet.rows + 1}"
+            fixed = dt.datetime(2000, 1, 1)
+            self.wb.properties.created = self.wb.properties.modified = fixed  # same input, same file
+            self.wb.save(path)
+        except etree.SerialisationError as exc:  # lxml's words for a write that failed (IO_ENOSPC, IO_EFBIG, …)
+            self._discard()
+            code = getattr(errno, str(exc).strip().removeprefix("IO_"), None) or errno.EIO
+            raise OSError(code, os.strerror(code), path) from exc
+        except BaseException:
+            self._discard()
+            raise
+
+    def _discard(self) -> None:
+        """Close what openpyxl left open after a failed save, quietly: else each sheet's writer fails again
+        when it is collected, printing 'Exception ignored' tracebacks."""
+        for ws in self.wb.worksheets:
+            writer = getattr(ws, "_writer", None)
+            for gen in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
+                try:
+                    if gen is not None:
+                        gen.close()
+                except Exception:  # the same failure again: already reported
+                    pass
