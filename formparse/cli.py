@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .errors import FormparseError, os_words, shown
+from .errors import CannotWrite, FormparseError, os_words, shown
 
 USAGE_ERROR = 2
 
@@ -320,6 +320,7 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
             _umask_mode(output)
         except FormparseError as exc:
             _fail(str(exc), ctx.obj["debug"])
+    unmarked = 0  # marked copies that could not be written: a file not written is exit 1
     if highlight is not None:
         from .backends.highlight import highlight as mark
 
@@ -332,12 +333,15 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
                 mark(base / file, highlight / file, notes)
                 _umask_mode(highlight / file)
             except FormparseError as exc:
+                # a copy that could not be written, or was not written over a file, is exit 1 (a kind that
+                # cannot be marked, .xls or .doc, is only said)
+                unmarked += isinstance(exc, CannotWrite) or isinstance(exc.__cause__, FileExistsError)
                 click.echo(f"formparse: {exc}", err=True)
     bad = [p for p in batch.problems if p.kind != "Duplicate"]
     n_warn = sum(1 for r in rows if r["code"] != "unreadable")
     click.echo(f"共 {len(batch.files)} 个文件：提示 {n_warn} 条，无法读取 {len(bad)} 个 / "
                f"{len(batch.files)} files, {n_warn} warnings, {len(bad)} unreadable", err=True)
-    sys.exit(1 if bad or (strict and n_warn) else 0)
+    sys.exit(1 if bad or unmarked or (strict and n_warn) else 0)
 
 
 def _refuse_check_outputs(target: Path, output: Path | None, highlight: Path | None) -> None:

@@ -290,14 +290,14 @@ def _refusal(root: Path, out: Path, names: list[str], overwrite: bool, files: li
     targets = [out] if len(names) == 1 else [out, *(out / n for n in names)]
     if root.is_file() and any(t.resolve() == root.resolve() for t in targets):
         return CannotWrite("输出位置就是要读取的文件", path=out)
-    there = {i: t for t in targets if (i := _identity(t)) is not None}
-    if there:
+    existing = {i: t for t in targets if (i := _identity(t)) is not None}
+    if existing:
         inputs = [root] if root.is_file() else [root / f for f in files]
         for path in inputs:
             ident = _identity(path)
-            if ident is not None and ident in there:
+            if ident is not None and ident in existing:
                 return CannotWrite(f"输出位置就是要读取的文件 {shown(path)}（经由链接）；请换一个位置",
-                                   path=there[ident])
+                                   path=existing[ident])
     if overwrite:
         return None
     if len(names) == 1 and out.exists():

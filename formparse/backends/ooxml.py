@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import gc
 import io
+import os
 import posixpath
 import re
+import sys
 import zipfile
 import zlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -26,6 +31,33 @@ OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 # typed "_x0041_" comes back "A", and "_x0001_" as a control character); characters XML cannot carry are
 # written ``_xHHHH_``, as Excel does.
 _CELL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+_T = TypeVar("_T")
+
+
+def library_write(write: Callable[[], _T], path: str) -> _T:
+    """``write()``, with a failure to write inside openpyxl or lxml (lxml says SerialisationError
+    "IO_ENOSPC", "IO_EFBIG", …) raised as the OSError it is, naming ``path``.
+
+    The writers' generators that the failure left open are collected here, quietly: otherwise each fails
+    again when it is collected, and prints an "Exception ignored" traceback after our one plain line.
+    """
+    hook = sys.unraisablehook
+    try:
+        return write()
+    except etree.SerialisationError as exc:
+        code = getattr(errno, str(exc).strip().removeprefix("IO_"), None)
+        code = code if isinstance(code, int) else errno.EIO
+        sys.unraisablehook = lambda _unraisable: None
+    except OSError as exc:
+        code = exc.errno or errno.EIO
+        sys.unraisablehook = lambda _unraisable: None
+    try:  # the failure (and the frames holding the generators) is gone once its except clause ended
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise OSError(code, os.strerror(code), path)
 
 
 def cell_text(text: str) -> str:

@@ -14,21 +14,18 @@ before its first row); after that rows stream to disk, so memory stays flat.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import math
-import os
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .ooxml import cell_text
+from .ooxml import cell_text, library_write
 
 SAMPLE_ROWS = 500  # rows looked at to fit the widths; later rows wrap if wider
 MAX_WIDTH = {"text": 44, "int": 10, "money": 16, "date": 12}  # in character widths (a CJK character is 2)
@@ -210,19 +207,18 @@ class SummaryWorkbook:
 
     def save(self, path: str) -> None:
         try:
-            for sheet in self.sheets.values():
-                sheet.start()  # (rows go to openpyxl's temporary files from here)
-                sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.kinds))}{sheet.rows + 1}"
-            fixed = dt.datetime(2000, 1, 1)
-            self.wb.properties.created = self.wb.properties.modified = fixed  # same input, same file
-            self.wb.save(path)
-        except etree.SerialisationError as exc:  # lxml's words for a write that failed (IO_ENOSPC, IO_EFBIG, …)
-            self._discard()
-            code = getattr(errno, str(exc).strip().removeprefix("IO_"), None) or errno.EIO
-            raise OSError(code, os.strerror(code), path) from exc
+            library_write(lambda: self._save(path), path)
         except BaseException:
             self._discard()
             raise
+
+    def _save(self, path: str) -> None:
+        for sheet in self.sheets.values():
+            sheet.start()  # (rows go to openpyxl's temporary files from here)
+            sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.kinds))}{sheet.rows + 1}"
+        fixed = dt.datetime(2000, 1, 1)
+        self.wb.properties.created = self.wb.properties.modified = fixed  # same input, same file
+        self.wb.save(path)
 
     def _discard(self) -> None:
         """Close what openpyxl left open after a failed save, quietly: else each sheet's writer fails again
