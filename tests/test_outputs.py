@@ -137,6 +137,48 @@ def test_text_that_reads_as_an_excel_escape_is_kept_exactly(tmp_path, name, fmt)
     assert not tables["problems"]
 
 
+@pytest.mark.slow
+def test_a_batch_of_2000_with_bad_files_accounts_for_every_file_in_every_format(tmp_path):
+    """2,000 files in nested folders, real worker processes: the bad ones (a control character, 1E+20 staff,
+    a GBK name, truncated, empty, a form sent twice) cost only themselves in .xlsx, Parquet and CSV."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = filled(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(good) as zf:
+        parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    n_good = 1_994
+    for k in range(n_good):
+        folder = inbox / f"县{k % 7}" / "乡" if k % 3 == 0 else inbox
+        folder.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(folder / f"{k:04d}.xlsx", "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in parts:
+                zf.writestr(name, data.replace(base_record().unit_name.encode(), f"单位{k:04d}".encode()))
+    hostile_xlsx(inbox / "ctrl.xlsx", "ctrl")
+    hostile_xlsx(inbox / "count.xlsx", "count")
+    shutil.copyfile(good, gbk_name(inbox))
+    (inbox / "trunc.xlsx").write_bytes(good.read_bytes()[:3000])
+    (inbox / "empty.docx").write_bytes(b"")
+    shutil.copyfile(inbox / "0001.xlsx", inbox / "0001-again.xlsx")
+    names = {os.path.relpath(os.path.join(d, f), inbox) for d, _, fs in os.walk(inbox) for f in fs}
+    assert len(names) == 2_000
+    for name, fmt in FORMATS:
+        out = tmp_path / fmt / name
+        summary = convert(inbox, out, fmt=fmt, labels="en", workers=2)
+        assert summary.files == 2_000
+        tables = _tables(out, fmt)
+        forms = [r["file"] for r in tables["forms"]]
+        problems = {r["file"]: r["kind"] for r in tables["problems"]}
+        assert len(forms) == len(set(forms))
+        assert {unshown(f) for f in forms} | {unshown(f) for f in problems} == names  # none lost, none made up
+        assert len(forms) == n_good + 3  # every good one, ctrl.xlsx, the GBK name, the copy
+        assert {problems[k] for k in ("count.xlsx", "trunc.xlsx", "empty.docx")} == {"InvalidValues",
+                                                                                   "UnreadableFile"}
+        assert "Duplicate" in (problems.get("0001.xlsx"), problems.get("0001-again.xlsx"))  # the later in path order
+        assert ("CharactersChanged" == problems.get("ctrl.xlsx")) == (fmt == "xlsx")
+        units = {r["unit_name"] for r in tables["forms"]}
+        assert {f"单位{k:04d}" for k in range(n_good)} <= units
+
+
 @pytest.mark.parametrize(("what", "address"), [("count", "C4"), ("tiny", "B8"), ("huge", "B8"), ("digits", "B8")])
 def test_numbers_outside_the_domain_are_refused_naming_the_cell(tmp_path, what, address):
     path = hostile_xlsx(tmp_path / f"{what}.xlsx", what)
