@@ -35,8 +35,13 @@ def _usage(ctx: click.Context, message: str) -> None:
 
 def _must_exist(path: Path) -> None:
     """An input that is not there is a file that cannot be read (exit 1), for every command alike."""
-    if not path.exists():
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         click.echo(f"formparse: {shown(path)}: 找不到该文件或文件夹 / no such file or folder", err=True)
+        sys.exit(1)
+    except OSError as exc:  # a name too long, a loop of links, …: said, not a traceback
+        click.echo(f"formparse: {shown(path)}: {os_words(exc)}", err=True)
         sys.exit(1)
 
 
@@ -203,7 +208,7 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 
 @cli.command(name="convert")
 @click.argument("folder", type=click.Path(readable=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(readable=False, path_type=Path), required=True,
+@click.option("-o", "--output", "output_name", type=click.Path(readable=False), required=True,
               help="汇总.xlsx 得到一个工作簿；文件夹得到 Parquet（--format csv 为 CSV）/ "
                    "OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "parquet", "csv"]),
@@ -219,8 +224,9 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
               help="替换已有的输出（文件夹：替换它要写的文件）/ "
                    "replace existing outputs (for a folder: the files it would write).")
 @click.pass_context
-def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None, labels: str, workers: int | None,
-                timeout: float, no_recursive: bool, dask_scheduler: str | None, force: bool) -> None:
+def convert_cmd(ctx: click.Context, folder: Path, output_name: str, fmt: str | None, labels: str,
+                workers: int | None, timeout: float, no_recursive: bool, dask_scheduler: str | None,
+                force: bool) -> None:
     """把 FOLDER 里的所有申报表汇总成表：申报表、绩效目标、绩效指标、审核意见、问题文件。有文件读不了时退出码为 1。
     Read every submission in FOLDER into tables (forms, goals, indicators, reviews, problems); exit 1
     when some file could not be read.
@@ -231,6 +237,9 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
     """
     from .export import convert, output_format
 
+    if not output_name:  # (as a Path, "" would be the current folder)
+        _usage(ctx, "-o 的输出名是空的 / the output name is empty")
+    output = Path(output_name)
     try:
         output_format(output, fmt)
     except ValueError as exc:
@@ -351,10 +360,10 @@ def _refuse_check_outputs(target: Path, output: Path | None, highlight: Path | N
 
     words = None
     for out in (output, highlight):
-        if out is not None and target.is_dir() and _inside(out, target):
+        if out is not None and os.path.isdir(target) and _inside(out, target):
             words = (out, f"输出位置在要检查的文件夹 {shown(target)} 之内：下次读取时会被当作提交的文件；请换一个位置")
             break
-    if words is None and output is not None and (output.exists() or output.is_symlink()):
+    if words is None and output is not None and os.path.lexists(output):
         words = (output, "输出文件已存在，没有替换它；请换一个文件名或先删除它")
     if words is not None:
         click.echo(f"formparse: {shown(words[0])}: {words[1]}", err=True)

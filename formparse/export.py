@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import csv
+import errno
 import itertools
 import os
 import re
@@ -245,7 +246,11 @@ def output_format(out: Path, fmt: str | None) -> str:
     exists) Parquet files, or CSV with ``fmt="csv"``. Any other name is refused (ValueError)."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"不认识的格式 {fmt!r}，可选 {', '.join(FORMATS)} / unknown format {fmt!r}")
-    suffix = "" if out.is_dir() else out.suffix.lower()
+    if os.fspath(out) == "-" or out.name.lower() in (".xlsx", ".csv", ".parquet"):
+        # "-" is not standard output here; ".xlsx" would be a hidden folder of Parquet files
+        raise ValueError(f"输出名 {os.fspath(out)!r} 不能用：请给出 汇总.xlsx 这样的文件名，或一个文件夹名 / "
+                         "name the output: a .xlsx file or a folder")
+    suffix = "" if os.path.isdir(out) else out.suffix.lower()
     if suffix == ".xlsx":
         if fmt not in (None, "xlsx"):
             raise ValueError(f"{out.name} 是 .xlsx 文件名，却要求 --format {fmt}：{fmt} 的输出是一个文件夹 / "
@@ -284,28 +289,28 @@ def _refusal(root: Path, out: Path, names: list[str], overwrite: bool, files: li
     ``files`` are the inputs (relative to ``root`` when it is a folder): one reached by a symbolic link
     from the folder, or a hard link to one, is an input wherever it lies.
     """
-    if root.is_dir() and _inside(out, root):
+    if os.path.isdir(root) and _inside(out, root):
         return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内：会写进收件箱、可能覆盖提交的文件；"
                            "请换一个位置", path=out)
     targets = [out] if len(names) == 1 else [out, *(out / n for n in names)]
-    if root.is_file() and any(t.resolve() == root.resolve() for t in targets):
+    if os.path.isfile(root) and any(t.resolve() == root.resolve() for t in targets):
         return CannotWrite("输出位置就是要读取的文件", path=out)
     existing = {i: t for t in targets if (i := _identity(t)) is not None}
     if existing:
-        inputs = [root] if root.is_file() else [root / f for f in files]
+        inputs = [root] if os.path.isfile(root) else [root / f for f in files]
         for path in inputs:
             ident = _identity(path)
             if ident is not None and ident in existing:
                 return CannotWrite(f"输出位置就是要读取的文件 {shown(path)}（经由链接）；请换一个位置",
                                    path=existing[ident])
+    if len(names) > 1 and os.path.lexists(out) and not os.path.isdir(out):  # --force replaces files, not this
+        return CannotWrite("已存在同名文件，不是文件夹", path=out)
     if overwrite:
         return None
-    if len(names) == 1 and out.exists():
+    if len(names) == 1 and os.path.lexists(out):
         return CannotWrite("输出文件已存在；要替换它请用 --force（overwrite=True）", path=out)
     if len(names) > 1:
-        if out.exists() and not out.is_dir():
-            return CannotWrite("已存在同名文件，不是文件夹", path=out)
-        there = [n for n in names if (out / n).exists() or (out / n).is_symlink()]
+        there = [n for n in names if os.path.lexists(out / n)]
         if there:
             return CannotWrite(f"输出文件夹中已有 {'、'.join(there)}；要替换请用 --force（overwrite=True）", path=out)
     return None
@@ -366,6 +371,8 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except FileExistsError as exc:  # a file where a folder of the path should be: not "the output exists"
+        raise cannot_write(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)), out) from exc
     except OSError as exc:
         raise cannot_write(exc, out) from exc
     sink: _Parquet | _Csv | _Xlsx | None = None

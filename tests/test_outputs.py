@@ -761,6 +761,38 @@ def test_permission_denied_in_every_command_is_plain_words(tmp_path):
     assert good.is_file() and not list(ro.iterdir())
 
 
+def test_careless_output_names_are_refused_in_words(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a.xlsx")
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    a_file = tmp_path / "a-file"
+    a_file.write_bytes(b"mine")
+    long = tmp_path / ("长" * 100)
+    runner = CliRunner()
+    convert_args = ["convert", str(inbox), "--workers", "0", "-o"]
+    for name in ("", "-", str(tmp_path / ".xlsx")):  # the current folder, standard output, a hidden folder
+        assert runner.invoke(cli, [*convert_args, name]).exit_code == 2
+    cases = [  # (arguments, words)
+        ([*convert_args, str(a_file / "out.xlsx")], "不是文件夹"),
+        ([*convert_args, str(a_file), "--force"], "不是文件夹"),  # --force replaces files, not a file by a folder
+        ([*convert_args, f"{long}.xlsx"], "文件名过长"), ([*convert_args, str(long)], "文件名过长"),
+        (["convert", str(long), "-o", str(tmp_path / "x.xlsx")], "文件名过长"),
+        (["fill", str(record), "-o", str(a_file / "x.docx")], "不是文件夹"),
+        (["fill", str(record), "-o", f"{long}.docx"], "文件名过长"),
+        (["fill", f"{long}.json", "-o", str(tmp_path / "y.xlsx")], "文件名过长"),
+        (["parse", f"{long}.xlsx"], "文件名过长"), (["check", str(long)], "文件名过长"),
+        (["check", str(inbox), "-o", f"{long}.xlsx"], "文件名过长"),
+    ]
+    for args, words in cases:
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1 and words in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+    assert a_file.read_bytes() == b"mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "inbox", "r.json"]
+
+
 def test_cli_shows_an_undecodable_output_name(tmp_path):
     out = gbk_name(tmp_path)
     filled(out)
