@@ -56,8 +56,8 @@ def publish(tmp: str | Path, dst: str | Path, *, overwrite: bool = False) -> Non
         return
     try:
         os.link(tmp, dst, follow_symlinks=False)
-    except FileExistsError:
-        raise
+    except FileExistsError as exc:  # named by the output, not by our temporary name (link(2) gives both)
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst) from exc
     except OSError as exc:
         if exc.errno not in _NO_LINKS:
             raise

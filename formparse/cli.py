@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .errors import FormparseError, os_words, shown
+from .errors import CannotWrite, FormparseError, os_words, shown
 
 USAGE_ERROR = 2
 
@@ -35,8 +35,13 @@ def _usage(ctx: click.Context, message: str) -> None:
 
 def _must_exist(path: Path) -> None:
     """An input that is not there is a file that cannot be read (exit 1), for every command alike."""
-    if not path.exists():
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         click.echo(f"formparse: {shown(path)}: 找不到该文件或文件夹 / no such file or folder", err=True)
+        sys.exit(1)
+    except OSError as exc:  # a name too long, a loop of links, …: said, not a traceback
+        click.echo(f"formparse: {shown(path)}: {os_words(exc)}", err=True)
         sys.exit(1)
 
 
@@ -115,12 +120,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, readable=False, path_type=Path))
 @click.option("--compact", is_flag=True, help="JSON 写成一行 / one line of JSON instead of indented.")
 @click.option("--password", help="打开加密文件（需 msoffcrypto-tool）/ open a password-protected file.")
 @click.option("--all", "every", is_flag=True,
               help="文件中的每一张表（附件1 与多张附件2），打印为 JSON 数组 / every form in FILE, as a JSON array.")
-@click.option("--schema", "schema_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--schema", "schema_files", multiple=True,
+              type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
 @click.pass_context
 def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, every: bool,
@@ -160,10 +166,10 @@ def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, e
 
 
 @cli.command(name="fill")
-@click.argument("record_json", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.argument("record_json", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, readable=False, path_type=Path), required=True,
               help="要写的 .xlsx 或 .docx / the .xlsx or .docx to write.")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--template", type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="写入此文件的副本，而不是自带的空白表 / write into a copy of this file instead of the blank form.")
 @click.option("--force", is_flag=True, help="OUTPUT 已存在时替换它 / replace OUTPUT if it exists.")
 @click.pass_context
@@ -201,8 +207,8 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 
 
 @cli.command(name="convert")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.argument("folder", type=click.Path(readable=False, path_type=Path))
+@click.option("-o", "--output", "output_name", type=click.Path(readable=False), required=True,
               help="汇总.xlsx 得到一个工作簿；文件夹得到 Parquet（--format csv 为 CSV）/ "
                    "OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "parquet", "csv"]),
@@ -218,8 +224,9 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
               help="替换已有的输出（文件夹：替换它要写的文件）/ "
                    "replace existing outputs (for a folder: the files it would write).")
 @click.pass_context
-def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None, labels: str, workers: int | None,
-                timeout: float, no_recursive: bool, dask_scheduler: str | None, force: bool) -> None:
+def convert_cmd(ctx: click.Context, folder: Path, output_name: str, fmt: str | None, labels: str,
+                workers: int | None, timeout: float, no_recursive: bool, dask_scheduler: str | None,
+                force: bool) -> None:
     """把 FOLDER 里的所有申报表汇总成表：申报表、绩效目标、绩效指标、审核意见、问题文件。有文件读不了时退出码为 1。
     Read every submission in FOLDER into tables (forms, goals, indicators, reviews, problems); exit 1
     when some file could not be read.
@@ -230,6 +237,9 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
     """
     from .export import convert, output_format
 
+    if not output_name:  # (as a Path, "" would be the current folder)
+        _usage(ctx, "-o 的输出名是空的 / the output name is empty")
+    output = Path(output_name)
     try:
         output_format(output, fmt)
     except ValueError as exc:
@@ -278,13 +288,13 @@ def convert_cmd(ctx: click.Context, folder: Path, output: Path, fmt: str | None,
 
 
 @cli.command(name="check")
-@click.argument("target", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("target", type=click.Path(readable=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="把提示写成表格：.xlsx 或 .csv / write the warnings as a table to this .xlsx or .csv.")
 @click.option("--labels", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="表格的表头与类别：中文或英文代码 / headers and categories: Chinese, or English codes.")
 @click.option("--workers", type=int, help="工作进程数（默认每 CPU 一个）/ worker processes for a folder.")
-@click.option("--highlight", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--highlight", type=click.Path(file_okay=False, readable=False, path_type=Path),
               help="把有提示的申报表复制到此文件夹并标出单元格 / copies with the problem cells marked.")
 @click.option("--strict", is_flag=True, help="有提示时退出码也为 1 / exit 1 when there are warnings, too.")
 @click.pass_context
@@ -307,6 +317,7 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
         _usage(ctx, f"不认识的输出类型 {output.suffix or '（无扩展名）'}：请用 .xlsx 或 .csv / "
                     "the report must be named *.xlsx or *.csv")
     _must_exist(target)
+    _refuse_check_outputs(target, output, highlight)
     batch = read_folder(target, workers=workers)
     rows = warning_rows(batch)
     for row in rows:
@@ -318,6 +329,7 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
             _umask_mode(output)
         except FormparseError as exc:
             _fail(str(exc), ctx.obj["debug"])
+    unmarked = 0  # marked copies that could not be written: a file not written is exit 1
     if highlight is not None:
         from .backends.highlight import highlight as mark
 
@@ -330,12 +342,32 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
                 mark(base / file, highlight / file, notes)
                 _umask_mode(highlight / file)
             except FormparseError as exc:
+                # a copy that could not be written, or was not written over a file, is exit 1 (a kind that
+                # cannot be marked, .xls or .doc, is only said)
+                unmarked += isinstance(exc, CannotWrite) or isinstance(exc.__cause__, FileExistsError)
                 click.echo(f"formparse: {exc}", err=True)
     bad = [p for p in batch.problems if p.kind != "Duplicate"]
     n_warn = sum(1 for r in rows if r["code"] != "unreadable")
     click.echo(f"共 {len(batch.files)} 个文件：提示 {n_warn} 条，无法读取 {len(bad)} 个 / "
                f"{len(batch.files)} files, {n_warn} warnings, {len(bad)} unreadable", err=True)
-    sys.exit(1 if bad or (strict and n_warn) else 0)
+    sys.exit(1 if bad or unmarked or (strict and n_warn) else 0)
+
+
+def _refuse_check_outputs(target: Path, output: Path | None, highlight: Path | None) -> None:
+    """Refuse, before a file is read, a report or marked copies inside the folder checked (the next run
+    would read them as submissions) and a report that exists (it is never replaced)."""
+    from .export import _inside
+
+    words = None
+    for out in (output, highlight):
+        if out is not None and os.path.isdir(target) and _inside(out, target):
+            words = (out, f"输出位置在要检查的文件夹 {shown(target)} 之内：下次读取时会被当作提交的文件；请换一个位置")
+            break
+    if words is None and output is not None and os.path.lexists(output):
+        words = (output, "输出文件已存在，没有替换它；请换一个文件名或先删除它")
+    if words is not None:
+        click.echo(f"formparse: {shown(words[0])}: {words[1]}", err=True)
+        sys.exit(1)
 
 
 @cli.group(name="schema")
@@ -351,8 +383,8 @@ def schema_group() -> None:
 
 
 @schema_group.command(name="draft")
-@click.argument("blank", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.argument("blank", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, readable=False, path_type=Path), required=True,
               help="要写的 .toml / the .toml to write.")
 @click.option("--id", "schema_id", help="版式的 id（默认取输出文件名）/ the schema's id (default: OUTPUT's name).")
 @click.option("--force", is_flag=True, help="OUTPUT 已存在时替换它 / replace OUTPUT if it exists.")
@@ -392,8 +424,8 @@ def schema_draft_cmd(ctx: click.Context, blank: Path, output: Path, schema_id: s
 
 
 @schema_group.command(name="check")
-@click.argument("schema_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("schema_file", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, readable=False, path_type=Path))
 @click.pass_context
 def schema_check_cmd(ctx: click.Context, schema_file: Path, files: tuple[Path, ...]) -> None:
     """用版式描述 SCHEMA_FILE 定位每个 FILE：列出找到的每个标签及其单元格、值单元格和值，以及未读取的内容。

@@ -14,10 +14,12 @@ def shown(name: str | Path) -> str:
 
     A name holding bytes that are not UTF-8 (decoded with surrogateescape, as Python does on Linux) or
     characters no spreadsheet cell can hold (controls, U+FFFE/U+FFFF) has each such byte or control written
-    ``\\xNN`` (other code points ``\\uNNNN``) and each backslash doubled; any other name is returned as it is.
+    ``\\xNN`` (other code points ``\\uNNNN``) and each backslash doubled; so is a name that holds, as
+    typed, what reads as an escape (``\\x41``, ``\\u4e00``, two backslashes): otherwise :func:`unshown`
+    would turn it into another name. Any other name is returned as it is.
     """
     text = os.fspath(name)
-    if not _UNSHOWABLE.search(text):
+    if not _UNSHOWABLE.search(text) and not _ESCAPED.search(text):
         return text
     return _UNSHOWABLE.sub(_escape_one, text.replace("\\", "\\\\"))
 
@@ -37,7 +39,7 @@ def unshown(text: str) -> str:
         code = int(m[0][2:], 16)
         return chr(0xDC00 + code if m[0][1] == "x" and code >= 0x80 else code)
 
-    return _ESCAPED.sub(back, text) if "\\x" in text or "\\u" in text else text
+    return _ESCAPED.sub(back, text)
 
 
 def without_surrogates(text: str) -> str:
@@ -121,6 +123,7 @@ _OS_WORDS = {
     errno.EROFS: "所在磁盘是只读的",
     errno.ENOSPC: "磁盘空间已满",
     errno.EDQUOT: "超出磁盘配额",
+    errno.EFBIG: "文件超过系统允许的大小（或磁盘空间已满）",
     errno.ENOENT: "文件或文件夹不存在",
     errno.ENOTDIR: "路径中有一段不是文件夹",
     errno.EISDIR: "这是一个文件夹，不是文件",

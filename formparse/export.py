@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import csv
+import errno
 import itertools
+import os
 import re
 import shutil
 import tempfile
@@ -128,6 +130,16 @@ class _Parquet:
             self._flush(t)
             self.writers[t].close()
 
+    def discard(self) -> None:
+        """After a failure: close every writer quietly (an open one retries when collected, and prints the
+        same failure as an 'Exception ignored' traceback)."""
+        for w in self.writers.values():
+            try:
+                w.close()
+            except (OSError, ValueError):
+                pass
+            w.is_open = False
+
 
 class _Csv:
     def __init__(self, tmp: Path, labels: str) -> None:
@@ -153,6 +165,13 @@ class _Csv:
         for f in self.files.values():
             f.close()
 
+    def discard(self) -> None:
+        for f in self.files.values():
+            try:
+                f.close()
+            except OSError:  # the buffer could not be written out either: already reported
+                pass
+
     @staticmethod
     def names() -> list[str]:
         return [f"{t}.csv" for t in TABLES]
@@ -176,6 +195,9 @@ class _Xlsx:
 
     def close(self) -> None:
         self.book.save(str(self.path))
+
+    def discard(self) -> None:
+        pass  # the workbook cleans up after a failed save itself
 
 
 # What XML 1.0 cannot hold at all (so not an .xlsx cell): C0 controls but tab, LF, CR; U+FFFE, U+FFFF; and
@@ -224,7 +246,11 @@ def output_format(out: Path, fmt: str | None) -> str:
     exists) Parquet files, or CSV with ``fmt="csv"``. Any other name is refused (ValueError)."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"不认识的格式 {fmt!r}，可选 {', '.join(FORMATS)} / unknown format {fmt!r}")
-    suffix = "" if out.is_dir() else out.suffix.lower()
+    if os.fspath(out) == "-" or out.name.lower() in (".xlsx", ".csv", ".parquet"):
+        # "-" is not standard output here; ".xlsx" would be a hidden folder of Parquet files
+        raise ValueError(f"输出名 {os.fspath(out)!r} 不能用：请给出 汇总.xlsx 这样的文件名，或一个文件夹名 / "
+                         "name the output: a .xlsx file or a folder")
+    suffix = "" if os.path.isdir(out) else out.suffix.lower()
     if suffix == ".xlsx":
         if fmt not in (None, "xlsx"):
             raise ValueError(f"{out.name} 是 .xlsx 文件名，却要求 --format {fmt}：{fmt} 的输出是一个文件夹 / "
@@ -248,22 +274,43 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _refusal(root: Path, out: Path, names: list[str], overwrite: bool) -> CannotWrite | None:
-    """Why ``out`` must not be written (it is the input, lies in the folder read, or would replace a file)."""
-    if root.is_dir() and _inside(out, root):
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file ``path`` leads to (device, inode), following links; None if there is none."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _refusal(root: Path, out: Path, names: list[str], overwrite: bool, files: list[str]) -> CannotWrite | None:
+    """Why ``out`` must not be written (it is an input, lies in the folder read, or would replace a file).
+
+    ``files`` are the inputs (relative to ``root`` when it is a folder): one reached by a symbolic link
+    from the folder, or a hard link to one, is an input wherever it lies.
+    """
+    if os.path.isdir(root) and _inside(out, root):
         return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内：会写进收件箱、可能覆盖提交的文件；"
                            "请换一个位置", path=out)
     targets = [out] if len(names) == 1 else [out, *(out / n for n in names)]
-    if root.is_file() and any(t.resolve() == root.resolve() for t in targets):
+    if os.path.isfile(root) and any(t.resolve() == root.resolve() for t in targets):
         return CannotWrite("输出位置就是要读取的文件", path=out)
+    existing = {i: t for t in targets if (i := _identity(t)) is not None}
+    if existing:
+        inputs = [root] if os.path.isfile(root) else [root / f for f in files]
+        for path in inputs:
+            ident = _identity(path)
+            if ident is not None and ident in existing:
+                return CannotWrite(f"输出位置就是要读取的文件 {shown(path)}（经由链接）；请换一个位置",
+                                   path=existing[ident])
+    if len(names) > 1 and os.path.lexists(out) and not os.path.isdir(out):  # --force replaces files, not this
+        return CannotWrite("已存在同名文件，不是文件夹", path=out)
     if overwrite:
         return None
-    if len(names) == 1 and out.exists():
+    if len(names) == 1 and os.path.lexists(out):
         return CannotWrite("输出文件已存在；要替换它请用 --force（overwrite=True）", path=out)
     if len(names) > 1:
-        if out.exists() and not out.is_dir():
-            return CannotWrite("已存在同名文件，不是文件夹", path=out)
-        there = [n for n in names if (out / n).exists() or (out / n).is_symlink()]
+        there = [n for n in names if os.path.lexists(out / n)]
         if there:
             return CannotWrite(f"输出文件夹中已有 {'、'.join(there)}；要替换请用 --force（overwrite=True）", path=out)
     return None
@@ -311,12 +358,12 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     kind = output_format(out, fmt)
     header_labels({}, labels)  # refuse a bad labels value before any work
     names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in TABLES]
-    refused = _refusal(base, out, names, overwrite)
-    if refused is not None:
-        raise refused
     start = time.perf_counter()
     unlisted: list[Problem] = []
     files = discover(root, recursive=recursive, unlisted=unlisted)
+    refused = _refusal(base, out, names, overwrite, files)
+    if refused is not None:
+        raise refused
     if on_start:
         on_start(len(files) + len(unlisted))
     summary = Summary(files=len(files) + len(unlisted))
@@ -324,10 +371,12 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except FileExistsError as exc:  # a file where a folder of the path should be: not "the output exists"
+        raise cannot_write(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)), out) from exc
     except OSError as exc:
         raise cannot_write(exc, out) from exc
+    sink: _Parquet | _Csv | _Xlsx | None = None
     try:
-        sink: _Parquet | _Csv | _Xlsx
         sink = _Parquet(tmp) if kind == "parquet" else _Csv(tmp, labels) if kind == "csv" else _Xlsx(tmp, labels)
         outcomes = iter_outcomes(root, recursive=recursive, workers=workers, executor=executor,
                                  timeout=timeout, files=files, reader=reader)
@@ -345,16 +394,30 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
             if progress and not (outcome.problem and outcome.problem.kind == "Duplicate"):
                 progress(outcome)
         sink.close()
+        sink = None  # closed: nothing to discard
         _publish(tmp, out, names, overwrite)
     except FileExistsError as exc:
         raise CannotWrite("输出文件在写入期间被另一个进程创建；没有替换它（要替换请用 --force）",
                           path=exc.filename or out) from exc
     except OSError as exc:
-        raise cannot_write(exc, out) from exc
+        raise cannot_write(exc, _as_output(exc, tmp, out)) from exc
     finally:
+        if sink is not None:
+            sink.discard()
         shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _as_output(exc: OSError, tmp: Path, out: Path) -> Path:
+    """The output a failure is about: our temporary name for it is no use to the reader."""
+    try:
+        rel = Path(os.fsdecode(exc.filename)).relative_to(tmp) if exc.filename is not None else None
+    except (ValueError, TypeError):
+        return out
+    if rel is None or rel == Path("summary.xlsx") or rel == Path("."):
+        return out
+    return out / rel
 
 
 def _prepared(sink: _Parquet | _Csv | _Xlsx, rows: dict[str, list[dict[str, Any]]], xml: bool,

@@ -354,14 +354,14 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     if suffix not in SUFFIXES:
         raise CannotFill("输出文件须为 .xlsx 或 .docx", path=out)
     tpl = Path(template) if template is not None else template_path(suffix, schema.id)
-    if not tpl.is_file():
+    if not os.path.isfile(tpl):
         raise CannotFill(f"找不到模板 {tpl}", path=out)
     kind = sniff(str(tpl))
     if "." + kind != suffix:
         raise CannotFill(f"模板 {tpl.name} 是 .{kind}，与输出格式 {suffix} 不同", path=out)
     if _same_file(out, tpl):
         raise CannotFill("输出文件不能覆盖模板", path=out)
-    if out.exists() and not overwrite:
+    if os.path.lexists(out) and not overwrite:  # (os.path: a name too long is not an error here)
         raise CannotFill("输出文件已存在；要替换它请用 --force（overwrite=True）", path=out)
     # A given template passes the same safety checks as any submission first (it is read as one). For
     # .xlsx that read also gives the first layout: the reader's grids number rows as the sheet does.

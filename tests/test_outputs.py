@@ -3,6 +3,7 @@
 import datetime as dt
 import errno
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,10 +50,17 @@ def _tables(out: Path, fmt: str) -> dict[str, list[dict]]:
     wb = openpyxl.load_workbook(out, read_only=True)
     result = {}
     for ws in wb.worksheets:
-        rows = list(ws.values)
+        rows = [tuple(_as_excel_reads(v) for v in r) for r in ws.values]
         result[ws.title] = [dict(zip(rows[0], tuple(r) + (None,) * len(rows[0]), strict=False)) for r in rows[1:]]
     wb.close()
     return result
+
+
+def _as_excel_reads(value):
+    """A cell's text as Excel shows it: openpyxl leaves SpreadsheetML's ``_xHHHH_`` escapes undecoded."""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), value)
 
 
 # -- 1. a batch's output is written whatever one file holds ---------------------------------------------
@@ -63,7 +71,21 @@ def test_shown_names_round_trip():
         name = os.fsdecode(raw)
         assert unshown(shown(name)) == name
         shown(name).encode("utf-8")  # always printable and storable
-    assert shown("正常\\x41.xlsx") == "正常\\x41.xlsx"  # a UTF-8 name is kept exactly
+    assert shown("正常 a\\b.xlsx") == "正常 a\\b.xlsx"  # a UTF-8 name is kept exactly
+    # ... unless, as typed, it reads as an escape: else the name shown would find another file
+    for name in ("正常\\x41.xlsx", "back\\xe9slash.xlsx", "a\\\\b.xlsx", "\\u4e00.docx"):
+        assert unshown(shown(name)) == name and shown(name) != name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\\", "\\x4e", "\\u4e00", "x", "e", "0", "正", "\x01", "\udcff", "\ufffe"])
+                | st.text(st.characters()), max_size=30).map("".join))
+def test_every_name_shown_is_found_again(name):
+    text = shown(name)
+    assert unshown(text) == name
+    text.encode("utf-8")
+    if "\\" not in name and name.isprintable():
+        assert text == name  # nothing to escape: kept exactly
 
 
 @pytest.mark.parametrize(("name", "fmt"), FORMATS)
@@ -92,6 +114,69 @@ def test_gbk_name_and_control_characters_never_cost_the_batch(tmp_path, name, fm
     else:
         assert functions["ctrl.xlsx"] == "职能\x01概述\x07"  # exact where the format can hold it
         assert not [p for p in problems if p["kind"] == "CharactersChanged"]
+
+
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_text_that_reads_as_an_excel_escape_is_kept_exactly(tmp_path, name, fmt):
+    # Excel reads "_xHHHH_" in any cell text as U+HHHH: a unit typed "_x0041_" must not come back "A", nor
+    # one typed "_x0001_" as a control character in the summary that removed them
+    rec = base_record()
+    rec.functions = "职能_x0041_与_x0001_及_x005F_x0042_"
+    rec.goals[0] = "目标_xD800__x"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a_x0041_.xlsx", rec)
+    back = formparse.read(inbox / "a_x0041_.xlsx")
+    assert (back.functions, back.goals[0]) == (rec.functions, rec.goals[0])
+    out = tmp_path / name
+    assert convert(inbox, out, fmt=fmt, labels="en", workers=0).good == 1
+    tables = _tables(out, fmt)
+    assert [r["file"] for r in tables["forms"]] == ["a_x0041_.xlsx"]
+    assert tables["forms"][0]["functions"] == rec.functions
+    assert tables["goals"][0]["text"] == rec.goals[0]
+    assert not tables["problems"]
+
+
+@pytest.mark.slow
+def test_a_batch_of_2000_with_bad_files_accounts_for_every_file_in_every_format(tmp_path):
+    """2,000 files in nested folders, real worker processes: the bad ones (a control character, 1E+20 staff,
+    a GBK name, truncated, empty, a form sent twice) cost only themselves in .xlsx, Parquet and CSV."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = filled(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(good) as zf:
+        parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    n_good = 1_994
+    for k in range(n_good):
+        folder = inbox / f"县{k % 7}" / "乡" if k % 3 == 0 else inbox
+        folder.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(folder / f"{k:04d}.xlsx", "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in parts:
+                zf.writestr(name, data.replace(base_record().unit_name.encode(), f"单位{k:04d}".encode()))
+    hostile_xlsx(inbox / "ctrl.xlsx", "ctrl")
+    hostile_xlsx(inbox / "count.xlsx", "count")
+    shutil.copyfile(good, gbk_name(inbox))
+    (inbox / "trunc.xlsx").write_bytes(good.read_bytes()[:3000])
+    (inbox / "empty.docx").write_bytes(b"")
+    shutil.copyfile(inbox / "0001.xlsx", inbox / "0001-again.xlsx")
+    names = {os.path.relpath(os.path.join(d, f), inbox) for d, _, fs in os.walk(inbox) for f in fs}
+    assert len(names) == 2_000
+    for name, fmt in FORMATS:
+        out = tmp_path / fmt / name
+        summary = convert(inbox, out, fmt=fmt, labels="en", workers=2)
+        assert summary.files == 2_000
+        tables = _tables(out, fmt)
+        forms = [r["file"] for r in tables["forms"]]
+        problems = {r["file"]: r["kind"] for r in tables["problems"]}
+        assert len(forms) == len(set(forms))
+        assert {unshown(f) for f in forms} | {unshown(f) for f in problems} == names  # none lost, none made up
+        assert len(forms) == n_good + 3  # every good one, ctrl.xlsx, the GBK name, the copy
+        assert {problems[k] for k in ("count.xlsx", "trunc.xlsx", "empty.docx")} == {"InvalidValues",
+                                                                                   "UnreadableFile"}
+        assert "Duplicate" in (problems.get("0001.xlsx"), problems.get("0001-again.xlsx"))  # the later in path order
+        assert ("CharactersChanged" == problems.get("ctrl.xlsx")) == (fmt == "xlsx")
+        units = {r["unit_name"] for r in tables["forms"]}
+        assert {f"单位{k:04d}" for k in range(n_good)} <= units
 
 
 @pytest.mark.parametrize(("what", "address"), [("count", "C4"), ("tiny", "B8"), ("huge", "B8"), ("digits", "B8")])
@@ -234,6 +319,29 @@ def test_convert_refuses_to_write_into_what_it_reads(tmp_path):
     result = CliRunner().invoke(cli, ["convert", str(inbox), "-o", str(inbox / "0.xlsx"), "--workers", "0"])
     assert result.exit_code == 1 and "0.xlsx" in result.output and "Traceback" not in result.output
     assert sub.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic and hard links")
+@pytest.mark.parametrize(("name", "fmt"), FORMATS)
+def test_convert_never_writes_over_an_input_reached_by_a_link(tmp_path, name, fmt):
+    # the submission a link in the folder leads to, or a hard link to one, is an input wherever it lies:
+    # refused even with --force (os.replace would put the summary where the submission was)
+    inbox, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
+    inbox.mkdir()
+    elsewhere.mkdir()
+    real = elsewhere / ("real.xlsx" if fmt == "xlsx" else "problems.parquet" if fmt == "parquet" else "problems.csv")
+    shutil.copyfile(filled(tmp_path / "form.xlsx"), real)  # a submission, whatever its name says
+    (inbox / "link.xlsx").symlink_to(real)
+    hard = filled(inbox / "0.xlsx")
+    os.link(hard, elsewhere / "hard.xlsx")
+    before = real.read_bytes(), hard.read_bytes()
+    outs = [elsewhere / "real.xlsx", elsewhere / "hard.xlsx"] if fmt == "xlsx" else [elsewhere]
+    for out in outs:
+        for force in (False, True):
+            with pytest.raises(CannotWrite, match="就是要读取的文件"):
+                convert(inbox, out, fmt=fmt, labels="en", workers=0, overwrite=force)
+    assert (real.read_bytes(), hard.read_bytes()) == before
+    assert os.path.samefile(elsewhere / "hard.xlsx", hard)
 
 
 @pytest.mark.parametrize(("name", "fmt"), FORMATS)
@@ -432,6 +540,17 @@ _HOSTILE_TEMPLATES = {
                          b'schemas.openxmlformats.org/spreadsheetml/2006/main"/>'}), "外部数据连接"),
     "macrosheet.xlsx": (".xlsx", lambda items: items.update({"xl/macrosheets/sheet2.xml": b"<xm:macrosheet/>"}),
                         "宏表"),
+    # a run of prefixes before the name, and a user-defined function (an add-in's or a macro's code)
+    "webservice-prefixes.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</sheetData>", b'<row r="90"><c r="A90" '
+                                 b't="str"><f>_xlfn._xlws.WEBSERVICE("http://x/")</f></c></row></sheetData>'),
+                                 "WEBSERVICE"),
+    "udf.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</sheetData>", b'<row r="90"><c r="A90" t="str"><f>'
+                 b'_xludf.FETCH("http://x/")</f></c></row></sheetData>'), "_XLUDF.FETCH"),
+    "quoted-field-name.docx": (".docx", _docx_body(_fld(b' "DDEAUTO" c:\\a "b"')), "DDEAUTO"),
+    # an external link's body in a part of any name, whether or not a relationship leads to it
+    "dde-link-anywhere.xlsx": (".xlsx", lambda items: items.update({"xl/other/x1.xml": b'<externalLink xmlns="http://'
+                               b'schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" '
+                               b'ddeTopic="/c calc"/></externalLink>'}), "外部链接"),
 }
 
 
@@ -511,6 +630,55 @@ def test_convert_reports_a_full_disk_in_plain_words(tmp_path, monkeypatch, name,
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) in ([], ["out"])
 
 
+_FSIZE = """
+import resource, runpy, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.argv = ["formparse", *sys.argv[2:]]
+runpy.run_module("formparse", run_name="__main__")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs RLIMIT_FSIZE")
+@pytest.mark.parametrize("limit", [1_000, pytest.param(9_000, marks=pytest.mark.slow)])
+def test_a_write_that_fails_midway_is_plain_words_in_every_writer(tmp_path, limit):
+    # every file the process writes is cut at ``limit`` bytes (RLIMIT_FSIZE): openpyxl's and lxml's, pyarrow's
+    # and the csv module's writes fail inside those libraries, not in ours
+    inbox = ROOT / "samples" / "submissions"
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record(n_indicators=60)), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    cases = [["convert", str(inbox), "-o", str(out / "汇总.xlsx")], ["convert", str(inbox), "-o", str(out / "pq")],
+             ["convert", str(inbox), "--format", "csv", "-o", str(out / "csv")],
+             ["check", str(inbox), "-o", str(out / "问题.xlsx")],
+             ["check", str(inbox), "--highlight", str(out / "标注")],
+             ["fill", str(record), "-o", str(out / "a.xlsx")],
+             ["fill", str(record), "-o", str(out / "a.docx")]]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    failed = 0
+    for args in cases:
+        workers = [] if args[0] == "fill" else ["--workers", "0"]
+        done = subprocess.run([sys.executable, "-c", _FSIZE, str(limit), *args, *workers], capture_output=True,
+                              text=True, env=env, cwd=ROOT, timeout=300)
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, (args, done.stderr)
+        if done.returncode != 0:
+            failed += 1
+            assert done.returncode == 1 and "无法写入：文件超过系统允许的大小" in done.stderr, (args, done.stderr)
+            assert args[-1] in done.stderr
+        elif limit == 1_000:
+            raise AssertionError(f"{args} wrote more than {limit} bytes per file and did not fail")
+    assert failed
+    # nothing half-written is left: only complete outputs of the writers that succeeded
+    for p in out.rglob("*"):
+        assert not p.name.startswith("."), p
+        if p.suffix == ".xlsx":
+            openpyxl.load_workbook(p, read_only=True).close()
+        elif p.suffix == ".parquet":
+            pq.read_table(p)
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root is never denied: the EACCES case above covers it by injection")
 def test_a_folder_without_write_permission_is_named_in_plain_words(tmp_path):
     folder = tmp_path / "只读"
@@ -524,6 +692,105 @@ def test_a_folder_without_write_permission_is_named_in_plain_words(tmp_path):
         folder.chmod(0o755)
     assert result.exit_code == 1
     assert "没有权限" in result.output and "只读" in result.output and "Traceback" not in result.output
+
+
+def _denied_cli() -> list[str] | None:
+    """The command line to run formparse as someone the file system really denies (root, without the
+    capabilities that override file permissions); None where that cannot be had."""
+    if os.geteuid() != 0:
+        return [sys.executable, "-m", "formparse"]
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    cmd = [setpriv, "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", sys.executable]
+    probe = subprocess.run([*cmd, "-c", "import os; os.listdir('/proc/1/root')"], capture_output=True)
+    return [*cmd, "-m", "formparse"] if probe.returncode != 0 else None
+
+
+@pytest.mark.skipif(_denied_cli() is None, reason="cannot run without the right to override permissions")
+def test_permission_denied_in_every_command_is_plain_words(tmp_path):
+    run = _denied_cli()
+    inbox, locked, ro = tmp_path / "inbox", tmp_path / "inbox" / "locked", tmp_path / "只读"
+    locked.mkdir(parents=True)
+    ro.mkdir()
+    good = filled(inbox / "good.xlsx")
+    noread = filled(inbox / "noread.xlsx")
+    filled(locked / "inside.xlsx")
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    secret = tmp_path / "secret.json"
+    secret.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    for p in (noread, secret):
+        p.chmod(0)
+    locked.chmod(0)
+    ro.chmod(0o555)
+    schema = sorted((ROOT / "schemas").glob("*.toml"))[0]
+    cases = [  # (arguments, words, path named)
+        (["parse", str(noread)], "没有权限", noread),
+        (["fill", str(secret), "-o", str(tmp_path / "a.xlsx")], "没有权限", secret),
+        (["fill", str(record), "-o", str(tmp_path / "b.xlsx"), "--template", str(noread)], "没有权限", noread),
+        (["fill", str(record), "-o", str(ro / "x.xlsx")], "没有权限", ro / "x.xlsx"),
+        (["convert", str(inbox), "-o", str(ro / "x.xlsx"), "--workers", "0"], "没有权限", ro / "x.xlsx"),
+        (["convert", str(inbox), "-o", str(ro / "sub"), "--workers", "0"], "没有权限", ro / "sub"),
+        (["check", str(noread)], "没有权限", noread.name),
+        (["check", str(inbox), "-o", str(ro / "q.xlsx"), "--workers", "0"], "没有权限", ro / "q.xlsx"),
+        (["schema", "draft", str(noread), "-o", str(tmp_path / "s.toml")], "没有权限", noread),
+        (["schema", "check", str(schema), str(noread)], "没有权限", noread),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        for args, words, named in cases:
+            done = subprocess.run([*run, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+            said = done.stdout + done.stderr
+            assert done.returncode == 1, (args, said)
+            assert words in said and str(named) in said and "Traceback" not in said and "用法" not in said, (args, said)
+        out = tmp_path / "summary.xlsx"
+        done = subprocess.run([*run, "convert", str(inbox), "-o", str(out), "--workers", "0"], capture_output=True,
+                              text=True, env=env, cwd=ROOT, timeout=120)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+    finally:
+        for p in (noread, secret):
+            p.chmod(0o644)
+        locked.chmod(0o755)
+        ro.chmod(0o755)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = list(wb.worksheets[-1].values)[1:]  # 问题文件: 文件, 问题类型, 说明
+    wb.close()
+    problems = {r[0]: r[2] for r in rows}
+    assert set(problems) == {"locked/", "noread.xlsx"} and all("没有权限" in m for m in problems.values())
+    assert good.is_file() and not list(ro.iterdir())
+
+
+def test_careless_output_names_are_refused_in_words(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    filled(inbox / "a.xlsx")
+    record = tmp_path / "r.json"
+    record.write_text(formparse.dumps(base_record()), encoding="utf-8")
+    a_file = tmp_path / "a-file"
+    a_file.write_bytes(b"mine")
+    long = tmp_path / ("长" * 100)
+    runner = CliRunner()
+    convert_args = ["convert", str(inbox), "--workers", "0", "-o"]
+    for name in ("", "-", str(tmp_path / ".xlsx")):  # the current folder, standard output, a hidden folder
+        assert runner.invoke(cli, [*convert_args, name]).exit_code == 2
+    cases = [  # (arguments, words)
+        ([*convert_args, str(a_file / "out.xlsx")], "不是文件夹"),
+        ([*convert_args, str(a_file), "--force"], "不是文件夹"),  # --force replaces files, not a file by a folder
+        ([*convert_args, f"{long}.xlsx"], "文件名过长"), ([*convert_args, str(long)], "文件名过长"),
+        (["convert", str(long), "-o", str(tmp_path / "x.xlsx")], "文件名过长"),
+        (["fill", str(record), "-o", str(a_file / "x.docx")], "不是文件夹"),
+        (["fill", str(record), "-o", f"{long}.docx"], "文件名过长"),
+        (["fill", f"{long}.json", "-o", str(tmp_path / "y.xlsx")], "文件名过长"),
+        (["parse", f"{long}.xlsx"], "文件名过长"), (["check", str(long)], "文件名过长"),
+        (["check", str(inbox), "-o", f"{long}.xlsx"], "文件名过长"),
+    ]
+    for args, words in cases:
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1 and words in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+    assert a_file.read_bytes() == b"mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "inbox", "r.json"]
 
 
 def test_cli_shows_an_undecodable_output_name(tmp_path):
@@ -549,9 +816,12 @@ def test_check_never_replaces_its_report_or_a_submission(tmp_path):
     assert report.is_file()
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 1 and "已存在" in again.output and "Traceback" not in again.output
-    marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", "--highlight", str(inbox)])
-    assert "已存在" in marked.output and "Traceback" not in marked.output
-    assert sub.read_bytes() == before
+    # a report or marked copies inside the folder checked would be read as submissions next time (or land
+    # on them): refused before anything is read
+    for extra in (["--highlight", str(inbox)], ["--highlight", str(inbox / "标注")], ["-o", str(inbox / "问题.xlsx")]):
+        marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", *extra])
+        assert marked.exit_code == 1 and "之内" in marked.output and "Traceback" not in marked.output
+    assert sub.read_bytes() == before and [p.name for p in inbox.iterdir()] == ["a.xlsx"]
 
 
 _CAPPED = """
@@ -589,9 +859,11 @@ def test_a_folder_output_is_published_all_or_nothing(tmp_path, monkeypatch):
         return real(tmp, dst, overwrite=overwrite)
 
     monkeypatch.setattr("formparse.export.publish", late_rival)
-    with pytest.raises(CannotWrite, match="另一个进程"):
+    with pytest.raises(CannotWrite, match="另一个进程") as info:
         convert(inbox, out, fmt="parquet", labels="en", workers=0)
+    assert info.value.path == str(out / "reviews.parquet")  # the output named, not our temporary name
     assert sorted(p.name for p in out.iterdir()) == ["reviews.parquet"]  # the rival's file, nothing of ours
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "out"]  # no temporary folder left
     assert (out / "reviews.parquet").read_bytes() == b"rival"
 
 

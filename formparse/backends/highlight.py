@@ -14,6 +14,7 @@ from ..atomic import atomic_path
 from ..errors import CannotFill, cannot_write
 from . import ooxml_kind
 from .docx import qn
+from .ooxml import library_write
 
 YELLOW = "FFFF00"
 
@@ -57,7 +58,7 @@ def _docx(src: str, dst: str, notes: Sequence[tuple[str, str]]) -> int:
         run = Run(r, Paragraph(p, doc))
         doc.add_comment(runs=[run], text=message, author="formparse", initials="FP")
         done += 1
-    doc.save(dst)
+    library_write(lambda: doc.save(dst), dst)
     return done
 
 
@@ -77,7 +78,7 @@ def _xlsx(src: str, dst: str, notes: Sequence[tuple[str, str]]) -> int:
         cell.fill = fill
         cell.comment = Comment(message, "formparse", width=300, height=80)
         done += 1
-    wb.save(dst)
+    library_write(lambda: wb.save(dst), dst)
     return done
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import gc
 import io
+import os
 import posixpath
 import re
+import sys
 import zipfile
 import zlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -19,6 +24,45 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           remove_comments=True, remove_pis=True)
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+# A cell's text as SpreadsheetML carries it: Excel reads ``_xHHHH_`` in any cell text as the character
+# U+HHHH, so text that holds such a sequence itself has its underscore written ``_x005F_`` (else a unit
+# typed "_x0041_" comes back "A", and "_x0001_" as a control character); characters XML cannot carry are
+# written ``_xHHHH_``, as Excel does.
+_CELL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+_T = TypeVar("_T")
+
+
+def library_write(write: Callable[[], _T], path: str) -> _T:
+    """``write()``, with a failure to write inside openpyxl or lxml (lxml says SerialisationError
+    "IO_ENOSPC", "IO_EFBIG", …) raised as the OSError it is, naming ``path``.
+
+    The writers' generators that the failure left open are collected here, quietly: otherwise each fails
+    again when it is collected, and prints an "Exception ignored" traceback after our one plain line.
+    """
+    hook = sys.unraisablehook
+    try:
+        return write()
+    except etree.SerialisationError as exc:
+        code = getattr(errno, str(exc).strip().removeprefix("IO_"), None)
+        code = code if isinstance(code, int) else errno.EIO
+        sys.unraisablehook = lambda _unraisable: None
+    except OSError as exc:
+        code = exc.errno or errno.EIO
+        sys.unraisablehook = lambda _unraisable: None
+    try:  # the failure (and the frames holding the generators) is gone once its except clause ended
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise OSError(code, os.strerror(code), path)
+
+
+def cell_text(text: str) -> str:
+    """``text`` written so that Excel (and our reader) read back exactly ``text``."""
+    return _CELL_ESCAPE.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
 
 
 def parse(data: bytes, *, path: str, part: str) -> Any:
@@ -193,12 +237,14 @@ _ACTIVE_RELS = (("/vbaproject", "宏"), ("/xlmacrosheet", "Excel 4.0 宏表"), (
                 ("/frame", "外部框架"), ("/subdocument", "子文档"), ("/connections", "外部数据连接"),
                 ("/querytable", "外部数据连接"))
 # Field codes that fetch, run, link or embed something when the document is opened or its fields are updated.
-_ACTIVE_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK|DATABASE|EMBED)\b", re.I)
+# (a name in quotes is taken for the name too: the check must not depend on how leniently Word parses)
+_ACTIVE_FIELD = re.compile(r'^[\s"]*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK|DATABASE|EMBED)\b', re.I)
 # Worksheet functions that fetch from the network or run code when a workbook is calculated (fill asks
 # Excel to recalculate on open): WEBSERVICE, IMAGE (a picture from a URL), RTD (a COM server), and the
-# Excel 4.0 functions that call into DLLs or start programs.
-_ACTIVE_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.])(?:_xlfn\.|_xlws\.)?(WEBSERVICE|IMAGE|RTD|CALL|REGISTER(?:\.ID)?"
-                              r"|EXEC|EXECUTE)\s*\(", re.I)
+# Excel 4.0 functions that call into DLLs or start programs; after any run of prefixes (_xlfn._xlws.…).
+# A user-defined function (_xludf.NAME) runs an add-in's or a macro's code whatever its name.
+_ACTIVE_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.])(?:_xl(?:fn|ws)\.)*(WEBSERVICE|IMAGE|RTD|CALL|REGISTER(?:\.ID)?"
+                              r"|EXEC|EXECUTE|_xludf\.[A-Za-z0-9_.]+)\s*\(", re.I)
 # Both spellings of each namespace (transitional, and ISO strict): a part is judged by namespace, not prefix.
 _W_NS = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
          "http://purl.oclc.org/ooxml/wordprocessingml/main")
@@ -211,7 +257,8 @@ _INERT_TYPES = ("sharedstrings+xml", "styles+xml", "theme+xml", "core-properties
                 "fonttable+xml", "numbering+xml", "stylesWitheffects+xml".lower(), "websettings+xml")
 # A part holding none of these words, once decoded, has no field, formula, chunk or setting of concern.
 _NEEDLES = ("instr", "altchunk", "updatefields", "mailmerge", "|", "&#", "formula", "<f", ":f",
-            "definedname", "webservice", "image", "rtd", "call", "register", "exec")
+            "definedname", "webservice", "image", "rtd", "call", "register", "exec", "_xludf", "ddelink", "olelink",
+            "externalbook")
 
 
 def _content_types(pkg: Package) -> tuple[dict[str, str], dict[str, str], bytes]:
@@ -345,6 +392,8 @@ def _active_in(root: Any) -> list[str]:
                 out.append("打开时自动更新所有域")
             elif tag == "mailMerge":
                 out.append("邮件合并的数据源（打开时会查询外部数据）")
+        if ns in _S_NS and tag in ("ddeLink", "oleLink", "externalBook"):
+            out.append("指向其他程序或工作簿的外部链接")  # an externalLink part's body, wherever it was put
         if tag in _FORMULA_TAGS or (tag == "definedName" and ns in _S_NS):
             formula = _QUOTED.sub("", el.text or "")
             if "|" in formula:

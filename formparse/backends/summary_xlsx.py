@@ -25,6 +25,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .ooxml import cell_text, library_write
+
 SAMPLE_ROWS = 500  # rows looked at to fit the widths; later rows wrap if wider
 MAX_WIDTH = {"text": 44, "int": 10, "money": 16, "date": 12}  # in character widths (a CJK character is 2)
 MIN_WIDTH = 6
@@ -178,7 +180,8 @@ class _Sheet:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = "yyyy-mm-dd"
             else:
-                cell = WriteOnlyCell(ws, value=value)
+                # openpyxl writes text as it is; Excel would read a "_xHHHH_" in it as one character
+                cell = WriteOnlyCell(ws, value=cell_text(value) if isinstance(value, str) else value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                     if value.startswith(_FORMULA_START):
@@ -203,9 +206,28 @@ class SummaryWorkbook:
         self.sheets[table].add(values)
 
     def save(self, path: str) -> None:
+        try:
+            library_write(lambda: self._save(path), path)
+        except BaseException:
+            self._discard()
+            raise
+
+    def _save(self, path: str) -> None:
         for sheet in self.sheets.values():
-            sheet.start()
+            sheet.start()  # (rows go to openpyxl's temporary files from here)
             sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.kinds))}{sheet.rows + 1}"
         fixed = dt.datetime(2000, 1, 1)
         self.wb.properties.created = self.wb.properties.modified = fixed  # same input, same file
         self.wb.save(path)
+
+    def _discard(self) -> None:
+        """Close what openpyxl left open after a failed save, quietly: else each sheet's writer fails again
+        when it is collected, printing 'Exception ignored' tracebacks."""
+        for ws in self.wb.worksheets:
+            writer = getattr(ws, "_writer", None)
+            for gen in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
+                try:
+                    if gen is not None:
+                        gen.close()
+                except Exception:  # the same failure again: already reported
+                    pass

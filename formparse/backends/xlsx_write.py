@@ -24,12 +24,11 @@ from ..grid import Cell, Grid
 from ..limits import DEFAULT
 from ..text import format_money, parse_money
 from .numfmt import format_number
-from .ooxml import REL, Package, active_content
+from .ooxml import REL, Package, active_content, cell_text
 from .xlsx import R, S, _col_index, _col_letters, _formats, _shared_strings, sheet_grid
 
 _ROW, _C, _V, _F, _IS, _T = (f"{{{S}}}{t}" for t in ("row", "c", "v", "f", "is", "t"))
 _SHEETDATA, _MERGES, _MERGE = f"{{{S}}}sheetData", f"{{{S}}}mergeCells", f"{{{S}}}mergeCell"
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)([0-9]+)")
 _RANGE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?")  # a merged range's ref
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -39,11 +38,6 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Worksheet children that hold cell ranges which must follow moved rows.
 _SQREF_TAGS = {f"{{{S}}}{t}": a for t, a in (("conditionalFormatting", "sqref"), ("dataValidation", "sqref"),
                                             ("hyperlink", "ref"), ("dimension", "ref"), ("selection", "sqref"))}
-
-
-def _escape(text: str) -> str:
-    """Characters XML cannot carry, written the way Excel does (_xHHHH_)."""
-    return _CTRL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
 class XlsxDocument:
@@ -198,7 +192,7 @@ class XlsxDocument:
         else:
             xc.set("t", "inlineStr")
             t = etree.SubElement(etree.SubElement(xc, _IS), _T)
-            t.text = _escape(value)
+            t.text = cell_text(value)
             t.set(XML_SPACE, "preserve")
             if cell.rowspan == 1:
                 self._fit_height(r, c, cell.colspan, value)
