@@ -528,11 +528,13 @@ def _violations(slot: Slot, cell: Cell, placed: list[tuple[Slot, Cell]], rank: C
     return count
 
 
-def place(grid: Grid, schema: Schema) -> Placement:
+def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> Placement:
+    """The label cell of every slot (``banned``: cells never taken for a label)."""
     slots = schema_slots(schema)
     p = Placement(grid, schema, slots)
     index = _index(grid)
-    cands: dict[str, list[tuple[Cell, str]]] = {s.id: _candidates(grid, index, s) for s in slots}
+    cands: dict[str, list[tuple[Cell, str]]] = {
+        s.id: [ci for ci in _candidates(grid, index, s) if id(ci[0]) not in banned] for s in slots}
     labels = {id(c) for found in cands.values() for c, _ in found}
     for sid, found in cands.items():
         mine = {id(c) for c, _ in found}
@@ -1312,7 +1314,37 @@ def locate(grid: Grid, schema: Schema) -> Layout:
     listed in ``layout.problems`` (the reader raises them), left-out optional parts in ``layout.absent``,
     and cells nothing accounts for in ``layout.unread``.
     """
-    p = place(grid, schema)
+    layout, p = _locate(grid, schema, frozenset())
+    # A label over its value in one cell (“合计↵…”) placed in a table's column below its header may be an
+    # item typed so (read twice, or cutting the table short). The layout without those cells is taken
+    # unless it accounts for less of the form (more problems, or as many and more unread cells).
+    by_id = {s.id: s for s in p.slots}
+    suspects = frozenset(id(c) for sid, c in p.cell.items() if _in_table_column(layout, c)
+                         and _below_only(c, by_id[sid]))
+    if suspects:
+        try:
+            other, _ = _locate(grid, schema, suspects)
+        except (NotThisForm, AmbiguousLayout):
+            return layout
+        if (len(other.problems), len(other.unread)) <= (len(layout.problems), len(layout.unread)):
+            return other
+    return layout
+
+
+def _below_only(cell: Cell, slot: Slot) -> bool:
+    """Whether ``cell`` is ``slot``'s label only as a label over its value in one cell."""
+    return slot.id.startswith("field:") and "\n" in cell.text and all(
+        _match(cell.text, label) is None for label in slot.labels)
+
+
+def _in_table_column(layout: Layout, cell: Cell) -> bool:
+    """Whether ``cell`` lies below a located table's header, starting in one of its columns."""
+    return any(cell.row > t.header_row and any(cell.col in part.columns.values() for part in t.parts)
+               for t in layout.tables)
+
+
+def _locate(grid: Grid, schema: Schema, banned: frozenset[int]) -> tuple[Layout, Placement]:
+    p = place(grid, schema, banned)
     identify = {norm(x) for x in schema.identifying_labels()}
     missing = [s.name for s in p.slots if s.required and s.id not in p.cell and norm(s.name) in identify]
     if missing:
@@ -1333,7 +1365,7 @@ def locate(grid: Grid, schema: Schema) -> Layout:
             if s.required and s.id not in p.cell:
                 layout.problems.append(f"找不到标签“{s.name}”")
     layout.unread = _unread(ctx)
-    return layout
+    return layout, p
 
 
 def _unread(ctx: Context) -> list[Unread]:

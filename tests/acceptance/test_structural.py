@@ -157,6 +157,21 @@ def test_a_section_heading_down_the_left_does_not_own_a_split_band(fmt, tmp_path
     check_variant(record, style, attrs.evolve(record, functions="经营收入\n一"), fmt, tmp_path)
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+@pytest.mark.parametrize("at", [1, 5])
+def test_an_indicator_typed_like_a_label_over_its_value_stays_an_indicator(fmt, at, tmp_path):
+    # an indicator's content “合计↵…” (the band label over a value, in one cell) and the next one's text
+    # after it, in a split table with the totals typed first: the table keeps both rows, the band its 合计
+    # (found by the structural property: the band's 合计 read the next indicator as its amount)
+    record = random_record(random.Random("indicator-like-a-label"))
+    rows = list(record.indicators)
+    rows[at] = attrs.evolve(rows[at], content="合计\n 仭\n\n 4编制人数 \n部门整体支出绩效目标")
+    rows[at + 1] = attrs.evolve(rows[at + 1], content="绩效管理科室 4")
+    style = Style(income_split=True, blank_cols=(2, 2), repeat_sections=True, split=5, split_left="none",
+                  box_one_cell=True, footer="inline", totals_first=True)
+    check_variant(attrs.evolve(record, indicators=rows), style, random_record(random.Random("y")), fmt, tmp_path)
+
+
 # -- Hypothesis: the layout space in combination ----------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])

@@ -126,6 +126,17 @@ def test_a_label_over_a_value_is_text_where_the_label_is_typed_inline_in_its_own
     check_variant(record, ProjectStyle(footer="paragraph"), fmt, tmp_path)
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_an_indicator_typed_like_a_missing_label_over_a_value_stays_an_indicator(fmt, tmp_path):
+    # no 其他说明的问题 row, and an indicator typed “其他需要说明的问题↵…” (its alias over a value): the
+    # indicator is read once, as an indicator (found by the structural property)
+    record = random_project(random.Random("indicator-like-a-label"))
+    rows = list(record.annual_indicators)
+    rows[1] = attrs.evolve(rows[1], content="其他需要说明的问题\n》1 \n亴")
+    record = attrs.evolve(record, annual_indicators=rows, other_notes=None)
+    check_variant(record, ProjectStyle(other_notes=False), fmt, tmp_path)
+
+
 SEEDED = [(fmt, i) for fmt in ("xlsx", "docx") for i in range(8)]
 
 
