@@ -81,9 +81,11 @@ def test_usage_errors_are_in_chinese_with_exit_code_2(tmp_path):
         res = run(*args)
         assert res.returncode == 2, (args, res.stderr)
         assert "用法错误" in res.stderr and words in res.stderr and "Traceback" not in res.stderr, res.stderr
-    res = run("convert", SAMPLES, "-o", tmp_path / "out.txt")
-    assert res.returncode == 2 and ".txt" in res.stderr
-    assert list(tmp_path.iterdir()) == []  # refused before anything was made
+    for args in (("convert", SAMPLES, "-o", tmp_path / "out.txt"), ("check", SAMPLES, "-o", tmp_path / "out.txt"),
+                 ("fill", SEED_JSON, "-o", tmp_path / "out.txt"), ("fill", SEED_JSON, "-o", tmp_path / "out")):
+        res = run(*args)
+        assert res.returncode == 2 and "不认识的输出类型" in res.stderr and "用法错误" in res.stderr, (args, res.stderr)
+        assert list(tmp_path.iterdir()) == []  # refused before anything was made
 
 
 def test_every_command_has_bilingual_help_with_an_example():
