@@ -145,3 +145,23 @@ def test_fill_takes_json_with_a_bom(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + SEED_JSON.read_bytes())
     res = run("fill", path, "-o", tmp_path / "x.xlsx")
     assert res.returncode == 0, res.stderr
+
+
+def test_a_single_parse_imports_none_of_the_batch_machinery():
+    """``formparse parse FILE`` starts fast because it loads only what a parse needs (the startup
+    benchmark, benchmarks/bench_startup.py, measures the time): no pandas, pyarrow, numpy, tqdm, no batch,
+    export, tables or writer module."""
+    heavy = ("pandas", "pyarrow", "numpy", "tqdm", "formparse.batch", "formparse.export", "formparse.tables",
+             "formparse.writer", "formparse._worker", "docx", "openpyxl")
+    probe = ("import sys, runpy\n"
+             f"sys.argv = ['formparse', 'parse', {str(SAMPLES / '附件1-2020-邵阳市科学技术局.xlsx')!r}]\n"
+             "try:\n    runpy.run_module('formparse', run_name='__main__')\nexcept SystemExit as e:\n"
+             "    assert not e.code, e.code\n"
+             f"print('LOADED', [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["unit_name"] == "邵阳市科学技术局"
+    assert "LOADED []" in res.stderr, res.stderr
+    res = subprocess.run([sys.executable, "-c", f"import sys, formparse\nprint([m for m in {heavy!r} if m in sys.modules])"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip() == "[]", res.stdout + res.stderr
