@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import SAMPLES, SEED_JSON, numeric
+from tests.conftest import ROOT, SAMPLES, SEED_JSON, numeric
 
 
 def run(*args, stdin=None):
@@ -165,3 +165,36 @@ def test_a_single_parse_imports_none_of_the_batch_machinery():
     res = subprocess.run([sys.executable, "-c", f"import sys, formparse\nprint([m for m in {heavy!r} if m in sys.modules])"],
                          capture_output=True, text=True, timeout=60)
     assert res.stdout.strip() == "[]", res.stdout + res.stderr
+
+
+def test_every_command_creates_its_files_with_the_users_umask(tmp_path):
+    """fill, check (report and highlighted copies), convert (.xlsx, Parquet, CSV) and schema draft alike: a
+    file gets 0666 less the umask, a folder 0777 less the umask, as any program's outputs would. An umask
+    of 037 (files 0640, folders 0740) tells this apart from a fixed 0600 or 0644."""
+    import os
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(SAMPLES / "附件1-2020-邵阳市科学技术局.xlsx", folder / "a.xlsx")  # has warnings to highlight
+    out = tmp_path / "out"
+    out.mkdir()
+    commands = [("fill", SEED_JSON, "-o", out / "f.xlsx"), ("fill", SEED_JSON, "-o", out / "f.docx"),
+                ("check", folder, "-o", out / "c.xlsx", "--highlight", out / "标注"), ("check", folder, "-o", out / "c.csv"),
+                ("convert", folder, "-o", out / "v.xlsx"), ("convert", folder, "-o", out / "pq"),
+                ("convert", folder, "-o", out / "csv", "--format", "csv"),
+                ("schema", "draft", ROOT / "samples" / "templates" / "dept-overall-2020.xlsx", "-o", out / "s.toml")]
+    umask = 0o037
+    old = os.umask(umask)
+    try:
+        for args in commands:
+            res = run(*args)
+            assert res.returncode == 0, (args, res.stderr)
+    finally:
+        os.umask(old)
+    made = list(out.rglob("*"))
+    assert {p.name for p in made} >= {"f.xlsx", "f.docx", "c.xlsx", "c.csv", "v.xlsx", "forms.parquet", "forms.csv",
+                                      "s.toml", "a.xlsx", "标注"}
+    for p in made:
+        want = (0o777 if p.is_dir() else 0o666) & ~umask
+        assert p.stat().st_mode & 0o777 == want, (p.relative_to(out), oct(p.stat().st_mode & 0o777))
