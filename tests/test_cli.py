@@ -162,8 +162,8 @@ def test_a_single_parse_imports_none_of_the_batch_machinery():
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["unit_name"] == "邵阳市科学技术局"
     assert "LOADED []" in res.stderr, res.stderr
-    res = subprocess.run([sys.executable, "-c", f"import sys, formparse\nprint([m for m in {heavy!r} if m in sys.modules])"],
-                         capture_output=True, text=True, timeout=60)
+    probe = f"import sys, formparse\nprint([m for m in {heavy!r} if m in sys.modules])"
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert res.stdout.strip() == "[]", res.stdout + res.stderr
 
 
@@ -180,7 +180,8 @@ def test_every_command_creates_its_files_with_the_users_umask(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     commands = [("fill", SEED_JSON, "-o", out / "f.xlsx"), ("fill", SEED_JSON, "-o", out / "f.docx"),
-                ("check", folder, "-o", out / "c.xlsx", "--highlight", out / "标注"), ("check", folder, "-o", out / "c.csv"),
+                ("check", folder, "-o", out / "c.xlsx", "--highlight", out / "标注"),
+                ("check", folder, "-o", out / "c.csv"),
                 ("convert", folder, "-o", out / "v.xlsx"), ("convert", folder, "-o", out / "pq"),
                 ("convert", folder, "-o", out / "csv", "--format", "csv"),
                 ("schema", "draft", ROOT / "samples" / "templates" / "dept-overall-2020.xlsx", "-o", out / "s.toml")]

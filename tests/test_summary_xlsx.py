@@ -182,7 +182,7 @@ def test_rows_printed_by_libreoffice_hold_every_line_of_their_text(tmp_path):
                    check=True, capture_output=True, timeout=180)
     words = _pdf_words(tmp_path / "t.pdf")
     top = {w: y0 for w, y0, *_ in words if w.endswith(".xlsx")}  # each row's first cell: where the row starts
-    for (file, text), (after, _) in zip(rows, rows[1:]):
+    for (file, text), (after, _) in zip(rows, rows[1:], strict=False):
         typed = "\n" in text
         lines = [(w, y1) for w, _, y1, *_ in words if (w.startswith(text[0]) if typed else w.endswith("丙完结"))]
         if typed:
