@@ -183,8 +183,11 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
       formparse fill 某局.json -o 某局.xlsx
     """
     from .contract import loads
-    from .writer import fill
+    from .writer import SUFFIXES, fill
 
+    if output.suffix.lower() not in SUFFIXES:  # like convert and check: refused before anything is read
+        _usage(ctx, f"不认识的输出类型 {output.suffix or '（无扩展名）'}：请用 .xlsx 或 .docx / "
+                    "the form to write must be named *.xlsx or *.docx")
     try:
         text = sys.stdin.read() if str(record_json) == "-" else record_json.read_text(encoding="utf-8")
         record = loads(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import csv
 import errno
+import functools
 import itertools
 import os
 import re
@@ -50,8 +51,12 @@ LABELS = ("zh", "en")
 SHEETS_ZH = {"forms": "申报表", "goals": "绩效目标", "indicators": "绩效指标", "reviews": "审核意见",
              "problems": "问题文件", "warnings": "提示"}
 # The form prints 联系电话 twice (after 预算绩效管理联系人, and after 填报人); the headers must differ.
+# The form's own words elsewhere, where they would not do as a column's header: 填报单位（盖章） (no seal in a
+# summary; the child sheets say 填报单位), 单位 (万元: the amounts' unit, not the unit that reports), and 附件2's
+# year, printed in its title rather than beside a label.
 HEADERS_ZH = {"basic_info_contact_phone": "联系人电话", "filled_by_phone": "填报人电话",
-              "basic_info_contact_person": "预算绩效管理联系人"}
+              "basic_info_contact_person": "预算绩效管理联系人", "unit_name": "填报单位", "amount_unit": "金额单位",
+              "year": "年度"}
 PROBLEM_KINDS_ZH = {
     "UnreadableFile": "无法读取", "EncryptedFile": "加密文件", "UnsafeFile": "疑似恶意文件", "NotThisForm": "不是本表",
     "InvalidValues": "内容有误", "ConversionFailed": "转换失败", "WorkerCrashed": "读取进程崩溃", "Timeout": "读取超时",
@@ -86,11 +91,24 @@ def sheet_titles(labels: str) -> dict[str, str]:
     return {**SHEETS_ZH, **table_titles_zh()} if labels == "zh" else {}
 
 
+@functools.lru_cache(maxsize=1)
+def _form_names() -> dict[str, str]:
+    """Schema id → the form's name as a clerk calls it (附件1, 附件2), for the 表式 column."""
+    from .schema import bundled_schemas
+
+    return {s.id: (s.name.split() or [s.id])[0] for s in bundled_schemas()}
+
+
 def _translated(table: str, rows: list[dict[str, Any]], labels: str) -> list[dict[str, Any]]:
-    """Problem kinds in Chinese for a zh workbook or CSV (Parquet keeps the stable English codes)."""
-    if labels != "zh" or table != "problems":
+    """Problem kinds and forms (表式) in Chinese for a zh workbook or CSV (Parquet keeps the stable codes)."""
+    if labels != "zh" or not rows:
         return rows
-    return [{**r, "kind": PROBLEM_KINDS_ZH.get(r["kind"], r["kind"])} for r in rows]
+    if table == "problems":
+        return [{**r, "kind": PROBLEM_KINDS_ZH.get(r["kind"], r["kind"])} for r in rows]
+    if "schema" in rows[0]:
+        names = _form_names()
+        return [{**r, "schema": names.get(r["schema"], r["schema"])} for r in rows]
+    return rows
 
 
 class _Parquet:

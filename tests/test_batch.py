@@ -133,6 +133,25 @@ def test_money_columns_compute_in_pandas_and_agree_with_the_records():
     assert {k: Decimal(str(round(v, 6))) for k, v in by.items()} == want
     assert list(a < b) == [x < y for x, y in zip(da, db, strict=True)]
     assert list(b > 1000) == [y > 1000 for y in db]
+    # the other way round and with floats: int − money, money ÷ float, money − float, == a typed amount
+    same(1000 - b, [1000 - y for y in db])
+    same(b / 2.5, [y / Decimal("2.5") for y in db])
+    same(b - 0.5, [y - Decimal("0.5") for y in db])
+    assert list(b == 373.51) == [y == Decimal("373.51") for y in db] and any(b == 373.51)
+    assert list(a <= b) == [x <= y for x, y in zip(da, db, strict=True)]
+    mean_by = forms.groupby("unit_name")["income_total"].mean()
+    counts: dict[str, int] = {}
+    for r in recs:
+        counts[r.unit_name] = counts.get(r.unit_name, 0) + 1
+    assert {k: Decimal(str(round(v, 6))) for k, v in mean_by.items()} == {
+        k: round(v / counts[k], 6) for k, v in want.items()}
+    # 附件2's money computes the same way
+    projects = batch.frames()["projects"]
+    precs = [batch.records[f] for f in projects["file"]]
+    funds = projects["funds_total"]
+    assert round(funds.sum(), 6) == float(sum(r.funds.total for r in precs))
+    same(projects["funds_fiscal"].fillna(0) / funds * 100,
+         [(r.funds.fiscal or 0) / r.funds.total * 100 for r in precs], 4)
 
 
 def test_decimal_money_columns_compute_exactly():

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import SAMPLES, SEED_JSON, numeric
+from tests.conftest import ROOT, SAMPLES, SEED_JSON, numeric
 
 
 def run(*args, stdin=None):
@@ -81,9 +81,11 @@ def test_usage_errors_are_in_chinese_with_exit_code_2(tmp_path):
         res = run(*args)
         assert res.returncode == 2, (args, res.stderr)
         assert "用法错误" in res.stderr and words in res.stderr and "Traceback" not in res.stderr, res.stderr
-    res = run("convert", SAMPLES, "-o", tmp_path / "out.txt")
-    assert res.returncode == 2 and ".txt" in res.stderr
-    assert list(tmp_path.iterdir()) == []  # refused before anything was made
+    for args in (("convert", SAMPLES, "-o", tmp_path / "out.txt"), ("check", SAMPLES, "-o", tmp_path / "out.txt"),
+                 ("fill", SEED_JSON, "-o", tmp_path / "out.txt"), ("fill", SEED_JSON, "-o", tmp_path / "out")):
+        res = run(*args)
+        assert res.returncode == 2 and "不认识的输出类型" in res.stderr and "用法错误" in res.stderr, (args, res.stderr)
+        assert list(tmp_path.iterdir()) == []  # refused before anything was made
 
 
 def test_every_command_has_bilingual_help_with_an_example():
@@ -143,3 +145,57 @@ def test_fill_takes_json_with_a_bom(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + SEED_JSON.read_bytes())
     res = run("fill", path, "-o", tmp_path / "x.xlsx")
     assert res.returncode == 0, res.stderr
+
+
+def test_a_single_parse_imports_none_of_the_batch_machinery():
+    """``formparse parse FILE`` starts fast because it loads only what a parse needs (the startup
+    benchmark, benchmarks/bench_startup.py, measures the time): no pandas, pyarrow, numpy, tqdm, no batch,
+    export, tables or writer module."""
+    heavy = ("pandas", "pyarrow", "numpy", "tqdm", "formparse.batch", "formparse.export", "formparse.tables",
+             "formparse.writer", "formparse._worker", "docx", "openpyxl")
+    probe = ("import sys, runpy\n"
+             f"sys.argv = ['formparse', 'parse', {str(SAMPLES / '附件1-2020-邵阳市科学技术局.xlsx')!r}]\n"
+             "try:\n    runpy.run_module('formparse', run_name='__main__')\nexcept SystemExit as e:\n"
+             "    assert not e.code, e.code\n"
+             f"print('LOADED', [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["unit_name"] == "邵阳市科学技术局"
+    assert "LOADED []" in res.stderr, res.stderr
+    probe = f"import sys, formparse\nprint([m for m in {heavy!r} if m in sys.modules])"
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip() == "[]", res.stdout + res.stderr
+
+
+def test_every_command_creates_its_files_with_the_users_umask(tmp_path):
+    """fill, check (report and highlighted copies), convert (.xlsx, Parquet, CSV) and schema draft alike: a
+    file gets 0666 less the umask, a folder 0777 less the umask, as any program's outputs would. An umask
+    of 037 (files 0640, folders 0740) tells this apart from a fixed 0600 or 0644."""
+    import os
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(SAMPLES / "附件1-2020-邵阳市科学技术局.xlsx", folder / "a.xlsx")  # has warnings to highlight
+    out = tmp_path / "out"
+    out.mkdir()
+    commands = [("fill", SEED_JSON, "-o", out / "f.xlsx"), ("fill", SEED_JSON, "-o", out / "f.docx"),
+                ("check", folder, "-o", out / "c.xlsx", "--highlight", out / "标注"),
+                ("check", folder, "-o", out / "c.csv"),
+                ("convert", folder, "-o", out / "v.xlsx"), ("convert", folder, "-o", out / "pq"),
+                ("convert", folder, "-o", out / "csv", "--format", "csv"),
+                ("schema", "draft", ROOT / "samples" / "templates" / "dept-overall-2020.xlsx", "-o", out / "s.toml")]
+    umask = 0o037
+    old = os.umask(umask)
+    try:
+        for args in commands:
+            res = run(*args)
+            assert res.returncode == 0, (args, res.stderr)
+    finally:
+        os.umask(old)
+    made = list(out.rglob("*"))
+    assert {p.name for p in made} >= {"f.xlsx", "f.docx", "c.xlsx", "c.csv", "v.xlsx", "forms.parquet", "forms.csv",
+                                      "s.toml", "a.xlsx", "标注"}
+    for p in made:
+        want = (0o777 if p.is_dir() else 0o666) & ~umask
+        assert p.stat().st_mode & 0o777 == want, (p.relative_to(out), oct(p.stat().st_mode & 0o777))

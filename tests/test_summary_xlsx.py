@@ -1,8 +1,10 @@
 """The clerk's workbook: widths fitted to content (CJK counted double), long text wrapped and rows made
 tall enough, formula-like text kept exact as text, print set-up on every sheet."""
 
+import shutil
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -19,6 +21,7 @@ from formparse.backends.summary_xlsx import (
     line_count,
 )
 from formparse.tables import Column
+from tests.conftest import needs_soffice
 
 CJK = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=60)
 ASCII = st.text(alphabet="abcXYZ0123456789 -+=", min_size=1, max_size=60)
@@ -100,7 +103,7 @@ def test_the_samples_workbook_prints_whole_texts_and_whose_row_on_every_page(tmp
     wb = load_workbook(tmp_path / "汇总.xlsx")
     forms = wb["申报表"]
     header = [c.value for c in forms[1]]
-    assert header[:2] == ["文件", "填报单位（盖章）"] and forms.print_title_cols == "$A:$B"
+    assert header[:2] == ["文件", "填报单位"] and forms.print_title_cols == "$A:$B"
     col = header.index("单位职能概述") + 1
     width = forms.column_dimensions[forms.cell(row=1, column=col).column_letter].width
     for r in range(2, forms.max_row + 1):
@@ -128,3 +131,101 @@ def test_sheets_keep_table_order_whichever_fills_first(tmp_path):
     wb = load_workbook(tmp_path / "t.xlsx")
     assert wb.sheetnames == ["申报表", "绩效指标"]
     assert wb["绩效指标"].max_row == SAMPLE_ROWS + 2 and wb["申报表"]["A2"].value == "0.xlsx"
+
+
+def _pdf_words(pdf) -> list[tuple[str, float, float, float, float]]:
+    """(word, yMin, yMax, xMin, xMax) in points of every word pdftotext finds in ``pdf``, in reading order."""
+    import re
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [(w, float(y0), float(y1), float(x0), float(x1)) for x0, y0, x1, y1, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+def _ink_rows(pdf, box: tuple[float, float, float, float], dpi: int = 144) -> list[bool]:
+    """For each pixel row of ``box`` (x0, y0, x1, y1 in points) on page 1, whether anything is drawn there."""
+    import subprocess
+
+    k = dpi / 72
+    x0, y0, x1, y1 = (round(v * k) for v in box)
+    pgm = subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-gray", "-x", str(x0), "-y", str(y0),
+                          "-W", str(x1 - x0), "-H", str(y1 - y0), str(pdf)], capture_output=True, check=True).stdout
+    magic, w, h, _maxval, data = pgm.split(maxsplit=4)
+    assert magic == b"P5"
+    w, h = int(w), int(h)
+    return [min(data[r * w:(r + 1) * w]) < 128 for r in range(h)]
+
+
+@pytest.mark.slow
+@needs_soffice()
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftotext and pdftoppm (poppler-utils)")
+def test_rows_printed_by_libreoffice_hold_every_line_of_their_text(tmp_path):
+    """Rendered by LibreOffice (its CJK font, Noto Sans CJK, takes about 16 pt a line at 11 pt), each row is
+    tall enough for its text: no line is cut off at the cell's bottom, none runs into the next row. Rows
+    of 3 and 20 typed lines and a 600-character paragraph wrapped by LibreOffice itself; and the page
+    footer is not cut in half by too small a footer area."""
+    import subprocess
+
+    typed3 = "\n".join(f"甲{i:02d}行贯彻执行国家财税方针政策" for i in range(1, 4))
+    typed20 = "\n".join(f"乙{i:02d}行负责全市财政发展规划" for i in range(1, 21))
+    paragraph = "统筹推进全市创新体系建设，组织协调重大基础研究和应用基础研究。" * 19 + "丙完结"
+    cols = [Column("file", "text", "文件"), Column("unit_name", "text", "填报单位"),
+            Column("functions", "text", "单位职能概述")]
+    book = SummaryWorkbook({"t": cols}, {"t": ["文件", "填报单位", "单位职能概述"]}, {"t": "表"})
+    rows = [("a.xlsx", typed3), ("b.xlsx", typed20), ("c.xlsx", paragraph), ("d.xlsx", "短")]
+    for file, text in rows:
+        book.append("t", [file, "某局", text])
+    book.save(str(tmp_path / "t.xlsx"))
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "t.xlsx")],
+                   check=True, capture_output=True, timeout=180)
+    words = _pdf_words(tmp_path / "t.pdf")
+    top = {w: y0 for w, y0, *_ in words if w.endswith(".xlsx")}  # each row's first cell: where the row starts
+    for (file, text), (after, _) in zip(rows, rows[1:], strict=False):
+        typed = "\n" in text
+        lines = [(w, y1) for w, _, y1, *_ in words if (w.startswith(text[0]) if typed else w.endswith("丙完结"))]
+        if typed:
+            assert [w for w, _ in lines] == text.split("\n"), f"{file}: LibreOffice cut lines off"
+        else:
+            assert lines and lines[-1][0].endswith("丙完结"), f"{file}: the paragraph's end is cut off"
+        assert max(y1 for _, y1 in lines) <= top[after], f"{file}: its last line runs into the next row"
+    # the footer (表  第 1 页 / 共 1 页) is printed whole: ink in the lower half of its characters too
+    _, y0, y1, x0, x1 = next(w for w in words if w[0] == "第")
+    ink = _ink_rows(tmp_path / "t.pdf", (x0, y0, x1, y1))
+    assert any(ink[len(ink) // 2:]), "the footer's lower half is cut off"
+
+
+def test_every_header_of_the_chinese_workbook_and_csv_is_in_the_clerks_words(tmp_path):
+    """No field name (附件2's year), no code (表式 dept-overall-2020) and no two alike headers in a sheet, in
+    the default .xlsx and .csv; --labels en keeps the field names and codes."""
+    import csv
+
+    from formparse.export import convert
+    from tests.conftest import SAMPLES
+
+    def cjk(text: str) -> bool:
+        return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    convert(SAMPLES, tmp_path / "汇总.xlsx", workers=0)
+    wb = load_workbook(tmp_path / "汇总.xlsx")
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[1]]
+        assert all(cjk(h) for h in header), (ws.title, [h for h in header if not cjk(h)])
+        assert len(set(header)) == len(header), ws.title
+        assert cjk(ws.title)
+    for title, form in (("申报表", "附件1"), ("项目支出绩效目标申报表", "附件2")):
+        header = [c.value for c in wb[title][1]]
+        assert header[:6] == ["文件", "填报单位", "位置", "表式", "年度", "金额单位"]
+        assert {r[3] for r in wb[title].iter_rows(min_row=2, values_only=True)} == {form}
+    convert(SAMPLES, tmp_path / "csv", fmt="csv", workers=0)
+    for path in (tmp_path / "csv").glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+        assert all(cjk(h) for h in rows[0]), (path.name, rows[0])
+        if "表式" in rows[0]:
+            assert {r[rows[0].index("表式")] for r in rows[1:]} <= {"附件1", "附件2"}
+    convert(SAMPLES, tmp_path / "en.xlsx", labels="en", workers=0)
+    projects = load_workbook(tmp_path / "en.xlsx")["projects"]
+    assert [c.value for c in projects[1]][:6] == ["file", "unit_name", "position", "schema", "year", "amount_unit"]
+    assert projects["D2"].value == "project-2020"

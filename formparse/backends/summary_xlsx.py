@@ -50,11 +50,14 @@ def display_width(text: str) -> int:
                 for line in text.split("\n")), default=0)
 
 
-LINE_HEIGHT = 14.5  # points per line of 11 pt text, CJK included
-# Excel's tallest row (409 points): about 28 lines. A text taller than FEW_LINES at its column's width
+# Points per line of 11 pt text, CJK included: what LibreOffice gives it with Noto Sans CJK, the CJK
+# font of most Linux desks (ascent + descent 1.448 em, 15.9 pt; measured with a 20-line cell by
+# tests/test_summary_xlsx.py); Excel's 等线 is a little tighter, so its rows keep a little room.
+LINE_HEIGHT = 16.0
+# Excel's tallest row (409 points): about 25 lines. A text taller than FEW_LINES at its column's width
 # gets a wider column (up to LONG_WIDTH): a long 单位职能概述 then prints whole in a row about a third of
 # a page tall (a row is as tall on every page width of the sheet, so a taller one leaves pages blank),
-# not cut at the cell's bottom. Only a text beyond MAX_LINES even then (≈ 1,400 CJK characters) is cut
+# not cut at the cell's bottom. Only a text beyond MAX_LINES even then (≈ 1,200 CJK characters) is cut
 # in print; the cell keeps it all.
 MAX_ROW_HEIGHT = 409
 MAX_LINES = int((MAX_ROW_HEIGHT - 3) // LINE_HEIGHT)
@@ -145,7 +148,10 @@ class _Sheet:
         ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
         ws.print_options.gridLines = False
         ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        # inches; the footer (第 N 页) gets bottom − footer = 0.4 in: with less, LibreOffice cuts its
+        # 11 pt line in half (the footer margin's default, 0.5 in, beside a 0.6 in bottom did)
+        ws.page_margins.top = ws.page_margins.bottom = 0.7
+        ws.page_margins.header = ws.page_margins.footer = 0.3
         ws.oddFooter.center.text = "&A  第 &P 页 / 共 &N 页"
         cells = []
         for h in self.header:
