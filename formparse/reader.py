@@ -146,6 +146,14 @@ class _Values:
 def _in_domain(kind: str, value: Any, text: str) -> Any:
     """``value`` if a record can hold it (records.number_problem); ValueError naming the text otherwise."""
     problem = number_problem(kind, value)
+    if problem and kind == "money" and isinstance(value, Decimal) and value.is_finite():
+        # zeros a number format shows after the point (100000000000 in a 0.0000 cell) are not digits of
+        # the amount: without them it may be in the domain
+        trimmed = value.normalize()
+        if trimmed.as_tuple().exponent > 0:
+            trimmed = trimmed.quantize(Decimal(1))
+        if number_problem(kind, trimmed) is None:
+            return trimmed
     if problem:
         shown = text.strip()
         raise ValueError(f"“{shown if len(shown) <= 24 else shown[:20] + '…'}”：{problem}")

@@ -187,6 +187,22 @@ def test_numbers_outside_the_domain_are_refused_naming_the_cell(tmp_path, what, 
     assert f"附件1!{address}" in str(info.value)
 
 
+@pytest.mark.parametrize(("amount", "fmt"), [("100000000000", "0.0000"), ("1.5", "0.0000000"), ("0", "0.00000000")])
+def test_zeros_a_number_format_shows_are_not_digits_of_the_amount(tmp_path, amount, fmt):
+    # 100000000000 shown as 100000000000.0000 reads as that amount, not as 16 digits out of the domain
+    # (found by the structural property: a fill into a copy whose cells are formatted 0.0000)
+    import openpyxl
+    record = formparse.Record(expenditure=formparse.records.Expenditure(total=Decimal(amount)))
+    path = formparse.fill(record, tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    cells = [c for row in wb.active.iter_rows() for c in row if isinstance(c.value, (int, float)) and c.value != 0
+             or (amount == "0" and c.value == 0)]
+    assert len(cells) == 1
+    cells[0].number_format = fmt
+    wb.save(tmp_path / "formatted.xlsx")
+    assert formparse.read(tmp_path / "formatted.xlsx").expenditure.total == Decimal(amount)
+
+
 def test_number_bounds():
     assert number_problem("count", MAX_COUNT) is None
     assert number_problem("count", MAX_COUNT + 1)
