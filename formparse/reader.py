@@ -21,7 +21,7 @@ from .errors import AmbiguousLayout, FormparseError, InvalidValues, NotThisForm,
 from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
-from .records import number_problem
+from .records import MONEY_LIMIT, number_problem
 from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money, unnumbered
 
@@ -146,7 +146,8 @@ class _Values:
 def _in_domain(kind: str, value: Any, text: str) -> Any:
     """``value`` if a record can hold it (records.number_problem); ValueError naming the text otherwise."""
     problem = number_problem(kind, value)
-    if problem and kind == "money" and isinstance(value, Decimal) and value.is_finite():
+    if (problem and kind == "money" and isinstance(value, Decimal) and value.is_finite()
+            and value.as_tuple().exponent < 0 and abs(value) < MONEY_LIMIT):
         # zeros a number format shows after the point (100000000000 in a 0.0000 cell) are not digits of
         # the amount: without them it may be in the domain
         trimmed = value.normalize()
