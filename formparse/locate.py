@@ -1315,12 +1315,13 @@ def locate(grid: Grid, schema: Schema) -> Layout:
     and cells nothing accounts for in ``layout.unread``.
     """
     layout, p = _locate(grid, schema, frozenset())
-    # A label over its value in one cell (“合计↵…”) placed in a table's column below its header may be an
-    # item typed so (read twice, or cutting the table short). The layout without those cells is taken
-    # unless it accounts for less of the form (more problems, or as many and more unread cells).
+    # A label over its value in one cell (“编制人数↵23”) may as well be a value typed so: an item “合计↵…”
+    # in a table (read twice, or cutting the table short), a 目标 intro “填报人↵一” in a copy without the
+    # 填报人 line. The layout without those cells is taken unless it accounts for less of the form (more
+    # problems, or as many and more unread cells): the reading of a cell as a label and its value at once
+    # is the exception, which only the form's coverage can make the rule.
     by_id = {s.id: s for s in p.slots}
-    suspects = frozenset(id(c) for sid, c in p.cell.items() if _in_table_column(layout, c)
-                         and _below_only(c, by_id[sid]))
+    suspects = frozenset(id(c) for sid, c in p.cell.items() if _below_only(c, by_id[sid]))
     if suspects:
         try:
             other, _ = _locate(grid, schema, suspects)
@@ -1335,12 +1336,6 @@ def _below_only(cell: Cell, slot: Slot) -> bool:
     """Whether ``cell`` is ``slot``'s label only as a label over its value in one cell."""
     return slot.id.startswith("field:") and "\n" in cell.text and all(
         _match(cell.text, label) is None for label in slot.labels)
-
-
-def _in_table_column(layout: Layout, cell: Cell) -> bool:
-    """Whether ``cell`` lies below a located table's header, starting in one of its columns."""
-    return any(cell.row > t.header_row and any(cell.col in part.columns.values() for part in t.parts)
-               for t in layout.tables)
 
 
 def _locate(grid: Grid, schema: Schema, banned: frozenset[int]) -> tuple[Layout, Placement]:

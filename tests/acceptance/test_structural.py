@@ -172,6 +172,16 @@ def test_an_indicator_typed_like_a_label_over_its_value_stays_an_indicator(fmt, 
     check_variant(attrs.evolve(record, indicators=rows), style, random_record(random.Random("y")), fmt, tmp_path)
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_value_typed_like_a_missing_label_over_a_value_is_that_value(fmt, tmp_path):
+    # a copy without the 填报人 line, its 目标 intro typed “填报人↵一”: the intro, not a 填报人 (found by the
+    # structural property)
+    record = random_record(random.Random("intro-like-a-label"))
+    style = Style(blank_cols=(1,), footer="none", ordinals=True, totals_first=True)
+    fill = attrs.evolve(record, goals_intro="填报人\n一", filled_by=None, filled_by_phone=None)
+    check_variant(record, style, fill, fmt, tmp_path)
+
+
 # -- Hypothesis: the layout space in combination ----------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
