@@ -588,29 +588,19 @@ def test_hyperlink_fields_and_clean_templates_are_fine(tmp_path):
         formparse.fill(formparse.read(sub), tmp_path / f"back-{sub.name}", sub)
 
 
-def test_a_dotx_template_gives_a_docx_content_type(tmp_path):
+@pytest.mark.parametrize(("suffix", "template", "main"), [(".docx", ".dotx", b"wordprocessingml.document.main+xml"),
+                                                       (".xlsx", ".xltx", b"spreadsheetml.sheet.main+xml")])
+def test_a_template_file_gives_its_document_content_type(tmp_path, suffix, template, main):
     def as_template(items):
         items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
-            b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
+            main, main.replace(b".document.main", b".template.main").replace(b".sheet.main", b".template.main"))
 
-    tpl = _rewrite(template_path(".docx"), tmp_path / "t.dotx", as_template)
-    out = formparse.fill(base_record(), tmp_path / "out.docx", tpl)
+    tpl = _rewrite(template_path(suffix), tmp_path / f"t{template}", as_template)
+    out = formparse.fill(base_record(), tmp_path / f"out{suffix}", tpl)
     with zipfile.ZipFile(out) as zf:
         types = zf.read("[Content_Types].xml")
-    assert b"wordprocessingml.document.main+xml" in types and b"template.main" not in types
+    assert main in types and b"template.main" not in types
     assert formparse.read(out).unit_name == base_record().unit_name
-
-
-def test_an_xltx_template_gives_an_xlsx_content_type(tmp_path):
-    def as_template(items):
-        items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
-            b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml")
-
-    tpl = _rewrite(template_path(".xlsx"), tmp_path / "t.xltx", as_template)
-    out = formparse.fill(base_record(), tmp_path / "out.xlsx", tpl)
-    with zipfile.ZipFile(out) as zf:
-        types = zf.read("[Content_Types].xml")
-    assert b"spreadsheetml.sheet.main+xml" in types and b"template.main" not in types
 
 
 # -- 5. file-system errors in plain words -----------------------------------------------------------------
