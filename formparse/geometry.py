@@ -85,6 +85,15 @@ def is_spacer_row(grid: Grid, r: int) -> bool:
     return r in grid.hidden_rows or not grid.has_content(r)
 
 
+def cell_under(grid: Grid, cell: Cell) -> Cell | None:
+    """The cell under ``cell`` where its value would be: past spacer rows (a blank row inserted under a
+    label row is not where the label's value is typed)."""
+    r = cell.last_row + 1
+    while r < len(grid) and is_spacer_row(grid, r):
+        r += 1
+    return cell_at(grid, r, cell.col) if r < len(grid) else None
+
+
 def right_value(grid: Grid, label: Cell, is_label: IsLabel) -> Cell | None:
     """The value cell right of ``label`` in its first row: the first cell with content before the next
     label (blank cells between — spacer columns, the empty half of a widened cell — are passed over), or,

@@ -252,7 +252,7 @@ def _slots_title(i: int, block: Title) -> Iterator[Slot]:
 # -- the label index and the assignment -------------------------------------------------------------
 
 class Placement:
-    """Which cell each slot took (the outcome of steps 1–3), and which cells are labels."""
+    """Which cell each slot took (the outcome of steps 1–4), and which cells are labels."""
 
     def __init__(self, grid: Grid, schema: Schema, slots: list[Slot]) -> None:
         self.grid = grid
@@ -265,6 +265,13 @@ class Placement:
 
     def of(self, slot_id: str) -> Cell | None:
         return self.cell.get(slot_id)
+
+    def drop(self, slot_id: str) -> None:
+        """Take a slot's label back (its cell stays a label while another slot holds it)."""
+        cell = self.cell.pop(slot_id, None)
+        self.inline.pop(slot_id, None)
+        if cell is not None and not any(c is cell for c in self.cell.values()):
+            self.label_ids.discard(id(cell))
 
     def looks_like_label(self, cell: Cell) -> bool:
         """A placed label. (A cell that merely reads like one may be a value: “合计” typed as an indicator.)"""
@@ -464,10 +471,10 @@ def _foreign(slot: Slot, cell: Cell, ev: Evidence) -> int:
         if owner is None or owner.order != -1:
             continue
         theirs = [c for s, c in ev.family.get(owner.family, ()) if s.order != -1]
-        # only as far down as its family's labels go (and, beside a row heading, no higher): a table's
-        # section heading above its header row does not own the label of the block after the table
-        # (其他说明的问题 under 年度绩效指标), nor 部门基本信息 merged down the left of the whole top of the form
-        # the band labels in the rows below its own (经营服务收入 on the second row of a split band)
+        # a heading owns cells only as far down as its family's labels go (and, beside a row heading, no
+        # higher): 年度绩效指标 above its table does not own 其他说明的问题 after the table, nor does 部门基本信息,
+        # merged down the left of the whole top, own the band labels below its own row (经营服务收入 on the
+        # second row of a split band)
         if not theirs or cell.row > max(c.last_row for c in theirs) or (
                 near is sign.first_left and cell.last_row < min(c.row for c in theirs)):
             continue
@@ -610,9 +617,7 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
                 continue
             moved = True
             for s in group:
-                p.cell.pop(s.id, None)
-                p.inline.pop(s.id, None)
-            p.label_ids -= own
+                p.drop(s.id)
             for s in group:
                 hit = choice.get(s.id)
                 if hit is not None:
@@ -644,10 +649,7 @@ def _inline_wins(p: Placement, schema: Schema) -> None:
                 sid = f"field:{later.key}"
                 cell = p.cell.get(sid)
                 if later.key in found and cell is not None and cell is not head:
-                    del p.cell[sid]
-                    p.inline.pop(sid, None)
-                    if not any(c is cell for c in p.cell.values()):
-                        p.label_ids.discard(id(cell))
+                    p.drop(sid)
 
 
 # How many label-like cells above a contested cell its signs look through for the label it stands under.
@@ -713,20 +715,11 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
                     ups.append(c)
                 r = (c.row if c is not None else r) - 1
             out[id(cell)] = Signs(
-                colon, values, left, _under(grid, left) if left is not None else None,
+                colon, values, left, geo.cell_under(grid, left) if left is not None else None,
                 above, geo.cell_at(grid, above.row, above.end_col) if above is not None else None, tuple(ups),
                 candidate(geo.first_filled(grid, cell, 0, -1), cell),
                 candidate(geo.first_filled(grid, cell, -1, 0), cell))
     return out
-
-
-def _under(grid: Grid, cell: Cell) -> Cell | None:
-    """The cell under ``cell`` where its value would be: past spacer rows (a blank row inserted under a
-    label row is not where the label's value is typed)."""
-    r = cell.last_row + 1
-    while r < len(grid) and geo.is_spacer_row(grid, r):
-        r += 1
-    return geo.cell_at(grid, r, cell.col) if r < len(grid) else None
 
 
 def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
