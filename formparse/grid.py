@@ -68,6 +68,8 @@ class Grid:
         # Rows and columns the printed form does not show (hidden in the sheet): never read.
         self.hidden_rows: frozenset[int] = frozenset()
         self.hidden_cols: frozenset[int] = frozenset()
+        # The whole sheet is hidden (hidden or very hidden in the workbook): the submitter does not show it.
+        self.sheet_hidden: bool = False
         # Facts derived from the grid's geometry, computed once (see formparse.geometry).
         self.memo: dict[object, object] = {}
 
@@ -159,6 +161,7 @@ class Grid:
         grid.row_blocks = self.row_blocks[start:stop]
         grid.hidden_rows = frozenset(r - start for r in self.hidden_rows if start <= r < stop)
         grid.hidden_cols = self.hidden_cols
+        grid.sheet_hidden = self.sheet_hidden
         addresses = {c.address for c in copies.values()}
         grid.notes = [(a, m) for a, m in self.notes if a in addresses]
         return grid
