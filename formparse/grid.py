@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from .text import ODD_CHARS, boundary
+
 
 @attrs.define(eq=False)
 class Cell:
@@ -165,6 +167,19 @@ class Grid:
         addresses = {c.address for c in copies.values()}
         grid.notes = [(a, m) for a, m in self.notes if a in addresses]
         return grid
+
+    def normalise_text(self) -> Grid:
+        """Every cell's text as the core reads it (zero-width characters removed, no-break spaces made
+        spaces: :func:`formparse.text.boundary`), in place; ``self``. One scan of the joined text when no
+        cell needs it (the usual case)."""
+        cells = list(self.reading_order())
+        if ODD_CHARS.search("\n".join(c.text for c in cells)) is None:
+            return self
+        for cell in cells:
+            if ODD_CHARS.search(cell.text) is not None:
+                cell.text = boundary(cell.text)
+        self._content_rows.clear()
+        return self
 
     def text(self) -> str:
         """All text in reading order (for diagnostics)."""

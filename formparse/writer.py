@@ -88,7 +88,7 @@ class _Filler:
         self.first = first  # the reader's grid of the form, if it numbers rows as the document does
 
     def layout(self) -> Layout:
-        return locate(self.doc.grid(), self.schema)
+        return locate(self.doc.grid().normalise_text(), self.schema)
 
     def run(self) -> None:
         """Locate once, resize every list and table from that one layout (lowest first, so the row
@@ -385,7 +385,7 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
         scores = []
         for i in range(doc.parts()):
             doc.select(i)
-            scores.append(score(doc.grid(), schema))
+            scores.append(score(doc.grid().normalise_text(), schema))
         doc.select(max(range(len(scores)), key=scores.__getitem__))
     try:
         _Filler(record, doc, schema, first).run()
