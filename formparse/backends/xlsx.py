@@ -440,6 +440,7 @@ class Workbook:
         self.strings_part = strings_part
         self.styles_part = styles_part
         self.sheets = sheets  # (sheet name, part name) of every worksheet
+        self.hidden: set[str] = set()  # the names of the sheets the workbook hides (hidden or very hidden)
         self.date1904 = date1904
 
     @functools.cached_property
@@ -460,14 +461,19 @@ def workbook(pkg: Package) -> Workbook:
     strings_part = next((n for t, n in rels.values() if t.endswith("/sharedStrings")), None)
     styles_part = next((n for t, n in rels.values() if t.endswith("/styles")), None)
     sheets = []
+    hidden = set()
     for sheet in root.iter(f"{{{S}}}sheet"):
         rel = rels.get(sheet.get(f"{{{R}}}id", ""))
         if rel is None or not rel[0].endswith("/worksheet") or not pkg.has(rel[1]):
             continue
         sheets.append((sheet.get("name", "Sheet"), rel[1]))
+        if sheet.get("state", "visible") in ("hidden", "veryHidden"):
+            hidden.add(sheet.get("name", "Sheet"))
     pr = root.find(f"{{{S}}}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
-    return Workbook(pkg, book, strings_part, styles_part, sheets, date1904)
+    wb = Workbook(pkg, book, strings_part, styles_part, sheets, date1904)
+    wb.hidden = hidden
+    return wb
 
 
 def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
@@ -477,12 +483,15 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
     does (see ``xlsx_calamine``); False always uses this module's own reader."""
     with pkg or Package(path) as pkg:
         wb = workbook(pkg)
+        grids = None
         if fast:
             from . import xlsx_calamine
 
             grids = xlsx_calamine.grids(pkg, wb)
-            if grids is not None:
-                return grids
-        strings = _shared_strings(pkg, wb.strings_part)
-        return [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits, wb.fonts)
-                for name, part in wb.sheets]
+        if grids is None:
+            strings = _shared_strings(pkg, wb.strings_part)
+            grids = [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits, wb.fonts)
+                     for name, part in wb.sheets]
+    for (name, _), grid in zip(wb.sheets, grids, strict=True):
+        grid.sheet_hidden = name in wb.hidden
+    return grids
