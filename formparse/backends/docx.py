@@ -257,8 +257,14 @@ def body_grid(body: Any, source: str, limits: Limits = DEFAULT) -> Grid:
 def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
     """The document's one grid. (``fast`` is for the interface xlsx shares: a .docx has a single reader.)"""
     with pkg or Package(path) as pkg:
-        data = pkg.read(pkg.main_part("word/document.xml"))
-        root = parse(data, path=path, part="word/document.xml")
+        main = pkg.main_part("word/document.xml")
+        if not pkg.has(main):
+            raise UnreadableFile("无法识别文件结构：包里的关系没有指向文档部件（word/document.xml 也不存在）", path=path)
+        data = pkg.read(main)
+        root = parse(data, path=path, part=main)
+    if root.tag != qn("w:document"):
+        raise UnreadableFile(f"无法识别文件结构：文档部件 {main} 的根元素是 {root.tag}，不是已知的 Word 文档"
+                             "（命名空间不认识）", path=path)
     body = root.find(qn("w:body"))
     if body is None:
         raise UnreadableFile("Word 文档没有正文", path=path)

@@ -456,7 +456,12 @@ class Workbook:
 
 def workbook(pkg: Package) -> Workbook:
     book = pkg.main_part("xl/workbook.xml")
+    if not pkg.has(book):
+        raise UnreadableFile("无法识别文件结构：包里的关系没有指向工作簿部件（xl/workbook.xml 也不存在）", path=pkg.path)
     root = pkg.xml(book)
+    if root.tag != f"{{{S}}}workbook":
+        raise UnreadableFile(f"无法识别文件结构：工作簿部件 {book} 的根元素是 {root.tag}，"
+                             "不是已知的 Excel 工作簿（命名空间不认识）", path=pkg.path)
     rels = pkg.rels(book)
     strings_part = next((n for t, n in rels.values() if t.endswith("/sharedStrings")), None)
     styles_part = next((n for t, n in rels.values() if t.endswith("/styles")), None)
@@ -469,6 +474,11 @@ def workbook(pkg: Package) -> Workbook:
         sheets.append((sheet.get("name", "Sheet"), rel[1]))
         if sheet.get("state", "visible") in ("hidden", "veryHidden"):
             hidden.add(sheet.get("name", "Sheet"))
+    listed = sum(1 for _ in root.iter(f"{{{S}}}sheet"))
+    if listed and not sheets and not any(t.endswith(("/chartsheet", "/dialogsheet", "/xlMacrosheet"))
+                                         for t, _ in rels.values()):
+        raise UnreadableFile(f"无法识别文件结构：工作簿列出 {listed} 张工作表，但它们的关系都找不到工作表部件",
+                             path=pkg.path)
     pr = root.find(f"{{{S}}}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
     wb = Workbook(pkg, book, strings_part, styles_part, sheets, date1904)
