@@ -259,7 +259,8 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
     with pkg or Package(path) as pkg:
         main = pkg.main_part("word/document.xml")
         if not pkg.has(main):
-            raise UnreadableFile("无法识别文件结构：包里的关系没有指向文档部件（word/document.xml 也不存在）", path=path)
+            raise UnreadableFile("无法识别文件结构：包里的关系没有指向文档部件（word/document.xml 也不存在）",
+                                 path=path)
         data = pkg.read(main)
         root = parse(data, path=path, part=main)
     if root.tag != qn("w:document"):

@@ -457,7 +457,8 @@ class Workbook:
 def workbook(pkg: Package) -> Workbook:
     book = pkg.main_part("xl/workbook.xml")
     if not pkg.has(book):
-        raise UnreadableFile("无法识别文件结构：包里的关系没有指向工作簿部件（xl/workbook.xml 也不存在）", path=pkg.path)
+        raise UnreadableFile("无法识别文件结构：包里的关系没有指向工作簿部件（xl/workbook.xml 也不存在）",
+                             path=pkg.path)
     root = pkg.xml(book)
     if root.tag != f"{{{S}}}workbook":
         raise UnreadableFile(f"无法识别文件结构：工作簿部件 {book} 的根元素是 {root.tag}，"
