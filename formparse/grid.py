@@ -63,6 +63,8 @@ class Grid:
         self._content_rows: dict[int, bool] = {}
         # (cell address, message) for what the format itself shows is wrong, e.g. a stale cached total
         self.notes: list[tuple[str, str]] = []
+        # (cell address, message) for check boxes drawn over the sheet whose state or option cannot be read
+        self.unread_marks: list[tuple[str, str]] = []
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
@@ -166,6 +168,7 @@ class Grid:
         grid.sheet_hidden = self.sheet_hidden
         addresses = {c.address for c in copies.values()}
         grid.notes = [(a, m) for a, m in self.notes if a in addresses]
+        grid.unread_marks = [(a, m) for a, m in self.unread_marks if a in addresses]
         return grid
 
     def normalise_text(self) -> Grid:

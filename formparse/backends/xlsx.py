@@ -19,6 +19,7 @@ from ..formula import Unsupported, evaluate
 from ..grid import Cell, Grid
 from ..limits import Limits
 from ..text import format_money, money_from_number, parse_money
+from . import xlsx_controls
 from .numfmt import format_date, format_number, is_date_format
 from .ooxml import Package, parse
 from .symbols import MARKERS, is_symbol_font, symbol_text
@@ -503,6 +504,9 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
             strings = _shared_strings(pkg, wb.strings_part)
             grids = [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits, wb.fonts)
                      for name, part in wb.sheets]
+        if xlsx_controls.has_controls(pkg):  # check boxes drawn over the sheets: their marks into the cells
+            for (name, part), grid in zip(wb.sheets, grids, strict=True):
+                xlsx_controls.mark_boxes(pkg, part, grid, name)
     for (name, _), grid in zip(wb.sheets, grids, strict=True):
         grid.sheet_hidden = name in wb.hidden
     return grids
