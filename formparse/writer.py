@@ -383,7 +383,9 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     first = None
     if kind == "xlsx" and grids is not None and len(grids) == doc.parts():
         scores = [score(g, schema) for g in grids] if len(grids) > 1 else [0]
-        best = max(range(len(scores)), key=scores.__getitem__)
+        # a visible sheet that holds the form before a hidden copy of it (as the reader chooses)
+        half = max(scores) / 2
+        best = max(range(len(scores)), key=lambda i: (not grids[i].sheet_hidden and scores[i] >= half, scores[i]))
         doc.select(best)
         first = grids[best]
     elif doc.parts() > 1:  # a workbook: write on the sheet that holds the form

@@ -1,10 +1,15 @@
 """Only what the submitter shows: a workbook whose first sheet, hidden, holds last year's copy of the form."""
 
+import subprocess
+import tempfile
+from pathlib import Path
+
 import openpyxl
 import pytest
 
 import formparse
-from tests.conftest import SAMPLES
+from formparse.backends import open_grids
+from tests.conftest import SAMPLES, needs_soffice
 from tests.partkit import expected, read_numeric
 
 SOURCE = SAMPLES / "附件1-2020-邵阳市科学技术局.xlsx"
@@ -56,7 +61,6 @@ def test_a_form_only_on_a_hidden_sheet_is_read_with_a_warning_naming_it(tmp_path
 
 
 def test_the_hidden_state_reaches_the_grid_by_both_xlsx_readers(tmp_path):
-    from formparse.backends import open_grids
     from formparse.backends.ooxml import Package
     from formparse.backends.xlsx import read_grids
 
@@ -64,3 +68,28 @@ def test_the_hidden_state_reaches_the_grid_by_both_xlsx_readers(tmp_path):
     assert [g.sheet_hidden for g in open_grids(str(path))] == [True, False]
     data = path.read_bytes()
     assert [g.sheet_hidden for g in read_grids(str(path), Package(str(path), data=data), fast=False)] == [True, False]
+
+
+@pytest.mark.slow
+@needs_soffice()
+def test_an_xls_saved_by_libreoffice_keeps_the_hidden_copy_hidden(tmp_path):
+    src = _with_last_years_copy(tmp_path)
+    with tempfile.TemporaryDirectory(prefix="lo-hidden-") as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "xls", "--outdir", str(tmp_path / "xls"), str(src)],
+                       check=True, capture_output=True, timeout=600)
+    xls = tmp_path / "xls" / f"{src.stem}.xls"
+    assert [g.sheet_hidden for g in open_grids(str(xls))] == [True, False]
+    assert read_numeric(xls) == expected(SOURCE.stem)
+    assert not [w for w in formparse.read(xls).warnings if w.code == "hidden-sheet"]
+
+
+def test_fill_into_a_workbook_with_a_hidden_copy_writes_the_visible_sheet(tmp_path):
+    template = _with_last_years_copy(tmp_path)
+    record = formparse.read(template)
+    record.filled_by = "王五"
+    out = formparse.fill(record, tmp_path / "out.xlsx", template=template)
+    assert formparse.read(out) == record
+    hidden, visible = open_grids(str(out))
+    assert hidden.sheet_hidden and any("2019" in c.text for c in hidden.reading_order())
+    assert not any(c.text == "王五" for c in hidden.reading_order())

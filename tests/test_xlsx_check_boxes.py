@@ -19,13 +19,13 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 CHECK_BOX_CLSID = "{8BD21D40-EC42-11CE-9E0D-00AA006002A4}"
 
 
-def _vml_shape(n, col, dx, caption, checked):
+def _vml_shape(n, col, dx, caption, checked, kind="Checkbox"):
     return (f'<v:shape id="_x0000_s{1024 + n}" type="#_x0000_t201" style="position:absolute;z-index:{n}" '
             f'o:button="t" fillcolor="buttonFace [67]" strokecolor="windowText [64]" o:insetmode="auto">'
             f'<v:fill color2="buttonFace [67]" o:detectmouseclick="t"/><o:lock v:ext="edit" rotation="t"/>'
             f'<v:textbox style="mso-direction-alt:auto" o:singleclick="f"><div style="text-align:left">'
             f'<font face="宋体" size="180" color="auto">{caption}</font></div></v:textbox>'
-            f'<x:ClientData ObjectType="Checkbox"><x:Anchor>{col}, {dx}, 5, 4, {col}, {dx + 60}, 5, 24</x:Anchor>'
+            f'<x:ClientData ObjectType="{kind}"><x:Anchor>{col}, {dx}, 5, 4, {col}, {dx + 60}, 5, 24</x:Anchor>'
             f'<x:AutoFill>False</x:AutoFill><x:AutoLine>False</x:AutoLine><x:TextVAlign>Center</x:TextVAlign>'
             + ("<x:Checked>1</x:Checked>" if checked else "") + "<x:NoThreeD/></x:ClientData></v:shape>")
 
@@ -115,9 +115,12 @@ def test_without_the_controls_the_choice_is_empty(tmp_path):
     assert formparse.read(_build(tmp_path, "none.xlsx", "新增项目      延续项目")).project_kind is None
 
 
-def test_legacy_vml_check_boxes_with_default_captions_pair_with_the_options_left_to_right(tmp_path):
-    shapes = [_vml_shape(1, 1, 2, "Check Box 1", False), _vml_shape(2, 1, 70, "复选框 2", True)]
-    path = _build(tmp_path, "vml.xlsx", "新增项目      延续项目", vml=_vml(shapes))
+@pytest.mark.parametrize(("kind", "captions"), [("Checkbox", ("Check Box 1", "复选框 2")),
+                                               ("Radio", ("Option Button 1", "选项按钮 2"))])
+def test_legacy_vml_boxes_with_default_captions_pair_with_the_options_left_to_right(tmp_path, kind, captions):
+    # (listed right to left: pairing goes by where they are drawn)
+    shapes = [_vml_shape(2, 1, 70, captions[1], True, kind), _vml_shape(1, 1, 2, captions[0], False, kind)]
+    path = _build(tmp_path, f"vml-{kind}.xlsx", "新增项目      延续项目", vml=_vml(shapes))
     assert read_numeric(path) == expected(SOURCE.stem)
 
 

@@ -8,8 +8,9 @@ up to three places (ECMA-376 Part 1 18.3.1.21 controls; [MS-XLSX] 2.6 ctrlProps;
   relationship leads to ``xl/ctrlProps/ctrlPropN.xml`` (``formControlPr objectType="CheckBox"
   checked="Checked"``) for a form control, or to ``xl/activeX/activeXN.xml`` for an ActiveX control;
 * the legacy VML drawing (``xl/drawings/vmlDrawingN.vml``, the sheet's ``legacyDrawing``): a ``v:shape``
-  with ``x:ClientData ObjectType="Checkbox"``, ``x:Anchor`` (left col, dx, top row, dy, right col, dx,
-  bottom row, dy), ``x:Checked`` and the box's caption in ``v:textbox``;
+  with ``x:ClientData ObjectType="Checkbox"`` (or ``"Radio"``, an option button, read the same way),
+  ``x:Anchor`` (left col, dx, top row, dy, right col, dx, bottom row, dy), ``x:Checked`` and the box's
+  caption in ``v:textbox``;
 * an ActiveX check box keeps its state in its own persistence: a property bag in the XML
   (``ax:ocxPr ax:name="Value"``) is read; a binary stream (activeXN.bin) is not, and the box is reported.
 
@@ -37,8 +38,11 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # ActiveX class ids of the Forms 2.0 check box and option button.
 _ACTIVEX_BOXES = {"{8BD21D40-EC42-11CE-9E0D-00AA006002A4}": "复选框",
                   "{8BD21D50-EC42-11CE-9E0D-00AA006002A4}": "单选按钮"}
+# The form controls read as boxes (VML ObjectType, ctrlProps objectType, lower case): a tick box, and the
+# option button a copy may use for a one-of choice such as 项目属性.
+_KINDS = {"checkbox": "复选框", "radio": "选项按钮"}
 # A caption Excel gives a new box and nobody changed (it names no option).
-_GENERIC = re.compile(r"^(?:check\s*box|复选框|选项按钮|option\s*button)\s*\d*$", re.I)
+_GENERIC = re.compile(r"^(?:check\s*box|复选框|选项按钮|单选按钮|option\s*button)\s*\d*$", re.I)
 # How far along a row the text beside an empty box may be (columns).
 BESIDE_REACH = 3
 
@@ -94,7 +98,7 @@ def mark_boxes(pkg: Package, part: str, grid: Grid, title: str) -> None:
             boxes.append(box)
             if shape is not None:
                 seen.add(shape)
-    boxes += [b for k, b in vml.items() if k not in seen and b.kind == "复选框"]
+    boxes += [b for k, b in vml.items() if k not in seen and b.kind in _KINDS.values()]
     if boxes:
         _place(grid, boxes, title)
 
@@ -126,7 +130,7 @@ def _vml_boxes(data: bytes) -> dict[int, Box]:
         state = checked is not None and checked[1] not in (b"", b"0")
         text = _TEXTBOX.search(body)
         caption = html.unescape(_TAG.sub("", text[1].decode("utf-8", "replace"))).strip() if text else ""
-        box_kind = "复选框" if object_type == "checkbox" else object_type
+        box_kind = _KINDS.get(object_type, object_type)
         out[int(ident[1])] = Box(row, col, dx / 64, state, caption, box_kind)  # (dx in pixels; a column ≈ 64)
     return out
 
@@ -153,9 +157,10 @@ def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None, drawn:
     rel_type, target = rel
     if rel_type.endswith("/ctrlProp"):
         pr = parse(pkg.read(target), path=pkg.path, part=target)
-        if (pr.get("objectType") or "").lower() != "checkbox":
+        kind = _KINDS.get((pr.get("objectType") or "").lower())
+        if kind is None:
             return None
-        return Box(row, col, offset, (pr.get("checked") or "").lower() == "checked", caption, "复选框")
+        return Box(row, col, offset, (pr.get("checked") or "").lower() == "checked", caption, kind)
     if rel_type.endswith("/control"):
         ocx = parse(pkg.read(target), path=pkg.path, part=target)
         kind = _ACTIVEX_BOXES.get(_attr(ocx, "classid").upper())
