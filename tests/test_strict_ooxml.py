@@ -91,3 +91,13 @@ def test_fill_with_a_strict_template_writes_or_refuses_clearly(tmp_path, name):
     else:  # written transitional throughout: no part mixes the two spellings
         assert formparse.read(out) == record
         assert not any(b"purl.oclc.org/ooxml/" in data for data in parts_of(out).values())
+
+
+@pytest.mark.parametrize("name", [FILES[0], FILES[1]])
+def test_a_review_copy_of_a_strict_file_is_refused_clearly(tmp_path, name):
+    from formparse.backends.highlight import highlight
+
+    src = rewrite(SAMPLES / name, tmp_path / name, _strict)
+    with pytest.raises(formparse.CannotFill, match="Strict Open XML"):
+        highlight(src, tmp_path / "marked" / name, [("Sheet1!A1", "x")])
+    assert not (tmp_path / "marked" / name).exists()
