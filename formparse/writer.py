@@ -371,14 +371,14 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
 
     with Package(str(tpl)) as pkg:
         active = active_content(pkg)
-        strict = pkg.strict  # (every part has been read by now)
+        strict = pkg.is_strict()
+    if active:
+        raise CannotFill(f"模板 {shown(tpl.name)} 含有不能带进正式表格的内容：" + "；".join(active)
+                         + "。请在 Office 中删除这些内容，另存为普通的 .xlsx / .docx 后再作模板", path=out)
     if strict and kind == "docx":
         # python-docx finds a document's parts only by transitional relationship types
         raise CannotFill(f"模板 {shown(tpl.name)} 是 Strict Open XML 格式的 Word 文档，无法写入；请在 Word 中"
                          "另存为“Word 文档(*.docx)”后再作模板", path=out)
-    if active:
-        raise CannotFill(f"模板 {shown(tpl.name)} 含有不能带进正式表格的内容：" + "；".join(active)
-                         + "。请在 Office 中删除这些内容，另存为普通的 .xlsx / .docx 后再作模板", path=out)
     doc = open_document(str(tpl))
     first = None
     if kind == "xlsx" and grids is not None and len(grids) == doc.parts():

@@ -90,8 +90,7 @@ def highlight(src: str | Path, dst: str | Path, notes: Sequence[tuple[str, str]]
     if kind not in ("docx", "xlsx"):
         raise CannotFill("只能在 .docx/.xlsx 文件上标注问题单元格", path=src)
     with Package(src) as pkg:
-        pkg.rels("")  # (read: a strict package says so)
-        strict = pkg.strict
+        strict = pkg.is_strict()
     if strict:  # python-docx and openpyxl find parts only by transitional relationship types
         raise CannotFill("这是 Strict Open XML 格式的文件，无法写出标注副本；请在 Office 中另存为普通的 "
                          ".docx/.xlsx 后再标注", path=src)

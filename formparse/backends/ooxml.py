@@ -214,6 +214,12 @@ class Package:
             return transitional(data)
         return data
 
+    def is_strict(self) -> bool:
+        """Whether the package itself is Strict OOXML: its relationships name the main part with a strict type
+        (python-docx and openpyxl cannot open such a package)."""
+        return self.has("_rels/.rels") and STRICT_MARK + b"officeDocument/relationships/officeDocument" in \
+            self._read("_rels/.rels")
+
     def _read(self, name: str) -> bytes:
         fast = self._read_in_memory(name)
         if fast is not None:
