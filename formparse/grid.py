@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from .text import ODD_CHARS, boundary
+
 
 @attrs.define(eq=False)
 class Cell:
@@ -61,6 +63,8 @@ class Grid:
         self._content_rows: dict[int, bool] = {}
         # (cell address, message) for what the format itself shows is wrong, e.g. a stale cached total
         self.notes: list[tuple[str, str]] = []
+        # (cell address, message) for check boxes drawn over the sheet whose state or option cannot be read
+        self.unread_marks: list[tuple[str, str]] = []
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
@@ -164,7 +168,21 @@ class Grid:
         grid.sheet_hidden = self.sheet_hidden
         addresses = {c.address for c in copies.values()}
         grid.notes = [(a, m) for a, m in self.notes if a in addresses]
+        grid.unread_marks = [(a, m) for a, m in self.unread_marks if a in addresses]
         return grid
+
+    def normalise_text(self) -> Grid:
+        """Every cell's text as the core reads it (zero-width characters removed, no-break spaces made
+        spaces: :func:`formparse.text.boundary`), in place; ``self``. One scan of the joined text when no
+        cell needs it (the usual case)."""
+        cells = list(self.reading_order())
+        if ODD_CHARS.search("\n".join(c.text for c in cells)) is None:
+            return self
+        for cell in cells:
+            if ODD_CHARS.search(cell.text) is not None:
+                cell.text = boundary(cell.text)
+        self._content_rows.clear()
+        return self
 
     def text(self) -> str:
         """All text in reading order (for diagnostics)."""

@@ -49,8 +49,10 @@ def best_layout(grids: list, schema: Schema | Sequence[Schema], path: str) -> tu
     if not grids:
         raise NotThisForm(list(schemas[0].identifying_labels()), form=schemas[0].name, path=path)
     shown = [_shown(g) for g in grids]
+    # a sheet the workbook hides (last year's copy, a helper) comes after every visible one: it is read only
+    # when no visible sheet holds a form (and then with a warning, see record_from_layout)
     ranked = sorted(((fit(g, s, shown[i]), i, k) for i, g in enumerate(grids) for k, s in enumerate(schemas)),
-                    key=lambda x: (-x[0], x[1], x[2]))
+                    key=lambda x: (grids[x[1]].sheet_hidden, -x[0], x[1], x[2]))
     first_error: NotThisForm | None = None
     for score, i, k in ranked:
         try:
@@ -357,6 +359,13 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
         rec.warnings.append(Warning("formula", label, address, message))
     for label in layout.absent:
         rec.warnings.append(Warning("absent", label, None, "本表没有这一部分，按未填写处理"))
+    for address, message in layout.grid.unread_marks:
+        rec.warnings.append(Warning("check-box", "复选框", address, message))
+    if layout.grid.sheet_hidden:
+        sheet = _sheet_name(layout.grid)
+        rec.warnings.append(Warning("hidden-sheet", "隐藏的工作表", sheet or None,
+                                    f"表格读自隐藏的工作表“{sheet}”：报送人打开文件时看不到这张表，"
+                                    "请核对它是否就是本次报送的内容"))
     for unread in layout.unread:
         rec.warnings.append(Warning("unread", "未读取的内容", unread.address,
                                     f"“{unread.text.strip()}”没有对应的栏目，未读取"))
@@ -437,6 +446,8 @@ def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits
              password: str | None = None) -> list[Found]:
     """Every form a file holds, in order: one per sheet, and in a sheet or document one per title of a
     known form (a packet of 附件1 and several 附件2). Each part is read as :func:`read` reads a file.
+    Sheets the workbook hides are read only when no visible sheet holds a form (a hidden copy of last year's
+    form is not a form of this file); each form read from one carries a ``hidden-sheet`` warning.
 
     Raises what :func:`read` raises for the first part that fails (naming its place)."""
     candidates = [*schemas, *bundled_schemas()]
@@ -445,23 +456,12 @@ def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits
     try:
         grids = open_grids(path, limits or DEFAULT, password)
         for grid in grids:
-            parts = _parts(grid, candidates)
-            for k, (start, stop) in enumerate(parts):
-                part = grid if len(parts) == 1 else grid.slice(start, stop)
-                if len(grids) > 1 and fit(part, max(candidates, key=lambda s: fit(part, s))) == 0:
-                    continue  # a sheet with no form on it (填报说明)
-                where = _sheet_name(part) if len(grids) > 1 else ""
-                if len(parts) > 1:
-                    where = (where + " " if where else "") + f"第{k + 1}份（{_first(part)} 起）"
-                try:
-                    _, layout = best_layout([part], candidates, path)
-                    rec = record_from_layout(layout, layout.schema)
-                except FormparseError as exc:
-                    if where:
-                        exc.message = f"{where}：{exc.message}"
-                        exc.args = (f"{path}: {exc.message}",)
-                    raise
-                found.append(Found(rec, layout.schema.id, where or "全文"))
+            if not grid.sheet_hidden:
+                found.extend(_forms_of(grid, candidates, path, several=len(grids) > 1))
+        if not found:  # hidden sheets count only when no visible one holds a form (copies, old years)
+            for grid in grids:
+                if grid.sheet_hidden:
+                    found.extend(_forms_of(grid, candidates, path, several=len(grids) > 1))
     except FormparseError:
         raise
     except (MemoryError, RecursionError) as exc:
@@ -469,6 +469,29 @@ def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits
     if not found:
         raise NotThisForm(list(candidates[0].identifying_labels()), form=candidates[0].name, path=path)
     return found
+
+
+def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: bool) -> list[Found]:
+    """The forms of one sheet or document (``several``: one of several sheets), each read as read() reads."""
+    out = []
+    parts = _parts(grid, candidates)
+    for k, (start, stop) in enumerate(parts):
+        part = grid if len(parts) == 1 else grid.slice(start, stop)
+        if several and fit(part, max(candidates, key=lambda s: fit(part, s))) == 0:
+            continue  # a sheet with no form on it (填报说明)
+        where = _sheet_name(part) if several else ""
+        if len(parts) > 1:
+            where = (where + " " if where else "") + f"第{k + 1}份（{_first(part)} 起）"
+        try:
+            _, layout = best_layout([part], candidates, path)
+            rec = record_from_layout(layout, layout.schema)
+        except FormparseError as exc:
+            if where:
+                exc.message = f"{where}：{exc.message}"
+                exc.args = (f"{path}: {exc.message}",)
+            raise
+        out.append(Found(rec, layout.schema.id, where or "全文"))
+    return out
 
 
 def _first(grid: Grid) -> str:

@@ -15,6 +15,20 @@ from decimal import Decimal, InvalidOperation
 # Separators a submitter types after a label.
 COLONS = ":"
 
+# Characters text pasted from web pages and chat apps carries: zero-width ones (never part of a label or a
+# value) and no-break or typographic spaces (ordinary spaces). U+3000, the full-width space, is white space
+# already (labels drop it, values are trimmed of it) and stays in values: it indents Chinese paragraphs.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_AT_BOUNDARY = str.maketrans({**dict.fromkeys(_ZERO_WIDTH), **dict.fromkeys(_ODD_SPACES, " ")})
+ODD_CHARS = re.compile(f"[{_ZERO_WIDTH}{_ODD_SPACES}]")
+
+
+def boundary(text: str) -> str:
+    """Text as a back-end hands it on: zero-width characters removed, no-break and other odd spaces made
+    ordinary spaces (see :meth:`formparse.grid.Grid.normalise_text`)."""
+    return text.translate(_AT_BOUNDARY)
+
 
 @functools.lru_cache(maxsize=8192)
 def norm(text: str) -> str:

@@ -88,7 +88,7 @@ class _Filler:
         self.first = first  # the reader's grid of the form, if it numbers rows as the document does
 
     def layout(self) -> Layout:
-        return locate(self.doc.grid(), self.schema)
+        return locate(self.doc.grid().normalise_text(), self.schema)
 
     def run(self) -> None:
         """Locate once, resize every list and table from that one layout (lowest first, so the row
@@ -371,21 +371,28 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
 
     with Package(str(tpl)) as pkg:
         active = active_content(pkg)
+        strict = pkg.is_strict()
     if active:
         raise CannotFill(f"模板 {shown(tpl.name)} 含有不能带进正式表格的内容：" + "；".join(active)
                          + "。请在 Office 中删除这些内容，另存为普通的 .xlsx / .docx 后再作模板", path=out)
+    if strict and kind == "docx":
+        # python-docx finds a document's parts only by transitional relationship types
+        raise CannotFill(f"模板 {shown(tpl.name)} 是 Strict Open XML 格式的 Word 文档，无法写入；请在 Word 中"
+                         "另存为“Word 文档(*.docx)”后再作模板", path=out)
     doc = open_document(str(tpl))
     first = None
     if kind == "xlsx" and grids is not None and len(grids) == doc.parts():
         scores = [score(g, schema) for g in grids] if len(grids) > 1 else [0]
-        best = max(range(len(scores)), key=scores.__getitem__)
+        # a visible sheet that holds the form before a hidden copy of it (as the reader chooses)
+        half = max(scores) / 2
+        best = max(range(len(scores)), key=lambda i: (not grids[i].sheet_hidden and scores[i] >= half, scores[i]))
         doc.select(best)
         first = grids[best]
     elif doc.parts() > 1:  # a workbook: write on the sheet that holds the form
         scores = []
         for i in range(doc.parts()):
             doc.select(i)
-            scores.append(score(doc.grid(), schema))
+            scores.append(score(doc.grid().normalise_text(), schema))
         doc.select(max(range(len(scores)), key=scores.__getitem__))
     try:
         _Filler(record, doc, schema, first).run()

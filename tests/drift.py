@@ -34,6 +34,11 @@ def _label_cells(layout):
     return list({id(c): c for c in cells}.values())
 
 
+# Spaces as a label may carry them: typed, no-break, full-width, zero-width (chosen by the count drawn, so
+# the draws, and every other file of a derandomized run, stay as they were).
+_PASTED_SPACES = (" ", "\u00a0", " ", "\u3000", "\u200b", " ", "\u202f", "\ufeff")
+
+
 def space_labels(doc, draw):
     """Labels spaced out (“编制    人数”), broken over lines, brackets in the other width."""
     for cell in _label_cells(_layout(doc)):
@@ -42,8 +47,9 @@ def space_labels(doc, draw):
             continue
         k = draw(st.integers(1, len(text) - 1))
         style = draw(st.sampled_from(["space", "break", "width", "pad"]))
-        if style == "space":
-            text = text[:k] + " " * draw(st.integers(1, 6)) + text[k:]
+        if style == "space":  # typed spaces, or what text pasted from a web page or WeChat carries instead
+            n = draw(st.integers(1, 6))
+            text = text[:k] + "".join(_PASTED_SPACES[(n + i) % len(_PASTED_SPACES)] for i in range(n)) + text[k:]
         elif style == "break":
             text = text[:k] + "\n" + text[k:]
         elif style == "width":

@@ -170,7 +170,14 @@ def decrypt(path: str, password: str, limits: Limits = DEFAULT) -> bytes:
 def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
     """The grids of a file, whatever its name says: OOXML read directly (the zip opened once), .xls natively
     (xlrd; LibreOffice for what that declines), .doc/.wps/.et through LibreOffice, HTML/MHTML exports read
-    as web pages."""
+    as web pages.
+
+    Every back-end's grids pass through here: their text is normalised once for all of them (zero-width
+    characters removed, no-break spaces made spaces; :meth:`Grid.normalise_text`)."""
+    return [grid.normalise_text() for grid in _open_grids(path, limits, password)]
+
+
+def _open_grids(path: str, limits: Limits, password: str | None) -> list[Grid]:
     from .ooxml import Package
 
     whole = _head(path, limits, whole=True)  # read once: every reader of the file sees the same bytes

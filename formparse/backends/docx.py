@@ -7,14 +7,16 @@ insertions (w:ins), and its tables do not tell a vMerge continuation from an emp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
+from ..text import norm
 from .ooxml import Package, parse
-from .symbols import MARKERS, is_symbol_font, symbol_char, symbol_text
+from .symbols import EMPTY, MARKERS, TICKED, is_symbol_font, symbol_char, symbol_text
 
 
 def qn(tag: str) -> str:
@@ -146,7 +148,9 @@ _TBL, _TC, _TR = qn("w:tbl"), qn("w:tc"), qn("w:tr")
 
 
 class _Builder:
-    def __init__(self, source: str, limits: Limits = DEFAULT) -> None:
+    def __init__(self, source: str, limits: Limits = DEFAULT, prefix: str = "", block_base: int = 0) -> None:
+        self.prefix = prefix  # before every address: “页眉” for a page header's lines (“页眉第1段”)
+        self.block_base = block_base  # added to table numbers in row_blocks: tables of other parts differ
         self.limits = limits
         self.rows: list[list[Cell | None]] = []
         self.refs: list[Any] = []
@@ -163,7 +167,8 @@ class _Builder:
             return
         self.longest = max(self.longest, len(text))
         r = len(self.rows)
-        self.rows.append([Cell(row=r, col=0, text=text, address=f"第{self.n_paras}段", paragraph=True, ref=p)])
+        self.rows.append([Cell(row=r, col=0, text=text, address=f"{self.prefix}第{self.n_paras}段", paragraph=True,
+                               ref=p)])
         self.refs.append(p)
         self.blocks.append(-1)
 
@@ -205,7 +210,8 @@ class _Builder:
                     text = _own_text(tc, nested)
                     if len(text) > self.longest:
                         self.longest = len(text)
-                    cell = Cell(row=r, col=col, text=text, colspan=span, address=f"表{t}第{i}行第{col + 1}列", ref=tc)
+                    cell = Cell(row=r, col=col, text=text, colspan=span,
+                                address=f"{self.prefix}表{t}第{i}行第{col + 1}列", ref=tc)
                 if span == 1:
                     row.append(cell)
                     above[col] = cell
@@ -216,7 +222,7 @@ class _Builder:
                 col += span
             rows.append(row)
             self.refs.append(tr)
-            self.blocks.append(t)
+            self.blocks.append(self.block_base + t)
             for nested_tbl, at in inner:
                 self.table(nested_tbl, at)
 
@@ -237,34 +243,162 @@ def _check_depth(body: Any, limits: Limits, source: str) -> None:
             raise UnsafeFile(f"表格嵌套超过 {limits.max_table_depth} 层", path=source)
 
 
-def body_grid(body: Any, source: str, limits: Limits = DEFAULT) -> Grid:
-    """The grid of a w:body element: paragraphs and table rows in document order."""
-    _check_depth(body, limits, source)
-    b = _Builder(source, limits)
+def _built(el: Any, source: str, limits: Limits, prefix: str = "", block_base: int = 0) -> _Builder:
+    """The rows of a w:body (or a page header's w:hdr, footer's w:ftr): paragraphs and table rows in order."""
+    _check_depth(el, limits, source)
+    b = _Builder(source, limits, prefix, block_base)
     try:
-        b.walk(body)
+        b.walk(el)
     except RecursionError as exc:
         raise UnsafeFile("文档结构嵌套过深", path=source) from exc
-    if len(b.rows) > limits.max_rows:
-        raise UnsafeFile(f"文档有 {len(b.rows)} 行（段落和表格行），超过上限 {limits.max_rows}", path=source)
-    if b.longest > limits.max_text_chars:
+    return b
+
+
+def _assembled(parts: list[_Builder], source: str, limits: Limits) -> Grid:
+    """One grid of the parts' rows, one after another (each part's cells moved down past those before it)."""
+    rows: list[list[Cell | None]] = []
+    refs: list[Any] = []
+    blocks: list[int] = []
+    for b in parts:
+        if rows:
+            shift = len(rows)
+            for cell in {id(c): c for row in b.rows for c in row if c is not None}.values():
+                cell.row += shift
+        rows += b.rows
+        refs += b.refs
+        blocks += b.blocks
+    if len(rows) > limits.max_rows:
+        raise UnsafeFile(f"文档有 {len(rows)} 行（段落和表格行），超过上限 {limits.max_rows}", path=source)
+    if max((b.longest for b in parts), default=0) > limits.max_text_chars:
         raise UnsafeFile(f"有单元格的文字超过 {limits.max_text_chars} 字", path=source)
-    grid = Grid(b.rows, source=source, row_refs=b.refs)
-    grid.row_blocks = b.blocks
+    grid = Grid(rows, source=source, row_refs=refs)
+    grid.row_blocks = blocks
     return grid
 
 
+def body_grid(body: Any, source: str, limits: Limits = DEFAULT) -> Grid:
+    """The grid of a w:body element: paragraphs and table rows in document order."""
+    return _assembled([_built(body, source, limits)], source, limits)
+
+
 def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
-    """The document's one grid. (``fast`` is for the interface xlsx shares: a .docx has a single reader.)"""
+    """The document's one grid: the page headers' lines the body lacks, the body, the page footers' lines the
+    body lacks. (``fast`` is for the interface xlsx shares: a .docx has a single reader.)"""
     with pkg or Package(path) as pkg:
-        data = pkg.read(pkg.main_part("word/document.xml"))
-        root = parse(data, path=path, part="word/document.xml")
-    body = root.find(qn("w:body"))
-    if body is None:
-        raise UnreadableFile("Word 文档没有正文", path=path)
+        main = pkg.main_part("word/document.xml")
+        if not pkg.has(main):
+            raise UnreadableFile("无法识别文件结构：包里的关系没有指向文档部件（word/document.xml 也不存在）",
+                                 path=path)
+        data = pkg.read(main)
+        root = parse(data, path=path, part=main)
+        if root.tag != qn("w:document"):
+            raise UnreadableFile(f"无法识别文件结构：文档部件 {main} 的根元素是 {root.tag}，不是已知的 Word 文档"
+                                 "（命名空间不认识）", path=path)
+        body = root.find(qn("w:body"))
+        if body is None:
+            raise UnreadableFile("Word 文档没有正文", path=path)
+        _as_shown(body, data)
+        limits = pkg.limits
+        parts = [_built(body, path, limits)]
+        if b"headerReference" in data or b"footerReference" in data:
+            heads, feet = _page_parts(pkg, main, body)
+            folds = {norm(c.text) for row in parts[0].rows for c in row if c is not None and c.text}
+            head = _built_parts(heads, "页眉", 1_000_000, folds, path, limits)
+            foot = _built_parts(feet, "页脚", 2_000_000, folds, path, limits)
+            parts = [head, parts[0], foot]
+    return [_assembled(parts, path, limits)]
+
+
+def _as_shown(el: Any, data: bytes) -> None:
+    """Marks the part shows drawn as characters: symbol fonts, legacy form-field check boxes."""
     if any(m in data for m in MARKERS):
-        symbols_as_text(body)
-    return [body_grid(body, path, pkg.limits)]
+        symbols_as_text(el)
+    if b"checkBox" in data:
+        form_check_boxes_as_text(el)
+
+
+_SECTPR, _HEADERREF, _FOOTERREF = qn("w:sectPr"), qn("w:headerReference"), qn("w:footerReference")
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _page_parts(pkg: Package, main: str, body: Any) -> tuple[list[Any], list[Any]]:
+    """The parsed page headers and footers every section names (default, first, even), each part once."""
+    rels = pkg.rels(main)
+    heads: list[Any] = []
+    feet: list[Any] = []
+    seen: set[str] = set()
+    for sect in body.iter(_SECTPR):
+        for ref in sect:
+            if ref.tag not in (_HEADERREF, _FOOTERREF):
+                continue
+            rel = rels.get(ref.get(_RID, ""))
+            if rel is None or rel[1] in seen or not pkg.has(rel[1]):
+                continue
+            seen.add(rel[1])
+            data = pkg.read(rel[1])
+            root = parse(data, path=pkg.path, part=rel[1])
+            _as_shown(root, data)
+            (heads if ref.tag == _HEADERREF else feet).append(root)
+    return heads, feet
+
+
+def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str], source: str,
+                 limits: Limits) -> _Builder:
+    """The rows of page headers (or footers), keeping only the lines the body and the parts before lack: a
+    header repeating the form's title on every page adds nothing, nor a blank label (“填报单位：”) whose
+    filled line the body holds, nor a page number. A table row is left out only when all of its text is
+    already there (a value may well repeat one of the body's). ``folds``: the folded lines seen so far
+    (grows)."""
+    b = _Builder(source, limits, prefix, block_base)
+    for root in roots:
+        _check_depth(root, limits, source)
+        try:
+            b.walk(root)
+        except RecursionError as exc:
+            raise UnsafeFile("文档结构嵌套过深", path=source) from exc
+    keep = []
+    for r, row in enumerate(b.rows):
+        own = [c for c in dict.fromkeys(row) if c is not None]
+        lines = [norm(c.text) for c in own if c.row == r and c.text.strip()]
+        if all(c.row == r and c.rowspan == 1 for c in own) and all(
+                f in folds or (f.endswith(":") and any(x.startswith(f) for x in folds)) or _PAGE_NUMBER.match(f)
+                for f in lines):
+            continue
+        folds.update(lines)
+        keep.append(r)
+    if len(keep) < len(b.rows):
+        index = {r: i for i, r in enumerate(keep)}
+        b.rows, b.refs, b.blocks = [b.rows[r] for r in keep], [b.refs[r] for r in keep], [b.blocks[r] for r in keep]
+        for cell in {id(c): c for row in b.rows for c in row if c is not None}.values():
+            cell.row = index[cell.row]
+    return b
+
+
+# A page number as headers and footers print it (folded): “第1页”, “第1页共3页”, “-1-”, “1/3”, “Page 1 of 3”.
+_PAGE_NUMBER = re.compile(r"^(?:第\d+页(?:[,/]?共\d+页)?|[-—–]?\d+[-—–]?|\d+/\d+|(?i:page)\d+(?:(?i:of)\d+)?)$")
+
+
+_FFDATA, _CHECKBOX, _CHECKED, _DEFAULT = qn("w:ffData"), qn("w:checkBox"), qn("w:checked"), qn("w:default")
+_OFF = ("0", "false", "off")
+
+
+def form_check_boxes_as_text(el: Any) -> None:
+    """Word's legacy form-field check boxes (a FORMCHECKBOX field: w:fldChar begin holding w:ffData/w:checkBox)
+    as the mark they show, ☑ or □, written where the field begins (so the choice types read it)."""
+    for box in list(el.iter(_CHECKBOX)):
+        ff = box.getparent()
+        fld = ff.getparent() if ff is not None and ff.tag == _FFDATA else None
+        if fld is None or fld.getparent() is None:
+            continue
+        checked = box.find(_CHECKED)
+        if checked is None:
+            checked = box.find(_DEFAULT)  # never clicked: the state it was drawn with
+            on = checked is not None and checked.get(_VAL, "0").strip().lower() not in _OFF
+        else:  # <w:checked/> alone is checked
+            on = checked.get(_VAL, "1").strip().lower() not in _OFF
+        t = fld.makeelement(_T, {})
+        t.text = TICKED if on else EMPTY
+        fld.addnext(t)
 
 
 _SYM, _R, _RFONTS = qn("w:sym"), qn("w:r"), qn("w:rFonts")

@@ -14,7 +14,7 @@ from ..atomic import atomic_path
 from ..errors import CannotFill, cannot_write
 from . import ooxml_kind
 from .docx import qn
-from .ooxml import library_write
+from .ooxml import Package, library_write
 
 YELLOW = "FFFF00"
 
@@ -89,6 +89,11 @@ def highlight(src: str | Path, dst: str | Path, notes: Sequence[tuple[str, str]]
     kind = ooxml_kind(src)
     if kind not in ("docx", "xlsx"):
         raise CannotFill("只能在 .docx/.xlsx 文件上标注问题单元格", path=src)
+    with Package(src) as pkg:
+        strict = pkg.is_strict()
+    if strict:  # python-docx and openpyxl find parts only by transitional relationship types
+        raise CannotFill("这是 Strict Open XML 格式的文件，无法写出标注副本；请在 Office 中另存为普通的 "
+                         ".docx/.xlsx 后再标注", path=src)
     try:
         with atomic_path(dst) as tmp:
             done = (_docx if kind == "docx" else _xlsx)(src, tmp, notes)

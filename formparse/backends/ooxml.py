@@ -82,8 +82,43 @@ def parse(data: bytes, *, path: str, part: str) -> Any:
     return root
 
 
+# ISO/IEC 29500 Strict spells the namespaces and relationship types differently from the transitional OOXML
+# every reader here knows (Excel's "Strict Open XML Spreadsheet", Word's "Strict Open XML Document"). The
+# element names and structure are the same, so a part's strict URIs are rewritten to the transitional ones
+# once, as its bytes are read: every reader then reads strict files as it reads the others.
+STRICT_MARK = b"purl.oclc.org/ooxml/"
+_STRICT_URI = re.compile(rb"http://purl\.oclc\.org/ooxml/(?:(spreadsheetml|wordprocessingml|presentationml)/main"
+                         rb"|drawingml/|officeDocument/(relationships|extendedProperties|customProperties"
+                         rb"|sharedTypes|math|customXml|bibliography|docPropsVTypes))")
+_STRICT_OFFICE = {b"relationships": b"relationships", b"extendedProperties": b"extended-properties",
+                  b"customProperties": b"custom-properties"}
+
+
+def _transitional(m: re.Match[bytes]) -> bytes:
+    if m[1]:
+        return b"http://schemas.openxmlformats.org/" + m[1] + b"/2006/main"
+    if m[2]:
+        return b"http://schemas.openxmlformats.org/officeDocument/2006/" + _STRICT_OFFICE.get(m[2], m[2])
+    return b"http://schemas.openxmlformats.org/drawingml/2006/"
+
+
+# the mark of a strict document or workbook (a part written transitional must not keep it)
+_CONFORMANCE = re.compile(rb"""\s(?:[A-Za-z_][\w.-]*:)?conformance\s*=\s*["']strict["']""")
+
+
+def transitional(data: bytes) -> bytes:
+    """A part's bytes with the ISO Strict namespace and relationship URIs written as the transitional ones
+    (and the strict conformance mark dropped)."""
+    if STRICT_MARK not in data:
+        return data
+    return _CONFORMANCE.sub(b"", _STRICT_URI.sub(_transitional, data), count=1)
+
+
 class Package:
-    """An OOXML zip opened for reading, checked against the limits before any part is inflated."""
+    """An OOXML zip opened for reading, checked against the limits before any part is inflated.
+
+    Parts are read with Strict OOXML's URIs made transitional (:func:`transitional`); ``strict`` says whether
+    any part read so far used them (a reader of the raw zip, like python-calamine, must then decline)."""
 
     def __init__(self, path: str, limits: Limits = DEFAULT, data: bytes | None = None) -> None:
         self.path = path
@@ -104,6 +139,7 @@ class Package:
         self.names = {i.filename for i in infos}
         self.sizes = {i.filename: i.file_size for i in infos}
         self._infos = {i.filename: i for i in infos}
+        self.strict = False
 
     def _check(self, infos: list[zipfile.ZipInfo]) -> None:
         lim, path = self.limits, self.path
@@ -171,6 +207,20 @@ class Package:
         return out
 
     def read(self, name: str) -> bytes:
+        """A part's bytes (Strict OOXML's URIs made transitional)."""
+        data = self._read(name)
+        if STRICT_MARK in data:
+            self.strict = True
+            return transitional(data)
+        return data
+
+    def is_strict(self) -> bool:
+        """Whether the package itself is Strict OOXML: its relationships name the main part with a strict type
+        (python-docx and openpyxl cannot open such a package)."""
+        return self.has("_rels/.rels") and STRICT_MARK + b"officeDocument/relationships/officeDocument" in \
+            self._read("_rels/.rels")
+
+    def _read(self, name: str) -> bytes:
         fast = self._read_in_memory(name)
         if fast is not None:
             return fast

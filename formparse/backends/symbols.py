@@ -30,6 +30,8 @@ _FONTS: dict[str, dict[int, str]] = {
     "symbol": {0xD6: "√", 0xB7: "•", 0xB4: "×"},
 }
 _FONTS["wingdings2"] = _FONTS["wingdings 2"]
+# What a check box drawn by other means (a form field, a form control) shows, ticked or not.
+TICKED, EMPTY = _TICKED_BOX, _BOX
 # What the markup of a part shows before it is parsed: no symbol font named, nothing to map.
 # (quoted: “Segoe UI Symbol” and LibreOffice's “OpenSymbol” are ordinary Unicode fonts)
 MARKERS = (b'="Wingdings', b'="wingdings', b'="Symbol"', b"<w:sym ")

@@ -153,5 +153,7 @@ def _grid(sheet: Any, path: str, formats: list[str], datemode: int, limits: Limi
     if max_row > limits.max_rows or max_col > limits.max_cols or max_row * max_col > limits.max_cells:
         raise UnsafeFile(f"工作表 {title} 的范围 {max_row} 行 × {max_col} 列超过上限（合并单元格或远处的单元格）",
                          path=path)
-    return cells_grid(title, path, max_row, max_col, found, spans)
+    grid = cells_grid(title, path, max_row, max_col, found, spans)
+    grid.sheet_hidden = getattr(sheet, "visibility", 0) != 0  # 1 hidden, 2 very hidden
+    return grid
 

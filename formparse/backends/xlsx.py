@@ -19,6 +19,7 @@ from ..formula import Unsupported, evaluate
 from ..grid import Cell, Grid
 from ..limits import Limits
 from ..text import format_money, money_from_number, parse_money
+from . import xlsx_controls
 from .numfmt import format_date, format_number, is_date_format
 from .ooxml import Package, parse
 from .symbols import MARKERS, is_symbol_font, symbol_text
@@ -440,6 +441,7 @@ class Workbook:
         self.strings_part = strings_part
         self.styles_part = styles_part
         self.sheets = sheets  # (sheet name, part name) of every worksheet
+        self.hidden: set[str] = set()  # the names of the sheets the workbook hides (hidden or very hidden)
         self.date1904 = date1904
 
     @functools.cached_property
@@ -455,19 +457,35 @@ class Workbook:
 
 def workbook(pkg: Package) -> Workbook:
     book = pkg.main_part("xl/workbook.xml")
+    if not pkg.has(book):
+        raise UnreadableFile("无法识别文件结构：包里的关系没有指向工作簿部件（xl/workbook.xml 也不存在）",
+                             path=pkg.path)
     root = pkg.xml(book)
+    if root.tag != f"{{{S}}}workbook":
+        raise UnreadableFile(f"无法识别文件结构：工作簿部件 {book} 的根元素是 {root.tag}，"
+                             "不是已知的 Excel 工作簿（命名空间不认识）", path=pkg.path)
     rels = pkg.rels(book)
     strings_part = next((n for t, n in rels.values() if t.endswith("/sharedStrings")), None)
     styles_part = next((n for t, n in rels.values() if t.endswith("/styles")), None)
     sheets = []
+    hidden = set()
     for sheet in root.iter(f"{{{S}}}sheet"):
         rel = rels.get(sheet.get(f"{{{R}}}id", ""))
         if rel is None or not rel[0].endswith("/worksheet") or not pkg.has(rel[1]):
             continue
         sheets.append((sheet.get("name", "Sheet"), rel[1]))
+        if sheet.get("state", "visible") in ("hidden", "veryHidden"):
+            hidden.add(sheet.get("name", "Sheet"))
+    listed = sum(1 for _ in root.iter(f"{{{S}}}sheet"))
+    if listed and not sheets and not any(t.endswith(("/chartsheet", "/dialogsheet", "/xlMacrosheet"))
+                                         for t, _ in rels.values()):
+        raise UnreadableFile(f"无法识别文件结构：工作簿列出 {listed} 张工作表，但它们的关系都找不到工作表部件",
+                             path=pkg.path)
     pr = root.find(f"{{{S}}}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
-    return Workbook(pkg, book, strings_part, styles_part, sheets, date1904)
+    wb = Workbook(pkg, book, strings_part, styles_part, sheets, date1904)
+    wb.hidden = hidden
+    return wb
 
 
 def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> list[Grid]:
@@ -477,12 +495,18 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
     does (see ``xlsx_calamine``); False always uses this module's own reader."""
     with pkg or Package(path) as pkg:
         wb = workbook(pkg)
+        grids = None
         if fast:
             from . import xlsx_calamine
 
             grids = xlsx_calamine.grids(pkg, wb)
-            if grids is not None:
-                return grids
-        strings = _shared_strings(pkg, wb.strings_part)
-        return [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits, wb.fonts)
-                for name, part in wb.sheets]
+        if grids is None:
+            strings = _shared_strings(pkg, wb.strings_part)
+            grids = [_sheet_grid(pkg, part, name, strings, wb.formats, wb.date1904, pkg.limits, wb.fonts)
+                     for name, part in wb.sheets]
+        if xlsx_controls.has_controls(pkg):  # check boxes drawn over the sheets: their marks into the cells
+            for (name, part), grid in zip(wb.sheets, grids, strict=True):
+                xlsx_controls.mark_boxes(pkg, part, grid, name)
+    for (name, _), grid in zip(wb.sheets, grids, strict=True):
+        grid.sheet_hidden = name in wb.hidden
+    return grids

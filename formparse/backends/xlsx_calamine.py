@@ -16,6 +16,7 @@ only when
 * calamine reads exactly the parts the exact reader reads: the same workbook, shared strings, styles
   and sheet parts, sheet names unique, no two zip names that differ only in case (calamine matches
   names case-blind);
+* the file is transitional OOXML (calamine does not know Strict OOXML's namespaces);
 * nothing in the sheets is read differently: no formula, no cell type but text and number, no CDATA,
   no character reference to a character XML forbids, no integer of 16+ digits, and no number shown
   under a number format other than General or text.
@@ -210,6 +211,8 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
         uniform = data.translate(_UNIFORM)
         if not _bounded(uniform, pkg.limits) or not _sheet_plain(uniform, styled):
             return None
+    if pkg.strict:
+        return None  # Strict OOXML: calamine reads the zip's own bytes, whose namespaces it does not know
     try:
         book_reader = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(pkg.data))
         if len(set(book_reader.sheet_names)) != len(book_reader.sheet_names):
