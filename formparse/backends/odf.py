@@ -169,9 +169,12 @@ def _check_depth(part: Any, limits: Limits, path: str) -> None:
 # ---------------------------------------------------------------------------------------------- text
 
 def _text(el: Any, out: list[str], state: list[bool]) -> None:
-    """The text of ``el``'s content as the application shows it (ODF 1.3 §6.1.2: runs of white space are one
-    space, white space at a paragraph's start is dropped; text:s, text:tab, text:line-break are kept).
-    ``state[0]``: the next white space is dropped (one was just written, or the paragraph starts)."""
+    """The text of ``el``'s content as the application shows it. ``state``: [the next white space is dropped
+    (one was just written, or the paragraph starts), white space is collapsed].
+
+    Writer follows ODF 1.3 §6.1.2: a run of white space is one space, white space at a paragraph's start is
+    dropped; text:s, text:tab and text:line-break are kept. Calc keeps a cell's characters as written (its
+    own files hold “基本··” with both spaces typed), so a spreadsheet's text is read without collapsing."""
     if el.text:
         _literal(el.text, out, state)
     for child in el:
@@ -189,7 +192,7 @@ def _text(el: Any, out: list[str], state: list[bool]) -> None:
             elif tag == _P or tag == _H:  # a paragraph inside a text box or shape: a line of its own, as in .docx
                 if out and not out[-1].endswith("\n"):
                     out.append("\n")
-                _text(child, out, [True])
+                _text(child, out, [True, state[1]])
                 out.append("\n")
                 state[0] = True
             else:
@@ -199,7 +202,7 @@ def _text(el: Any, out: list[str], state: list[bool]) -> None:
 
 
 def _literal(text: str, out: list[str], state: list[bool]) -> None:
-    if not any(ch in _SPACE for ch in text):
+    if not state[1] or not any(ch in _SPACE for ch in text):
         out.append(text)
         state[0] = False
         return
@@ -217,9 +220,9 @@ def _literal(text: str, out: list[str], state: list[bool]) -> None:
     out.append("".join(kept))
 
 
-def paragraph_text(p: Any) -> str:
+def paragraph_text(p: Any, *, collapse: bool = True) -> str:
     out: list[str] = []
-    _text(p, out, [True])
+    _text(p, out, [True, collapse])
     return "".join(out)
 
 
@@ -375,7 +378,7 @@ def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str]) -> Gr
             down = _count(cell.get(_SPAN_ROWS), 1, path=path, what="number-rows-spanned")
             across = _count(cell.get(_SPAN_COLS), 1, path=path, what="number-columns-spanned")
             paras = list(_paragraphs(cell))
-            text = "\n".join(paragraph_text(p) for p in paras)
+            text = "\n".join(paragraph_text(p, collapse=False) for p in paras)
             value, shown = _value(cell, where(r, c), path)
             if not paras and shown is not None:
                 text = shown
