@@ -35,6 +35,8 @@ NS = {
     "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
     "of": "urn:oasis:names:tc:opendocument:xmlns:of:1.2",
     "xlink": "http://www.w3.org/1999/xlink",
+    "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
     "dc": "http://purl.org/dc/elements/1.1/",
     "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
 }
@@ -42,9 +44,9 @@ DECLS = " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items() if k != "manifest")
 MIME = "application/vnd.oasis.opendocument."
 
 
-def content_xml(body: str, auto_styles: str = "") -> str:
+def content_xml(body: str, auto_styles: str = "", faces: str = "") -> str:
     return (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {DECLS} office:version="1.3">'
-            f"<office:automatic-styles>{auto_styles}</office:automatic-styles><office:body>{body}</office:body>"
+            f"<office:font-face-decls>{faces}</office:font-face-decls><office:automatic-styles>{auto_styles}</office:automatic-styles><office:body>{body}</office:body>"
             "</office:document-content>")
 
 
@@ -54,7 +56,7 @@ def styles_xml(master: str = "") -> str:
 
 
 def odf_zip(path: Path, kind: str, body: str, *, auto_styles: str = "", master: str = "",
-            manifest_extra: str = "") -> Path:
+            manifest_extra: str = "", faces: str = "") -> Path:
     """An OpenDocument package as the spec lays it out: ``mimetype`` first and stored, the manifest, content
     and styles."""
     manifest = (f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{NS["manifest"]}" '
@@ -65,7 +67,7 @@ def odf_zip(path: Path, kind: str, body: str, *, auto_styles: str = "", master: 
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), MIME + kind, compress_type=zipfile.ZIP_STORED)
         zf.writestr("META-INF/manifest.xml", manifest)
-        zf.writestr("content.xml", content_xml(body, auto_styles))
+        zf.writestr("content.xml", content_xml(body, auto_styles, faces))
         zf.writestr("styles.xml", styles_xml(master))
     return path
 
@@ -357,3 +359,22 @@ def test_folders_take_the_new_formats(tmp_path):
         (inbox / p.name).write_bytes(p.read_bytes())
     batch = formparse.read_folder(inbox, workers=1)
     assert sorted(batch.records) == sorted(p.name for p in FIXTURES[:2]) and not batch.problems
+
+
+def test_symbol_fonts_show_the_marks_they_draw(tmp_path):
+    # a text style naming a font face, one inheriting it, and a cell style naming a font family
+    faces = '<style:font-face style:name="Wingdings 2" svg:font-family="&apos;Wingdings 2&apos;"/>'
+    styles = ('<style:style style:name="T1" style:family="text"><style:text-properties style:font-name="Wingdings 2"/>'
+              '</style:style><style:style style:name="T2" style:family="text" style:parent-style-name="T1"/>'
+              '<style:style style:name="ce1" style:family="table-cell"><style:text-properties '
+              'fo:font-family="Wingdings"/></style:style>')
+    body = ('<office:text><text:p>新增项目<text:span text:style-name="T1">R</text:span>　延续项目'
+            '<text:span text:style-name="T2">\uf0a3</text:span></text:p></office:text>')
+    (g,) = open_grids(str(odf_zip(tmp_path / "勾.odt", "text", body, auto_styles=styles, faces=faces)))
+    assert g.rows[0][0].text == "新增项目☑　延续项目□"
+    sheet = ('<office:spreadsheet><table:table table:name="S"><table:table-row>'
+             '<table:table-cell table:style-name="ce1" office:value-type="string"><text:p>新增项目þ¨</text:p>'
+             '</table:table-cell><table:table-cell table:style-name="ce1" office:value-type="float" office:value="12">'
+             "<text:p>12</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>")
+    (s,) = open_grids(str(odf_zip(tmp_path / "勾.ods", "spreadsheet", sheet, auto_styles=styles)))
+    assert [c.text for c in s.rows[0]] == ["新增项目☑□", "12"]  # a number keeps its digits

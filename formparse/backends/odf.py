@@ -25,6 +25,7 @@ from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
 from .numfmt import format_number
 from .ooxml import Package, parse
+from .symbols import is_symbol_font, symbol_text
 from .xlsx import _col_letters, _formulas, _number, _Underflow, cells_grid, from_serial
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -34,6 +35,7 @@ STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 
 _MIME = "application/vnd.oasis.opendocument."
 # What we read, by the package's media type; every other OpenDocument kind is named in the refusal.
@@ -148,11 +150,12 @@ def _grids(content: Any, styles: Any, kind: str, path: str, limits: Limits) -> l
     if part is None:
         raise UnreadableFile(f"{WHAT[kind]}没有正文", path=path)
     _check_depth(part, limits, path)
+    fonts = symbol_fonts(*((content,) if styles is content else (styles, content)))  # content's styles win
     try:
         if kind == "ods":
             hidden = _hidden_tables(content)
-            return [_sheet(t, path, limits, hidden) for t in part.iterchildren(_TBL)]
-        return [_document(part, styles, path, limits)]
+            return [_sheet(t, path, limits, hidden, fonts) for t in part.iterchildren(_TBL)]
+        return [_document(part, styles, path, limits, fonts)]
     except RecursionError as exc:
         raise UnsafeFile("文档结构嵌套过深", path=path) from exc
 
@@ -168,62 +171,121 @@ def _check_depth(part: Any, limits: Limits, path: str) -> None:
 
 # ---------------------------------------------------------------------------------------------- text
 
-def _text(el: Any, out: list[str], state: list[bool]) -> None:
-    """The text of ``el``'s content as the application shows it. ``state``: [the next white space is dropped
-    (one was just written, or the paragraph starts), white space is collapsed].
+class _Walk:
+    """One paragraph's text as the application shows it.
 
     Writer follows ODF 1.3 §6.1.2: a run of white space is one space, white space at a paragraph's start is
     dropped; text:s, text:tab and text:line-break are kept. Calc keeps a cell's characters as written (its
-    own files hold “基本··” with both spaces typed), so a spreadsheet's text is read without collapsing."""
-    if el.text:
-        _literal(el.text, out, state)
-    for child in el:
-        tag = child.tag
-        if tag.__class__ is str and tag not in _SKIP:
-            if tag == _S:
-                out.append(" " * _count(child.get(q(TEXT, "c")), 1))
-                state[0] = False
-            elif tag == _TAB:
-                out.append("\t")
-                state[0] = False
-            elif tag == _BR:
-                out.append("\n")
-                state[0] = False
-            elif tag == _P or tag == _H:  # a paragraph inside a text box or shape: a line of its own, as in .docx
-                if out and not out[-1].endswith("\n"):
+    own files hold “基本··” with both spaces typed), so a spreadsheet's text is read without collapsing.
+    Text set in a symbol font (a span or paragraph style naming Wingdings …) is what that font draws."""
+
+    __slots__ = ("collapse", "drop", "fonts", "out")
+
+    def __init__(self, collapse: bool, fonts: dict[str, str]) -> None:
+        self.collapse = collapse
+        self.fonts = fonts  # style name → the symbol font it sets ({} for most files)
+        self.drop = True  # the next white space is dropped (one was just written, or the paragraph starts)
+        self.out: list[str] = []
+
+    def text(self, el: Any, font: str | None) -> None:
+        if self.fonts:
+            font = self.fonts.get(el.get(_STYLE_NAME, ""), font)
+        if el.text:
+            self.literal(el.text, font)
+        out = self.out
+        for child in el:
+            tag = child.tag
+            if tag.__class__ is str and tag not in _SKIP:
+                if tag == _S:
+                    out.append(" " * _count(child.get(q(TEXT, "c")), 1))
+                    self.drop = False
+                elif tag == _TAB:
+                    out.append("\t")
+                    self.drop = False
+                elif tag == _BR:
                     out.append("\n")
-                _text(child, out, [True, state[1]])
-                out.append("\n")
-                state[0] = True
+                    self.drop = False
+                elif tag == _P or tag == _H:  # a paragraph in a text box or shape: a line of its own, as in .docx
+                    if out and not out[-1].endswith("\n"):
+                        out.append("\n")
+                    self.drop = True
+                    self.text(child, font)
+                    out.append("\n")
+                    self.drop = True
+                else:
+                    self.text(child, font)
+            if child.tail:
+                self.literal(child.tail, font)
+
+    def literal(self, text: str, font: str | None) -> None:
+        if font is not None:
+            text = symbol_text(font, text)
+        if not self.collapse or not any(ch in _SPACE for ch in text):
+            self.out.append(text)
+            self.drop = False
+            return
+        kept = []
+        drop = self.drop
+        for ch in text:
+            if ch in _SPACE:
+                if not drop:
+                    kept.append(" ")
+                drop = True
             else:
-                _text(child, out, state)
-        if child.tail:
-            _literal(child.tail, out, state)
+                kept.append(ch)
+                drop = False
+        self.drop = drop
+        self.out.append("".join(kept))
 
 
-def _literal(text: str, out: list[str], state: list[bool]) -> None:
-    if not state[1] or not any(ch in _SPACE for ch in text):
-        out.append(text)
-        state[0] = False
-        return
-    kept = []
-    drop = state[0]
-    for ch in text:
-        if ch in _SPACE:
-            if not drop:
-                kept.append(" ")
-            drop = True
-        else:
-            kept.append(ch)
-            drop = False
-    state[0] = drop
-    out.append("".join(kept))
+def paragraph_text(p: Any, *, collapse: bool = True, fonts: dict[str, str] | None = None,
+                   font: str | None = None) -> str:
+    """A paragraph's text; ``fonts``: the styles that set a symbol font; ``font``: the one it starts in."""
+    walk = _Walk(collapse, fonts or {})
+    walk.text(p, font)
+    return "".join(walk.out)
 
 
-def paragraph_text(p: Any, *, collapse: bool = True) -> str:
-    out: list[str] = []
-    _text(p, out, [True, collapse])
-    return "".join(out)
+_STYLE_NAME = q(TEXT, "style-name")
+
+
+def symbol_fonts(*roots: Any) -> dict[str, str]:
+    """Style name → symbol font, for every style (text, paragraph, cell) whose font is a symbol font (Wingdings,
+    Symbol …), in the given parts (content and styles); {} when none names one."""
+    faces: dict[str, str] = {}
+    styles: list[Any] = []
+    for root in roots:
+        if root is None:
+            continue
+        for face in root.iter(q(STYLE, "font-face")):
+            faces[face.get(q(STYLE, "name"), "")] = face.get(q(SVG, "font-family"), "").strip("'\" ")
+        styles.extend(root.iter(q(STYLE, "style")))
+    if not any(is_symbol_font(f) for f in faces.values()) and not any(
+            is_symbol_font(props.get(q(FO, "font-family"), "").strip("'\" "))
+            for st in styles for props in st.iterchildren(q(STYLE, "text-properties"))):
+        return {}
+    own: dict[str, str | None] = {}
+    parents: dict[str, str] = {}
+    for st in styles:
+        name = st.get(q(STYLE, "name"), "")
+        parents[name] = st.get(q(STYLE, "parent-style-name"), "")
+        props = st.find(q(STYLE, "text-properties"))
+        if props is not None:
+            family = props.get(q(FO, "font-family"))
+            face = props.get(q(STYLE, "font-name"))
+            own[name] = family.strip("'\" ") if family else faces.get(face, face) if face else None
+    out: dict[str, str] = {}
+    for name in parents:
+        font, seen, at = None, set(), name
+        while at and at not in seen:  # a style without a font of its own takes its parent's
+            seen.add(at)
+            if own.get(at) is not None:
+                font = own[at]
+                break
+            at = parents.get(at, "")
+        if is_symbol_font(font):
+            out[name] = font  # type: ignore[assignment]
+    return out
 
 
 def _paragraphs(el: Any) -> Iterator[Any]:
@@ -267,6 +329,7 @@ def _columns(table: Any) -> Iterator[Any]:
 _REPEAT_ROWS, _REPEAT_COLS = q(TABLE, "number-rows-repeated"), q(TABLE, "number-columns-repeated")
 _SPAN_ROWS, _SPAN_COLS = q(TABLE, "number-rows-spanned"), q(TABLE, "number-columns-spanned")
 _VISIBILITY = q(TABLE, "visibility")
+_VALUE_TYPE = q(OFFICE, "value-type")
 
 
 # ---------------------------------------------------------------------------------------------- spreadsheets
@@ -348,7 +411,7 @@ def _value(cell: Any, address: str, path: str) -> tuple[Any, str | None]:
     return None, None
 
 
-def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str]) -> Grid:
+def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str], fonts: dict[str, str]) -> Grid:
     title = table.get(q(TABLE, "name"), "Sheet")
     found: list[tuple[int, int, str, Any]] = []
     formulas: dict[tuple[int, int], str] = {}
@@ -378,7 +441,10 @@ def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str]) -> Gr
             down = _count(cell.get(_SPAN_ROWS), 1, path=path, what="number-rows-spanned")
             across = _count(cell.get(_SPAN_COLS), 1, path=path, what="number-columns-spanned")
             paras = list(_paragraphs(cell))
-            text = "\n".join(paragraph_text(p, collapse=False) for p in paras)
+            # a cell set in a symbol font shows the marks it draws (its text; numbers keep their digits)
+            font = fonts.get(cell.get(q(TABLE, "style-name"), "")) if fonts and cell.get(_VALUE_TYPE) in (
+                None, "string") else None
+            text = "\n".join(paragraph_text(p, collapse=False, fonts=fonts, font=font) for p in paras)
             value, shown = _value(cell, where(r, c), path)
             if not paras and shown is not None:
                 text = shown
@@ -443,8 +509,9 @@ def _hidden_cols(table: Any, max_col: int, path: str) -> frozenset[int]:
 class _Builder:
     """The rows of a text document, as ``docx._Builder`` makes them from a .docx."""
 
-    def __init__(self, source: str, limits: Limits) -> None:
+    def __init__(self, source: str, limits: Limits, fonts: dict[str, str] | None = None) -> None:
         self.limits = limits
+        self.fonts = fonts or {}
         self.rows: list[list[Cell | None]] = []
         self.refs: list[Any] = []
         self.blocks: list[int] = []
@@ -473,7 +540,7 @@ class _Builder:
 
     def paragraph(self, p: Any) -> None:
         self.n_paras += 1
-        self.line(paragraph_text(p), f"第{self.n_paras}段", p)
+        self.line(paragraph_text(p, fonts=self.fonts), f"第{self.n_paras}段", p)
 
     def walk(self, container: Any) -> None:
         for child in container:
@@ -488,7 +555,7 @@ class _Builder:
                 self.walk(child)  # lists, sections, tables of contents and indexes: their paragraphs in place
             elif tag.startswith(f"{{{DRAW}}}"):  # a frame or shape anchored to the page: its text, as a paragraph
                 self.n_paras += 1
-                self.line(paragraph_text(child).strip("\n"), f"第{self.n_paras}段", child)
+                self.line(paragraph_text(child, fonts=self.fonts).strip("\n"), f"第{self.n_paras}段", child)
 
     def table(self, tbl: Any, offset: int = 0) -> None:
         """A table's rows; a table nested in a cell follows its cell's row, from that cell's column on."""
@@ -538,7 +605,7 @@ class _Builder:
         if col + across > self.limits.max_cols or down > self.limits.max_rows:
             raise UnsafeFile(f"表{t}第{i}行的合并单元格超出上限", path=self.source)
         inner.extend((nested, col) for nested in tc.iterchildren(_TBL))
-        text = "\n".join(paragraph_text(p) for p in _paragraphs(tc)).strip("\n")
+        text = "\n".join(paragraph_text(p, fonts=self.fonts) for p in _paragraphs(tc)).strip("\n")
         self._check_text(text)
         cell = Cell(row=r, col=col, text=text, colspan=across, address=f"表{t}第{i}行第{col + 1}列", ref=tc)
         for k in range(down):  # the positions it covers, to the right and below
@@ -548,11 +615,11 @@ class _Builder:
         return cell
 
 
-def _document(text: Any, styles: Any, path: str, limits: Limits) -> Grid:
-    b = _Builder(path, limits)
+def _document(text: Any, styles: Any, path: str, limits: Limits, fonts: dict[str, str]) -> Grid:
+    b = _Builder(path, limits, fonts)
     b.walk(text)
     rows, refs, blocks = b.rows, b.refs, b.blocks
-    heads, feet = _page_lines(styles)
+    heads, feet = _page_lines(styles, fonts)
     if heads or feet:
         # the page header and footer lines the body does not hold (a unit typed in the header) are read too
         shown = _squeezed("\n".join(c.text for row in rows for c in row if c is not None))
@@ -588,7 +655,7 @@ def _squeezed(text: str) -> str:
 _PAGE_PARTS = ("header", "header-first", "header-left", "footer", "footer-first", "footer-left")
 
 
-def _page_lines(styles: Any) -> tuple[list[str], list[str]]:
+def _page_lines(styles: Any, fonts: dict[str, str]) -> tuple[list[str], list[str]]:
     """The lines of the page headers and footers (every master page's; each distinct line once)."""
     if styles is None:
         return [], []
@@ -602,7 +669,7 @@ def _page_lines(styles: Any) -> tuple[list[str], list[str]]:
                 continue
             into = heads if local.startswith("header") else feet
             for p in part.iter(_P, _H):
-                line = paragraph_text(p).strip()
+                line = paragraph_text(p, fonts=fonts).strip()
                 if line:
                     into[line] = None
     return list(heads), list(feet)

@@ -201,3 +201,30 @@ def test_drifted_submissions_saved_as_odf_and_rtf_read_exact(drifted_files):
     assert len(drifted_files) == 3 * DRIFTED
     for path, original, record in drifted_files:
         assert_reads(path, record, f"drifted {original.name} as {path.suffix}")
+
+
+# -- check boxes set in symbol fonts, saved by LibreOffice -------------------------------------------------
+def test_symbol_font_ticks_survive_libreoffices_odf_and_rtf(tmp_path):
+    import attrs
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from tests.test_backend_docx import PROJECT_DOCX, _retick, _sym
+    from tests.test_backend_xlsx import PROJECT_XLSX, _kind_cell
+
+    docs = [(_retick(PROJECT_DOCX, tmp_path / "sym.docx", lambda p: (
+        p.add_run("新增项目"), _sym(p.add_run(), "Wingdings 2", "F0A3"), p.add_run("　　延续项目"),
+        _sym(p.add_run(), "Wingdings 2", "F052"))), "延续项目"),
+        (_retick(PROJECT_DOCX, tmp_path / "font.docx", lambda p: (
+            p.add_run("新增项目"), setattr(p.add_run("R").font, "name", "Wingdings 2"), p.add_run("　　延续项目"),
+            setattr(p.add_run("£").font, "name", "Wingdings 2"))), "新增项目")]
+    wb = load_workbook(SAMPLES / PROJECT_XLSX)
+    cell = _kind_cell(wb.worksheets[0])
+    cell.value, cell.font = "新增项目£　　延续项目R", Font(name="Wingdings 2")
+    wb.save(tmp_path / "font.xlsx")
+    base = formparse.read(PROJECT_DOCX)
+    cases = [(p, fmt, ticked) for p, ticked in docs for fmt in ("odt", "rtf")] + [(tmp_path / "font.xlsx", "ods",
+                                                                                 "延续项目")]
+    for src, fmt, ticked in cases:
+        (made,) = _converted([src], fmt, tmp_path / f"{src.stem}-{fmt}", tmp_path / "profile")
+        assert formparse.read(made) == attrs.evolve(base, project_kind=ticked), made.name
