@@ -269,6 +269,7 @@ DOC = (
     "<text:note-citation>1</text:note-citation><text:note-body><text:p>脚注</text:p></text:note-body></text:note>"
     "</text:p>"
     "<text:p>附注<draw:frame><draw:text-box><text:p>框中文字</text:p></draw:text-box></draw:frame></text:p>"
+    '<draw:frame text:anchor-type="page"><draw:text-box><text:p>页上的框</text:p></draw:text-box></draw:frame>'
     "</office:text>"
 )
 MASTER = ('<style:master-page style:name="Standard"><style:header><text:p>单位：万元</text:p></style:header>'
@@ -288,13 +289,15 @@ def test_a_hand_made_text_document(tmp_path):
         ["填报人", "↑", "张三李"],  # the deletion 王五 left out, the insertion 李 read
         ["联系电话： 0739-1234567"],  # Writer's spaces: leading dropped, a run one; the footnote left out
         ["附注\n框中文字\n"],  # a text box's paragraph is a line of the paragraph it sits in, as in .docx
+        ["页上的框"],  # a frame anchored to the page, outside any paragraph
     ]
     p = picture(g)
     assert [g.rows[r][0].address for r in (0, 1, 2, 3, 4, 9)] == ["页眉第1段", "第1段", "第2段", "第4段", "第5段",
                                                                   "第6段"]
     assert p[(5, 0)][2:5] == (2, 1, "表1第1行第1列") and p[(5, 2)][1] is None  # a text document has no typed values
     assert p[(7, 2)][4] == "表2第1行第3列" and p[(8, 0)][2:5] == (1, 2, "表1第3行第1列")
-    assert g.row_blocks == [-1, -1, -1, -1, -1, 1, 1, 2, 1, -1, -1]
+    assert g.row_blocks == [-1, -1, -1, -1, -1, 1, 1, 2, 1, -1, -1, -1]
+    assert g.rows[11][0].address == "文本框1"
     assert all(c.paragraph for r in (0, 1, 9) for c in g.rows[r])
     flat = open_grids(str(flat_xml(tmp_path / "表.fodt", "text", DOC, master=MASTER)))
     assert [picture(x) for x in flat] == [p]

@@ -117,11 +117,12 @@ def _kind(head: bytes, path: str) -> None:
 
 
 def _ooxml_kind(names: set[str], path: str) -> str:
-    from .odf import is_package
+    if "[Content_Types].xml" not in names:
+        from .odf import is_package
 
-    if is_package(names):
-        raise UnreadableFile("这是 OpenDocument 文件（.ods/.odt）：formparse 能读取它，但只写入 .xlsx/.docx；"
-                             "请用 LibreOffice/WPS 另存为 .xlsx 或 .docx 后再用", path=path)
+        if is_package(names):
+            raise UnreadableFile("这是 OpenDocument 文件（.ods/.odt）：formparse 能读取它，但只写入 .xlsx/.docx；"
+                                 "请用 LibreOffice/WPS 另存为 .xlsx 或 .docx 后再用", path=path)
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):
         return "docx"
     if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):

@@ -518,6 +518,7 @@ class _Builder:
         self.source = source
         self.n_tables = 0
         self.n_paras = 0
+        self.n_frames = 0  # frames anchored to the page, outside any paragraph (not a paragraph of their own)
 
     def _check_rows(self) -> None:
         if len(self.rows) > self.limits.max_rows:
@@ -554,8 +555,8 @@ class _Builder:
             elif tag in _CONTAINERS or tag.startswith(_TEXT_NS) and tag.endswith(("index", "table-of-content")):
                 self.walk(child)  # lists, sections, tables of contents and indexes: their paragraphs in place
             elif tag.startswith(f"{{{DRAW}}}"):  # a frame or shape anchored to the page: its text, as a paragraph
-                self.n_paras += 1
-                self.line(paragraph_text(child, fonts=self.fonts).strip("\n"), f"第{self.n_paras}段", child)
+                self.n_frames += 1
+                self.line(paragraph_text(child, fonts=self.fonts).strip("\n"), f"文本框{self.n_frames}", child)
 
     def table(self, tbl: Any, offset: int = 0) -> None:
         """A table's rows; a table nested in a cell follows its cell's row, from that cell's column on."""
