@@ -381,3 +381,21 @@ def test_symbol_fonts_show_the_marks_they_draw(tmp_path):
              "<text:p>12</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>")
     (s,) = open_grids(str(odf_zip(tmp_path / "勾.ods", "spreadsheet", sheet, auto_styles=styles)))
     assert [c.text for c in s.rows[0]] == ["新增项目☑□", "12"]  # a number keeps its digits
+
+
+def test_numbers_as_libreoffice_saves_them(tmp_path):
+    cells = ('<table:table-cell table:formula="of:=FALSE()" office:value-type="float" office:value="0" '
+             'calcext:value-type="float"><text:p>FALSE</text:p></table:table-cell>'
+             '<table:table-cell office:value-type="float" office:value="9.00719925474099E+015" '
+             'calcext:value-type="float"><text:p>9.00719925474099E+015</text:p></table:table-cell>'
+             '<table:table-cell office:value-type="float" office:value="0.30000000000000004">'
+             "<text:p>0.3</text:p></table:table-cell>")
+    body = f'<office:spreadsheet><table:table table:name="S"><table:table-row>{cells}</table:table-row>' \
+           "</table:table></office:spreadsheet>"
+    body = body.replace("<office:spreadsheet>", '<office:spreadsheet xmlns:calcext="urn:org:documentfoundation:'
+                                                'names:experimental:calc:xmlns:calcext:1.0">')
+    (g,) = open_grids(str(odf_zip(tmp_path / "数.ods", "spreadsheet", body)))
+    # a logical formula's result is a boolean (no number); a double is what the sheet shows, 15 digits
+    assert [(c.text, c.value) for c in g.rows[0]] == [("FALSE", None), ("9.00719925474099E+015", 9007199254740990),
+                                                      ("0.3", 0.3)]
+    assert g.rows[0][0].formula == "FALSE()"

@@ -26,6 +26,7 @@ from ..limits import DEFAULT, Limits
 from .numfmt import format_number
 from .ooxml import Package, parse
 from .symbols import is_symbol_font, symbol_text
+from .xls import excel_number
 from .xlsx import _col_letters, _formulas, _number, _Underflow, cells_grid, from_serial
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -154,7 +155,8 @@ def _grids(content: Any, styles: Any, kind: str, path: str, limits: Limits) -> l
     try:
         if kind == "ods":
             hidden = _hidden_tables(content)
-            return [_sheet(t, path, limits, hidden, fonts) for t in part.iterchildren(_TBL)]
+            booleans = _boolean_styles(*((content,) if styles is content else (styles, content)))
+            return [_sheet(t, path, limits, hidden, fonts, booleans) for t in part.iterchildren(_TBL)]
         return [_document(part, styles, path, limits, fonts)]
     except RecursionError as exc:
         raise UnsafeFile("文档结构嵌套过深", path=path) from exc
@@ -330,9 +332,23 @@ _REPEAT_ROWS, _REPEAT_COLS = q(TABLE, "number-rows-repeated"), q(TABLE, "number-
 _SPAN_ROWS, _SPAN_COLS = q(TABLE, "number-rows-spanned"), q(TABLE, "number-columns-spanned")
 _VISIBILITY = q(TABLE, "visibility")
 _VALUE_TYPE = q(OFFICE, "value-type")
+_BOOLEAN_SHOWN = ("TRUE", "FALSE")
+_CALC_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 # ---------------------------------------------------------------------------------------------- spreadsheets
+
+def _boolean_styles(*roots: Any) -> set[str]:
+    """The cell styles whose number format shows TRUE/FALSE (``number:boolean-style``): LibreOffice saves a
+    formula's boolean result as a float 0/1 in such a cell, which the .xlsx it writes holds as a boolean."""
+    number = "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
+    formats = {el.get(q(STYLE, "name")) for root in roots if root is not None
+               for el in root.iter(q(number, "boolean-style"))}
+    if not formats:
+        return set()
+    return {st.get(q(STYLE, "name"), "") for root in roots if root is not None for st in root.iter(q(STYLE, "style"))
+            if st.get(q(STYLE, "data-style-name")) in formats}
+
 
 def _hidden_tables(content: Any) -> set[str]:
     """The table styles that hide their sheet (``table:display="false"``)."""
@@ -377,9 +393,11 @@ def excel_formula(formula: str) -> str:
 _DURATION = re.compile(r"^(-)?P(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?)?$")
 
 
-def _value(cell: Any, address: str, path: str) -> tuple[Any, str | None]:
+def _value(cell: Any, address: str, path: str, booleans: set[str]) -> tuple[Any, str | None]:
     """(typed value as the .xlsx reader gives it, text to show when the cell has no text:p)."""
     kind = cell.get(q(OFFICE, "value-type"))
+    if cell.get(_CALC_TYPE) == "boolean" or booleans and cell.get(q(TABLE, "style-name")) in booleans:
+        kind = "boolean"  # LibreOffice writes a boolean as a float 0/1, its type beside or in its number format
     try:
         if kind in ("float", "percentage", "currency"):
             raw = (cell.get(q(OFFICE, "value")) or "").strip()
@@ -389,6 +407,9 @@ def _value(cell: Any, address: str, path: str) -> tuple[Any, str | None]:
                 number = _number(raw)
             except _Underflow:
                 return None, raw
+            # the double as the sheet shows and LibreOffice saves it in an .xlsx: 15 significant digits, an int
+            # when integral (“9.00719925474099E+016” is 90071992547409900, as that .xlsx is read)
+            number = excel_number(float(number))
             return number, format_number(number, "0%" if kind == "percentage" else None)
         if kind == "date":
             raw = (cell.get(q(OFFICE, "date-value")) or "").strip()
@@ -403,7 +424,8 @@ def _value(cell: Any, address: str, path: str) -> tuple[Any, str | None]:
             value = from_serial(-serial if m.group(1) else serial, False)
             return value, value.strftime("%H:%M:%S")
         if kind == "boolean":
-            return None, "TRUE" if cell.get(q(OFFICE, "boolean-value"), "").strip() in ("true", "1") else "FALSE"
+            raw = cell.get(q(OFFICE, "boolean-value")) or cell.get(q(OFFICE, "value")) or ""
+            return None, "TRUE" if raw.strip() in ("true", "1") else "FALSE"
         if kind == "string":
             return None, cell.get(q(OFFICE, "string-value"))
     except (ValueError, OverflowError, ArithmeticError) as exc:
@@ -411,7 +433,8 @@ def _value(cell: Any, address: str, path: str) -> tuple[Any, str | None]:
     return None, None
 
 
-def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str], fonts: dict[str, str]) -> Grid:
+def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str], fonts: dict[str, str],
+           booleans: set[str]) -> Grid:
     title = table.get(q(TABLE, "name"), "Sheet")
     found: list[tuple[int, int, str, Any]] = []
     formulas: dict[tuple[int, int], str] = {}
@@ -445,9 +468,11 @@ def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str], fonts
             font = fonts.get(cell.get(q(TABLE, "style-name"), "")) if fonts and cell.get(_VALUE_TYPE) in (
                 None, "string") else None
             text = "\n".join(paragraph_text(p, collapse=False, fonts=fonts, font=font) for p in paras)
-            value, shown = _value(cell, where(r, c), path)
+            value, shown = _value(cell, where(r, c), path, booleans)
             if not paras and shown is not None:
                 text = shown
+            elif value is not None and text in _BOOLEAN_SHOWN:
+                value = None  # a logical formula's result (=FALSE()): a float 0/1 that shows, and is, a boolean
             raw_formula = cell.get(q(TABLE, "formula"))
             formula = excel_formula(raw_formula) if raw_formula else None
             if value is None and not text and formula is None and down == across == 1:

@@ -228,3 +228,24 @@ def test_symbol_font_ticks_survive_libreoffices_odf_and_rtf(tmp_path):
     for src, fmt, ticked in cases:
         (made,) = _converted([src], fmt, tmp_path / f"{src.stem}-{fmt}", tmp_path / "profile")
         assert formparse.read(made) == attrs.evolve(base, project_kind=ticked), made.name
+
+
+def _values(grid):
+    """Every cell's address, value (and its type), spans, and text, the text of a number of 15 digits or more
+    left out: Calc shows those in exponent form (“1.00000000000000E+17”), which is what its .ods holds."""
+    out = []
+    for c in grid.reading_order():
+        huge = isinstance(c.value, int | float) and abs(c.value) >= 1e15
+        out.append((c.address, c.value, type(c.value).__name__, c.rowspan, c.colspan, None if huge else c.text))
+    return out
+
+
+def test_awkward_numbers_dates_and_booleans_read_as_libreoffices_xlsx(tmp_path):
+    from tests.test_backend_xls import _generated
+
+    made = [_generated(tmp_path / f"generated-{seed:02d}.xlsx", seed) for seed in range(6)]
+    ods = _converted(made, "ods", tmp_path / "ods", tmp_path / "profile")
+    back = _converted(ods, legacy.FILTERS["xlsx"], tmp_path / "back", tmp_path / "profile")
+    for native, route in zip(ods, back, strict=True):
+        assert [_values(g) for g in open_grids(str(native))] == [_values(g) for g in open_grids(str(route))], \
+            native.name
