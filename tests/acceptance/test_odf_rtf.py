@@ -249,3 +249,33 @@ def test_awkward_numbers_dates_and_booleans_read_as_libreoffices_xlsx(tmp_path):
     for native, route in zip(ods, back, strict=True):
         assert [_values(g) for g in open_grids(str(native))] == [_values(g) for g in open_grids(str(route))], \
             native.name
+
+
+# -- Word's tracked changes and page headers, saved by LibreOffice as .odt ---------------------------------
+def test_tracked_deletions_and_a_header_line_in_libreoffices_odt(tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    src = SAMPLES / "附件1-2020-邵阳市科学技术局.docx"
+    doc = Document(str(src))
+    unit = next(p for p in doc.paragraphs if p.text.startswith("单位："))
+    doc.sections[0].header.paragraphs[0].text = unit.text  # the 单位 line typed in the page header instead
+    unit._p.getparent().remove(unit._p)
+    cell = next(c for row in doc.tables[0].rows for c in row.cells if c.text.strip() == "25")
+    p = cell.paragraphs[0]._p
+    for tag, text, kind in (("w:del", "99", "w:delText"), ("w:ins", "", "w:t")):  # 99 deleted, nothing inserted
+        change = etree.SubElement(p, qn(tag), {qn("w:id"): "1" if tag == "w:del" else "2", qn("w:author"): "某人",
+                                              qn("w:date"): "2020-01-01T00:00:00Z"})
+        etree.SubElement(etree.SubElement(change, qn("w:r")), qn(kind)).text = text
+    doc.save(str(tmp_path / "changes.docx"))
+    (odt,) = _converted([tmp_path / "changes.docx"], "odt", tmp_path / "odt", tmp_path / "profile")
+    import zipfile
+
+    with zipfile.ZipFile(odt) as zf:
+        content, styles = zf.read("content.xml"), zf.read("styles.xml")
+    assert b"text:tracked-changes" in content and "单位：万元".encode() in styles  # what LibreOffice made of it
+    got = formparse.read(odt)
+    assert formparse.dumps(got) == formparse.dumps(formparse.read(src))
+    (g,) = open_grids(str(odt))
+    assert g.rows[0][0].address == "页眉第1段" and g.rows[0][0].text.startswith("单位：万元")
