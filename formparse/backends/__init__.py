@@ -179,8 +179,8 @@ def decrypt(path: str, password: str, limits: Limits = DEFAULT) -> bytes:
 
 def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
     """The grids of a file, whatever its name says: OOXML read directly (the zip opened once), .xls natively
-    (xlrd; LibreOffice for what that declines), .doc/.wps/.et through LibreOffice, HTML/MHTML exports read
-    as web pages."""
+    (xlrd; LibreOffice for what that declines), .doc/.wps/.et and RTF through LibreOffice, HTML/MHTML exports
+    read as web pages, OpenDocument (.ods/.odt, packaged or flat XML) natively."""
     from .ooxml import Package
 
     whole = _head(path, limits, whole=True)  # read once: every reader of the file sees the same bytes
