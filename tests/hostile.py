@@ -218,7 +218,6 @@ def odf_content(body: str) -> bytes:
 
 def _opendocument(root: Path, add) -> None:
     """Hostile OpenDocument files, each a real LibreOffice .ods/.odt with its content.xml replaced."""
-    add("ods saved by LibreOffice", ODS, "record")
     bomb = root / "odf-bomb.ods"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, d in parts(ODS).items():
@@ -237,17 +236,11 @@ def _opendocument(root: Path, add) -> None:
     xxe = odf_content("<office:text><text:p>&x;</text:p></office:text>").replace(
         b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
     add("ODF XXE", with_part(ODT, root / "odf-xxe.odt", "content.xml", xxe), "UnsafeFile")
-    p = root / "flat-xxe.fodt"
-    p.write_bytes(xxe.replace(b"document-content", b"document"))
-    add("flat ODF XXE", p, "UnsafeFile")
     row = '<table:table-row table:number-rows-repeated="{}"><table:table-cell table:number-columns-repeated="{}">' \
           "<text:p>填报单位</text:p></table:table-cell></table:table-row>"
     sheet = '<office:spreadsheet><table:table table:name="S">{}</table:table></office:spreadsheet>'
     add("ODF content rows repeated a million times",
         with_part(ODS, root / "odf-rows.ods", "content.xml", odf_content(sheet.format(row.format(1_000_000, 1)))),
-        "UnsafeFile")
-    add("ODF content cells repeated across the sheet",
-        with_part(ODS, root / "odf-cols.ods", "content.xml", odf_content(sheet.format(row.format(1, 16384)))),
         "UnsafeFile")
     add("ODF content repeated past the cell limit",
         with_part(ODS, root / "odf-cells.ods", "content.xml", odf_content(sheet.format(row.format(90_000, 1000)))),
@@ -263,8 +256,6 @@ def _opendocument(root: Path, add) -> None:
     add("ODF deep table nesting",
         with_part(ODT, root / "odf-deep.odt", "content.xml", odf_content(f"<office:text>{inner}</office:text>")),
         "UnsafeFile")
-    add("ODF presentation", with_part(ODT, root / "slides.odt", "mimetype",
-                                      b"application/vnd.oasis.opendocument.presentation"), "UnreadableFile")
 
 
 def zip_bytes(items: dict[str, bytes]) -> bytes:

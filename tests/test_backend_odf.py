@@ -399,3 +399,18 @@ def test_numbers_as_libreoffice_saves_them(tmp_path):
     assert [(c.text, c.value) for c in g.rows[0]] == [("FALSE", None), ("9.00719925474099E+015", 9007199254740990),
                                                       ("0.3", 0.3)]
     assert g.rows[0][0].formula == "FALSE()"
+
+
+def test_a_flat_file_with_a_dtd_and_content_repeated_across_are_refused(tmp_path):
+    # (the packaged hostile files are in tests/hostile.py, read in a memory-capped process)
+    xxe = tmp_path / "xxe.fodt"
+    flat_xml(xxe, "text", "<office:text><text:p>&x;</text:p></office:text>")
+    xxe.write_text(xxe.read_text("utf-8").replace("?>", '?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+                                                  1), "utf-8")
+    with pytest.raises(formparse.UnsafeFile, match="DTD"):
+        formparse.read(xxe)
+    across = ('<office:spreadsheet><table:table table:name="S"><table:table-row>'
+              '<table:table-cell table:number-columns-repeated="16384"><text:p>填报单位</text:p></table:table-cell>'
+              "</table:table-row></table:table></office:spreadsheet>")
+    with pytest.raises(formparse.UnsafeFile, match="超过 2000 列"):
+        formparse.read(odf_zip(tmp_path / "宽.ods", "spreadsheet", across))
