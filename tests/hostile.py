@@ -11,6 +11,8 @@ from tests.conftest import SAMPLES
 
 DOCX = SAMPLES / "附件1-2020-邵阳市科学技术局.docx"
 XLSX = SAMPLES / "附件1-2020-邵阳市科学技术局.xlsx"
+ODF = Path(__file__).parent / "data" / "odf"
+ODS, ODT = ODF / "附件1-2020-邵阳市科学技术局.ods", ODF / "附件1-2020-邵阳市科学技术局.odt"
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -190,6 +192,7 @@ def build(root: Path) -> dict[str, tuple[Path, str]]:
     p = root / "mhtml.xls"
     p.write_text("MIME-Version: 1.0\nContent-Type: multipart/related; boundary=x\n\n--x\n", encoding="utf-8")
     add("MHTML saved as .xls", p, "UnreadableFile")
+    _opendocument(root, add)
     if shutil.which("soffice"):
         for fmt, src in (("doc", DOCX), ("xls", XLSX)):
             subprocess.run(["soffice", f"-env:UserInstallation=file://{root}/profile", "--headless", "--convert-to",
@@ -203,6 +206,56 @@ def build(root: Path) -> dict[str, tuple[Path, str]]:
         add("xls cyclic sector chain", write(root / "cyclic.xls", cyclic_fat(xls)), "NotThisForm")
         add("xls truncated", write(root / "truncated.xls", xls[: len(xls) // 2]), "UnreadableFile")
     return out
+
+
+def odf_content(body: str) -> bytes:
+    """An OpenDocument content.xml around ``body`` (the office:body's content)."""
+    ns = " ".join(f'xmlns:{k}="urn:oasis:names:tc:opendocument:xmlns:{v}"' for k, v in
+                  (("office", "office:1.0"), ("table", "table:1.0"), ("text", "text:1.0")))
+    return (f'<?xml version="1.0"?><office:document-content {ns}><office:body>{body}</office:body>'
+            "</office:document-content>").encode()
+
+
+def _opendocument(root: Path, add) -> None:
+    """Hostile OpenDocument files, each a real LibreOffice .ods/.odt with its content.xml replaced."""
+    bomb = root / "odf-bomb.ods"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, d in parts(ODS).items():
+            if n != "content.xml":
+                zf.writestr(n, d)
+        with zf.open("content.xml", "w", force_zip64=True) as fh:
+            chunk = b" " * 2**20
+            for _ in range(8):  # 8 MiB that deflate a thousandfold: refused from the zip directory
+                fh.write(chunk)
+    add("ODF zip bomb", bomb, "UnsafeFile")
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    laughs = odf_content("<office:text><text:p>&lol9;</text:p></office:text>").replace(
+        b"?>", f"?><!DOCTYPE lolz [{entities}]>".encode(), 1)
+    add("ODF entity bomb", with_part(ODT, root / "odf-laughs.odt", "content.xml", laughs), "UnsafeFile")
+    xxe = odf_content("<office:text><text:p>&x;</text:p></office:text>").replace(
+        b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+    add("ODF XXE", with_part(ODT, root / "odf-xxe.odt", "content.xml", xxe), "UnsafeFile")
+    row = '<table:table-row table:number-rows-repeated="{}"><table:table-cell table:number-columns-repeated="{}">' \
+          "<text:p>填报单位</text:p></table:table-cell></table:table-row>"
+    sheet = '<office:spreadsheet><table:table table:name="S">{}</table:table></office:spreadsheet>'
+    add("ODF content rows repeated a million times",
+        with_part(ODS, root / "odf-rows.ods", "content.xml", odf_content(sheet.format(row.format(1_000_000, 1)))),
+        "UnsafeFile")
+    add("ODF content repeated past the cell limit",
+        with_part(ODS, root / "odf-cells.ods", "content.xml", odf_content(sheet.format(row.format(90_000, 1000)))),
+        "UnsafeFile")
+    span = ('<table:table-row><table:table-cell table:number-rows-spanned="99999999" table:number-columns-spanned="9">'
+            "<text:p>x</text:p></table:table-cell></table:table-row>")
+    add("ODF whole-sheet merge", with_part(ODS, root / "odf-span.ods", "content.xml", odf_content(sheet.format(span))),
+        "UnsafeFile")
+    inner = "<text:p>深处</text:p>"
+    for _ in range(40):
+        inner = (f"<table:table><table:table-row><table:table-cell>{inner}</table:table-cell></table:table-row>"
+                 "</table:table>")
+    add("ODF deep table nesting",
+        with_part(ODT, root / "odf-deep.odt", "content.xml", odf_content(f"<office:text>{inner}</office:text>")),
+        "UnsafeFile")
 
 
 def zip_bytes(items: dict[str, bytes]) -> bytes:

@@ -104,6 +104,10 @@ def _kind(head: bytes, path: str) -> None:
         raise UnreadableFile("这是 OLE2 复合文件，但不是 Word 或 Excel 文档", path=path)
     if head.startswith(b"PK"):
         return
+    read_only = _read_only_kind(head)
+    if read_only is not None:
+        raise UnreadableFile(f"这是{read_only}：formparse 能读取它，但只写入 .xlsx/.docx；"
+                             "请用 Word/Excel/WPS/LibreOffice 另存为 .docx 或 .xlsx 后再用", path=path)
     text_kind = _text_kind(head)
     if text_kind in ("html", "mhtml"):
         raise UnreadableFile("这是网页（HTML）文件，常见于系统导出的 .xls；请用 Excel 另存为 .xlsx 后再读", path=path)
@@ -113,6 +117,12 @@ def _kind(head: bytes, path: str) -> None:
 
 
 def _ooxml_kind(names: set[str], path: str) -> str:
+    if "[Content_Types].xml" not in names:
+        from .odf import is_package
+
+        if is_package(names):
+            raise UnreadableFile("这是 OpenDocument 文件（.ods/.odt）：formparse 能读取它，但只写入 .xlsx/.docx；"
+                                 "请用 LibreOffice/WPS 另存为 .xlsx 或 .docx 后再用", path=path)
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):
         return "docx"
     if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
@@ -169,8 +179,8 @@ def decrypt(path: str, password: str, limits: Limits = DEFAULT) -> bytes:
 
 def open_grids(path: str, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
     """The grids of a file, whatever its name says: OOXML read directly (the zip opened once), .xls natively
-    (xlrd; LibreOffice for what that declines), .doc/.wps/.et through LibreOffice, HTML/MHTML exports read
-    as web pages.
+    (xlrd; LibreOffice for what that declines), .doc/.wps/.et and RTF through LibreOffice, HTML/MHTML exports
+    read as web pages, OpenDocument (.ods/.odt, packaged or flat XML) natively.
 
     Every back-end's grids pass through here: their text is normalised once for all of them (zero-width
     characters removed, no-break spaces made spaces; :meth:`Grid.normalise_text`)."""
@@ -207,13 +217,30 @@ def _open_grids(path: str, limits: Limits, password: str | None) -> list[Grid]:
             data = convert(path, target, suffix="." + (kind if kind in ("doc", "xls") else target[:-1]),
                            limits=limits)
     elif not head.startswith(b"PK"):
-        text_kind = _text_kind(head)
+        # --- OpenDocument flat XML and RTF (issue 18) ---
+        read_only = _read_only_kind(head)
+        if read_only == _FLAT_ODF:
+            from .odf import read_flat
+
+            return read_flat(path, whole, limits)
+        if read_only == _RTF:
+            from .legacy import convert
+
+            data = convert(path, "docx", suffix=".rtf", limits=limits)
+        # --- end ---
+        text_kind = None if data is not None else _text_kind(head)
         if text_kind in ("html", "mhtml"):
             from .html import read_grids as read_html
 
             return read_html(path, whole, mhtml=text_kind == "mhtml", limits=limits)
-        _kind(head, path)  # raises the right error for text and garbage
+        if data is None:
+            _kind(head, path)  # raises the right error for text and garbage
     pkg = Package(path, limits, whole if data is None else data)
+    if "[Content_Types].xml" not in pkg.names:  # not OOXML: perhaps OpenDocument (issue 18), read natively
+        from . import odf
+
+        if odf.is_package(pkg.names):
+            return odf.read_grids(path, pkg)
     try:
         kind = _ooxml_kind(pkg.names, path)
     except BaseException:
@@ -227,6 +254,24 @@ def _open_grids(path: str, limits: Limits, password: str | None) -> list[Grid]:
 # which reads everything else; False reads every file with the full readers (for comparison and
 # benchmarks).
 FAST_READS = True
+
+
+# --- OpenDocument and RTF (issue 18): read, never written ---
+_FLAT_ODF, _RTF = "OpenDocument 的单文件 XML（.fods/.fodt）", "RTF 文档（.rtf）"
+
+
+def _read_only_kind(head: bytes) -> str | None:
+    """What a file we read but do not write is, by its first bytes: flat OpenDocument XML or RTF; None otherwise
+    (an OpenDocument zip is told by its entries, :func:`odf.is_package`)."""
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if probe.startswith(b"{\\rtf"):
+        return _RTF
+    if probe.startswith(b"<") and b"urn:oasis:names:tc:opendocument:xmlns:office:1.0" in head:
+        from .odf import is_flat
+
+        return _FLAT_ODF if is_flat(head) else None
+    return None
+# --- end ---
 
 
 # OLE2 files whose streams we do not recognise, converted by what their name says (WPS Office).

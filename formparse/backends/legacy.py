@@ -1,4 +1,4 @@
-"""Legacy binary formats (.doc, .wps, .et, and the .xls the native reader declines) through LibreOffice,
+"""Legacy binary formats (.doc, .wps, .et, and the .xls the native reader declines) and RTF through LibreOffice,
 converted to OOXML in memory.
 
 LibreOffice runs as a separate process with a private profile (so parallel workers never share
@@ -46,7 +46,7 @@ def soffice() -> str:
     """The LibreOffice executable: $FORMPARSE_SOFFICE, or soffice/libreoffice on PATH."""
     found = os.environ.get("FORMPARSE_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
-        raise ConversionFailed("读取旧版 .doc/.xls/.wps/.et 文件需要 LibreOffice：请安装（Debian/Ubuntu："
+        raise ConversionFailed("读取旧版 .doc/.xls/.wps/.et 和 .rtf 文件需要 LibreOffice：请安装（Debian/Ubuntu："
                                "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui），"
                                "或用环境变量 FORMPARSE_SOFFICE 指明 soffice 的位置")
     return found
