@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import _worker
+from . import _frames
 from .errors import FormparseError
 
 if TYPE_CHECKING:
@@ -136,13 +136,13 @@ class _Worker:
         self.task: tuple[int, str] | None = None
         self.started = 0.0
         self.messages = messages
-        _worker.send(self.stdin, ([p for p in sys.path], reader_blob))
+        _frames.send(self.stdin, ([p for p in sys.path], reader_blob))
         threading.Thread(target=self._listen, name="formparse-worker-reader", daemon=True).start()
 
     def _listen(self) -> None:
         while True:
             try:
-                msg = _worker.recv(self.stdout)
+                msg = _frames.recv(self.stdout)
             except Exception:  # EOF, or a frame cut short by a dying process
                 self.messages.put((self, None))
                 return
@@ -151,7 +151,7 @@ class _Worker:
     def give(self, index: int, path: str, file: str) -> None:
         self.task = (index, file)
         self.started = time.monotonic()
-        _worker.send(self.stdin, (index, path, file))
+        _frames.send(self.stdin, (index, path, file))
 
     def exit_code(self) -> int | None:
         try:
@@ -162,7 +162,7 @@ class _Worker:
     def stop(self, kill: bool = False) -> None:
         if not kill:
             try:
-                _worker.send(self.stdin, None)
+                _frames.send(self.stdin, None)
             except OSError:
                 kill = True
         if kill:
@@ -417,8 +417,8 @@ def _warnings_frame(outcomes: list[Outcome]) -> Any:
     import pandas as pd
     import pyarrow as pa
 
+    from .check import CHECK_CODES_ZH
     from .errors import shown, without_surrogates
-    from .export import CHECK_CODES_ZH
 
     rows = [{"file": shown(o.file), "unit_name": getattr(record, "unit_name", None), "position": where or None,
              "code": w.code, "category": CHECK_CODES_ZH.get(w.code, w.code), "label": w.label, "cell": w.cell,

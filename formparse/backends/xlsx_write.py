@@ -23,9 +23,10 @@ from ..errors import UnreadableFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT
 from ..text import format_money, parse_money
+from .cells import col_letters
 from .numfmt import format_number
 from .ooxml import REL, Package, active_content, cell_text
-from .xlsx import R, S, _col_index, _col_letters, _formats, _shared_strings, sheet_grid
+from .xlsx import R, S, _col_index, _formats, _shared_strings, sheet_grid
 
 _ROW, _C, _V, _F, _IS, _T = (f"{{{S}}}{t}" for t in ("row", "c", "v", "f", "is", "t"))
 _SHEETDATA, _MERGES, _MERGE = f"{{{S}}}sheetData", f"{{{S}}}mergeCells", f"{{{S}}}mergeCell"
@@ -116,7 +117,7 @@ class XlsxDocument:
     def cell_at(self, grid: Grid, r: int, c: int) -> Cell | None:
         """A cell of its own at grid position (r, c), whatever covered it in ``grid``; its columns as there."""
         covering = grid.at(r, c)
-        address = f"{self.sheets[self.index][0]}!{_col_letters(c + 1)}{grid.row_refs[r]}"
+        address = f"{self.sheets[self.index][0]}!{col_letters(c + 1)}{grid.row_refs[r]}"
         cell = Cell(row=r, col=c, text="", address=address, ref=(grid.row_refs[r], c + 1))
         if covering is not None and covering.col == c:
             cell.colspan = covering.colspan
@@ -161,7 +162,7 @@ class XlsxDocument:
 
     def _cell(self, r: int, c: int) -> Any:
         row = self._row(r)
-        ref = f"{_col_letters(c)}{r}"
+        ref = f"{col_letters(c)}{r}"
         for cell in row.iter(_C):
             other = cell.get("r", "")
             m = _REF.fullmatch(other)
@@ -288,7 +289,7 @@ class XlsxDocument:
 
         def col(c: int) -> str:
             if c not in letters:
-                letters[c] = _col_letters(c)
+                letters[c] = col_letters(c)
             return letters[c]
 
         if box is None:
