@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _frames
+from .backends.stamp import stamped
 from .errors import FormparseError
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 SUFFIXES = {".xlsx", ".xlsm", ".docx", ".docm", ".xls", ".doc", ".wps", ".et", ".htm", ".html", ".mht", ".mhtml"}
 DEFAULT_TIMEOUT = 120.0
+_STAMPABLE = (".xlsx", ".xlsm", ".docx", ".docm")  # what formparse's outputs for people are written as
 Reader = Callable[[str], "Record"]
 
 
@@ -60,7 +62,8 @@ class Outcome:
 
 
 def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem] | None = None) -> list[str]:
-    """The submissions under ``root`` as sorted relative paths (Office lock files and hidden files left out).
+    """The submissions under ``root`` as sorted relative paths (Office lock files, hidden files and
+    formparse's own outputs, which carry its stamp, left out: see :mod:`formparse.backends.stamp`).
 
     Every entry named like a submission that is not a folder is listed, whatever it is: a FIFO, a device,
     a broken or looping symbolic link is read as any file is, and found unreadable (never opened to wait
@@ -88,6 +91,8 @@ def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem
         for name in names:
             if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
                 continue
+            if name.lower().endswith(_STAMPABLE) and stamped(os.path.join(folder, name)):
+                continue  # a summary, problem list or marked copy formparse wrote here (backends/stamp.py)
             found.append((rel / name).as_posix())
     if unlisted is not None:
         from .errors import os_words

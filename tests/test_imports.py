@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "formparse"
 
@@ -100,3 +102,63 @@ def test_formparse_imports_go_one_way():
     """No circle among formparse's modules (batch ↔ _worker ↔ export and backends.xlsx ↔ xlsx_calamine were
     two): each shared piece lives in a module both sides import."""
     assert cycles(import_graph()) == []
+
+
+# What a ``formparse parse FILE`` may import (besides the standard library), by the file's format. A new
+# import on this path makes every single parse start slower: add it here only when a parse needs it, and
+# import it lazily otherwise (see docs/performance.md, "Start-up").
+_PARSE_CORE = {
+    "formparse", "formparse.cli", "formparse.errors", "formparse.contract", "formparse.reader",
+    "formparse.records", "formparse.records_project", "formparse.check", "formparse.text", "formparse.fieldtypes",
+    "formparse.grid", "formparse.limits", "formparse.geometry", "formparse.locate", "formparse.schema",
+    "formparse.backends", "formparse.backends.ooxml", "formparse.backends.symbols",
+}
+PARSE_IMPORTS = {
+    ".xlsx": (_PARSE_CORE | {"formparse.backends.xlsx", "formparse.backends.xlsx_calamine", "formparse.backends.cells",
+                             "formparse.backends.numfmt", "formparse.formula"},
+              {"attr", "attrs", "click", "lxml", "python_calamine"}),
+    ".docx": (_PARSE_CORE | {"formparse.backends.docx"}, {"attr", "attrs", "click", "lxml"}),
+}
+_PROBE = """
+import sys
+before = set(sys.modules)
+import runpy
+sys.argv = ["formparse", "parse", sys.argv[1]]
+try:
+    runpy.run_module("formparse", run_name="__main__")
+except SystemExit as exc:
+    assert not exc.code, exc.code
+sys.stderr.write("IMPORTED " + " ".join(sorted(set(sys.modules) - before)) + "\\n")
+"""
+
+
+def parse_imports(path: Path) -> list[str]:
+    """The modules a ``formparse parse`` of ``path`` (run as ``python -m formparse``) imported."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert '"unit_name": "邵阳市科学技术局"' in res.stdout
+    line = next(x for x in res.stderr.splitlines() if x.startswith("IMPORTED "))
+    return line.split()[1:]
+
+
+def _third_party(modules: list[str]) -> set[str]:
+    import sys
+
+    roots = {m.split(".")[0] for m in modules}
+    # (C extensions' private helpers, e.g. lxml's _cython_3_x and cython_runtime, are part of their package)
+    return {r for r in roots if r not in sys.stdlib_module_names and r != "formparse" and not r.startswith("_")
+            and r != "cython_runtime"}
+
+
+@pytest.mark.parametrize("suffix", sorted(PARSE_IMPORTS))
+def test_a_parse_imports_only_what_it_needs(suffix):
+    """No batch, export, tables or writer module, no back-end of another format, no cattrs, pandas, pyarrow,
+    numpy, openpyxl, python-docx or tqdm: the formparse modules and the third-party packages a parse
+    imports are exactly these."""
+    modules = parse_imports(ROOT / "samples" / "submissions" / f"附件1-2020-邵阳市科学技术局{suffix}")
+    ours, theirs = PARSE_IMPORTS[suffix]
+    assert {m for m in modules if m.split(".")[0] == "formparse"} == ours
+    assert _third_party(modules) == theirs
