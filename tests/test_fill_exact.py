@@ -1,6 +1,7 @@
 """fill keeps every value as written: an amount's decimals (1280.00 stays 1280.00) and every string, so
 .docx → record → .xlsx → record gives the same contract JSON, byte for byte."""
 
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -89,3 +90,50 @@ def test_a_merged_level1_group_is_centred_in_xlsx_as_on_the_official_form(tmp_pa
     for cell in level1:
         assert (cell.alignment.vertical, cell.alignment.horizontal) == ("center", "center"), cell.coordinate
         assert cell.border.left.style is not None
+
+
+def _phone_cell_runs(path, phone):
+    """The sizes (half-points) of the runs in the .docx table cell whose text is ``phone``."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    for tc in root.iter(f"{w}tc"):
+        if "".join(tc.itertext()) == phone:
+            return [int(sz.get(f"{w}val")) for sz in tc.iter(f"{w}sz")], tc
+    return None, None
+
+
+@pytest.mark.parametrize("phone", ["0739-5212786", "13787390011"])
+def test_a_phone_wider_than_its_docx_cell_is_set_smaller_to_stay_on_one_line(tmp_path, phone):
+    record = formparse.read(project_sample_files()[0])
+    record.contact_phone = phone
+    out = tmp_path / "phone.docx"
+    formparse.fill(record, out)
+    assert formparse.read(out).contact_phone == phone
+    sizes, tc = _phone_cell_runs(out, phone)
+    assert sizes and all(14 <= s < 21 for s in sizes)  # smaller than the form's 10.5 pt, not below 7 pt
+    # and a phone that fits its cell is left as the form sets it
+    record.contact_phone = "110"
+    formparse.fill(record, tmp_path / "short.docx")
+    assert _phone_cell_runs(tmp_path / "short.docx", "110")[0] == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
+def test_a_filled_phone_prints_on_one_line(tmp_path):
+    """The filled 附件2 .docx, printed by LibreOffice: the phone is one word on one line of the PDF."""
+    import subprocess
+
+    import pdfplumber
+
+    record = formparse.read(project_sample_files()[0])
+    record.contact_phone = "0739-5212786"
+    formparse.fill(record, tmp_path / "phone.docx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "phone.docx")], check=True, capture_output=True, timeout=180)
+    with pdfplumber.open(tmp_path / "phone.pdf") as pdf:
+        words = [w["text"] for w in pdf.pages[0].extract_words()]
+    assert "0739-5212786" in words, words
