@@ -269,7 +269,9 @@ class XlsxDocument:
             xc.set("s", str(made))
 
     def _styles(self) -> Any:
+        """The style sheet, parsed once (callers make sure the workbook has one)."""
         if self._styles_root is None:
+            assert self.styles_part is not None
             self._styles_root = self.pkg.xml(self.styles_part)
         return self._styles_root
 
