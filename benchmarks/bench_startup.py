@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "pyarrow", "numpy", "openpyxl", "docx", "lxml", "tqdm", "formparse.batch", "formparse.writer")
+HEAVY = ("pandas", "pyarrow", "numpy", "openpyxl", "docx", "lxml", "cattrs", "tqdm", "formparse.batch",
+         "formparse.writer")
 
 
 def wall(cmd: list[str], env: dict[str, str]) -> float:

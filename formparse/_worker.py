@@ -2,8 +2,7 @@
 
 It is its own entry point, so it never imports the user's main module again (a script without a
 main guard, ``python -c``, a notebook or a spawn-only platform all work). Frames on stdin and
-stdout are length-prefixed pickles: first ``(sys_path, pickled reader or None)``, then ``(index, path, file)`` tasks
-(``None`` to stop), each answered by ``(index, Outcome)``. Anything a library prints goes to stderr,
+stdout are the frames of :mod:`formparse._frames`. Anything a library prints goes to stderr,
 never into the protocol.
 """
 
@@ -12,29 +11,10 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import struct
 import sys
-from typing import IO, Any
 
-_HEADER = struct.Struct(">I")
-
-
-def send(stream: IO[bytes], obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
-    stream.flush()
-
-
-def recv(stream: IO[bytes]) -> Any:
-    """The next frame; raises EOFError when the other side has gone."""
-    head = stream.read(_HEADER.size)
-    if len(head) < _HEADER.size:
-        raise EOFError
-    size = _HEADER.unpack(head)[0]
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
+from ._frames import recv, send
+from .batch import read_one
 
 
 def main() -> None:
@@ -53,8 +33,6 @@ def main() -> None:
         return
     sys.path[:] = sys_path  # before the reader is unpickled: its module may live on the caller's path
     reader = pickle.loads(reader_blob) if reader_blob is not None else None
-    from .batch import read_one
-
     while True:
         try:
             task = recv(inp)

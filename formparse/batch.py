@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import _worker
+from . import _frames
+from .backends.stamp import stamped
 from .errors import FormparseError
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 SUFFIXES = {".xlsx", ".xlsm", ".docx", ".docm", ".xls", ".doc", ".wps", ".et", ".htm", ".html", ".mht", ".mhtml",
             ".ods", ".ots", ".odt", ".ott", ".fods", ".fodt", ".rtf"}
 DEFAULT_TIMEOUT = 120.0
+_STAMPABLE = (".xlsx", ".xlsm", ".docx", ".docm")  # what formparse's outputs for people are written as
 Reader = Callable[[str], "Record"]
 
 
@@ -61,7 +63,8 @@ class Outcome:
 
 
 def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem] | None = None) -> list[str]:
-    """The submissions under ``root`` as sorted relative paths (Office lock files and hidden files left out).
+    """The submissions under ``root`` as sorted relative paths (Office lock files, hidden files and
+    formparse's own outputs, which carry its stamp, left out: see :mod:`formparse.backends.stamp`).
 
     Every entry named like a submission that is not a folder is listed, whatever it is: a FIFO, a device,
     a broken or looping symbolic link is read as any file is, and found unreadable (never opened to wait
@@ -89,6 +92,8 @@ def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem
         for name in names:
             if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
                 continue
+            if name.lower().endswith(_STAMPABLE) and stamped(os.path.join(folder, name)):
+                continue  # a summary, problem list or marked copy formparse wrote here (backends/stamp.py)
             found.append((rel / name).as_posix())
     if unlisted is not None:
         from .errors import os_words
@@ -137,13 +142,13 @@ class _Worker:
         self.task: tuple[int, str] | None = None
         self.started = 0.0
         self.messages = messages
-        _worker.send(self.stdin, ([p for p in sys.path], reader_blob))
+        _frames.send(self.stdin, ([p for p in sys.path], reader_blob))
         threading.Thread(target=self._listen, name="formparse-worker-reader", daemon=True).start()
 
     def _listen(self) -> None:
         while True:
             try:
-                msg = _worker.recv(self.stdout)
+                msg = _frames.recv(self.stdout)
             except Exception:  # EOF, or a frame cut short by a dying process
                 self.messages.put((self, None))
                 return
@@ -152,7 +157,7 @@ class _Worker:
     def give(self, index: int, path: str, file: str) -> None:
         self.task = (index, file)
         self.started = time.monotonic()
-        _worker.send(self.stdin, (index, path, file))
+        _frames.send(self.stdin, (index, path, file))
 
     def exit_code(self) -> int | None:
         try:
@@ -163,7 +168,7 @@ class _Worker:
     def stop(self, kill: bool = False) -> None:
         if not kill:
             try:
-                _worker.send(self.stdin, None)
+                _frames.send(self.stdin, None)
             except OSError:
                 kill = True
         if kill:
@@ -418,8 +423,8 @@ def _warnings_frame(outcomes: list[Outcome]) -> Any:
     import pandas as pd
     import pyarrow as pa
 
+    from .check import CHECK_CODES_ZH
     from .errors import shown, without_surrogates
-    from .export import CHECK_CODES_ZH
 
     rows = [{"file": shown(o.file), "unit_name": getattr(record, "unit_name", None), "position": where or None,
              "code": w.code, "category": CHECK_CODES_ZH.get(w.code, w.code), "label": w.label, "cell": w.cell,

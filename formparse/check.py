@@ -42,6 +42,15 @@ LABELS = {
     "unit_name": "填报单位（盖章）", "year": "年度（表头）", "basic_info.contact_person": "预算绩效管理联系人",
 }
 
+# The warning codes as categories, in the clerk's words (the summary's 提示 sheet, the problem list).
+CHECK_CODES_ZH = {
+    "income-sum": "收入合计不符", "expenditure-sum": "支出合计不符", "three_public-sum": "三公经费合计不符",
+    "balance": "收支不平衡", "cost-over-budget": "成本指标超预算", "over-quota": "超编", "phone": "电话号码可疑",
+    "year": "年度可疑", "blank": "必填项为空", "formula": "公式与显示值不符", "unreadable": "无法读取",
+    "absent": "缺少部分", "unread": "未读取的内容", "symbol": "无法识别的符号",
+    "hidden-sheet": "读自隐藏的工作表", "check-box": "复选框无法读取",
+}
+
 
 def _fmt(d: Decimal) -> str:
     return format(d.normalize(), "f") if d == d.to_integral() else format(d, "f")

@@ -357,16 +357,10 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
 
 
 def _refuse_check_outputs(target: Path, output: Path | None, highlight: Path | None) -> None:
-    """Refuse, before a file is read, a report or marked copies inside the folder checked (the next run
-    would read them as submissions) and a report that exists (it is never replaced)."""
-    from .export import _inside
-
+    """Refuse, before a file is read, a report that exists (it is never replaced). A report or marked copies
+    may lie in the folder checked: formparse stamps them, and the next run leaves them out."""
     words = None
-    for out in (output, highlight):
-        if out is not None and os.path.isdir(target) and _inside(out, target):
-            words = (out, f"输出位置在要检查的文件夹 {shown(target)} 之内：下次读取时会被当作提交的文件；请换一个位置")
-            break
-    if words is None and output is not None and os.path.lexists(output):
+    if output is not None and os.path.lexists(output):
         words = (output, "输出文件已存在，没有替换它；请换一个文件名或先删除它")
     if words is not None:
         click.echo(f"formparse: {shown(words[0])}: {words[1]}", err=True)

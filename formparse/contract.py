@@ -1,4 +1,8 @@
-"""Records ⇄ the contract JSON (``formparse parse`` output), through one cattrs converter.
+"""Records ⇄ the contract JSON (``formparse parse`` output): JSON → record through one cattrs converter.
+
+Record → JSON is a walk over the record's attrs fields (:func:`to_dict`), the same as the converter's
+unstructuring (``tests/test_contract.py`` holds the two equal), so a ``formparse parse`` never imports
+cattrs, which cost a good part of its start.
 
 Money is a JSON string of plain decimal digits; dates are ISO strings; blanks are null.
 
@@ -13,7 +17,7 @@ otherwise leave 一般公共预算 blank in the filled form).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import json
 import types
 import typing
@@ -21,9 +25,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-from cattrs.preconf.json import make_converter
 
 from .records import Record
 from .records_project import ProjectRecord
@@ -54,26 +55,51 @@ def _text_from_json(value: Any, _: type) -> str:
     return value
 
 
-converter = make_converter(forbid_extra_keys=True)
-converter.register_unstructure_hook(Decimal, format_money)
-converter.register_structure_hook(Decimal, _money_from_json)
-converter.register_structure_hook(int, _count_from_json)
-converter.register_structure_hook(str, _text_from_json)
-converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
-converter.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
 # The record class of every form; the first is the one an untagged JSON object is.
 RECORD_TYPES: tuple[type, ...] = (Record, ProjectRecord)
 AnyRecord = Record | ProjectRecord
 
-# Warnings ride along on a read record but are not part of the contract's JSON. Each function is made
-# the first time it is needed (then cached by the converter), not at import: a ``formparse parse`` only
-# ever unstructures one kind of record, and generating them all cost a third of this module's import.
-converter.register_unstructure_hook_factory(
-    lambda cls: cls in RECORD_TYPES,
-    lambda cls: make_dict_unstructure_fn(cls, converter, warnings=override(omit=True)))
-converter.register_structure_hook_factory(
-    lambda cls: cls in RECORD_TYPES,
-    lambda cls: make_dict_structure_fn(cls, converter, warnings=override(omit=True)))
+
+@functools.cache
+def converter() -> Any:
+    """The cattrs converter of the contract (made on first use: reading JSON needs it, writing it does not)."""
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+    from cattrs.preconf.json import make_converter
+
+    conv = make_converter(forbid_extra_keys=True)
+    conv.register_unstructure_hook(Decimal, format_money)
+    conv.register_structure_hook(Decimal, _money_from_json)
+    conv.register_structure_hook(int, _count_from_json)
+    conv.register_structure_hook(str, _text_from_json)
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
+    # Warnings ride along on a read record but are not part of the contract's JSON. Each function is made
+    # the first time it is needed (then cached by the converter), not at once for every record class.
+    conv.register_unstructure_hook_factory(
+        lambda cls: cls in RECORD_TYPES,
+        lambda cls: make_dict_unstructure_fn(cls, conv, warnings=override(omit=True)))
+    conv.register_structure_hook_factory(
+        lambda cls: cls in RECORD_TYPES,
+        lambda cls: make_dict_structure_fn(cls, conv, warnings=override(omit=True)))
+    return conv
+
+
+def _plain(value: Any) -> Any:
+    """A record's value as JSON holds it: attrs objects as objects in field order (warnings left out),
+    money as plain decimal digits, dates as ISO strings."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if attrs.has(type(value)):
+        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.name != "warnings"}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    raise TypeError(f"no JSON for {type(value).__name__}")
 
 
 def _tag(cls: type) -> str | None:
@@ -91,7 +117,7 @@ def to_dict(record: AnyRecord) -> dict[str, Any]:
     """The contract's JSON object for ``record`` (keys in the contract's order)."""
     if type(record) not in RECORD_TYPES:
         raise TypeError(f"not a form record: {type(record).__name__}")
-    data: dict[str, Any] = converter.unstructure(record)
+    data: dict[str, Any] = _plain(record)
     tag = _tag(type(record))
     return data if tag is None else {"schema": tag, **data}
 
@@ -144,6 +170,8 @@ def _walk(value: Any, tp: Any, path: str, bad: list[str]) -> None:
         allowed = set(fields) | ({"schema"} if tp is Record else set())
         for key, item in value.items():
             if key not in allowed:
+                import difflib
+
                 close = difflib.get_close_matches(str(key), sorted(fields), n=1, cutoff=0.6)
                 hint = f"（{key} → {close[0]}?）" if close else f"（可用的键 / known keys: {', '.join(fields)}）"
                 bad.append(f"{path}.{key} = {_shown(item)}：未知的键 / unknown key {hint}")
@@ -186,8 +214,10 @@ def _from_dict(data: dict[str, Any], cls: type | None, bad: list[str]) -> Any:
     _walk(data, cls, "$", bad)
     if bad:
         raise ValueError(f"{len(bad)} 处不符合约定 / {len(bad)} problem(s):\n  " + "\n  ".join(bad))
+    import cattrs
+
     try:
-        return converter.structure(data, cls)
+        return converter().structure(data, cls)
     except cattrs.BaseValidationError as exc:  # what the walk above does not know of
         problems = cattrs.transform_error(exc)
         raise ValueError("; ".join(problems)) from exc

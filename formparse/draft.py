@@ -66,21 +66,6 @@ class DraftRecord(dict[str, Any]):
     warnings: list[Any]
 
 
-def _structure_draft(value: Any, _type: type) -> DraftRecord:
-    return DraftRecord(value)
-
-
-def _register() -> None:
-    # The reader structures a located mapping into the class a schema names; a drafted schema's class
-    # is this mapping itself.
-    from .reader import _STRUCTURE
-
-    _STRUCTURE.register_structure_hook(DraftRecord, _structure_draft)
-
-
-_register()
-
-
 # -- what the drafter proposes ---------------------------------------------------------------------
 
 @attrs.define

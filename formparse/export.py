@@ -25,6 +25,7 @@ import attrs
 
 from .atomic import publish
 from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes, table_rows
+from .check import CHECK_CODES_ZH as CHECK_CODES_ZH  # (its home is check.py; named here as before)
 from .errors import CannotWrite, cannot_write, shown, without_surrogates
 from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
 
@@ -63,14 +64,6 @@ PROBLEM_KINDS_ZH = {
     "InternalError": "内部错误", "Duplicate": "重复报送", "CannotFill": "无法填写", "SchemaError": "表式错误",
     "CharactersChanged": "字符已改写", "CannotWrite": "无法写入", "AmbiguousLayout": "栏目无法确定",
     "UnreadableFolder": "文件夹无法读取",
-}
-# formparse check's warning codes (formparse.check) as categories.
-CHECK_CODES_ZH = {
-    "income-sum": "收入合计不符", "expenditure-sum": "支出合计不符", "three_public-sum": "三公经费合计不符",
-    "balance": "收支不平衡", "cost-over-budget": "成本指标超预算", "over-quota": "超编", "phone": "电话号码可疑",
-    "year": "年度可疑", "blank": "必填项为空", "formula": "公式与显示值不符", "unreadable": "无法读取",
-    "absent": "缺少部分", "unread": "未读取的内容", "symbol": "无法识别的符号",
-    "hidden-sheet": "读自隐藏的工作表", "check-box": "复选框无法读取",
 }
 
 
@@ -285,14 +278,6 @@ def output_format(out: Path, fmt: str | None) -> str:
                      f" / unknown output type {suffix}: name a .xlsx file, or a folder for Parquet/CSV")
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
-
-
 def _identity(path: Path) -> tuple[int, int] | None:
     """The file ``path`` leads to (device, inode), following links; None if there is none."""
     try:
@@ -303,14 +288,12 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 
 def _refusal(root: Path, out: Path, names: list[str], overwrite: bool, files: list[str]) -> CannotWrite | None:
-    """Why ``out`` must not be written (it is an input, lies in the folder read, or would replace a file).
+    """Why ``out`` must not be written (it is an input, or would replace a file). Inside the folder read it
+    may be (the next run leaves it out by its stamp), but never over a submission.
 
     ``files`` are the inputs (relative to ``root`` when it is a folder): one reached by a symbolic link
     from the folder, or a hard link to one, is an input wherever it lies.
     """
-    if os.path.isdir(root) and _inside(out, root):
-        return CannotWrite(f"输出位置在要读取的文件夹 {shown(root)} 之内：会写进收件箱、可能覆盖提交的文件；"
-                           "请换一个位置", path=out)
     targets = [out] if len(names) == 1 else [out, *(out / n for n in names)]
     if os.path.isfile(root) and any(t.resolve() == root.resolve() for t in targets):
         return CannotWrite("输出位置就是要读取的文件", path=out)
@@ -320,8 +303,8 @@ def _refusal(root: Path, out: Path, names: list[str], overwrite: bool, files: li
         for path in inputs:
             ident = _identity(path)
             if ident is not None and ident in existing:
-                return CannotWrite(f"输出位置就是要读取的文件 {shown(path)}（经由链接）；请换一个位置",
-                                   path=existing[ident])
+                via = "" if existing[ident].resolve() == path.resolve() else "（经由链接）"
+                return CannotWrite(f"输出位置就是要读取的文件 {shown(path)}{via}；请换一个位置", path=existing[ident])
     if len(names) > 1 and os.path.lexists(out) and not os.path.isdir(out):  # --force replaces files, not this
         return CannotWrite("已存在同名文件，不是文件夹", path=out)
     if overwrite:

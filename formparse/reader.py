@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import types
+import typing
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -12,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import cattrs
 
 from . import fieldtypes
 from .backends import open_grids
@@ -331,9 +332,47 @@ def values_from_layout(layout: Layout, schema: Schema) -> tuple[dict[str, Any], 
     return mapping, cells, v.problems
 
 
-_STRUCTURE = cattrs.Converter()
-for _exact in (Decimal, dt.date, str, int):
-    _STRUCTURE.register_structure_hook(_exact, lambda value, _type: value)
+# The types a located value already has (the field types make them); they are taken as they are.
+_EXACT = (Decimal, dt.date, str, int, Any)
+
+
+def structure(value: Any, tp: Any) -> Any:
+    """``value`` (a located mapping, list or value) as type ``tp``: attrs classes built from mappings, lists
+    item by item, ``X | None``, and a mapping class (a drafted schema's record) from the mapping; values of
+    the exact types as they are. Any other type goes to cattrs (imported then: a read of the bundled forms
+    never needs it, which keeps ``formparse parse`` quick to start)."""
+    if value is None and _optional(tp):
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return structure(value, args[0])
+    elif tp in _EXACT:
+        return value
+    elif isinstance(tp, type) and attrs.has(tp) and isinstance(value, dict):
+        fields = attrs.fields(attrs.resolve_types(tp))
+        return tp(**{f.alias: structure(value[f.name], f.type) for f in fields if f.init and f.name in value})
+    elif origin is list and isinstance(value, list):
+        (item,) = typing.get_args(tp) or (Any,)
+        return [structure(v, item) for v in value]
+    elif isinstance(tp, type) and issubclass(tp, dict) and isinstance(value, dict) and not typing.get_args(tp):
+        return tp(value)
+    return _fallback().structure(value, tp)
+
+
+def _optional(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
+
+
+@functools.cache
+def _fallback() -> Any:
+    import cattrs
+
+    converter = cattrs.Converter()
+    for exact in (Decimal, dt.date, str, int):
+        converter.register_structure_hook(exact, lambda value, _type: value)
+    return converter
 
 
 # What a back-end shows for a symbol-font character it does not know (formparse.backends.symbols.UNKNOWN).
@@ -346,7 +385,7 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     mapping, cells, problems = values_from_layout(layout, schema)
     if problems:
         raise InvalidValues(problems, path=layout.grid.source)
-    rec = _STRUCTURE.structure(mapping, resolve(schema.record))
+    rec = structure(mapping, resolve(schema.record))
     rules = resolve(schema.rules) if schema.rules else None
     rec.warnings = list(rules(rec, cells)) if rules is not None else []
     groups = _group_labels(schema)

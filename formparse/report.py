@@ -43,7 +43,8 @@ def write_report(rows: list[dict[str, Any]], out: Path, labels: str = "zh") -> N
 
 
 def _write_report(rows: list[dict[str, Any]], out: Path, labels: str) -> None:
-    from .export import CHECK_CODES_ZH, PROBLEM_KINDS_ZH, header_labels, sheet_titles
+    from .check import CHECK_CODES_ZH
+    from .export import PROBLEM_KINDS_ZH, header_labels, sheet_titles
 
     headers = header_labels({"warnings": COLUMNS}, labels)
     if labels == "zh":

@@ -318,23 +318,81 @@ def test_every_entry_named_like_a_form_is_accounted_for_and_none_blocks(tmp_path
 
 # -- 2. never overwrite without --force ------------------------------------------------------------------
 
-def test_convert_refuses_to_write_into_what_it_reads(tmp_path):
+def test_convert_refuses_to_write_over_what_it_reads(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     sub = filled(inbox / "0.xlsx")
     before = sub.read_bytes()
-    for out in (inbox / "0.xlsx", inbox / "new.xlsx", inbox / "deeper" / "x", inbox):
-        with pytest.raises(CannotWrite, match="之内"):
-            convert(inbox, out, labels="en", workers=0)
+    for force in (False, True):
+        with pytest.raises(CannotWrite, match="就是要读取的文件"):
+            convert(inbox, inbox / "0.xlsx", labels="en", workers=0, overwrite=force)
     with pytest.raises(CannotWrite, match="就是"):
         convert(sub, sub, labels="en", workers=0)
     assert sub.read_bytes() == before and sorted(p.name for p in inbox.iterdir()) == ["0.xlsx"]
     convert(inbox, tmp_path, fmt="parquet", labels="en", workers=0)  # beside the folder read is fine
     convert(sub, inbox / "0-parquet", fmt="parquet", labels="en", workers=0)  # a single file: beside it too
     assert sub.read_bytes() == before
-    result = CliRunner().invoke(cli, ["convert", str(inbox), "-o", str(inbox / "0.xlsx"), "--workers", "0"])
+    result = CliRunner().invoke(cli, ["convert", str(inbox), "-o", str(inbox / "0.xlsx"), "--workers", "0", "--force"])
     assert result.exit_code == 1 and "0.xlsx" in result.output and "Traceback" not in result.output
     assert sub.read_bytes() == before
+
+
+def _read_files(inbox: Path) -> list[str]:
+    return read_folder(inbox, workers=0).files
+
+
+def test_convert_inside_the_inbox_writes_its_summary_and_never_reads_it_back(tmp_path, monkeypatch):
+    """``formparse convert . -o 汇总.xlsx`` run in the inbox: the summary is written, stamped as formparse's
+    (backends/stamp.py), and no later run reads it (or a Parquet/CSV output) as a submission; a form a
+    submitter named 汇总.xlsx is read as any form, and a summary someone saved again is read (and said)."""
+    from formparse.backends.stamp import stamped
+
+    inbox = tmp_path / "inbox"
+    (inbox / "二科").mkdir(parents=True)
+    sub = filled(inbox / "0.xlsx")
+    second = base_record(n_goals=1)
+    second.unit_name = "邵阳市二科"
+    filled(inbox / "二科" / "1.docx", second)
+    monkeypatch.chdir(inbox)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["convert", ".", "-o", "汇总.xlsx", "--workers", "0"])
+    assert first.exit_code == 0 and "共 2 个文件：成功 2" in first.output, first.output
+    assert stamped(inbox / "汇总.xlsx") == "summary"
+    for args in (["-o", "汇总.xlsx", "--force"], ["-o", "二科/汇总2.xlsx"], ["-o", "表", "--format", "csv"],
+                 ["-o", "parquet"]):
+        again = runner.invoke(cli, ["convert", ".", "--workers", "0", *args])
+        assert again.exit_code == 0 and "共 2 个文件：成功 2" in again.output, (args, again.output)
+    assert _read_files(inbox) == ["0.xlsx", "二科/1.docx"]
+    assert sub.read_bytes() == filled(tmp_path / "same.xlsx").read_bytes()  # (the input untouched)
+    # the summary opened and saved again (Excel, WPS, openpyxl write a new zip): read, and said not to be a form
+    book = openpyxl.load_workbook(inbox / "汇总.xlsx")
+    book.save(inbox / "汇总.xlsx")
+    assert stamped(inbox / "汇总.xlsx") is None
+    batch = read_folder(inbox, workers=0)
+    assert [(p.file, p.kind) for p in batch.problems] == [("汇总.xlsx", "NotThisForm")]
+    # a submitter's own form named 汇总.xlsx is a submission
+    other = tmp_path / "other"
+    other.mkdir()
+    filled(other / "汇总.xlsx")
+    monkeypatch.chdir(other)
+    res = runner.invoke(cli, ["convert", ".", "-o", "汇总-全部.xlsx", "--workers", "0"])
+    assert res.exit_code == 0 and "共 1 个文件：成功 1" in res.output, res.output
+    assert _read_files(other) == ["汇总.xlsx"]
+
+
+def test_a_changed_or_foreign_zip_comment_is_no_stamp(tmp_path):
+    from formparse.backends.stamp import stamp, stamped
+
+    path = filled(tmp_path / "a.xlsx")
+    assert stamped(path) is None
+    stamp(path, "highlight")
+    assert stamped(path) == "highlight" and formparse.read(path).unit_name == "邵阳市测试局"
+    with zipfile.ZipFile(path, "a") as zf:  # a part changed by a tool that keeps the comment
+        zf.writestr("docProps/extra.xml", b"<x/>")
+    assert stamped(path) is None
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.comment = b"formparse:summary:00000000"  # written by hand: the digest does not match
+    assert stamped(path) is None
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic and hard links")
@@ -822,12 +880,16 @@ def test_check_never_replaces_its_report_or_a_submission(tmp_path):
     assert report.is_file()
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 1 and "已存在" in again.output and "Traceback" not in again.output
-    # a report or marked copies inside the folder checked would be read as submissions next time (or land
-    # on them): refused before anything is read
-    for extra in (["--highlight", str(inbox)], ["--highlight", str(inbox / "标注")], ["-o", str(inbox / "问题.xlsx")]):
-        marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", *extra])
-        assert marked.exit_code == 1 and "之内" in marked.output and "Traceback" not in marked.output
-    assert sub.read_bytes() == before and [p.name for p in inbox.iterdir()] == ["a.xlsx"]
+    # a report and marked copies inside the folder checked are written, and left out of the next read
+    inside = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", "-o", str(inbox / "问题.xlsx"),
+                                      "--highlight", str(inbox / "标注")])
+    assert inside.exit_code == 0 and "Traceback" not in inside.output, inside.output
+    assert (inbox / "问题.xlsx").is_file() and (inbox / "标注" / "a.xlsx").is_file()
+    assert _read_files(inbox) == ["a.xlsx"]
+    # marked copies would land on the submissions themselves: each is refused, the submission kept
+    marked = CliRunner().invoke(cli, ["check", str(inbox), "--workers", "0", "--highlight", str(inbox)])
+    assert marked.exit_code == 1 and "已存在" in marked.output and "Traceback" not in marked.output
+    assert sub.read_bytes() == before and sorted(p.name for p in inbox.iterdir()) == ["a.xlsx", "标注", "问题.xlsx"]
 
 
 _CAPPED = """

@@ -21,6 +21,15 @@ from .docx import W, _children, _val, body_grid
 from .ooxml import Package, active_content
 
 
+# Word's default left and right cell margins (twips), the widest an ASCII character is in the fonts a form
+# is shown in (宋体's half-width letters are 0.5 em, Arial's digits 0.56, DejaVu Sans's 0.64; punctuation
+# narrower), and the smallest size (half-points) a value is set in to keep it on one line.
+_CELL_MARGIN = 108
+_ASCII_EM = 0.64  # (a digit of DejaVu Sans, which LibreOffice shows for 宋体 where it is not installed)
+_NARROW_EM = 0.4
+_MIN_SIZE = 14
+_AFTER_SZ = {qn(f"w:{t}") for t in ("szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl",
+                                    "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")}
 _DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _DOTX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 
@@ -147,6 +156,39 @@ def _set_vmerge(tc: Any, value: str | None) -> None:
         tcpr.insert(0, vm)
 
 
+_AFTER_TCMAR = {qn(f"w:{t}") for t in ("textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns",
+                                        "cellDel", "cellMerge", "tcPrChange")}
+
+
+def _zero_side_margins(tc: Any) -> None:
+    """Give a cell no left or right margin (tcPr/tcMar; its other margins kept)."""
+    tcpr = tc.find(qn("w:tcPr"))
+    if tcpr is None:
+        tcpr = etree.Element(qn("w:tcPr"))
+        tc.insert(0, tcpr)
+    mar = tcpr.find(qn("w:tcMar"))
+    if mar is None:
+        mar = etree.Element(qn("w:tcMar"))
+        later = next((c for c in tcpr if c.tag in _AFTER_TCMAR), None)  # CT_TcPr is a sequence
+        if later is not None:
+            later.addprevious(mar)
+        else:
+            tcpr.append(mar)
+    for side in ("left", "right"):  # (CT_TcMar: top, left, bottom, right; start/end are the newer names)
+        for el in mar.findall(qn(f"w:{side}")):
+            mar.remove(el)
+    order = ["top", "left", "bottom", "right"]
+    for side in ("left", "right"):
+        el = etree.Element(qn(f"w:{side}"))
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        after = [c for c in mar if c.tag in {qn(f"w:{s}") for s in order[order.index(side) + 1:]}]
+        if after:
+            after[0].addprevious(el)
+        else:
+            mar.append(el)
+
+
 class DocxDocument:
     """A .docx opened for writing."""
 
@@ -195,6 +237,52 @@ class DocxDocument:
                 _put_text(el, text, rpr)
         else:
             _set_tc_text(el, text)
+            self._fit_on_one_line(el, text)
+
+    def _fit_on_one_line(self, tc: Any, text: str) -> None:
+        """A phone number, a code or an amount (one word of ASCII) wider than its cell is set smaller, down to
+        7 pt, so that it stays on one line (the form's columns are fixed: 0739-5212786 in the 2 cm 联系电话
+        cell would break after any digit)."""
+        if not text or not text.isascii() or any(ch.isspace() for ch in text):
+            return
+        tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+        width = tcw.get(qn("w:w"), "") if tcw is not None else ""
+        if tcw is None or tcw.get(qn("w:type"), "dxa") != "dxa" or not width.isdigit():
+            return
+        run = tc.find(f"{qn('w:p')}/{qn('w:r')}")
+        if run is None:
+            return
+        size = int(_val(run, "w:rPr/w:sz", "0") or 0) or self._default_size()
+        ems = sum(_NARROW_EM if ch in "-.,:/()" else _ASCII_EM for ch in text)
+        if ems * size * 10 <= int(width) - 2 * _CELL_MARGIN:  # twips: size is in half-points
+            return
+        # the cell's own side margins given to the text, and the size that fits the whole width
+        _zero_side_margins(tc)
+        fitted = min(size, max(_MIN_SIZE, int(int(width) / (ems * 10))))
+        rpr = run.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = etree.Element(qn("w:rPr"))
+            run.insert(0, rpr)
+        for tag in ("w:szCs", "w:sz"):
+            el = rpr.find(qn(tag))
+            if el is None:
+                el = etree.Element(qn(tag))
+                # CT_RPr is a sequence: sz and szCs before highlight, u, …, lang (Word refuses another order)
+                later = next((c for c in rpr if c.tag in _AFTER_SZ), None)
+                if later is not None:
+                    later.addprevious(el)
+                else:
+                    rpr.append(el)
+            el.set(qn("w:val"), str(fitted))
+
+    def _default_size(self) -> int:
+        """The body text's size in half-points: the Normal style's, else the document default's, else 10.5 pt."""
+        styles = self.doc.styles.element
+        for path in ("w:style[@w:styleId='Normal']/w:rPr/w:sz", "w:docDefaults/w:rPrDefault/w:rPr/w:sz"):
+            found = styles.xpath(path)
+            if found and (found[0].get(qn("w:val")) or "").isdigit():
+                return int(found[0].get(qn("w:val")))
+        return 21
 
     def insert_rows(self, grid: Grid, after_row: int, count: int) -> None:
         tr = grid.row_refs[after_row]

@@ -15,6 +15,7 @@ from ..errors import CannotFill, cannot_write
 from . import ooxml_kind
 from .docx import qn
 from .ooxml import Package, library_write
+from .stamp import stamp
 
 YELLOW = "FFFF00"
 
@@ -59,6 +60,7 @@ def _docx(src: str, dst: str, notes: Sequence[tuple[str, str]]) -> int:
         doc.add_comment(runs=[run], text=message, author="formparse", initials="FP")
         done += 1
     library_write(lambda: doc.save(dst), dst)
+    stamp(dst, "highlight")  # (a later read of the folder holding it leaves it out)
     return done
 
 
@@ -79,6 +81,7 @@ def _xlsx(src: str, dst: str, notes: Sequence[tuple[str, str]]) -> int:
         cell.comment = Comment(message, "formparse", width=300, height=80)
         done += 1
     library_write(lambda: wb.save(dst), dst)
+    stamp(dst, "highlight")
     return done
 
 

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .ooxml import cell_text, library_write
+from .stamp import stamp
 
 SAMPLE_ROWS = 500  # rows looked at to fit the widths; later rows wrap if wider
 MAX_WIDTH = {"text": 44, "int": 10, "money": 16, "date": 12}  # in character widths (a CJK character is 2)
@@ -225,6 +226,7 @@ class SummaryWorkbook:
         fixed = dt.datetime(2000, 1, 1)
         self.wb.properties.created = self.wb.properties.modified = fixed  # same input, same file
         self.wb.save(path)
+        stamp(path, "summary")  # a later run over a folder holding it never reads it as a submission
 
     def _discard(self) -> None:
         """Close what openpyxl left open after a failed save, quietly: else each sheet's writer fails again

@@ -39,8 +39,9 @@ from xlrd.biffh import (
 from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Grid
 from ..limits import Limits
+from .cells import cells_grid, col_letters
 from .numfmt import format_date, format_number, is_date_format
-from .xlsx import BUILTIN_FORMATS, _col_letters, cells_grid, from_serial
+from .xlsx import BUILTIN_FORMATS, from_serial
 
 _BIFF8 = 80
 
@@ -118,7 +119,7 @@ def _grid(sheet: Any, path: str, formats: list[str], datemode: int, limits: Limi
                 xf = sheet.cell_xf_index(r, c)
                 fmt = formats[xf] if 0 <= xf < len(formats) else None
                 if not math.isfinite(raw):
-                    raise Declined(f"{title}!{_col_letters(c + 1)}{r + 1}: {raw!r}")
+                    raise Declined(f"{title}!{col_letters(c + 1)}{r + 1}: {raw!r}")
                 number = excel_number(raw)
                 try:
                     if is_date_format(fmt):
@@ -128,7 +129,7 @@ def _grid(sheet: Any, path: str, formats: list[str], datemode: int, limits: Limi
                         value = number
                         text = format_number(number, fmt)
                 except (ValueError, OverflowError, ArithmeticError) as exc:
-                    raise UnreadableFile(f"单元格 {title}!{_col_letters(c + 1)}{r + 1} 的值无效：{exc}",
+                    raise UnreadableFile(f"单元格 {title}!{col_letters(c + 1)}{r + 1} 的值无效：{exc}",
                                          path=path) from exc
             elif kind == XL_CELL_BOOLEAN:
                 text = "TRUE" if raw else "FALSE"
@@ -139,7 +140,7 @@ def _grid(sheet: Any, path: str, formats: list[str], datemode: int, limits: Limi
             if value is None and not text:
                 continue  # an empty string: it does not extend the sheet, as in the .xlsx reader
             if len(text) > max_text:
-                raise UnsafeFile(f"单元格 {title}!{_col_letters(c + 1)}{r + 1} 的文字超过 {max_text} 字", path=path)
+                raise UnsafeFile(f"单元格 {title}!{col_letters(c + 1)}{r + 1} 的文字超过 {max_text} 字", path=path)
             found.append((r, c, text, value))
     max_row = max((r for r, _, _, _ in found), default=-1) + 1
     max_col = max((c for _, c, _, _ in found), default=-1) + 1

@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,7 @@ from ..grid import Cell, Grid
 from ..limits import Limits
 from ..text import format_money, money_from_number, parse_money
 from . import xlsx_controls
+from .cells import col_letters
 from .numfmt import format_date, format_number, is_date_format
 from .ooxml import Package, parse
 from .symbols import MARKERS, is_symbol_font, symbol_text
@@ -55,14 +55,6 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _col_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 @functools.lru_cache(maxsize=4096)
@@ -152,41 +144,6 @@ def _formats(pkg: Package, name: str | None) -> list[str]:
     return out
 
 
-def cells_grid(title: str, path: str, max_row: int, max_col: int, found: Iterable[tuple[int, int, str, Any]],
-               spans: Iterable[tuple[int, int, int, int]]) -> Grid:
-    """A sheet's grid from its filled cells ``(row, col, text, value)`` and merged ``spans`` (first row,
-    first col, last row, last col), all 0-based, addresses “Sheet!A1”; an empty position becomes a blank
-    cell when asked for (the readers that read a sheet's values directly share this)."""
-    prefix = f"{title}!"
-    rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
-    for r, c, text, value in found:
-        rows[r][c] = Cell(row=r, col=c, text=text, value=value, address=f"{prefix}{_letters0(c)}{r + 1}",
-                          ref=(r + 1, c + 1))
-    for a, b, e, f in spans:
-        existing = rows[a][b]
-        if existing is not None and existing.rowspan == existing.colspan == 1:
-            anchor = existing
-        else:
-            anchor = Cell(row=a, col=b, text="", address=f"{prefix}{_letters0(b)}{a + 1}", ref=(a + 1, b + 1))
-        anchor.rowspan, anchor.colspan = e - a + 1, f - b + 1
-        cover = [anchor] * (f - b + 1)
-        for r in range(a, e + 1):
-            rows[r][b : f + 1] = cover
-
-    def blank(r: int, c: int) -> Cell:
-        return Cell(row=r, col=c, text="", address=f"{prefix}{_letters0(c)}{r + 1}", ref=(r + 1, c + 1))
-
-    return Grid(rows, source=path, row_refs=list(range(1, max_row + 1)), blank=blank)
-
-
-_LETTERS = [_col_letters(i + 1) for i in range(702)]
-
-
-def _letters0(col: int) -> str:
-    """Column letters for a 0-based column index."""
-    return _LETTERS[col] if col < len(_LETTERS) else _col_letters(col + 1)
-
-
 def from_serial(value: float, date1904: bool) -> dt.datetime:
     epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
     day, fraction = divmod(value, 1)
@@ -270,7 +227,7 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                     continue
             else:
                 r, col_no = row_no, col_no + 1
-                name = f"{_col_letters(col_no)}{r}"
+                name = f"{col_letters(col_no)}{r}"
             value: Any = None
             text = ""
             try:
@@ -301,7 +258,7 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
                             value = number
                             text = format_number(number, fmt)
             except (ValueError, IndexError, OverflowError, ArithmeticError) as exc:
-                raise UnreadableFile(f"单元格 {title}!{ref or _col_letters(col_no) + str(r)} 的值无效：{exc}",
+                raise UnreadableFile(f"单元格 {title}!{ref or col_letters(col_no) + str(r)} 的值无效：{exc}",
                                      path=path) from exc
             if fonts and text and value is None and 0 <= style < len(fonts) and fonts[style] is not None:
                 text = symbol_text(fonts[style], text)  # a cell set in Wingdings: the marks it shows
@@ -310,10 +267,10 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
             if not (1 <= r <= MAX_ROWS and 1 <= col_no <= MAX_COLS):
                 raise UnreadableFile(f"单元格位置超出工作表范围：{ref}", path=path)
             if r > limits.max_rows or col_no > limits.max_cols:
-                raise UnsafeFile(f"单元格 {title}!{_col_letters(col_no)}{r} 离表格太远（上限 {limits.max_rows} 行、"
+                raise UnsafeFile(f"单元格 {title}!{col_letters(col_no)}{r} 离表格太远（上限 {limits.max_rows} 行、"
                                  f"{limits.max_cols} 列）", path=path)
             if len(text) > limits.max_text_chars:
-                raise UnsafeFile(f"单元格 {title}!{_col_letters(col_no)}{r} 的文字超过 {limits.max_text_chars} 字",
+                raise UnsafeFile(f"单元格 {title}!{col_letters(col_no)}{r} 的文字超过 {limits.max_text_chars} 字",
                                  path=path)
             cell = found[(r, col_no)] = Cell(row=r - 1, col=col_no - 1, text=text, value=value,
                                              address=f"{title}!{name}", ref=(r, col_no), formula=formula)
@@ -352,7 +309,7 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
         if existing is not None and existing.rowspan == existing.colspan == 1:
             anchor = existing
         else:
-            anchor = Cell(row=r0 - 1, col=c0 - 1, text="", address=f"{title}!{_col_letters(c0)}{r0}", ref=(r0, c0))
+            anchor = Cell(row=r0 - 1, col=c0 - 1, text="", address=f"{title}!{col_letters(c0)}{r0}", ref=(r0, c0))
         anchor.rowspan, anchor.colspan = r1 - r0 + 1, c1 - c0 + 1
         for r in range(r0 - 1, r1):
             line = rows[r]
@@ -361,7 +318,7 @@ def sheet_grid(root: Any, path: str, title: str, strings: list[str], formats: li
     notes = _formulas(found, formulas)
 
     def blank(r: int, c: int) -> Cell:
-        return Cell(row=r, col=c, text="", address=f"{title}!{_col_letters(c + 1)}{r + 1}", ref=(r + 1, c + 1))
+        return Cell(row=r, col=c, text="", address=f"{title}!{col_letters(c + 1)}{r + 1}", ref=(r + 1, c + 1))
 
     if dense:
         for r, line in enumerate(rows):

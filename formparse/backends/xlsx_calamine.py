@@ -37,10 +37,10 @@ import python_calamine
 from ..errors import UnsafeFile
 from ..grid import Grid
 from ..limits import Limits
+from .cells import cells_grid, letters0
 from .numfmt import plain_number
 from .ooxml import Package
 from .symbols import MARKERS
-from .xlsx import _letters0, cells_grid
 
 if TYPE_CHECKING:
     from .xlsx import Workbook
@@ -256,7 +256,7 @@ def _grid(title: str, path: str, start: tuple[int, int], values: list[list[Any]]
             else:  # bool, dates, …: excluded by the checks, but never guessed at
                 return None
             if len(text) > max_text:
-                raise UnsafeFile(f"单元格 {title}!{_letters0(c0 + j)}{r0 + i + 1} 的文字超过 {max_text} 字", path=path)
+                raise UnsafeFile(f"单元格 {title}!{letters0(c0 + j)}{r0 + i + 1} 的文字超过 {max_text} 字", path=path)
             found.append((r0 + i, c0 + j, text, value))
     max_row = found[-1][0] + 1 if found else 0
     max_col = max((c for _, c, _, _ in found), default=-1) + 1
