@@ -115,7 +115,7 @@ _PARSE_CORE = {
 }
 PARSE_IMPORTS = {
     ".xlsx": (_PARSE_CORE | {"formparse.backends.xlsx", "formparse.backends.xlsx_calamine", "formparse.backends.cells",
-                             "formparse.backends.numfmt", "formparse.formula"},
+                             "formparse.backends.numfmt", "formparse.formula", "formparse.backends.xlsx_controls"},
               {"attr", "attrs", "click", "lxml", "python_calamine"}),
     ".docx": (_PARSE_CORE | {"formparse.backends.docx"}, {"attr", "attrs", "click", "lxml"}),
 }

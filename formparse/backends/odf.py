@@ -23,11 +23,12 @@ from typing import Any
 from ..errors import EncryptedFile, UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
+from .cells import cells_grid, col_letters
 from .numfmt import format_number
 from .ooxml import Package, parse
 from .symbols import is_symbol_font, symbol_text
 from .xls import excel_number
-from .xlsx import _col_letters, _formulas, _number, _Underflow, cells_grid, from_serial
+from .xlsx import _formulas, _number, _Underflow, from_serial
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -444,7 +445,7 @@ def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str], fonts
     max_rows, max_cols, max_text = limits.max_rows, limits.max_cols, limits.max_text_chars
 
     def where(r: int, c: int) -> str:
-        return f"{title}!{_col_letters(c + 1)}{r + 1}"
+        return f"{title}!{col_letters(c + 1)}{r + 1}"
 
     r = 0
     for row in _rows(table):
