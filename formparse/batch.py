@@ -113,13 +113,24 @@ def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
             from .reader import read_all
 
             found = read_all(path)
+            for f in found:  # each value's provenance names the file and form as the tables do
+                _placed(f.record, file, f.where if len(found) > 1 else "")
             return Outcome(file, record=found[0].record, where=found[0].where if len(found) > 1 else "",
                            more=[(f.where, f.record) for f in found[1:]])
-        return Outcome(file, record=reader(path))
+        record = reader(path)
+        _placed(record, file, "")
+        return Outcome(file, record=record)
     except FormparseError as exc:
         return Outcome(file, problem=Problem(file, type(exc).__name__, exc.message))
     except Exception as exc:  # a bug of ours must not stop the batch either
         return Outcome(file, problem=Problem(file, "InternalError", f"{type(exc).__name__}: {exc}"))
+
+
+def _placed(record: Any, file: str, position: str) -> None:
+    """The record's provenance (formparse.provenance) set to the batch's name for its file and form."""
+    prov = getattr(record, "provenance", None)
+    if prov is not None:
+        prov.file, prov.position = file, position
 
 
 class _Worker:

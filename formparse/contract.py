@@ -25,7 +25,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
-from .records import Record
+from .records import RIDERS, Record
 from .records_project import ProjectRecord
 from .text import format_money
 
@@ -70,10 +70,12 @@ AnyRecord = Record | ProjectRecord
 # ever unstructures one kind of record, and generating them all cost a third of this module's import.
 converter.register_unstructure_hook_factory(
     lambda cls: cls in RECORD_TYPES,
-    lambda cls: make_dict_unstructure_fn(cls, converter, warnings=override(omit=True)))
+    lambda cls: make_dict_unstructure_fn(cls, converter, warnings=override(omit=True),
+                                         provenance=override(omit=True)))
 converter.register_structure_hook_factory(
     lambda cls: cls in RECORD_TYPES,
-    lambda cls: make_dict_structure_fn(cls, converter, warnings=override(omit=True)))
+    lambda cls: make_dict_structure_fn(cls, converter, warnings=override(omit=True),
+                                       provenance=override(omit=True)))
 
 
 def _tag(cls: type) -> str | None:
@@ -140,7 +142,7 @@ def _walk(value: Any, tp: Any, path: str, bad: list[str]) -> None:
         if not isinstance(value, dict):
             bad.append(f"{path} = {_shown(value)}：应为对象 / must be an object")
             return
-        fields = {f.name: f for f in attrs.fields(attrs.resolve_types(tp)) if f.name != "warnings"}
+        fields = {f.name: f for f in attrs.fields(attrs.resolve_types(tp)) if f.name not in RIDERS}
         allowed = set(fields) | ({"schema"} if tp is Record else set())
         for key, item in value.items():
             if key not in allowed:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .records import Expenditure, Income, Record, ThreePublic
+from .records import RIDERS, Expenditure, Income, Record, ThreePublic
 from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, bundled_schemas, load_schema, resolve
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def _main_table(schema: Schema) -> str:
 def _walk_fields(cls: type, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """(dotted path, type) of every field of an attrs record, nested records flattened, lists whole."""
     for f in attrs.fields(attrs.resolve_types(cls)):
-        if f.name == "warnings":
+        if f.name in RIDERS:
             continue
         tp = _plain_type(f.type)
         if attrs.has(tp):
