@@ -113,3 +113,22 @@ def cell_rows(file: str, record: Any, position: str = "") -> list[dict[str, Any]
     prov = provenance_of(record)
     return [{"file": file, "position": position or None, "path": path, "sheet": sheet or None, "address": address,
              "text": text} for path, (sheet, address, text) in prov.places.items()]
+
+
+def cells_frame(outcomes: Any) -> Any:
+    """The ``cells`` DataFrame of a batch's outcomes (Arrow strings): one row per value read."""
+    from .errors import shown, without_surrogates
+
+    rows = [{k: (shown(v) if k == "file" else without_surrogates(v)) if isinstance(v, str) else v
+             for k, v in row.items()}
+            for o in outcomes for where, record in o.forms() for row in cell_rows(o.file, record, where)]
+    return text_frame(CELL_COLUMNS, rows)
+
+
+def text_frame(names: tuple[str, ...], rows: list[dict[str, Any]]) -> Any:
+    """A DataFrame of text columns (Arrow strings) from row dicts."""
+    import pandas as pd
+    import pyarrow as pa
+
+    schema = pa.schema([pa.field(c, pa.string()) for c in names])
+    return pa.Table.from_pylist(rows, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
