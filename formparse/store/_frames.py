@@ -25,23 +25,24 @@ def store_frames(store: Store, versions: str, money: str, cells: bool) -> dict[s
         for table, items in group.items():
             rows.setdefault(table, []).extend(items)
     frames = money_frames(rows, money)
+    ids = pd.ArrowDtype(pa.int64())
     if versions == "all":  # which version each row is of (a file changed twice has three)
         for table in TABLES:
             if table != "problems":
-                frames[table]["version"] = pd.array([r["version"] for r in rows[table]], dtype=pd.ArrowDtype(pa.int64()))
+                frames[table]["version"] = pd.array([r["version"] for r in rows[table]], dtype=ids)
     problems = frames.pop("problems")
-    warn = [dict(zip(("version", "file", "unit_name", "position", "code", "label", "cell", "message"), r, strict=True))
-            for r in store.warning_rows(versions)]
+    names = ("version", "file", "unit_name", "position", "code", "label", "cell", "message")
+    warn = [dict(zip(names, r, strict=True)) for r in store.warning_rows(versions)]
     for w in warn:
         w["category"] = CHECK_CODES_ZH.get(w["code"], w["code"])
     frames["warnings"] = text_frame(WARNING_COLUMNS, warn)
     if versions == "all":
-        frames["warnings"]["version"] = pd.array([w["version"] for w in warn], dtype=pd.ArrowDtype(pa.int64()))
+        frames["warnings"]["version"] = pd.array([w["version"] for w in warn], dtype=ids)
     if cells:
         found = [dict(zip(("version", *CELL_COLUMNS), r, strict=True)) for r in store.cell_rows(versions)]
         frames["cells"] = text_frame(CELL_COLUMNS, found)
         if versions == "all":
-            frames["cells"]["version"] = pd.array([c["version"] for c in found], dtype=pd.ArrowDtype(pa.int64()))
+            frames["cells"]["version"] = pd.array([c["version"] for c in found], dtype=ids)
     frames["versions"] = _versions_frame(store.versions(versions))
     frames["problems"] = problems
     return frames

@@ -62,7 +62,7 @@ def file_hash(path: str) -> tuple[int, str] | None:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _json_default(value: Any) -> Any:
@@ -216,6 +216,7 @@ class Store:
                 self._problem(file, None, None, outcome.problem.kind, outcome.problem.message)
             return
         size, sha = got
+        self.db.execute("DELETE FROM problems WHERE file = ? AND sha256 IS NULL AND version_id IS NULL", (file,))
         fresh = self.db.execute("INSERT INTO contents (sha256, file, read_at, forms) VALUES (?, ?, ?, ?) "
                                 "ON CONFLICT (sha256) DO NOTHING", (sha, file, now, len(outcome.forms())))
         if fresh.rowcount == 0:  # another run wrote this content meanwhile: this file only joins it
@@ -249,7 +250,8 @@ class Store:
                                 "VALUES (?, ?, ?, ?, ?, ?)",
                                 [(vid, i, w.code, w.label, w.cell, without_surrogates(w.message))
                                  for i, w in enumerate(getattr(rec, "warnings", []))])
-            self.db.executemany("INSERT INTO cells (version_id, n, path, sheet, address, text) VALUES (?, ?, ?, ?, ?, ?)",
+            self.db.executemany("INSERT INTO cells (version_id, n, path, sheet, address, text) "
+                                "VALUES (?, ?, ?, ?, ?, ?)",
                                 [(vid, i, r["path"], r["sheet"], r["address"], without_surrogates(r["text"]))
                                  for i, r in enumerate(cell_rows(file, rec, where))])
             older = self.db.execute("SELECT id, file, position FROM versions WHERE identity = ? AND current = 1 "
@@ -279,9 +281,23 @@ class Store:
         return self.db.execute("SELECT id, file, position, schema, unit_name, year, project, sha256, read_at, current, "
                                f"superseded_by FROM versions {where}ORDER BY file, read_at, n").fetchall()
 
-    def table_rows(self, versions: str = "current") -> Iterator[tuple[str, dict[str, list[dict[str, Any]]]]]:
+    def summary(self) -> Any:
+        """The files present and how many of them could not be read, as convert's summary counts them."""
+        from ..export import Summary
+
+        files = self.db.execute("SELECT COUNT(*) FROM files WHERE gone = 0").fetchone()[0]
+        broken = self.db.execute(
+            "SELECT COUNT(DISTINCT f.path) FROM files f JOIN problems p ON p.sha256 = f.sha256 "
+            "WHERE f.gone = 0 AND p.version_id IS NULL").fetchone()[0]
+        hashless = self.db.execute("SELECT COUNT(DISTINCT file) FROM problems WHERE sha256 IS NULL "
+                                   "AND version_id IS NULL").fetchone()[0]
+        return Summary(files=files + hashless, good=files - broken, broken=broken + hashless)
+
+    def table_rows(self, versions: str = "current", *, cells: bool = False
+                   ) -> Iterator[tuple[str, dict[str, list[dict[str, Any]]]]]:
         """Each version's rows of each table (money Decimal, dates date), as formparse.tables.record_rows gives
-        them, in file order: (file, {table: rows}); then the problems rows; ``versions="all"`` adds ``version``."""
+        them, in file order: (file, {table: rows}); then the problems rows; ``versions="all"`` adds ``version``.
+        ``cells``: each version's provenance rows too (table ``cells``)."""
         from ..tables import columns
 
         kinds = {t: {c.name: c.kind for c in cols} for t, cols in columns().items()}
@@ -296,6 +312,11 @@ class Store:
             if versions == "all":
                 items = [{**r, "version": vid} for r in items]
             grouped.setdefault(vid, {})[table] = items
+        if cells:
+            for vid, file, position, path, sheet, address, text in self.cell_rows(versions):
+                grouped.setdefault(vid, {}).setdefault("cells", []).append(
+                    {"file": file, "position": position, "path": path, "sheet": sheet, "address": address,
+                     "text": text})
         for vid in sorted(grouped, key=lambda v: order.get(v, 0)):
             yield chosen[order[vid]][1], grouped[vid]
         problems = self.problem_rows()
@@ -307,7 +328,8 @@ class Store:
         rows = self.db.execute(
             "SELECT f.path, p.kind, p.message FROM problems p JOIN files f ON f.sha256 = p.sha256 AND f.gone = 0 "
             "WHERE p.version_id IS NULL AND p.sha256 IS NOT NULL "
-            "UNION ALL SELECT p.file, p.kind, p.message FROM problems p WHERE p.sha256 IS NULL AND p.version_id IS NULL "
+            "UNION ALL SELECT p.file, p.kind, p.message FROM problems p "
+            "WHERE p.sha256 IS NULL AND p.version_id IS NULL "
             "UNION ALL SELECT p.file, p.kind, p.message FROM problems p WHERE p.version_id IS NOT NULL").fetchall()
         return [{"file": f, "kind": k, "message": m} for f, k, m in sorted(rows, key=lambda r: r[0])]
 

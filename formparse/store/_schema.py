@@ -73,7 +73,8 @@ def check_and_migrate(d: Dialect, *, write: bool) -> int:
         version = int(found.get("schema_version", "0"))
         if version > SCHEMA_VERSION:
             raise StoreError(f"台账由更新版本的 formparse（{found.get('formparse_version', '?')}，台账格式 {version}）"
-                             f"写成，本版（{__version__}）只认到格式 {SCHEMA_VERSION}：请先升级 formparse", path=d.where)
+                             f"写成，本版（{__version__}）只认到格式 {SCHEMA_VERSION}：请先升级 formparse",
+                             path=d.where)
     elif ours or (tables and d.name == "sqlite"):
         raise StoreError("不是 formparse 台账（这个数据库里已有别的表），未写入任何内容", path=d.where)
     else:
