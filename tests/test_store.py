@@ -139,8 +139,11 @@ def test_convert_with_a_store_then_from_the_store(target, inbox, tmp_path):
     assert res.returncode == 0, res.stderr
     a, b = load_workbook(out1, read_only=True), load_workbook(out2, read_only=True)
     assert a.sheetnames == b.sheetnames and "数据来源" in a.sheetnames
+    def values(book, sheet):
+        return [[c.value for c in r] for r in book[sheet].iter_rows()]
+
     for sheet in a.sheetnames:
-        assert [[c.value for c in r] for r in a[sheet].iter_rows()] == [[c.value for c in r] for r in b[sheet].iter_rows()]
+        assert values(a, sheet) == values(b, sheet)
     cells = [[c.value for c in r] for r in b["数据来源"].iter_rows()]
     assert cells[0] == ["文件", "位置", "字段", "工作表", "单元格", "显示内容"] and len(cells) > 300
 
