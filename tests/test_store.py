@@ -153,11 +153,16 @@ def test_store_frames_are_the_batchs_frames_plus_versions(target, inbox):
     stored = formparse.read_folder(inbox, store=target, workers=0)
     stored.store.close()
     with Store(target) as store:
-        frames = store.frames()
+        frames, exact = store.frames(), store.frames(money="decimal")
+        every = store.frames(versions="all")
     plain = batch.frames()
     assert set(frames) == set(plain) | {"versions"}
     for table, frame in plain.items():
         assert frames[table].reset_index(drop=True).equals(frame.reset_index(drop=True)), table
+    for table, frame in batch.frames(money="decimal").items():
+        assert exact[table].reset_index(drop=True).equals(frame.reset_index(drop=True)), table
+    assert every["forms"].drop(columns="version").equals(frames["forms"])
+    assert set(every["indicators"]["version"]) <= set(every["versions"]["version"])
     assert len(frames["versions"]) == 5 and frames["versions"]["current"].all()
 
 

@@ -35,9 +35,11 @@ def _v1(d: Dialect) -> list[str]:
         "file TEXT NOT NULL, read_at TEXT NOT NULL, current INTEGER NOT NULL, superseded_by BIGINT, record TEXT)",
         "CREATE INDEX versions_identity ON versions (identity, current)",
         "CREATE INDEX versions_sha256 ON versions (sha256)",
-        # the version's rows of each table (formparse.tables.record_rows) as JSON: one read per table
+        # the version's rows of each table (formparse.tables.record_rows) as JSON lines, one per row: a table of
+        # the whole store is one columnar read (pyarrow's JSON reader), not a Python object per value
         "CREATE TABLE value_rows (version_id BIGINT NOT NULL, tbl TEXT NOT NULL, rows TEXT NOT NULL, "
         "PRIMARY KEY (version_id, tbl))",
+        "CREATE INDEX value_rows_tbl ON value_rows (tbl, version_id)",
         "CREATE TABLE warnings (version_id BIGINT NOT NULL, n INTEGER NOT NULL, code TEXT NOT NULL, label TEXT, "
         "cell TEXT, message TEXT NOT NULL, PRIMARY KEY (version_id, n))",
         # a content that could not be read (sha256), or a version superseded (version_id)
