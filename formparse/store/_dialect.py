@@ -80,6 +80,9 @@ class Dialect:
     def lock_schema(self) -> None:
         """Inside a transaction: keep other runs from changing the store's tables at the same time."""
 
+    def prepare_writes(self) -> None:
+        """Once the database is known to be (or become) a store: what writing needs (SQLite: WAL)."""
+
     def tables(self) -> set[str]:
         raise NotImplementedError
 
@@ -186,9 +189,6 @@ class Postgres(Dialect):
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")
-
-    def prepare_writes(self) -> None:
-        pass
 
     def lock_schema(self) -> None:
         self.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))

@@ -44,7 +44,7 @@ def store_frames(store: Store, versions: str, money: str, cells: bool) -> dict[s
         groups = store.cell_groups(versions)
         sizes = [len(found) for *_k, found in groups]
         flat = [row for *_k, found in groups for row in found]
-        parts = list(zip(*flat, strict=True)) if flat else [[], [], [], []]
+        parts: list[Any] = list(zip(*flat, strict=True)) if flat else [(), (), (), ()]
         arrow = pa.table({
             "file": pa.array(np.repeat(np.array([g[1] for g in groups], dtype=object), sizes), type=pa.string()),
             "position": pa.array(np.repeat(np.array([g[2] for g in groups], dtype=object), sizes), type=pa.string()),
