@@ -305,3 +305,22 @@ def test_dask_workers_read_and_the_driver_writes(target, inbox):
     frames = batch.frames()
     batch.store.close()
     assert len(frames["forms"]) == 3 and len(frames["cells"]) > 300
+
+
+def test_a_database_holding_tables_of_our_names_but_not_a_store_is_left_alone(target, inbox):
+    """On either database: tables named like the ledger's without its marker are someone else's."""
+    if target.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute("CREATE TABLE versions (id INTEGER)")
+    else:
+        with sqlite3.connect(target) as conn:
+            conn.execute("CREATE TABLE versions (id INTEGER)")
+        conn.close()
+    with pytest.raises(StoreError, match="不是 formparse 台账"):
+        formparse.read_folder(inbox, store=target, workers=0)
+    if target.startswith("postgresql"):
+        with psycopg.connect(target, autocommit=True) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM information_schema.tables "
+                                "WHERE table_schema = current_schema()").fetchone()[0] == 1
