@@ -116,8 +116,6 @@ class Store:
         base = Path(root)
         unlisted: list[Problem] = []
         files = discover(base, recursive=recursive, unlisted=unlisted)
-        if on_start:
-            on_start(len(files) + len(unlisted))
         known_files = {path: (sha, gone) for path, sha, gone in
                        self.db.execute("SELECT path, sha256, gone FROM files").fetchall()}
         known = {r[0] for r in self.db.execute("SELECT sha256 FROM contents").fetchall()}
@@ -142,6 +140,8 @@ class Store:
                 to_read.append(name)
                 if got is not None:
                     planned.add(got[1])
+        if on_start:  # the progress is of the files to read (the others cost a hash each)
+            on_start(len(to_read) + len(unlisted))
         now = _now()
         # files whose content is already in the store: only their row is written (in one transaction)
         if seen_now:
