@@ -224,6 +224,7 @@ def test_an_older_store_is_migrated_forward(tmp_path, inbox):
     formparse.read_folder(inbox, store=path, workers=0).store.close()
     with sqlite3.connect(path) as conn:  # as version 1 wrote it
         conn.execute("DROP INDEX cells_path")
+        conn.execute("DROP TABLE snapshots")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
     with Store(path) as old:  # read as it is
@@ -233,6 +234,7 @@ def test_an_older_store_is_migrated_forward(tmp_path, inbox):
     again.store.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'cells_path'").fetchone()
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'snapshots'").fetchone()
     conn.close()
 
 
@@ -324,3 +326,20 @@ def test_a_database_holding_tables_of_our_names_but_not_a_store_is_left_alone(ta
         with psycopg.connect(target, autocommit=True) as conn:
             assert conn.execute("SELECT COUNT(*) FROM information_schema.tables "
                                 "WHERE table_schema = current_schema()").fetchone()[0] == 1
+
+
+def test_frames_come_from_a_snapshot_until_the_store_changes(target, inbox):
+    first = formparse.read_folder(inbox, store=target, workers=0)
+    made = first.frames()
+    again = first.frames()  # from the snapshots now
+    generation = first.store.generation()
+    first.store.close()
+    for table in made:
+        assert made[table].equals(again[table]), table
+    (inbox / INBOX[0]).unlink()
+    shutil.copyfile(SAMPLES / "附件1-2020-邵阳市财政局.docx", inbox / "附件1-2020-邵阳市财政局.docx")
+    second = formparse.read_folder(inbox, store=target, workers=0)
+    assert second.store.generation() > generation
+    forms = second.frames()["forms"]
+    second.store.close()
+    assert "邵阳市财政局" in set(forms["unit_name"]) and len(forms) == 4  # the snapshot of before is not used

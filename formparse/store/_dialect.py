@@ -39,6 +39,7 @@ class Dialect:
 
     name = ""
     serial = ""  # the id column's type
+    blob = ""  # a column of bytes
     where = ""  # how messages name the store
 
     def __init__(self) -> None:
@@ -83,6 +84,11 @@ class Dialect:
     def prepare_writes(self) -> None:
         """Once the database is known to be (or become) a store: what writing needs (SQLite: WAL)."""
 
+    @contextmanager
+    def no_waiting(self) -> Iterator[None]:
+        """Statements that give up at once when another run holds the lock (for an optional write)."""
+        yield
+
     def tables(self) -> set[str]:
         raise NotImplementedError
 
@@ -112,6 +118,7 @@ class SQLite(Dialect):
 
     name = "sqlite"
     serial = "INTEGER PRIMARY KEY"
+    blob = "BLOB"
     begin = "BEGIN IMMEDIATE"
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool) -> None:
@@ -152,6 +159,15 @@ class SQLite(Dialect):
     def tables(self) -> set[str]:
         return {r[0] for r in self.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
 
+    @contextmanager
+    def no_waiting(self) -> Iterator[None]:
+        """Statements that give up at once when another run holds the lock (for an optional write)."""
+        self.execute("PRAGMA busy_timeout = 0")
+        try:
+            yield
+        finally:
+            self.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+
     def error(self, exc: Exception) -> Exception:
         import sqlite3
 
@@ -173,6 +189,7 @@ class Postgres(Dialect):
 
     name = "postgresql"
     serial = "BIGSERIAL PRIMARY KEY"
+    blob = "BYTEA"
 
     def __init__(self, url: str) -> None:
         super().__init__()

@@ -41,16 +41,23 @@ def store_frames(store: Store, versions: str, money: str, cells: bool) -> dict[s
     if cells:
         import numpy as np
 
-        groups = store.cell_groups(versions)
-        sizes = [len(found) for *_k, found in groups]
-        flat = [row for *_k, found in groups for row in found]
-        parts: list[Any] = list(zip(*flat, strict=True)) if flat else [(), (), (), ()]
-        arrow = pa.table({
-            "file": pa.array(np.repeat(np.array([g[1] for g in groups], dtype=object), sizes), type=pa.string()),
-            "position": pa.array(np.repeat(np.array([g[2] for g in groups], dtype=object), sizes), type=pa.string()),
-            **{c: pa.array(parts[i], type=pa.string()) for i, c in enumerate(CELL_COLUMNS[2:])}})
+        groups: list[Any] = []
+
+        def make_cells() -> Any:
+            groups.extend(store.cell_groups(versions))
+            sizes = [len(found) for *_k, found in groups]
+            flat = [row for *_k, found in groups for row in found]
+            parts: list[Any] = list(zip(*flat, strict=True)) if flat else [(), (), (), ()]
+            files = np.array([g[1] for g in groups], dtype=object)
+            positions = np.array([g[2] for g in groups], dtype=object)
+            return pa.table({"file": pa.array(np.repeat(files, sizes), type=pa.string()),
+                             "position": pa.array(np.repeat(positions, sizes), type=pa.string()),
+                             **{c: pa.array(parts[i], type=pa.string()) for i, c in enumerate(CELL_COLUMNS[2:])}})
+
+        arrow = store.snapshot("current:cells", make_cells) if versions == "current" else make_cells()
         frames["cells"] = arrow.to_pandas(types_mapper=pd.ArrowDtype)
         if versions == "all":
+            sizes = [len(found) for *_k, found in groups]
             frames["cells"]["version"] = pd.array(np.repeat([g[0] for g in groups], sizes), dtype=ids)
     frames["versions"] = _versions_frame(store.versions(versions))
     from ..tables import to_frame
@@ -70,14 +77,20 @@ def _table_frame(store: Store, table: str, cols: list[Any], versions: str, money
 
     read_as = {"text": pa.string(), "int": pa.int64(), "money": pa.string(), "date": pa.string()}
     schema = pa.schema([pa.field(c.name, read_as[c.kind]) for c in cols])
-    blobs = [(vid, text) for vid, text in store.value_blobs(table, versions) if text]
-    if blobs:
+    blobs: list[tuple[int, str]] = []
+
+    def make() -> Any:
+        blobs.extend((vid, text) for vid, text in store.value_blobs(table, versions) if text)
+        if not blobs:
+            return schema.empty_table()
         data = "\n".join(text for _v, text in blobs).encode()
         longest = max(len(text) for _v, text in blobs) * 4
-        arrow = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=max(1 << 22, 2 * longest)),
-                             parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
-    else:
-        arrow = schema.empty_table()
+        return pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=max(1 << 22, 2 * longest)),
+                            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
+
+    # the current versions' table comes from its snapshot while the store is unchanged (``all`` is read afresh:
+    # it needs each row's version)
+    arrow = store.snapshot(f"current:{table}", make) if versions == "current" else make()
     money_cols = [c.name for c in cols if c.kind == "money"]
     for c in cols:
         if c.kind == "date":

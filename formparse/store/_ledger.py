@@ -185,11 +185,20 @@ class Store:
             if before[0] != sha:
                 self._retire(before[0], name, None)
 
+    def _changed(self) -> None:
+        """In a write transaction that changes which versions are current: snapshots of before are void."""
+        self.db.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
+
+    def generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else -1
+
     def _retire(self, old_sha: str, file: str, by: int | None) -> None:
         """The current versions of a content no file holds any more (``file`` was changed): no longer current."""
         held = self.db.execute("SELECT COUNT(*) FROM files WHERE sha256 = ? AND gone = 0", (old_sha,)).fetchone()[0]
         if held:
             return
+        self._changed()
         rows = self.db.execute("SELECT id, file, position FROM versions WHERE sha256 = ? AND current = 1",
                                (old_sha,)).fetchall()
         for vid, vfile, position in rows:
@@ -222,6 +231,7 @@ class Store:
         if fresh.rowcount == 0:  # another run wrote this content meanwhile: this file only joins it
             self._file_seen(file, size, sha, now, before)
             return
+        self._changed()
         first_version: int | None = None
         problem = outcome.problem
         forms = outcome.forms()
@@ -330,6 +340,31 @@ class Store:
         return self.db.execute(
             "SELECT v.id, r.rows FROM value_rows r JOIN versions v ON v.id = r.version_id "
             f"WHERE r.tbl = ? {wanted}ORDER BY v.file, v.read_at, v.n", (table,)).fetchall()
+
+    def snapshot(self, name: str, make: Callable[[], Any]) -> Any:
+        """The Arrow table ``name`` of the current versions: from its snapshot when the store has not changed
+        since it was made, else made by ``make()`` and kept (if the store can be written now, without waiting)."""
+        import pyarrow as pa
+
+        if self.version < 2:
+            return make()
+        generation = self.generation()
+        row = self.db.execute("SELECT generation, data FROM snapshots WHERE name = ?", (name,)).fetchone()
+        if row is not None and int(row[0]) == generation:
+            return pa.ipc.open_stream(bytes(row[1])).read_all()
+        table = make()
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        try:
+            with self.db.no_waiting(), self.db.transaction():
+                if self.generation() == generation:  # nothing changed while it was made
+                    self.db.execute("DELETE FROM snapshots WHERE name = ?", (name,))
+                    self.db.execute("INSERT INTO snapshots (name, generation, data) VALUES (?, ?, ?)",
+                                    (name, generation, sink.getvalue().to_pybytes()))
+        except StoreError:  # read-only, or another run is writing: the next frames() keeps it
+            pass
+        return table
 
     def problem_rows(self) -> list[dict[str, Any]]:
         """Problems of the files present (unreadable contents) and every superseded version, in file order."""
