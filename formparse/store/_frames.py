@@ -22,7 +22,7 @@ def store_frames(store: Store, versions: str, money: str, cells: bool) -> dict[s
 
     from ..batch import WARNING_COLUMNS
     from ..export import CHECK_CODES_ZH
-    from ..provenance import CELL_COLUMNS, text_frame
+    from ..provenance import CELL_COLUMNS
     from ..tables import TABLES, columns
 
     ids = pd.ArrowDtype(pa.int64())
@@ -32,10 +32,16 @@ def store_frames(store: Store, versions: str, money: str, cells: bool) -> dict[s
             continue
         frames[table] = _table_frame(store, table, cols, versions, money)
     names = ("version", "file", "unit_name", "position", "code", "label", "cell", "message")
-    warn = [dict(zip(names, r, strict=True)) for r in store.warning_rows(versions)]
-    for w in warn:
-        w["category"] = CHECK_CODES_ZH.get(w["code"], w["code"])
-    frames["warnings"] = text_frame(WARNING_COLUMNS, warn)
+    warn: list[dict[str, Any]] = []
+
+    def make_warnings() -> Any:
+        warn.extend(dict(zip(names, r, strict=True)) for r in store.warning_rows(versions))
+        for w in warn:
+            w["category"] = CHECK_CODES_ZH.get(w["code"], w["code"])
+        return pa.Table.from_pylist(warn, schema=pa.schema([pa.field(c, pa.string()) for c in WARNING_COLUMNS]))
+
+    warnings = store.snapshot("current:warnings", make_warnings) if versions == "current" else make_warnings()
+    frames["warnings"] = warnings.to_pandas(types_mapper=pd.ArrowDtype)
     if versions == "all":
         frames["warnings"]["version"] = pd.array([w["version"] for w in warn], dtype=ids)
     if cells:
@@ -59,7 +65,9 @@ def store_frames(store: Store, versions: str, money: str, cells: bool) -> dict[s
         if versions == "all":
             sizes = [len(found) for *_k, found in groups]
             frames["cells"]["version"] = pd.array(np.repeat([g[0] for g in groups], sizes), dtype=ids)
-    frames["versions"] = _versions_frame(store.versions(versions))
+    made = (store.snapshot("current:versions", lambda: _versions_table(store.versions(versions)))
+            if versions == "current" else _versions_table(store.versions(versions)))
+    frames["versions"] = made.to_pandas(types_mapper=pd.ArrowDtype)
     from ..tables import to_frame
 
     frames["problems"] = to_frame("problems", store.problem_rows())
@@ -115,8 +123,7 @@ def _table_frame(store: Store, table: str, cols: list[Any], versions: str, money
     return frame
 
 
-def _versions_frame(found: list[tuple[Any, ...]]) -> Any:
-    import pandas as pd
+def _versions_table(found: list[tuple[Any, ...]]) -> Any:
     import pyarrow as pa
 
     types = {"version": pa.int64(), "year": pa.int64(), "current": pa.bool_(), "superseded_by": pa.int64()}
@@ -124,4 +131,4 @@ def _versions_frame(found: list[tuple[Any, ...]]) -> Any:
     rows = [dict(zip(VERSION_COLUMNS, r, strict=True)) for r in found]
     for r in rows:
         r["current"] = bool(r["current"])
-    return pa.Table.from_pylist(rows, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
+    return pa.Table.from_pylist(rows, schema=schema)
