@@ -123,6 +123,7 @@ def test_the_ledger_workflow_rerun_correct_add_remove(target, inbox, tmp_path):
     assert all(_digest(inbox)[k] == v for k, v in before.items() if k not in (name, INBOX[1]))
 
 
+@pytest.mark.slow  # the command run as a user runs it, several times
 def test_convert_with_a_store_then_from_the_store(target, inbox, tmp_path):
     from formparse.export import convert
 
@@ -186,6 +187,7 @@ def pd_isna(value):
     return pd.isna(value)
 
 
+@pytest.mark.slow  # the command run as a user runs it, several times
 def test_a_store_that_is_not_ours_damaged_or_newer_is_refused_in_one_line(tmp_path, inbox):
     other = tmp_path / "别的.sqlite"
     with sqlite3.connect(other) as conn:
