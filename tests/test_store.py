@@ -113,6 +113,17 @@ def test_the_ledger_workflow_rerun_correct_add_remove(target, inbox, tmp_path):
     assert len(superseded) == 1 and name in superseded["message"].iloc[0]
     third.store.close()
 
+    # the corrected copy taken back: the first version is current again, nothing read
+    original = SAMPLES / name
+    shutil.copyfile(original, inbox / name)
+    back = formparse.read_folder(inbox, store=target, workers=0)
+    assert (back.changes.changed, back.changes.read) == (1, 0)
+    forms = back.frames()["forms"]
+    assert forms.loc[forms["file"] == name, "three_public_total"].tolist() == [float(old_total)]
+    assert back.store.counts()["versions"] == 7
+    back.store.close()
+    shutil.copyfile(fixed, inbox / name)  # and corrected once more, for what follows
+
     # the same content under a second name is one version; a file taken away is gone
     shutil.copyfile(inbox / INBOX[0], inbox / "再次报送.xlsx")
     (inbox / INBOX[1]).unlink()
