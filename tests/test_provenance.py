@@ -21,7 +21,9 @@ from formparse.provenance import Source, cell_rows, value_at
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples" / "submissions").glob("*.*"))
-OTHER_HANDS = sorted(p for p in (ROOT / "samples" / "other-hands").glob("*.*") if p.suffix in (".xlsx", ".docx"))
+# .xlsx, .docx and .xls (read natively); .doc goes through LibreOffice: its addresses are the .docx back-end's
+OTHER_HANDS = sorted(p for p in (ROOT / "samples" / "other-hands").glob("*.*")
+                     if p.suffix in (".xlsx", ".docx", ".xls"))
 PACKETS = sorted(p for p in (ROOT / "samples" / "packets").glob("*.*") if p.suffix in (".xlsx", ".docx"))
 
 
