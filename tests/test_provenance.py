@@ -165,3 +165,9 @@ def test_convert_cells_writes_the_cells_table_in_every_format(tmp_path):
         ["file", "path", "address", "text"]].astype(object).values.tolist()
     header = (tmp_path / "csv" / "cells.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "文件,位置,字段,工作表,单元格,显示内容"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted((ROOT / "samples" / "other-hands").glob("*.doc")), ids=lambda p: p.name)
+def test_a_legacy_doc_read_through_libreoffice_keeps_its_addresses(path):
+    assert _check_file(path) > 10
