@@ -22,7 +22,8 @@ _WHERE = {
     "dumps": "contract", "from_dict": "contract", "loads": "contract", "to_dict": "contract",
     "CannotFill": "errors", "ConversionFailed": "errors", "EncryptedFile": "errors", "FormparseError": "errors",
     "InvalidValues": "errors", "NotThisForm": "errors", "SchemaError": "errors", "UnreadableFile": "errors",
-    "UnsafeFile": "errors", "CannotWrite": "errors", "AmbiguousLayout": "errors",
+    "UnsafeFile": "errors", "CannotWrite": "errors", "AmbiguousLayout": "errors", "StoreError": "errors",
+    "Store": "store", "Source": "provenance", "source": "provenance",
     "Limits": "limits",
     "read": "reader", "read_all": "reader", "Found": "reader",
     "BasicInfo": "records", "Expenditure": "records", "Income": "records", "Indicator": "records",
@@ -39,6 +40,7 @@ __all__ = [
     "Record", "Review", "Schema", "SchemaError", "ThreePublic", "UnreadableFile", "UnsafeFile", "Warning", "check",
     "domain_problems", "dumps", "fill", "from_dict", "load_schema", "loads", "parse_schema", "read", "read_folder",
     "template_path", "to_dict", "read_all", "Found", "Funds", "ProjectRecord", "Step", "project_domain_problems",
+    "Store", "StoreError", "Source", "source",
 ]
 
 
@@ -67,11 +69,14 @@ if TYPE_CHECKING:
         InvalidValues,
         NotThisForm,
         SchemaError,
+        StoreError,
         UnreadableFile,
         UnsafeFile,
     )
     from .limits import Limits
+    from .provenance import Source, source
     from .reader import read
     from .records import BasicInfo, Expenditure, Income, Indicator, Record, Review, ThreePublic, domain_problems
     from .schema import Schema, load_schema, parse_schema
+    from .store import Store
     from .writer import fill, template_path

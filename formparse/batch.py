@@ -119,13 +119,24 @@ def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
             from .reader import read_all
 
             found = read_all(path)
+            for f in found:  # each value's provenance names the file and form as the tables do
+                _placed(f.record, file, f.where if len(found) > 1 else "")
             return Outcome(file, record=found[0].record, where=found[0].where if len(found) > 1 else "",
                            more=[(f.where, f.record) for f in found[1:]])
-        return Outcome(file, record=reader(path))
+        record = reader(path)
+        _placed(record, file, "")
+        return Outcome(file, record=record)
     except FormparseError as exc:
         return Outcome(file, problem=Problem(file, type(exc).__name__, exc.message))
     except Exception as exc:  # a bug of ours must not stop the batch either
         return Outcome(file, problem=Problem(file, "InternalError", f"{type(exc).__name__}: {exc}"))
+
+
+def _placed(record: Any, file: str, position: str) -> None:
+    """The record's provenance (formparse.provenance) set to the batch's name for its file and form."""
+    prov = getattr(record, "provenance", None)
+    if prov is not None:
+        prov.file, prov.position = file, position
 
 
 class _Worker:
@@ -328,6 +339,9 @@ class Batch:
     files: list[str]
     outcomes: list[Outcome]
     seconds: float = 0.0
+    # read_folder(store=…): the store (formparse.Store) the run updated, and what it found changed
+    store: Any = None
+    changes: Any = None
 
     @property
     def records(self) -> dict[str, Record]:
@@ -359,8 +373,10 @@ class Batch:
         ``category`` (the code in Chinese: 成本指标超预算, …), ``label``, ``cell``, ``message``.
         """
         from .errors import shown, without_surrogates
-        from .tables import TABLES, columns, to_frame
+        from .tables import TABLES
 
+        if self.store is not None:  # the store's current versions: every file, read now or before
+            return self.store.frames(money=money)
         if money not in ("float", "decimal"):
             raise ValueError(f"money must be 'float' or 'decimal', not {money!r}")
         if duplicates not in ("keep", "drop"):
@@ -374,24 +390,35 @@ class Batch:
                 # names with bytes that are not UTF-8 shown escaped, as in every export; Arrow holds only UTF-8
                 rows[table].extend({k: shown(v) if k == "file" else without_surrogates(v) if isinstance(v, str)
                                     else v for k, v in item.items()} for item in items)
-        frames = {t: to_frame(t, rows[t]) for t in TABLES}
-        for table, cols in columns().items():
-            money_cols = [c.name for c in cols if c.kind == "money"]
-            if money == "float":
-                import numpy as np
-
-                for name in money_cols:
-                    # float(Decimal) is correctly rounded; Arrow's decimal→double cast need not be
-                    values = [r.get(name) for r in rows[table]]
-                    frames[table][name] = np.array([np.nan if v is None else float(v) for v in values],
-                                                   dtype=np.float64)
-            elif money_cols:
-                dtype = _fitted_decimal([r.get(n) for r in rows[table] for n in money_cols])
-                frames[table] = frames[table].astype(dict.fromkeys(money_cols, dtype))
+        frames = money_frames(rows, money)
         problems = frames.pop("problems")
         frames["warnings"] = _warnings_frame(outcomes)
+        from .provenance import cells_frame
+
+        frames["cells"] = cells_frame(outcomes)
         frames["problems"] = problems
         return frames
+
+
+def money_frames(rows: dict[str, list[dict[str, Any]]], money: str) -> dict[str, Any]:
+    """Every table's rows as a DataFrame, money as ``money`` says (see :meth:`Batch.frames`)."""
+    from .tables import TABLES, columns, to_frame
+
+    frames = {t: to_frame(t, rows[t]) for t in TABLES}
+    for table, cols in columns().items():
+        money_cols = [c.name for c in cols if c.kind == "money"]
+        if money == "float":
+            import numpy as np
+
+            for name in money_cols:
+                # float(Decimal) is correctly rounded; Arrow's decimal→double cast need not be
+                values = [r.get(name) for r in rows[table]]
+                frames[table][name] = np.array([np.nan if v is None else float(v) for v in values],
+                                               dtype=np.float64)
+        elif money_cols:
+            dtype = _fitted_decimal([r.get(n) for r in rows[table] for n in money_cols])
+            frames[table] = frames[table].astype(dict.fromkeys(money_cols, dtype))
+    return frames
 
 
 def _fitted_decimal(values: list[Any]) -> Any:
@@ -471,7 +498,7 @@ def table_rows(outcomes: Iterator[Outcome] | list[Outcome]) -> Iterator[dict[str
 
 def read_folder(path: str | Path, *, recursive: bool = True, workers: int | None = None,
                 executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
-                reader: Reader | None = None) -> Batch:
+                reader: Reader | None = None, store: str | os.PathLike[str] | None = None) -> Batch:
     """Read every submission in a folder. Never raises for a bad file: it goes to ``Batch.problems``.
 
     Args:
@@ -481,8 +508,19 @@ def read_folder(path: str | Path, *, recursive: bool = True, workers: int | None
             ``distributed.Client(address).get_executor()``.
         timeout: seconds one file may take before it is abandoned.
         reader: the function that reads one file (default :func:`formparse.read`).
+        store: a ledger (an SQLite file, created if need be, or a ``postgresql://`` URL): only files whose
+            content it has not seen are read; ``Batch.outcomes`` holds those, ``Batch.changes`` counts new,
+            changed, unchanged and gone files, and ``Batch.frames()`` gives the store's current versions
+            (see :class:`formparse.Store`). Raises StoreError if the store cannot be used.
     """
     start = time.perf_counter()
+    if store is not None:
+        from .store import update_store
+
+        ledger, changes, read = update_store(store, path, recursive=recursive, workers=workers, executor=executor,
+                                             timeout=timeout, reader=reader)
+        return Batch(str(path), [o.file for o in read], read, time.perf_counter() - start, store=ledger,
+                     changes=changes)
     unlisted: list[Problem] = []
     files = discover(path, recursive=recursive, unlisted=unlisted)
     outcomes = list(iter_outcomes(path, workers=workers, executor=executor, timeout=timeout, reader=reader,

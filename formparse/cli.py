@@ -210,7 +210,7 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 
 
 @cli.command(name="convert")
-@click.argument("folder", type=click.Path(readable=False, path_type=Path))
+@click.argument("folder", type=click.Path(readable=False))
 @click.option("-o", "--output", "output_name", type=click.Path(readable=False), required=True,
               help="汇总.xlsx 得到一个工作簿；文件夹得到 Parquet（--format csv 为 CSV）/ "
                    "OUT.xlsx for one workbook; a folder for Parquet (or CSV with --format csv).")
@@ -226,19 +226,29 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
 @click.option("--force", is_flag=True,
               help="替换已有的输出（文件夹：替换它要写的文件）/ "
                    "replace existing outputs (for a folder: the files it would write).")
+@click.option("--store", metavar="台账.sqlite|postgresql://…",
+              help="台账：只读新增或更改的文件，保留每个版本；输出为现行版本 / a ledger: read only new or changed "
+                   "files, keep every version; the outputs show the current ones.")
+@click.option("--cells", is_flag=True,
+              help="加一张“数据来源”表：每个值所在的工作表、单元格和显示的文字 / add the provenance table cells.")
 @click.pass_context
-def convert_cmd(ctx: click.Context, folder: Path, output_name: str, fmt: str | None, labels: str,
+def convert_cmd(ctx: click.Context, folder: str, output_name: str, fmt: str | None, labels: str,
                 workers: int | None, timeout: float, no_recursive: bool, dask_scheduler: str | None,
-                force: bool) -> None:
+                force: bool, store: str | None, cells: bool) -> None:
     """把 FOLDER 里的所有申报表汇总成表：申报表、绩效目标、绩效指标、审核意见、问题文件。有文件读不了时退出码为 1。
     Read every submission in FOLDER into tables (forms, goals, indicators, reviews, problems); exit 1
     when some file could not be read.
 
     \b
+    FOLDER 也可以是台账（.sqlite 文件或 postgresql:// 地址）：不读任何文件，导出其中的现行版本。
+    FOLDER may also be a store (an SQLite file or a postgresql:// URL): its current versions are written.
+
+    \b
     示例 / example:
       formparse convert 收件箱/ -o 汇总.xlsx
+      formparse convert 收件箱/ -o 汇总.xlsx --store 台账.sqlite
     """
-    from .export import convert, output_format
+    from .export import convert, is_store, output_format
 
     if not output_name:  # (as a Path, "" would be the current folder)
         _usage(ctx, "-o 的输出名是空的 / the output name is empty")
@@ -247,7 +257,10 @@ def convert_cmd(ctx: click.Context, folder: Path, output_name: str, fmt: str | N
         output_format(output, fmt)
     except ValueError as exc:
         _usage(ctx, str(exc))
-    _must_exist(folder)
+    if not is_store(folder):
+        _must_exist(Path(folder))
+    if store is not None and is_store(folder):
+        _usage(ctx, "FOLDER 已是台账：导出台账时不要再给 --store / FOLDER is a store already: no --store")
 
     executor = None
     client = None
@@ -272,9 +285,9 @@ def convert_cmd(ctx: click.Context, folder: Path, output_name: str, fmt: str | N
             bar.update(1)
 
     try:
-        summary = convert(folder, output, fmt=fmt, labels=labels, workers=workers, executor=executor,
-                          timeout=timeout, recursive=not no_recursive, progress=step, on_start=start,
-                          overwrite=force)
+        summary = convert(folder if is_store(folder) else Path(folder), output, fmt=fmt, labels=labels,
+                          workers=workers, executor=executor, timeout=timeout, recursive=not no_recursive,
+                          progress=step, on_start=start, overwrite=force, store=store, cells=cells)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
         return

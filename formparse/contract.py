@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from .records import Record
+from .records import RIDERS, Record
 from .records_project import ProjectRecord
 from .text import format_money
 
@@ -77,15 +77,17 @@ def converter() -> Any:
     # the first time it is needed (then cached by the converter), not at once for every record class.
     conv.register_unstructure_hook_factory(
         lambda cls: cls in RECORD_TYPES,
-        lambda cls: make_dict_unstructure_fn(cls, conv, warnings=override(omit=True)))
+        lambda cls: make_dict_unstructure_fn(cls, conv, warnings=override(omit=True),
+                                             provenance=override(omit=True)))
     conv.register_structure_hook_factory(
         lambda cls: cls in RECORD_TYPES,
-        lambda cls: make_dict_structure_fn(cls, conv, warnings=override(omit=True)))
+        lambda cls: make_dict_structure_fn(cls, conv, warnings=override(omit=True),
+                                           provenance=override(omit=True)))
     return conv
 
 
 def _plain(value: Any) -> Any:
-    """A record's value as JSON holds it: attrs objects as objects in field order (warnings left out),
+    """A record's value as JSON holds it: attrs objects as objects in field order (warnings and provenance left out),
     money as plain decimal digits, dates as ISO strings."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
@@ -96,7 +98,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if attrs.has(type(value)):
-        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.name != "warnings"}
+        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.name not in RIDERS}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     raise TypeError(f"no JSON for {type(value).__name__}")
@@ -166,7 +168,7 @@ def _walk(value: Any, tp: Any, path: str, bad: list[str]) -> None:
         if not isinstance(value, dict):
             bad.append(f"{path} = {_shown(value)}：应为对象 / must be an object")
             return
-        fields = {f.name: f for f in attrs.fields(attrs.resolve_types(tp)) if f.name != "warnings"}
+        fields = {f.name: f for f in attrs.fields(attrs.resolve_types(tp)) if f.name not in RIDERS}
         allowed = set(fields) | ({"schema"} if tp is Record else set())
         for key, item in value.items():
             if key not in allowed:

@@ -112,6 +112,11 @@ class AmbiguousLayout(FormparseError, ValueError):
         super().__init__(message, path=path)
 
 
+class StoreError(FormparseError, ValueError):
+    """A store (ledger) cannot be used: not a formparse store, damaged, written by a newer formparse, or a
+    database that cannot be reached (the message says which; nothing was written to it)."""
+
+
 class CannotWrite(FormparseError, OSError):
     """An output could not be written: no permission, a read-only or full disk, … (the message says which)."""
 

@@ -27,9 +27,29 @@ from .atomic import publish
 from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes, table_rows
 from .check import CHECK_CODES_ZH as CHECK_CODES_ZH  # (its home is check.py; named here as before)
 from .errors import CannotWrite, cannot_write, shown, without_surrogates
+from .provenance import cell_rows
 from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
 
 FORMATS = ("xlsx", "parquet", "csv")
+
+
+def table_names(cells: bool = False) -> tuple[str, ...]:
+    """The tables an output holds: every form's, (``cells``: the provenance table,) problems."""
+    return TABLES if not cells else (*TABLES[:-1], "cells", TABLES[-1])
+
+
+def is_store(target: str | os.PathLike[str]) -> bool:
+    """Whether ``target`` names a store to export rather than files to read: a ``postgresql://`` URL, or an
+    SQLite file (by its first bytes, whatever its name)."""
+    if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+        return True
+    if not os.path.isfile(target):  # (a FIFO is never opened: it would wait)
+        return False
+    try:
+        with open(target, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 CHUNK = 2000
 
 
@@ -40,17 +60,23 @@ class Summary:
     broken: int = 0
     duplicates: int = 0
     seconds: float = 0.0
+    changes: Any = None  # with a store: new, changed, unchanged, gone (formparse.store.Changes)
 
     def line(self) -> str:
-        return (f"共 {self.files} 个文件：成功 {self.good}，无法读取 {self.broken}，重复 {self.duplicates}，"
+        zh = en = ""
+        if self.changes is not None:
+            c = self.changes
+            zh = f"新增 {c.new}，更改 {c.changed}，未变 {c.unchanged}，已删除 {c.gone}，"
+            en = f"{c.new} new, {c.changed} changed, {c.unchanged} unchanged, {c.gone} gone, "
+        return (f"共 {self.files} 个文件：成功 {self.good}，无法读取 {self.broken}，重复 {self.duplicates}，{zh}"
                 f"用时 {self.seconds:.1f} 秒 / {self.files} files, {self.good} good, {self.broken} problems, "
-                f"{self.duplicates} duplicates, {self.seconds:.1f} s")
+                f"{self.duplicates} duplicates, {en}{self.seconds:.1f} s")
 
 
 LABELS = ("zh", "en")
 # Sheet names of the workbooks, in the clerk's words.
 SHEETS_ZH = {"forms": "申报表", "goals": "绩效目标", "indicators": "绩效指标", "reviews": "审核意见",
-             "problems": "问题文件", "warnings": "提示"}
+             "problems": "问题文件", "warnings": "提示", "cells": "数据来源"}
 # The form prints 联系电话 twice (after 预算绩效管理联系人, and after 填报人); the headers must differ.
 # The form's own words elsewhere, where they would not do as a column's header: 填报单位（盖章） (no seal in a
 # summary; the child sheets say 填报单位), 单位 (万元: the amounts' unit, not the unit that reports), and 附件2's
@@ -63,7 +89,7 @@ PROBLEM_KINDS_ZH = {
     "InvalidValues": "内容有误", "ConversionFailed": "转换失败", "WorkerCrashed": "读取进程崩溃", "Timeout": "读取超时",
     "InternalError": "内部错误", "Duplicate": "重复报送", "CannotFill": "无法填写", "SchemaError": "表式错误",
     "CharactersChanged": "字符已改写", "CannotWrite": "无法写入", "AmbiguousLayout": "栏目无法确定",
-    "UnreadableFolder": "文件夹无法读取",
+    "UnreadableFolder": "文件夹无法读取", "Superseded": "已被新版本取代",
 }
 
 
@@ -75,8 +101,8 @@ def header_labels(table_columns: dict[str, list[Any]], labels: str) -> dict[str,
             for t, cols in table_columns.items()}
 
 
-def _headers(labels: str) -> dict[str, list[str]]:
-    return header_labels(columns(), labels)
+def _headers(labels: str, cells: bool = False) -> dict[str, list[str]]:
+    return header_labels(columns(cells=cells), labels)
 
 
 def sheet_titles(labels: str) -> dict[str, str]:
@@ -109,14 +135,15 @@ class _Parquet:
     """Rows are checked against the Arrow schema per file (so a value that cannot be written costs only its
     file) and written in row groups of about CHUNK rows."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, cells: bool = False) -> None:
         import pyarrow.parquet as pq
 
-        self.schemas = arrow_schemas()
+        self.schemas = arrow_schemas(cells=cells)
+        self.tables = tuple(self.schemas)
         self.writers = {t: pq.ParquetWriter(tmp / f"{t}.parquet", self.schemas[t], compression="zstd")
-                        for t in TABLES}
-        self.buffers: dict[str, list[Any]] = {t: [] for t in TABLES}
-        self.counts = dict.fromkeys(TABLES, 0)
+                        for t in self.tables}
+        self.buffers: dict[str, list[Any]] = {t: [] for t in self.tables}
+        self.counts = dict.fromkeys(self.tables, 0)
 
     def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
         import pyarrow as pa
@@ -138,7 +165,7 @@ class _Parquet:
             self.counts[table] = 0
 
     def close(self) -> None:
-        for t in TABLES:
+        for t in self.tables:
             self._flush(t)
             self.writers[t].close()
 
@@ -154,11 +181,11 @@ class _Parquet:
 
 
 class _Csv:
-    def __init__(self, tmp: Path, labels: str) -> None:
+    def __init__(self, tmp: Path, labels: str, cells: bool = False) -> None:
         self.labels = labels
-        self.files = {t: (tmp / f"{t}.csv").open("w", encoding="utf-8-sig", newline="") for t in TABLES}
+        self.files = {t: (tmp / f"{t}.csv").open("w", encoding="utf-8-sig", newline="") for t in table_names(cells)}
         self.writers = {t: csv.writer(f) for t, f in self.files.items()}
-        for t, header in _headers(labels).items():
+        for t, header in _headers(labels, cells).items():
             self.writers[t].writerow(header)
 
     def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
@@ -185,17 +212,17 @@ class _Csv:
                 pass
 
     @staticmethod
-    def names() -> list[str]:
-        return [f"{t}.csv" for t in TABLES]
+    def names(cells: bool = False) -> list[str]:
+        return [f"{t}.csv" for t in table_names(cells)]
 
 
 class _Xlsx:
-    def __init__(self, tmp: Path, labels: str) -> None:
+    def __init__(self, tmp: Path, labels: str, cells: bool = False) -> None:
         from .backends.summary_xlsx import SummaryWorkbook
 
         self.path = tmp / "summary.xlsx"
         self.labels = labels
-        self.book = SummaryWorkbook(columns(), _headers(labels), sheet_titles(labels))
+        self.book = SummaryWorkbook(columns(cells=cells), _headers(labels, cells), sheet_titles(labels))
 
     def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
         # no apostrophe: the workbook marks formula-like text with quotePrefix instead
@@ -340,7 +367,8 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
             workers: int | None = None, executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
             recursive: bool = True, progress: Callable[[Outcome], None] | None = None,
             on_start: Callable[[int], None] | None = None, overwrite: bool = False,
-            reader: Reader | None = None) -> Summary:
+            reader: Reader | None = None, store: str | os.PathLike[str] | None = None,
+            cells: bool = False) -> Summary:
     """Read every submission under ``root`` and write the tables to ``out``.
 
     ``out`` ending in .xlsx gives one workbook (sheets 申报表, 绩效目标, 绩效指标, 审核意见, 问题文件, or
@@ -352,24 +380,47 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
 
     ``reader`` reads one file (default :func:`formparse.read`).
 
+    ``store``: a ledger (SQLite file or ``postgresql://`` URL, see :class:`formparse.Store`) updated first,
+    reading only contents it has not seen; the outputs then hold its current versions. ``root`` may itself
+    be a store: its current versions are written without reading any file. ``cells``: add the provenance
+    table ``cells`` (sheet 数据来源): one row per value read, with its sheet, cell and the text shown there.
+
     Raises:
+        StoreError: the store cannot be used (not a formparse store, damaged, newer, unreachable).
         CannotWrite: ``out`` is (or lies in) what is read, would replace a file and ``overwrite`` is False,
             or cannot be written (no permission, read-only, disk full); nothing is left behind.
     """
     out, base = Path(out), Path(root)
     kind = output_format(out, fmt)
     header_labels({}, labels)  # refuse a bad labels value before any work
-    names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in TABLES]
+    names = (["summary.xlsx"] if kind == "xlsx" else _Csv.names(cells) if kind == "csv"
+             else [f"{t}.parquet" for t in table_names(cells)])
     start = time.perf_counter()
     unlisted: list[Problem] = []
-    files = discover(root, recursive=recursive, unlisted=unlisted)
+    from_store = is_store(root)
+    files = [] if from_store else discover(root, recursive=recursive, unlisted=unlisted)
     refused = _refusal(base, out, names, overwrite, files)
     if refused is not None:
         raise refused
-    if on_start:
-        on_start(len(files) + len(unlisted))
-    summary = Summary(files=len(files) + len(unlisted))
-    labels_of = {c.name: c.label for cols in columns().values() for c in cols}
+    ledger = None
+    if from_store or store is not None:
+        from .store import Store, update_store
+
+        if from_store:
+            ledger = Store(root)
+            changes = None
+        else:
+            assert store is not None
+            ledger, changes, _read = update_store(store, root, recursive=recursive, workers=workers,
+                                                  executor=executor, timeout=timeout, reader=reader,
+                                                  progress=progress, on_start=on_start)
+        summary = ledger.summary()
+        summary.changes = changes
+    else:
+        if on_start:
+            on_start(len(files) + len(unlisted))
+        summary = Summary(files=len(files) + len(unlisted))
+    labels_of = {c.name: c.label for cols in columns(cells=cells).values() for c in cols}
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -379,11 +430,18 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
         raise cannot_write(exc, out) from exc
     sink: _Parquet | _Csv | _Xlsx | None = None
     try:
-        sink = _Parquet(tmp) if kind == "parquet" else _Csv(tmp, labels) if kind == "csv" else _Xlsx(tmp, labels)
+        sink = (_Parquet(tmp, cells) if kind == "parquet" else _Csv(tmp, labels, cells) if kind == "csv"
+                else _Xlsx(tmp, labels, cells))
+        if ledger is not None:
+            for file, rows in ledger.table_rows(cells=cells):
+                for table, prepared in _prepared(sink, rows, kind == "xlsx", labels_of, file):
+                    sink.commit(table, prepared)
         outcomes = iter_outcomes(root, recursive=recursive, workers=workers, executor=executor,
-                                 timeout=timeout, files=files, reader=reader)
+                                 timeout=timeout, files=files, reader=reader) if ledger is None else iter(())
         for outcome in itertools.chain(outcomes, (Outcome(p.file, problem=p) for p in unlisted)):
             for rows in table_rows([outcome]):
+                if cells and outcome.record is not None and "problems" not in rows:
+                    rows["cells"] = [r for where, rec in outcome.forms() for r in cell_rows(outcome.file, rec, where)]
                 ready = _prepared(sink, rows, kind == "xlsx", labels_of, outcome.file)
                 if outcome.record is not None and "problems" not in rows and ready[0][0] != "problems":
                     summary.good += 1
@@ -407,6 +465,8 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
         if sink is not None:
             sink.discard()
         shutil.rmtree(tmp, ignore_errors=True)
+        if ledger is not None:
+            ledger.close()
     summary.seconds = time.perf_counter() - start
     return summary
 

@@ -22,6 +22,7 @@ from .errors import AmbiguousLayout, FormparseError, InvalidValues, NotThisForm,
 from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
+from .provenance import Provenance, attach, place_of
 from .records import MONEY_LIMIT, number_problem
 from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money, unnumbered
@@ -170,20 +171,32 @@ def _group_labels(schema: Schema) -> dict[str, str]:
                                                       for g in getattr(b, "groups", ()) for f in g.fields})
 
 
-def _list_items(loc: ListLoc) -> tuple[str | None, list[str]]:
+def _list_items(loc: ListLoc, places: dict[str, list[Cell]] | None = None) -> tuple[str | None, list[str]]:
+    """The list's intro and items; ``places`` (when given) gets the cell each item was read from."""
     marker = loc.block.marker_re
     intro_text = loc.intro.text if loc.intro is not None else ""
     head, items = split_items(intro_text.replace("\r", ""), marker)
     intro = clean(head)
     out = [clean(t) for t in items]
+    src: list[Cell | None] = [loc.intro] * len(out)
     marked = bool(items)
     for cell in loc.slots:
         before, parts = split_items(cell.text.replace("\r", ""), marker)
         marked = marked or bool(parts)
         out.append(clean(before))
         out.extend(clean(t) for t in parts)
-    cleaned = [g for g in (re.sub(r"^[、\s]+", "", g) for g in out if g) if g]
-    return intro, cleaned if marked else _plainly_numbered(cleaned)
+        src.extend([cell] * (1 + len(parts)))
+    kept = [(g, c) for g, c in ((re.sub(r"^[、\s]+", "", g), c) for g, c in zip(out, src, strict=True) if g) if g]
+    cleaned, where = [g for g, _c in kept], [c for _g, c in kept]
+    if not marked:
+        cleaned, where = _plainly_numbered_from(cleaned, where)
+    if places is not None:
+        if loc.block.intro and loc.intro is not None:
+            places[loc.block.intro] = [loc.intro]
+        for i, cell in enumerate(where):
+            if cell is not None:
+                places[f"{loc.block.key}[{i}]"] = [cell]
+    return intro, cleaned
 
 
 # A line numbered plainly instead of with the list's marker (“1、…”, “2.…”, “（3）…”): its number.
@@ -193,36 +206,50 @@ _PLAIN_NUMBER = re.compile(r"^\s*(?:[(（]\s*([0-9０-９]{1,2})\s*[)）]|([0-9�
 def _plainly_numbered(items: list[str]) -> list[str]:
     """Items a copy numbered 1、2、3… (each in its line or cell) instead of with the marker: without the
     numbers, one item per number. Left as typed unless the numbers run 1, 2, 3 … from the first line."""
-    lines = [line for item in items for line in item.split("\n")]
+    return _plainly_numbered_from(items, [None] * len(items))[0]
+
+
+def _plainly_numbered_from(items: list[str], cells: list[Cell | None]) -> tuple[list[str], list[Cell | None]]:
+    """:func:`_plainly_numbered`, keeping with each item the cell its first line came from."""
+    lines = [(line, cell) for item, cell in zip(items, cells, strict=True) for line in item.split("\n")]
     out: list[list[str]] = []
-    for line in lines:
+    first: list[Cell | None] = []
+    for line, cell in lines:
         m = _PLAIN_NUMBER.match(line)
         n = int(unicodedata.normalize("NFKC", m.group(1) or m.group(2))) if m else None
         if n == len(out) + 1:
             out.append([line[m.end():]])
+            first.append(cell)
         elif out and n is None:
             out[-1].append(line)
         else:
-            return items
-    cleaned = [clean("\n".join(lines)) for lines in out]
-    return [g for g in cleaned if g] if out else items
+            return items, cells
+    if not out:
+        return items, cells
+    cleaned = [(clean("\n".join(lines)), cell) for lines, cell in zip(out, first, strict=True)]
+    kept = [(g, c) for g, c in cleaned if g]
+    return [g for g, _c in kept], [c for _g, c in kept]
 
 
 # The printed number a numbered column's cell begins with (“1、”, “2.”, “（3）”).
 ITEM_NUMBER = re.compile(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*、|[0-9０-９]+\s*[.．](?![0-9０-９]))\s*")
 
 
-def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -> list[dict[str, str | None]]:
-    """The table's items as {column key: text}: blank or merged cells carried down where the schema says."""
+def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None,
+           places: dict[str, list[Cell]] | None = None) -> list[dict[str, str | None]]:
+    """The table's items as {column key: text}: blank or merged cells carried down where the schema says.
+    ``places`` (when given) gets the cell each value was typed in (for a value carried down, the cell above)."""
     grid = layout.grid
     cols = loc.block.columns
     carried: dict[str, str | None] = {c.key: None for c in cols}
+    carried_from: dict[str, Cell | None] = {c.key: None for c in cols}
     group_key = next((c.key for c in cols if c.carry == "down"), None)
     out: list[dict[str, str | None]] = []
     for r in loc.rows:
         values: dict[str, str | None] = {}
         new_group = False
         where: dict[str, Cell] = {}
+        shown_at: dict[str, Cell] = {}  # a value carried down: the cell it was typed in
         for col in cols:
             cell = loc.cell(grid, r, col.key)
             if cell is not None:
@@ -238,14 +265,21 @@ def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None) -
                 if col.key == group_key and text != carried[col.key]:
                     new_group = True
                 carried[col.key] = text
+                carried_from[col.key] = cell
             elif col.carry == "group" and new_group:
                 carried[col.key] = None
+                carried_from[col.key] = None
             values[col.key] = carried[col.key]
+            if carried[col.key] is not None and (typed := carried_from[col.key]) is not None:
+                shown_at[col.key] = typed
         if all(values.get(k) is None for k in loc.block.required_any):
             continue
         if cells is not None:
             for key, cell in where.items():
                 cells[f"{loc.block.key}[{len(out)}].{key}"] = cell.address
+        if places is not None:
+            for key, cell in {**where, **shown_at}.items():
+                places[f"{loc.block.key}[{len(out)}].{key}"] = [cell]
         out.append(values)
     return out
 
@@ -308,8 +342,12 @@ def _put(mapping: dict[str, Any], key: str, value: Any) -> None:
     mapping[last] = value
 
 
-def values_from_layout(layout: Layout, schema: Schema) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-    """The located values as a mapping nested by the schema's keys; where each came from; what is wrong."""
+def values_from_layout(layout: Layout, schema: Schema, places: dict[str, list[Cell]] | None = None
+                       ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """The located values as a mapping nested by the schema's keys; where each came from; what is wrong.
+
+    ``places`` (when given) receives every value's record path (``income.total``, ``goals[0]``,
+    ``indicators[3].value``, ``reviews[0].opinion``) → the cells it was read from (see formparse.provenance)."""
     v = _Values(layout, schema)
     mapping: dict[str, Any] = {}
     cells = {key: loc.target.address for key, loc in layout.fields.items()}
@@ -320,15 +358,17 @@ def values_from_layout(layout: Layout, schema: Schema) -> tuple[dict[str, Any], 
         where = layout.title.year_cell or layout.title.cell
         cells[layout.title.block.key] = where.address
     for lst in layout.lists:
-        intro, items = _list_items(lst)
+        intro, items = _list_items(lst, places)
         if lst.block.intro:
             mapping[lst.block.intro] = intro
         mapping[lst.block.key] = items
     for table in layout.tables:
-        mapping[table.block.key] = _items(table, layout, cells)
+        mapping[table.block.key] = _items(table, layout, cells, places)
         cells[table.block.key] = table.label.address
     for boxes in layout.boxes:
         mapping[boxes.block.key] = _box_values(boxes, v.problems)
+    if places is not None:
+        _field_places(layout, places)
     return mapping, cells, v.problems
 
 
@@ -375,6 +415,27 @@ def _fallback() -> Any:
     return converter
 
 
+def _field_places(layout: Layout, places: dict[str, list[Cell]]) -> None:
+    """The cells of the scalar fields, the title's year and the review boxes (lists and tables add theirs)."""
+    items = dict(places)  # the form's order: its fields first
+    places.clear()
+    for key, loc in layout.fields.items():
+        shown = [loc.cell, *loc.more] if loc.cell is not None else [loc.label]
+        if loc.field.type == "pairs":  # several amounts typed in one cell: each of them stood there
+            for pair in loc.field.pairs:
+                places[f"{key}.{pair.key}"] = shown
+        else:
+            places[key] = shown
+    if layout.title is not None:
+        places[layout.title.block.key] = [layout.title.year_cell or layout.title.cell]
+    places.update(items)
+    for boxes in layout.boxes:
+        for i, box in enumerate(boxes.boxes):
+            shown = list(box.cells) or [box.label]
+            for part in ("office", "opinion", "reviewer", "head", "date"):
+                places[f"{boxes.block.key}[{i}].{part}"] = [box.label] if part == "office" else shown
+
+
 # What a back-end shows for a symbol-font character it does not know (formparse.backends.symbols.UNKNOWN).
 UNKNOWN_SYMBOL = "\ufffd"
 
@@ -382,10 +443,12 @@ UNKNOWN_SYMBOL = "\ufffd"
 def record_from_layout(layout: Layout, schema: Schema) -> Any:
     """The record a located grid holds (of the class the schema names). Raises InvalidValues listing every
     bad cell, every required label that is missing and every label without a value cell."""
-    mapping, cells, problems = values_from_layout(layout, schema)
+    places: dict[str, list[Cell]] = {}
+    mapping, cells, problems = values_from_layout(layout, schema, places)
     if problems:
         raise InvalidValues(problems, path=layout.grid.source)
     rec = structure(mapping, resolve(schema.record))
+    attach(rec, Provenance(layout.grid.source, "", {path: place_of(shown) for path, shown in places.items()}))
     rules = resolve(schema.rules) if schema.rules else None
     rec.warnings = list(rules(rec, cells)) if rules is not None else []
     groups = _group_labels(schema)
@@ -529,6 +592,8 @@ def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: b
                 exc.message = f"{where}：{exc.message}"
                 exc.args = (f"{path}: {exc.message}",)
             raise
+        if getattr(rec, "provenance", None) is not None and where:
+            rec.provenance.position = where
         out.append(Found(rec, layout.schema.id, where or "全文"))
     return out
 

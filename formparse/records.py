@@ -41,6 +41,8 @@ import attrs
 from .text import norm
 
 Money = Decimal | None
+# Fields that ride along on a read record and are not part of its value, its JSON or its tables.
+RIDERS = frozenset({"warnings", "provenance"})
 
 
 @attrs.define
@@ -129,6 +131,15 @@ class Record:
     filled_by_phone: str | None = None  # 填报人 联系电话
     # What read() found worth a look (formparse.check.Warning); not part of the record's value or its JSON.
     warnings: list[Any] = attrs.field(factory=list, eq=False, repr=False)
+    # Where each value stood in the file read (formparse.provenance.Provenance); not part of the value or JSON.
+    provenance: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def source(self, path: str) -> Any:
+        """Where the value at ``path`` stood (``rec.source("income.total")``): a formparse.provenance.Source
+        with file, position, sheet, address and the text shown there. KeyError for a value not read."""
+        from .provenance import source
+
+        return source(self, path)
 
 
 GOAL_MARK = re.compile(r"^\s*目标\s*[0-9０-９一二三四五六七八九十]+\s*[：:、.．]", re.M)

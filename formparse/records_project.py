@@ -93,6 +93,15 @@ class ProjectRecord:
     filled_date: dt.date | None = None  # 填报日期
     # What read() found worth a look; not part of the record's value or its JSON.
     warnings: list[Any] = attrs.field(factory=list, eq=False, repr=False)
+    # Where each value stood in the file read (formparse.provenance.Provenance); not part of the value or JSON.
+    provenance: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def source(self, path: str) -> Any:
+        """Where the value at ``path`` stood (``rec.source("income.total")``): a formparse.provenance.Source
+        with file, position, sheet, address and the text shown there. KeyError for a value not read."""
+        from .provenance import source
+
+        return source(self, path)
 
 
 TEXT_FIELDS = ("unit_name", "amount_unit", "project_name", "competent_dept", "competent_dept_code",

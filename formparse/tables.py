@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .records import Expenditure, Income, Record, ThreePublic
+from .records import RIDERS, Expenditure, Income, Record, ThreePublic
 from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, bundled_schemas, load_schema, resolve
 
 if TYPE_CHECKING:
@@ -72,15 +72,23 @@ def _record_scalars() -> Iterator[tuple[str, str, str]]:
     yield "filled_by_phone", "text", "填报人联系电话"
 
 
-def columns(schema: Schema | None = None) -> dict[str, list[Column]]:
-    """The columns of every table, in order: 附件1's, every other bundled form's, then problems."""
+def columns(schema: Schema | None = None, *, cells: bool = False) -> dict[str, list[Column]]:
+    """The columns of every table, in order: 附件1's, every other bundled form's, then problems
+    (``cells=True``: the provenance table ``cells`` before problems, one row per value read)."""
     out = _first_columns(schema or load_schema())
     problems = out.pop("problems")
     for other in bundled_schemas():
         if other.id != FIRST_FORM:
             out.update(generic_columns(other))
+    if cells:
+        out["cells"] = list(CELLS)
     out["problems"] = problems
     return out
+
+
+# The provenance table (formparse.provenance.cell_rows): where each value read stood.
+CELLS = (Column("file", "text", "文件"), Column("position", "text", "位置"), Column("path", "text", "字段"),
+         Column("sheet", "text", "工作表"), Column("address", "text", "单元格"), Column("text", "text", "显示内容"))
 
 
 # Whose row a child row is: its file and unit, and where in the file its form is (a packet holds several
@@ -144,12 +152,13 @@ def record_rows(file: str, record: Any, schema_id: str = FIRST_FORM, position: s
     }
 
 
-def arrow_schemas(schema: Schema | None = None) -> dict[str, pa.Schema]:
+def arrow_schemas(schema: Schema | None = None, *, cells: bool = False) -> dict[str, pa.Schema]:
     import pyarrow as pa
 
     types = {"text": pa.string(), "int": pa.int64(), "money": pa.decimal128(MONEY_PRECISION, MONEY_SCALE),
              "date": pa.date32()}
-    return {t: pa.schema([pa.field(c.name, types[c.kind]) for c in cols]) for t, cols in columns(schema).items()}
+    return {t: pa.schema([pa.field(c.name, types[c.kind]) for c in cols])
+            for t, cols in columns(schema, cells=cells).items()}
 
 
 def to_arrow(table: str, rows: list[dict[str, Any]], schema: Schema | None = None) -> pa.Table:
@@ -188,7 +197,7 @@ def plain(value: Any) -> Any:
 
 
 def iter_rows(table: str, rows: Iterable[dict[str, Any]], schema: Schema | None = None) -> Iterator[list[Any]]:
-    names = [c.name for c in columns(schema)[table]]
+    names = [c.name for c in (CELLS if table == "cells" else columns(schema)[table])]
     for row in rows:
         yield [row.get(n) for n in names]
 
@@ -234,7 +243,7 @@ def _main_table(schema: Schema) -> str:
 def _walk_fields(cls: type, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """(dotted path, type) of every field of an attrs record, nested records flattened, lists whole."""
     for f in attrs.fields(attrs.resolve_types(cls)):
-        if f.name == "warnings":
+        if f.name in RIDERS:
             continue
         tp = _plain_type(f.type)
         if attrs.has(tp):

@@ -81,7 +81,7 @@ def test_frames_are_tidy_and_exact():
     batch = read_folder(SAMPLES, workers=2)
     frames = batch.frames()
     assert set(frames) == {"forms", "goals", "indicators", "reviews", "problems", "projects", "projects_schedule",
-                           "projects_long_term_indicators", "projects_annual_indicators", "warnings"}
+                           "projects_long_term_indicators", "projects_annual_indicators", "warnings", "cells"}
     projects = frames["projects"]
     assert sorted(projects["file"]) == sorted(p.name for p in SAMPLES.iterdir() if p.name.startswith("附件2-"))
     assert projects["funds_total"].dtype == "float64"
