@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 
 # public name → the module that defines it
 _WHERE = {
-    "Batch": "batch", "Problem": "batch", "read_folder": "batch",
+    "Batch": "batch", "Problem": "batch", "read_folder": "folder",
     "Warning": "check", "check": "check",
     "dumps": "contract", "from_dict": "contract", "loads": "contract", "to_dict": "contract",
     "CannotFill": "errors", "ConversionFailed": "errors", "EncryptedFile": "errors", "FormparseError": "errors",
@@ -58,7 +58,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .batch import Batch, Problem, read_folder
+    from .batch import Batch, Problem
     from .check import Warning, check
     from .contract import dumps, from_dict, loads, to_dict
     from .errors import (
@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         UnreadableFile,
         UnsafeFile,
     )
+    from .folder import read_folder
     from .limits import Limits
     from .provenance import Source, source
     from .reader import read

@@ -496,34 +496,21 @@ def table_rows(outcomes: Iterator[Outcome] | list[Outcome]) -> Iterator[dict[str
             yield {"problems": [attrs.asdict(o.problem)]}
 
 
-def read_folder(path: str | Path, *, recursive: bool = True, workers: int | None = None,
-                executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
-                reader: Reader | None = None, store: str | os.PathLike[str] | None = None) -> Batch:
-    """Read every submission in a folder. Never raises for a bad file: it goes to ``Batch.problems``.
+@attrs.define
+class Summary:
+    files: int = 0
+    good: int = 0
+    broken: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+    changes: Any = None  # with a store: new, changed, unchanged, gone (formparse.store.Changes)
 
-    Args:
-        path: a folder (searched recursively unless ``recursive=False``) or one file.
-        workers: worker processes; default one per CPU; 0 reads in this process.
-        executor: any ``concurrent.futures.Executor`` to run the reads on, e.g.
-            ``distributed.Client(address).get_executor()``.
-        timeout: seconds one file may take before it is abandoned.
-        reader: the function that reads one file (default :func:`formparse.read`).
-        store: a ledger (an SQLite file, created if need be, or a ``postgresql://`` URL): only files whose
-            content it has not seen are read; ``Batch.outcomes`` holds those, ``Batch.changes`` counts new,
-            changed, unchanged and gone files, and ``Batch.frames()`` gives the store's current versions
-            (see :class:`formparse.Store`). Raises StoreError if the store cannot be used.
-    """
-    start = time.perf_counter()
-    if store is not None:
-        from .store import update_store
-
-        ledger, changes, read = update_store(store, path, recursive=recursive, workers=workers, executor=executor,
-                                             timeout=timeout, reader=reader)
-        return Batch(str(path), [o.file for o in read], read, time.perf_counter() - start, store=ledger,
-                     changes=changes)
-    unlisted: list[Problem] = []
-    files = discover(path, recursive=recursive, unlisted=unlisted)
-    outcomes = list(iter_outcomes(path, workers=workers, executor=executor, timeout=timeout, reader=reader,
-                                  files=files))
-    outcomes += [Outcome(p.file, problem=p) for p in unlisted]
-    return Batch(str(path), files + [p.file for p in unlisted], outcomes, time.perf_counter() - start)
+    def line(self) -> str:
+        zh = en = ""
+        if self.changes is not None:
+            c = self.changes
+            zh = f"新增 {c.new}，更改 {c.changed}，未变 {c.unchanged}，已删除 {c.gone}，"
+            en = f"{c.new} new, {c.changed} changed, {c.unchanged} unchanged, {c.gone} gone, "
+        return (f"共 {self.files} 个文件：成功 {self.good}，无法读取 {self.broken}，重复 {self.duplicates}，{zh}"
+                f"用时 {self.seconds:.1f} 秒 / {self.files} files, {self.good} good, {self.broken} problems, "
+                f"{self.duplicates} duplicates, {en}{self.seconds:.1f} s")

@@ -326,7 +326,7 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
     示例 / example:
       formparse check 收件箱/ -o 问题清单.xlsx
     """
-    from .batch import read_folder
+    from .folder import read_folder
     from .report import warning_rows, write_report
 
     if output is not None and output.suffix.lower() not in (".xlsx", ".csv"):

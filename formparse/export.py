@@ -21,10 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from .atomic import publish
-from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes, table_rows
+from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, Summary, discover, iter_outcomes, table_rows
 from .check import CHECK_CODES_ZH as CHECK_CODES_ZH  # (its home is check.py; named here as before)
 from .errors import CannotWrite, cannot_write, shown, without_surrogates
 from .provenance import cell_rows
@@ -51,26 +49,6 @@ def is_store(target: str | os.PathLike[str]) -> bool:
     except OSError:
         return False
 CHUNK = 2000
-
-
-@attrs.define
-class Summary:
-    files: int = 0
-    good: int = 0
-    broken: int = 0
-    duplicates: int = 0
-    seconds: float = 0.0
-    changes: Any = None  # with a store: new, changed, unchanged, gone (formparse.store.Changes)
-
-    def line(self) -> str:
-        zh = en = ""
-        if self.changes is not None:
-            c = self.changes
-            zh = f"新增 {c.new}，更改 {c.changed}，未变 {c.unchanged}，已删除 {c.gone}，"
-            en = f"{c.new} new, {c.changed} changed, {c.unchanged} unchanged, {c.gone} gone, "
-        return (f"共 {self.files} 个文件：成功 {self.good}，无法读取 {self.broken}，重复 {self.duplicates}，{zh}"
-                f"用时 {self.seconds:.1f} 秒 / {self.files} files, {self.good} good, {self.broken} problems, "
-                f"{self.duplicates} duplicates, {en}{self.seconds:.1f} s")
 
 
 LABELS = ("zh", "en")

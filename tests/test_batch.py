@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 import formparse
-from formparse.batch import read_folder
 from formparse.export import convert
+from formparse.folder import read_folder
 from tests.batchkit import BROKEN, make_folder, misbehaving_read
 from tests.conftest import SAMPLES, sample_files
 

@@ -111,7 +111,7 @@ _PARSE_CORE = {
     "formparse", "formparse.cli", "formparse.errors", "formparse.contract", "formparse.reader",
     "formparse.records", "formparse.records_project", "formparse.check", "formparse.text", "formparse.fieldtypes",
     "formparse.grid", "formparse.limits", "formparse.geometry", "formparse.locate", "formparse.schema",
-    "formparse.backends", "formparse.backends.ooxml", "formparse.backends.symbols",
+    "formparse.backends", "formparse.backends.ooxml", "formparse.backends.symbols", "formparse.provenance",
 }
 PARSE_IMPORTS = {
     ".xlsx": (_PARSE_CORE | {"formparse.backends.xlsx", "formparse.backends.xlsx_calamine", "formparse.backends.cells",

@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 
 import formparse
 from formparse import Indicator, Record, Review, atomic
-from formparse.batch import discover, read_folder
+from formparse.batch import discover
 from formparse.cli import cli
 from formparse.errors import CannotFill, CannotWrite, InvalidValues, shown, unshown
 from formparse.export import convert
+from formparse.folder import read_folder
 from formparse.records import MAX_COUNT, MONEY_DIGITS, MONEY_PLACES, number_problem
 from formparse.tables import neutralise
 from formparse.writer import template_path

@@ -21,7 +21,7 @@ def store_frames(store: Store, versions: str, money: str, cells: bool) -> dict[s
     import pyarrow as pa
 
     from ..batch import WARNING_COLUMNS
-    from ..export import CHECK_CODES_ZH
+    from ..check import CHECK_CODES_ZH
     from ..provenance import CELL_COLUMNS
     from ..tables import TABLES, columns
 

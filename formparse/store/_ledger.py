@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from ..batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes
+from ..batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, Summary, discover, iter_outcomes
 from ..errors import StoreError, shown, without_surrogates
 from ._dialect import connect, is_url
 from ._schema import check_and_migrate
@@ -311,7 +311,6 @@ class Store:
 
     def summary(self) -> Any:
         """The files present and how many of them could not be read, as convert's summary counts them."""
-        from ..export import Summary
 
         files = self.db.execute("SELECT COUNT(*) FROM files WHERE gone = 0").fetchone()[0]
         broken = self.db.execute(
