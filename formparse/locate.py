@@ -893,20 +893,26 @@ class Context:
                 if s.family == family and s.order < 0 and (c := self.p.of(s.id)) is not None)
         return hit
 
-    def neighbours(self, label: Cell, slot_id: str) -> tuple[Cell | None, Cell | None, list[Cell]]:
-        """(the value candidate right of ``label``, the one below it, rivals of that one), computed once."""
+    def neighbours(self, label: Cell, slot_id: str, *, header: bool = False
+                   ) -> tuple[Cell | None, Cell | None, list[Cell]]:
+        """(the value candidate right of ``label``, the one below it, rivals of that one), computed once.
+        ``header``: a band's column header, whose value may lie past another group's header row."""
         hit = self._neighbours.get(id(label))
         if hit is None:
             grid, is_label = self.grid, self.p.looks_like_label
             below, rivals = geo.below_value(grid, label, is_label, self.family_heads(slot_id),
-                                            copies=lambda c: self.p.repeats_label(c, other_than=label))
+                                            copies=lambda c: self.p.repeats_label(c, other_than=label),
+                                            header=header)
+            if header and below is not None and below.row > label.last_row + 1:
+                _passed_headers_agree(grid, label, below, is_label)
             hit = self._neighbours[id(label)] = (geo.right_value(grid, label, is_label), below, rivals)
         return hit
 
-    def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str, *, only: bool = False) -> Cell | None:
+    def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str, *, only: bool = False,
+                   header: bool = False) -> Cell | None:
         """The value cell of a label: right of it or below it, ``prefer`` deciding when both could be
-        (``only``: in that direction alone)."""
-        right, below, rivals = self.neighbours(label, slot_id)
+        (``only``: in that direction alone; ``header``: see :meth:`neighbours`)."""
+        right, below, rivals = self.neighbours(label, slot_id, header=header)
         first, second = (right, below) if prefer == "right" else (below, right)
         if only:
             second = None
@@ -930,6 +936,18 @@ class Context:
             self.claims[id(chosen)] = name
             self.read.add(id(chosen))
         return chosen
+
+
+def _passed_headers_agree(grid: Grid, label: Cell, value: Cell, is_label: Callable[[Cell], bool]) -> None:
+    """A value found under a header past another header row must not lie under a header of that row too
+    (an amount merged across both): which one it belongs to is not for the locator to guess."""
+    others = geo.labels_passed(grid, label, value, is_label)
+    if others:
+        cells = [label.address, *(c.address for c in others)]
+        names = "、".join(f"“{' '.join(c.text.split())}”" for c in (label, *others))
+        where = "、".join(cells)
+        raise AmbiguousLayout(f"{names} ({where}) 下方是同一个值单元格 {value.address}，无法确定它属于哪一栏",
+                              cells=cells, path=grid.source)
 
 
 def _values_fields(ctx: Context, i: int, block: Fields) -> None:
@@ -1024,13 +1042,13 @@ def _values_band(ctx: Context, i: int, block: Band) -> None:
         placed = [(f, f"{g.key}.{f.key}", c) for f in g.fields if (c := ctx.p.of(f"field:{g.key}.{f.key}")) is not None]
         below = right = 0
         for _f, key, label in placed:
-            r, b, _ = ctx.neighbours(label, f"field:{key}")
+            r, b, _ = ctx.neighbours(label, f"field:{key}", header=True)
             below += b is not None and not b.blank
             right += r is not None and not r.blank
         turned = right > below
         for f, key, label in placed:
             name = f"{g.label} {f.label}"
-            cell = ctx.value_cell(label, "right" if turned else "below", name, f"field:{key}", only=True)
+            cell = ctx.value_cell(label, "right" if turned else "below", name, f"field:{key}", only=True, header=True)
             if cell is None and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{name} ({label.address})：找不到填写它的单元格")
             ctx.layout.fields[key] = FieldLoc(key, f, label, cell)
