@@ -28,6 +28,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 
 import attrs
 
@@ -179,6 +180,17 @@ class Layout:
     # optional parts of the form that this copy leaves out (their printed labels)
     absent: list[str] = attrs.Factory(list)
     unread: list[Unread] = attrs.Factory(list)
+    # headings placed by their members: the cell standing where a heading worded otherwise (or left blank) is
+    stand_ins: list[StandIn] = attrs.Factory(list)
+
+
+@attrs.frozen
+class StandIn:
+    """A block's heading not found as the schema words it, its block placed by its member labels: the cell
+    standing where the heading goes (blank when nothing is typed there)."""
+
+    label: str  # the heading as the schema prints it
+    cell: Cell
 
 
 # -- slots ------------------------------------------------------------------------------------------
@@ -548,9 +560,7 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
         field = sid.startswith(("field:", "pair:"))
         cands[sid] = [ci for ci in found if not _echoes_left(grid, ci[0], mine, labels)
                       and not (field and _echoes_above(grid, ci[0], mine, labels))]
-    for i, block in enumerate(schema.blocks):
-        if isinstance(block, Table):
-            _first_header_only(i, block, slots, cands)
+    _header_rows(schema, slots, cands)
     wanted: dict[int, set[str]] = {}
     for s in slots:
         for cell, _ in cands[s.id]:
@@ -722,10 +732,29 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
     return out
 
 
-def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
+def _header_rows(schema: Schema, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
+    """Each table's column labels kept in its own header row only (:func:`_first_header_only`): first the
+    tables whose section label is found, then those without one (a section label worded otherwise), which
+    take the first header row no other table has."""
+    tables = [(i, b) for i, b in enumerate(schema.blocks) if isinstance(b, Table)]
+    found = {i: any(cands[s.id] for s in slots if s.block == i and s.order == -1) for i, _ in tables}
+    claimed: set[int] = set()
+    for i, block in tables:
+        if found[i]:
+            row = _first_header_only(i, block, slots, cands)
+            if row is not None:
+                claimed.add(row)
+    for i, block in tables:
+        if not found[i]:
+            _first_header_only(i, block, slots, cands, claimed)
+
+
+def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]],
+                       claimed: AbstractSet[int] = frozenset()) -> int | None:
     """A table's header row typed again further down (the table broken across pages), or another table's
     header with the same column labels, is not this table's header: its column labels are candidates
-    only in the first row holding the whole header at or after the table's section label."""
+    only in the first row holding the whole header at or after the table's section label (without one, the
+    first not ``claimed`` by another table). Returns that row."""
     mine = [s for s in slots if s.block == i and s.id.startswith("column:")]
     section = next((s for s in slots if s.block == i and s.order == -1), None)
     starts = sorted({c.row for c, _ in cands[section.id]}) if section is not None else []
@@ -737,11 +766,13 @@ def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str,
     headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
     # the header row nearest below (or level with) a copy of the section label — a copy typed as a value
     # further up (a field above written like the section label) does not pull the header up to another table's
-    after = [(r - c, r) for r in headers for c in (starts or [0]) if r >= c]
+    free = [r for r in headers if r not in claimed] or headers
+    after = [(r - c, r) for r in free for c in (starts or [0]) if r >= c]
     own = min(after)[1] if after else None
     if own is not None and len(headers) > 1:
         for s in mine:
             cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in headers or ci[0].row == own]
+    return own
 
 
 def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> list[list[Slot]]:
@@ -1352,14 +1383,17 @@ def _below_only(cell: Cell, slot: Slot) -> bool:
 def _locate(grid: Grid, schema: Schema, banned: frozenset[int]) -> tuple[Layout, Placement]:
     p = place(grid, schema, banned)
     identify = {norm(x) for x in schema.identifying_labels()}
-    missing = [s.name for s in p.slots if s.required and s.id not in p.cell and norm(s.name) in identify]
+    missing = [s for s in p.slots if s.required and s.id not in p.cell and norm(s.name) in identify]
+    headless = _headless(p)
+    if any(s.id not in headless for s in missing):
+        raise NotThisForm(_dedupe([s.name for s in missing]), form=schema.name, path=grid.source)
+    stand_ins = _place_stand_ins(grid, schema, p, headless) if headless else []
+    missing = [s for s in missing if s.id not in p.cell]
     if missing:
-        raise NotThisForm(_dedupe(missing), form=schema.name, path=grid.source)
-    ctx = Context(grid, schema, p)
-    ctx.layout.schema = schema
-    for i, block in enumerate(schema.blocks):
-        KINDS[type(block)].values(ctx, i, block)
+        raise NotThisForm(_dedupe([s.name for s in missing]), form=schema.name, path=grid.source)
+    ctx = _values(grid, schema, p)
     layout = ctx.layout
+    layout.stand_ins = stand_ins
     for i, block in enumerate(schema.blocks):
         mine = [s for s in p.slots if s.block == i]
         if not mine:
@@ -1372,6 +1406,108 @@ def _locate(grid: Grid, schema: Schema, banned: frozenset[int]) -> tuple[Layout,
                 layout.problems.append(f"找不到标签“{s.name}”")
     layout.unread = _unread(ctx)
     return layout, p
+
+
+def _values(grid: Grid, schema: Schema, p: Placement) -> Context:
+    """Step 4: every block kind takes its values from the placed labels."""
+    ctx = Context(grid, schema, p)
+    ctx.layout.schema = schema
+    for i, block in enumerate(schema.blocks):
+        KINDS[type(block)].values(ctx, i, block)
+    return ctx
+
+
+# -- blocks placed by their members ---------------------------------------------------------------------
+# A block whose heading is worded otherwise than the schema knows (a county's “项目资金申请” for 资金总额及构成)
+# is placed by its member labels when enough of them are found together: at least this many, and at least
+# half of them (every required one among them).
+MIN_MEMBERS = 2
+
+
+def _headed(schema: Schema) -> dict[str, tuple[Slot, tuple[Slot, ...]]]:
+    """Heading slot id → (the slot, its members): a group or section label and the labels of its family; a
+    pairs field's label and its amounts' labels."""
+    def make(sch: Schema) -> dict[str, tuple[Slot, tuple[Slot, ...]]]:
+        slots = schema_slots(sch)
+        out: dict[str, tuple[Slot, tuple[Slot, ...]]] = {}
+        for s in slots:
+            if s.order == -1:
+                members = tuple(m for m in slots if m.family == s.family and m is not s
+                                and not m.id.startswith("pair:"))
+            elif s.id.startswith("field:"):
+                members = tuple(m for m in slots if m.id.startswith(f"pair:{s.id[len('field:'):]}."))
+            else:
+                continue
+            if members:
+                out[s.id] = (s, members)
+        return out
+    return derived(schema, "headed", make)
+
+
+def _headless(p: Placement) -> dict[str, list[Cell]]:
+    """The headings not placed whose members are found together: heading slot id → the members' cells.
+    Together: every required member placed, at least MIN_MEMBERS and half of them, each in line with another."""
+    out: dict[str, list[Cell]] = {}
+    for sid, (_slot, members) in _headed(p.schema).items():
+        if sid in p.cell:
+            continue
+        cells = [c for m in members if (c := p.cell.get(m.id)) is not None]
+        if len(cells) < max(MIN_MEMBERS, (len(members) + 1) // 2):
+            continue
+        if any(m.required and m.id not in p.cell for m in members):
+            continue
+        if all(any(d is not c and geo.in_line(c, d) for d in cells) for c in cells):
+            out[sid] = cells
+    return out
+
+
+def _place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[str, list[Cell]]) -> list[StandIn]:
+    """Each heading of ``headless`` placed at the cell standing where it goes: left of its first member (in
+    that member's row) or above it (in its column), a cell no block reads — located once without these
+    headings to know — and not one of the schema's labels. Text typed there is the heading worded otherwise;
+    a blank cell there is a heading left out. A cell spanning the members (the heading merged over them) is
+    taken first, then one with text, then the nearer, then the one on the left."""
+    first = _values(grid, schema, p)
+    taken = first.read | p.label_ids | first.extra_labels | {id(loc.label) for loc in first.layout.fields.values()}
+    out: list[StandIn] = []
+    for sid, cells in headless.items():
+        slot = _headed(schema)[sid][0]
+        lead = min(cells, key=lambda c: (c.row, c.col))
+        options: list[tuple[tuple[int, int, int, int], Cell]] = []
+        for side, cell in enumerate(_heading_places(grid, lead)):
+            if cell is None or id(cell) in taken or not grid.visible(cell) or cell.paragraph:
+                continue
+            folded = unnumbered(norm(cell.text)).rstrip(":")
+            if folded in p.known or any(n.search(folded) for n in schema.notes):
+                continue
+            if side == 0 and not all(cell.end_col <= c.col for c in cells):
+                continue  # left of the heading's first member, but not of all of them
+            if side == 1 and not all(cell.last_row < c.row for c in cells):
+                continue
+            spans = (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
+                cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells))
+            options.append(((0 if spans else 1, 1 if cell.blank else 0, geo.distance(cell, lead), side), cell))
+        if not options:
+            continue
+        cell = min(options, key=lambda o: o[0])[1]
+        taken.add(id(cell))
+        p.cell[sid] = cell
+        p.label_ids.add(id(cell))
+        out.append(StandIn(slot.name, cell))
+    return out
+
+
+def _heading_places(grid: Grid, lead: Cell) -> tuple[Cell | None, Cell | None]:
+    """Where a heading goes, seen from its family's first label: the first filled cell left of it in its row
+    (else the cell just left of it), and the first filled cell above it in its column (else the cell just
+    above it)."""
+    left = geo.first_filled(grid, lead, 0, -1)
+    if left is None and lead.col > 0:
+        left = geo.cell_at(grid, lead.row, lead.col - 1)
+    up = geo.first_filled(grid, lead, -1, 0)
+    if up is None and lead.row > 0 and not grid.is_paragraph_row(lead.row - 1):
+        up = geo.cell_at(grid, lead.row - 1, lead.col)
+    return left, up
 
 
 def _unread(ctx: Context) -> list[Unread]:

@@ -368,6 +368,21 @@ def _without_none(value: Any) -> Any:
     return value
 
 
+def stand_in_warnings(layout: Layout) -> list[Warning]:
+    """A heading worded otherwise (“项目资金申请” 用作 “资金总额及构成”) or left blank, its block placed by its
+    member labels: a warning naming the cell (codes ``heading-reworded``, ``heading-absent``)."""
+    out = []
+    for stand in layout.stand_ins:
+        text = " ".join(stand.cell.text.split())
+        if text:
+            out.append(Warning("heading-reworded", stand.label, stand.cell.address,
+                               f"“{text}” 用作 “{stand.label}”（按其下各栏的标签定位）"))
+        else:
+            out.append(Warning("heading-absent", stand.label, stand.cell.address,
+                               f"没有填写标题“{stand.label}”，按其下各栏的标签定位"))
+    return out
+
+
 def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False) -> Any:
     """The record a located grid holds (of the class the schema names). Raises InvalidValues listing every
     bad cell, every required label that is missing and every label without a value cell — or, ``partial``,
@@ -391,6 +406,7 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
         rec.warnings.append(Warning("formula", label, address, message))
     for label in layout.absent:
         rec.warnings.append(Warning("absent", label, None, "本表没有这一部分，按未填写处理"))
+    rec.warnings += stand_in_warnings(layout)
     for unread in layout.unread:
         rec.warnings.append(Warning("unread", "未读取的内容", unread.address,
                                     f"“{unread.text.strip()}”没有对应的栏目，未读取"))
