@@ -14,8 +14,8 @@ from tests.structural_project import build as build_project
 from tests.structural_project import expected as expected_project
 
 SEED = formparse.loads(SEED_JSON.read_text(encoding="utf-8"))
-PROJECT = formparse.loads(
-    (ROOT / "tests" / "contract" / "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.json").read_text(encoding="utf-8"))
+PROJECT_JSON = ROOT / "tests" / "contract" / "附件2-2020-邵阳市科学技术局-市级科技计划项目专项资金.json"
+PROJECT = formparse.loads(PROJECT_JSON.read_text(encoding="utf-8"))
 
 
 def headings(schema_id):
