@@ -180,14 +180,14 @@ class Layout:
     # optional parts of the form that this copy leaves out (their printed labels)
     absent: list[str] = attrs.Factory(list)
     unread: list[Unread] = attrs.Factory(list)
-    # headings placed by their members: the cell standing where a heading worded otherwise (or left blank) is
+    # headings placed by their members: the cell where a heading worded otherwise stands
     stand_ins: list[StandIn] = attrs.Factory(list)
 
 
 @attrs.frozen
 class StandIn:
     """A block's heading not found as the schema words it, its block placed by its member labels: the cell
-    standing where the heading goes (blank when nothing is typed there)."""
+    standing where the heading goes, worded otherwise."""
 
     label: str  # the heading as the schema prints it
     cell: Cell
@@ -1463,17 +1463,17 @@ def _headless(p: Placement) -> dict[str, list[Cell]]:
 
 def _place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[str, list[Cell]]) -> list[StandIn]:
     """Each heading of ``headless`` placed at the cell standing where it goes: left of its first member (in
-    that member's row) or above it (in its column), a cell no block reads — located once without these
-    headings to know — and not one of the schema's labels. Text typed there is the heading worded otherwise;
-    a blank cell there is a heading left out. A cell spanning the members (the heading merged over them) is
-    taken first, then one with text, then the nearer, then the one on the left."""
+    that member's row) or above it (in its column), with text, that no block reads — located once without
+    these headings to know — and that is none of the schema's labels: the heading worded otherwise. A cell
+    spanning the members (the heading merged over them) is taken first, then the nearer, then the one on
+    the left."""
     first = _values(grid, schema, p)
     taken = first.read | p.label_ids | first.extra_labels | {id(loc.label) for loc in first.layout.fields.values()}
     out: list[StandIn] = []
     for sid, cells in headless.items():
         slot = _headed(schema)[sid][0]
         lead = min(cells, key=lambda c: (c.row, c.col))
-        options: list[tuple[tuple[int, int, int, int], Cell]] = []
+        options: list[tuple[tuple[int, int, int], Cell]] = []
         for side, cell in enumerate(_heading_places(grid, lead)):
             if cell is None or id(cell) in taken or not grid.visible(cell) or cell.paragraph:
                 continue
@@ -1486,7 +1486,7 @@ def _place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[st
                 continue
             spans = (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
                 cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells))
-            options.append(((0 if spans else 1, 1 if cell.blank else 0, geo.distance(cell, lead), side), cell))
+            options.append(((0 if spans else 1, geo.distance(cell, lead), side), cell))
         if not options:
             continue
         cell = min(options, key=lambda o: o[0])[1]
@@ -1498,16 +1498,10 @@ def _place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[st
 
 
 def _heading_places(grid: Grid, lead: Cell) -> tuple[Cell | None, Cell | None]:
-    """Where a heading goes, seen from its family's first label: the first filled cell left of it in its row
-    (else the cell just left of it), and the first filled cell above it in its column (else the cell just
-    above it)."""
-    left = geo.first_filled(grid, lead, 0, -1)
-    if left is None and lead.col > 0:
-        left = geo.cell_at(grid, lead.row, lead.col - 1)
-    up = geo.first_filled(grid, lead, -1, 0)
-    if up is None and lead.row > 0 and not grid.is_paragraph_row(lead.row - 1):
-        up = geo.cell_at(grid, lead.row - 1, lead.col)
-    return left, up
+    """Where a heading goes, seen from its family's first label: the first filled cell left of it in its row,
+    and the first filled cell above it in its column. (A heading left blank is not guessed: a blank cell
+    there may as well be a table's continuation, whose header row would then be taken for another table's.)"""
+    return geo.first_filled(grid, lead, 0, -1), geo.first_filled(grid, lead, -1, 0)
 
 
 def _unread(ctx: Context) -> list[Unread]:

@@ -369,18 +369,11 @@ def _without_none(value: Any) -> Any:
 
 
 def stand_in_warnings(layout: Layout) -> list[Warning]:
-    """A heading worded otherwise (“项目资金申请” 用作 “资金总额及构成”) or left blank, its block placed by its
-    member labels: a warning naming the cell (codes ``heading-reworded``, ``heading-absent``)."""
-    out = []
-    for stand in layout.stand_ins:
-        text = " ".join(stand.cell.text.split())
-        if text:
-            out.append(Warning("heading-reworded", stand.label, stand.cell.address,
-                               f"“{text}” 用作 “{stand.label}”（按其下各栏的标签定位）"))
-        else:
-            out.append(Warning("heading-absent", stand.label, stand.cell.address,
-                               f"没有填写标题“{stand.label}”，按其下各栏的标签定位"))
-    return out
+    """A heading worded otherwise (“项目资金申请” 用作 “资金总额及构成”), its block placed by its member labels:
+    a warning of code ``heading-reworded`` naming the cell."""
+    return [Warning("heading-reworded", stand.label, stand.cell.address,
+                    f"“{' '.join(stand.cell.text.split())}” 用作 “{stand.label}”（按其下各栏的标签定位）")
+            for stand in layout.stand_ins]
 
 
 def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False) -> Any:

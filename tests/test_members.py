@@ -77,12 +77,13 @@ def test_a_heading_worded_otherwise_is_placed_by_its_members(tmp_path, suffix, s
     assert not [w for w in rec.warnings if w.code == "unread"]
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
-def test_a_heading_left_blank_is_placed_by_its_members_with_a_warning(tmp_path, suffix):
-    path = _write(reword(build_project(PROJECT, ProjectStyle()), "资金总额及构成", ""), tmp_path / f"blank{suffix}")
-    rec = formparse.read(path)
-    assert rec == expected_project(PROJECT, ProjectStyle())
-    assert [w.code for w in rec.warnings if w.code.startswith("heading")] == ["heading-absent"]
+def test_a_heading_left_blank_is_not_guessed(tmp_path):
+    """Nothing typed where the heading goes: an error as before (a partial read gives the rest)."""
+    path = _write(reword(build_project(PROJECT, ProjectStyle()), "资金总额及构成", ""), tmp_path / "blank.docx")
+    with pytest.raises(InvalidValues, match="资金总额及构成"):
+        formparse.read(path)
+    rec = formparse.read(path, partial=True)
+    assert rec.project_name == PROJECT.project_name and rec.funds.total is None
 
 
 def test_a_reworded_heading_whose_members_are_not_found_together_still_fails(tmp_path):
