@@ -141,14 +141,15 @@ def cells_right(grid: Grid, cell: Cell, is_label: IsLabel) -> Iterator[Cell]:
 
 
 def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] = frozenset(), *,
-                copies: IsLabel = lambda c: False, header: bool = False) -> tuple[Cell | None, list[Cell]]:
+                copies: IsLabel = lambda c: False, headers: IsLabel | None = None,
+                copied: IsLabel = lambda c: False) -> tuple[Cell | None, list[Cell]]:
     """The value cell under ``label`` within its own columns: in the first row below that is not a
     spacer (a blank cell in a spacer row is kept as the fallback), stopping at labels (and ``copies`` of
     labels: one typed again in each row it heads), at a row where
     another label (not one of ``own``, the label's group) begins left of it — another part of the form —
     and at text outside the table (a table split right under its headers goes on in the next one).
-    ``header``: the label is a column header, whose value may lie past rows of other headers right under it
-    (:func:`is_header_row_of_others`).
+    ``headers``: the label is a column header, whose value may lie past rows right under it that hold other
+    headers (``headers``) and ``copied`` labels only, none in its columns (:func:`is_header_row_of_others`).
 
     Returns (the cell, other non-blank cells competing for it in the same row: an ambiguity)."""
     if label.paragraph:
@@ -162,7 +163,7 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
             if any(not c.blank for c in grid.own_anchors(r)):
                 break  # text between two tables: the values do not run on past it
             continue  # a table split between its headers and their values, blank paragraphs between
-        if passing and header and is_header_row_of_others(grid, r, label, is_label):
+        if passing and headers is not None and is_header_row_of_others(grid, r, label, headers, copied):
             continue
         passing = False
         start = cell_at(grid, r, label.col)
@@ -191,18 +192,24 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
     return first, []
 
 
-def is_header_row_of_others(grid: Grid, r: int, label: Cell, is_label: IsLabel) -> bool:
+def is_header_row_of_others(grid: Grid, r: int, label: Cell, is_header: IsLabel,
+                            is_copy: IsLabel = lambda c: False) -> bool:
     """Whether row ``r`` holds other headers only, none under ``label``: a header typed over two rows without a
     merge (年度支出预算's headers in one row, 三公经费's in the next, every amount in the row after) has its
-    value past such a row. Every filled cell of the row is a label, and ``label``'s columns are blank there."""
-    filled = False
+    value past such a row. The row holds a header (``is_header``), every other filled cell is one too or a
+    copy of a label (``is_copy``: a section label typed in each of its rows), and ``label``'s columns are
+    blank there."""
+    headers = False
     for c in grid.own_anchors(r):
         if c.blank or not grid.visible(c):
             continue
-        if not is_label(c) or (c.col < label.end_col and label.col < c.end_col):
+        if c.col < label.end_col and label.col < c.end_col:
             return False
-        filled = True
-    return filled and all(c.blank for c in _cells_in_span(grid, r, label.col, label.end_col))
+        if is_header(c):
+            headers = True
+        elif not is_copy(c):
+            return False
+    return headers and all(c.blank for c in _cells_in_span(grid, r, label.col, label.end_col))
 
 
 def labels_passed(grid: Grid, label: Cell, value: Cell, is_label: IsLabel) -> list[Cell]:

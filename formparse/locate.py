@@ -274,6 +274,9 @@ class Placement:
         self.inline: dict[str, str] = {}  # slot id → the value written after its label, when there is one
         self.label_ids: set[int] = set()  # every cell placed as a label
         self.known = known_labels(schema)
+        # the placed labels' texts and header cells, asked once the labels are placed (for reading values)
+        self._placed_texts: frozenset[str] | None = None
+        self._headers: frozenset[int] | None = None
 
     def of(self, slot_id: str) -> Cell | None:
         return self.cell.get(slot_id)
@@ -288,6 +291,20 @@ class Placement:
     def looks_like_label(self, cell: Cell) -> bool:
         """A placed label. (A cell that merely reads like one may be a value: “合计” typed as an indicator.)"""
         return id(cell) in self.label_ids
+
+    def is_header(self, cell: Cell) -> bool:
+        """A cell placed as a header: a band's or table's column label, an office, an amount's label."""
+        if self._headers is None:
+            self._headers = frozenset(id(c) for s in self.slots if s.tables_only and (c := self.cell.get(s.id)))
+        return id(cell) in self._headers
+
+    def reads_as_placed(self, cell: Cell) -> bool:
+        """A placed label, or a cell reading exactly like one (a section label typed again in each of its rows)."""
+        if id(cell) in self.label_ids:
+            return True
+        if self._placed_texts is None:
+            self._placed_texts = frozenset(norm(c.text).rstrip(":") for c in self.cell.values())
+        return norm(cell.text).rstrip(":") in self._placed_texts
 
     def repeats_label(self, cell: Cell, other_than: Cell | None = None) -> bool:
         """A placed label typed again in the rows next to it, in its column (a row heading typed in every row
@@ -933,7 +950,8 @@ class Context:
             grid, is_label = self.grid, self.p.looks_like_label
             below, rivals = geo.below_value(grid, label, is_label, self.family_heads(slot_id),
                                             copies=lambda c: self.p.repeats_label(c, other_than=label),
-                                            header=header)
+                                            headers=self.p.is_header if header else None,
+                                            copied=self.p.reads_as_placed)
             if header and below is not None and below.row > label.last_row + 1:
                 _passed_headers_agree(grid, label, below, is_label)
             hit = self._neighbours[id(label)] = (geo.right_value(grid, label, is_label), below, rivals)
@@ -1490,9 +1508,13 @@ def _place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[st
         if not options:
             continue
         cell = min(options, key=lambda o: o[0])[1]
+        while (above := geo.first_filled(grid, cell, -1, 0)) is not None and above.col == cell.col and norm(
+                above.text) == norm(cell.text) and id(above) not in taken:
+            cell = above  # a heading typed in every row of its part: its first copy
         taken.add(id(cell))
         p.cell[sid] = cell
         p.label_ids.add(id(cell))
+        p._placed_texts = p._headers = None  # noqa: SLF001 - read again with the heading placed
         out.append(StandIn(slot.name, cell))
     return out
 
@@ -1507,6 +1529,7 @@ def _heading_places(grid: Grid, lead: Cell) -> tuple[Cell | None, Cell | None]:
 def _unread(ctx: Context) -> list[Unread]:
     """Every visible non-empty cell that is not a label, a value read or a printed note."""
     grid, schema = ctx.grid, ctx.schema
+    stand_ins = {norm(s.cell.text) for s in ctx.layout.stand_ins}  # headings worded otherwise count as labels
     seen = ctx.read | ctx.p.label_ids | ctx.extra_labels
     for loc in ctx.layout.fields.values():
         seen.add(id(loc.label))
@@ -1519,7 +1542,8 @@ def _unread(ctx: Context) -> list[Unread]:
             continue
         # a label typed again in its section (the nearest filled cell above or left says the same); any other
         # copy of a label that no slot took is reported: it may be the form's own label, read past
-        if folded.rstrip(":") in ctx.p.known and (_repeats_above(grid, cell) or _repeats_left(grid, cell)):
+        if (folded.rstrip(":") in ctx.p.known or folded in stand_ins) and (
+                _repeats_above(grid, cell) or _repeats_left(grid, cell)):
             continue
         out.append(Unread(cell.address, cell.text))
     return out
