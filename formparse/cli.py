@@ -111,7 +111,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     \b
     退出码 / exit codes:
       0  完成 / done
-      1  有文件无法读取或写入（check 加 --strict 时，有提示也算）/ a file could not be read or written
+      1  有文件无法读取或写入（check 加 --strict 时，有提示也算；parse --partial 时，有读不出的栏目）/
+         a file could not be read or written (check --strict: a warning; parse --partial: a field not read)
       2  用法错误 / usage error
 
     每个命令的帮助与示例 / help and an example for each command: formparse COMMAND -h
@@ -128,9 +129,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--schema", "schema_files", multiple=True,
               type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
+@click.option("--partial", is_flag=True,
+              help="读出能读的部分：读不出的栏目为 null，逐条列为错误（stderr），有错误时退出码为 1 / print what "
+                   "could be read, fields that could not be read null, each listed as an error on stderr "
+                   "(exit 1 when there is one).")
 @click.pass_context
 def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, every: bool,
-          schema_files: tuple[Path, ...]) -> None:
+          schema_files: tuple[Path, ...], partial: bool) -> None:
     """把 FILE 中的申报表打印为约定的 JSON（提示写到 stderr）；自动识别是哪一张表（附件1、附件2 …）。
     Print the form in FILE as the contract's JSON (warnings on stderr); which form it is, is recognised.
 
@@ -138,22 +143,28 @@ def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, e
     示例 / example:
       formparse parse 附件1-2020-某局.docx > 某局.json
       formparse parse --all 申报材料.docx > 全部.json
+      formparse parse --partial 某局.xlsx > 某局.json   # 读不出的栏目为 null，错误写到 stderr，退出码 1
     """
     from .contract import dumps, to_dict
-    from .reader import read, read_all
+    from .reader import ERROR, read, read_all
     from .schema import load_schema_file
+
+    def report(where: str, warnings: list) -> int:
+        for warning in warnings:
+            click.echo(f"{'错误' if warning.code == ERROR else '提示'} {where}: {warning}", err=True)
+        return sum(1 for w in warnings if w.code == ERROR)
 
     try:
         extra = [load_schema_file(p) for p in schema_files]
         if every:
-            found = read_all(file, schemas=extra, password=password)
+            found = read_all(file, schemas=extra, password=password, partial=partial)
             click.echo(json.dumps([to_dict(f.record) for f in found], ensure_ascii=False,
                                   indent=None if compact else 2))
-            for f in found:
-                for warning in f.record.warnings:
-                    click.echo(f"提示 {file} {f.where}: {warning}", err=True)
+            errors = sum(report(f"{file} {f.where}", f.record.warnings) for f in found)
+            if errors:
+                sys.exit(1)
             return
-        record = read(file, schemas=extra, password=password)
+        record = read(file, schemas=extra, password=password, partial=partial)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
         return
@@ -161,8 +172,8 @@ def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, e
         _fail(f"{file}: 内部错误 {type(exc).__name__}: {exc}", ctx.obj["debug"])
         return
     click.echo(dumps(record, indent=None if compact else 2))
-    for warning in record.warnings:
-        click.echo(f"提示 {file}: {warning}", err=True)
+    if report(str(file), record.warnings):
+        sys.exit(1)
 
 
 @cli.command(name="fill")

@@ -141,17 +141,21 @@ def cells_right(grid: Grid, cell: Cell, is_label: IsLabel) -> Iterator[Cell]:
 
 
 def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] = frozenset(), *,
-                copies: IsLabel = lambda c: False) -> tuple[Cell | None, list[Cell]]:
+                copies: IsLabel = lambda c: False, headers: IsLabel | None = None,
+                copied: IsLabel = lambda c: False) -> tuple[Cell | None, list[Cell]]:
     """The value cell under ``label`` within its own columns: in the first row below that is not a
     spacer (a blank cell in a spacer row is kept as the fallback), stopping at labels (and ``copies`` of
     labels: one typed again in each row it heads), at a row where
     another label (not one of ``own``, the label's group) begins left of it — another part of the form —
     and at text outside the table (a table split right under its headers goes on in the next one).
+    ``headers``: the label is a column header, whose value may lie past rows right under it that hold other
+    headers (``headers``) and ``copied`` labels only, none in its columns (:func:`is_header_row_of_others`).
 
     Returns (the cell, other non-blank cells competing for it in the same row: an ambiguity)."""
     if label.paragraph:
         return None, []
     first: Cell | None = None
+    passing = True  # no row met yet: other headers' rows right under the label may be passed
     for r in range(label.last_row + 1, len(grid.rows)):
         if r in grid.hidden_rows:
             continue
@@ -159,6 +163,9 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
             if any(not c.blank for c in grid.own_anchors(r)):
                 break  # text between two tables: the values do not run on past it
             continue  # a table split between its headers and their values, blank paragraphs between
+        if passing and headers is not None and is_header_row_of_others(grid, r, label, headers, copied):
+            continue
+        passing = False
         start = cell_at(grid, r, label.col)
         if start is None:
             break
@@ -183,6 +190,37 @@ def below_value(grid: Grid, label: Cell, is_label: IsLabel, own: frozenset[int] 
         if first is None:
             first = inside[0]
     return first, []
+
+
+def is_header_row_of_others(grid: Grid, r: int, label: Cell, is_header: IsLabel,
+                            is_copy: IsLabel = lambda c: False) -> bool:
+    """Whether row ``r`` holds other headers only, none under ``label``: a header typed over two rows without a
+    merge (年度支出预算's headers in one row, 三公经费's in the next, every amount in the row after) has its
+    value past such a row. The row holds a header (``is_header``), every other filled cell is one too or a
+    copy of a label (``is_copy``: a section label typed in each of its rows), and ``label``'s columns are
+    blank there."""
+    headers = False
+    for c in grid.own_anchors(r):
+        if c.blank or not grid.visible(c):
+            continue
+        if c.col < label.end_col and label.col < c.end_col:
+            return False
+        if is_header(c):
+            headers = True
+        elif not is_copy(c):
+            return False
+    return headers and all(c.blank for c in _cells_in_span(grid, r, label.col, label.end_col))
+
+
+def labels_passed(grid: Grid, label: Cell, value: Cell, is_label: IsLabel) -> list[Cell]:
+    """The labels of the rows between ``label`` and its value under it whose columns the value reaches too: a
+    value found past another header row that lies under one of those headers as well belongs to either."""
+    out: list[Cell] = []
+    for r in range(label.last_row + 1, value.row):
+        for c in grid.own_anchors(r):
+            if is_label(c) and c.col < value.end_col and value.col < c.end_col and grid.visible(c):
+                out.append(c)
+    return out
 
 
 def paragraphs_below(grid: Grid, label: Cell, is_label: IsLabel, is_note: IsLabel = lambda c: False, *,

@@ -28,6 +28,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 
 import attrs
 
@@ -179,6 +180,17 @@ class Layout:
     # optional parts of the form that this copy leaves out (their printed labels)
     absent: list[str] = attrs.Factory(list)
     unread: list[Unread] = attrs.Factory(list)
+    # headings placed by their members: the cell where a heading worded otherwise stands
+    stand_ins: list[StandIn] = attrs.Factory(list)
+
+
+@attrs.frozen
+class StandIn:
+    """A block's heading not found as the schema words it, its block placed by its member labels: the cell
+    standing where the heading goes, worded otherwise."""
+
+    label: str  # the heading as the schema prints it
+    cell: Cell
 
 
 # -- slots ------------------------------------------------------------------------------------------
@@ -262,6 +274,9 @@ class Placement:
         self.inline: dict[str, str] = {}  # slot id → the value written after its label, when there is one
         self.label_ids: set[int] = set()  # every cell placed as a label
         self.known = known_labels(schema)
+        # the placed labels' texts and header cells, asked once the labels are placed (for reading values)
+        self._placed_texts: frozenset[str] | None = None
+        self._headers: frozenset[int] | None = None
 
     def of(self, slot_id: str) -> Cell | None:
         return self.cell.get(slot_id)
@@ -276,6 +291,20 @@ class Placement:
     def looks_like_label(self, cell: Cell) -> bool:
         """A placed label. (A cell that merely reads like one may be a value: “合计” typed as an indicator.)"""
         return id(cell) in self.label_ids
+
+    def is_header(self, cell: Cell) -> bool:
+        """A cell placed as a header: a band's or table's column label, an office, an amount's label."""
+        if self._headers is None:
+            self._headers = frozenset(id(c) for s in self.slots if s.tables_only and (c := self.cell.get(s.id)))
+        return id(cell) in self._headers
+
+    def reads_as_placed(self, cell: Cell) -> bool:
+        """A placed label, or a cell reading exactly like one (a section label typed again in each of its rows)."""
+        if id(cell) in self.label_ids:
+            return True
+        if self._placed_texts is None:
+            self._placed_texts = frozenset(norm(c.text).rstrip(":") for c in self.cell.values())
+        return norm(cell.text).rstrip(":") in self._placed_texts
 
     def repeats_label(self, cell: Cell, other_than: Cell | None = None) -> bool:
         """A placed label typed again in the rows next to it, in its column (a row heading typed in every row
@@ -548,9 +577,7 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
         field = sid.startswith(("field:", "pair:"))
         cands[sid] = [ci for ci in found if not _echoes_left(grid, ci[0], mine, labels)
                       and not (field and _echoes_above(grid, ci[0], mine, labels))]
-    for i, block in enumerate(schema.blocks):
-        if isinstance(block, Table):
-            _first_header_only(i, block, slots, cands)
+    _header_rows(schema, slots, cands)
     wanted: dict[int, set[str]] = {}
     for s in slots:
         for cell, _ in cands[s.id]:
@@ -722,10 +749,29 @@ def _signs(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[in
     return out
 
 
-def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
+def _header_rows(schema: Schema, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> None:
+    """Each table's column labels kept in its own header row only (:func:`_first_header_only`): first the
+    tables whose section label is found, then those without one (a section label worded otherwise), which
+    take the first header row no other table has."""
+    tables = [(i, b) for i, b in enumerate(schema.blocks) if isinstance(b, Table)]
+    found = {i: any(cands[s.id] for s in slots if s.block == i and s.order == -1) for i, _ in tables}
+    claimed: set[int] = set()
+    for i, block in tables:
+        if found[i]:
+            row = _first_header_only(i, block, slots, cands)
+            if row is not None:
+                claimed.add(row)
+    for i, block in tables:
+        if not found[i]:
+            _first_header_only(i, block, slots, cands, claimed)
+
+
+def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]],
+                       claimed: AbstractSet[int] = frozenset()) -> int | None:
     """A table's header row typed again further down (the table broken across pages), or another table's
     header with the same column labels, is not this table's header: its column labels are candidates
-    only in the first row holding the whole header at or after the table's section label."""
+    only in the first row holding the whole header at or after the table's section label (without one, the
+    first not ``claimed`` by another table). Returns that row."""
     mine = [s for s in slots if s.block == i and s.id.startswith("column:")]
     section = next((s for s in slots if s.block == i and s.order == -1), None)
     starts = sorted({c.row for c, _ in cands[section.id]}) if section is not None else []
@@ -737,11 +783,13 @@ def _first_header_only(i: int, block: Table, slots: list[Slot], cands: dict[str,
     headers = sorted(r for r, ids in per_row.items() if len(ids) >= need)
     # the header row nearest below (or level with) a copy of the section label — a copy typed as a value
     # further up (a field above written like the section label) does not pull the header up to another table's
-    after = [(r - c, r) for r in headers for c in (starts or [0]) if r >= c]
+    free = [r for r in headers if r not in claimed] or headers
+    after = [(r - c, r) for r in free for c in (starts or [0]) if r >= c]
     own = min(after)[1] if after else None
     if own is not None and len(headers) > 1:
         for s in mine:
             cands[s.id] = [ci for ci in cands[s.id] if ci[0].row not in headers or ci[0].row == own]
+    return own
 
 
 def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> list[list[Slot]]:
@@ -893,20 +941,27 @@ class Context:
                 if s.family == family and s.order < 0 and (c := self.p.of(s.id)) is not None)
         return hit
 
-    def neighbours(self, label: Cell, slot_id: str) -> tuple[Cell | None, Cell | None, list[Cell]]:
-        """(the value candidate right of ``label``, the one below it, rivals of that one), computed once."""
+    def neighbours(self, label: Cell, slot_id: str, *, header: bool = False
+                   ) -> tuple[Cell | None, Cell | None, list[Cell]]:
+        """(the value candidate right of ``label``, the one below it, rivals of that one), computed once.
+        ``header``: a band's column header, whose value may lie past another group's header row."""
         hit = self._neighbours.get(id(label))
         if hit is None:
             grid, is_label = self.grid, self.p.looks_like_label
             below, rivals = geo.below_value(grid, label, is_label, self.family_heads(slot_id),
-                                            copies=lambda c: self.p.repeats_label(c, other_than=label))
+                                            copies=lambda c: self.p.repeats_label(c, other_than=label),
+                                            headers=self.p.is_header if header else None,
+                                            copied=self.p.reads_as_placed)
+            if header and below is not None and below.row > label.last_row + 1:
+                _passed_headers_agree(grid, label, below, is_label)
             hit = self._neighbours[id(label)] = (geo.right_value(grid, label, is_label), below, rivals)
         return hit
 
-    def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str, *, only: bool = False) -> Cell | None:
+    def value_cell(self, label: Cell, prefer: str, name: str, slot_id: str, *, only: bool = False,
+                   header: bool = False) -> Cell | None:
         """The value cell of a label: right of it or below it, ``prefer`` deciding when both could be
-        (``only``: in that direction alone)."""
-        right, below, rivals = self.neighbours(label, slot_id)
+        (``only``: in that direction alone; ``header``: see :meth:`neighbours`)."""
+        right, below, rivals = self.neighbours(label, slot_id, header=header)
         first, second = (right, below) if prefer == "right" else (below, right)
         if only:
             second = None
@@ -930,6 +985,18 @@ class Context:
             self.claims[id(chosen)] = name
             self.read.add(id(chosen))
         return chosen
+
+
+def _passed_headers_agree(grid: Grid, label: Cell, value: Cell, is_label: Callable[[Cell], bool]) -> None:
+    """A value found under a header past another header row must not lie under a header of that row too
+    (an amount merged across both): which one it belongs to is not for the locator to guess."""
+    others = geo.labels_passed(grid, label, value, is_label)
+    if others:
+        cells = [label.address, *(c.address for c in others)]
+        names = "、".join(f"“{' '.join(c.text.split())}”" for c in (label, *others))
+        where = "、".join(cells)
+        raise AmbiguousLayout(f"{names} ({where}) 下方是同一个值单元格 {value.address}，无法确定它属于哪一栏",
+                              cells=cells, path=grid.source)
 
 
 def _values_fields(ctx: Context, i: int, block: Fields) -> None:
@@ -1024,13 +1091,13 @@ def _values_band(ctx: Context, i: int, block: Band) -> None:
         placed = [(f, f"{g.key}.{f.key}", c) for f in g.fields if (c := ctx.p.of(f"field:{g.key}.{f.key}")) is not None]
         below = right = 0
         for _f, key, label in placed:
-            r, b, _ = ctx.neighbours(label, f"field:{key}")
+            r, b, _ = ctx.neighbours(label, f"field:{key}", header=True)
             below += b is not None and not b.blank
             right += r is not None and not r.blank
         turned = right > below
         for f, key, label in placed:
             name = f"{g.label} {f.label}"
-            cell = ctx.value_cell(label, "right" if turned else "below", name, f"field:{key}", only=True)
+            cell = ctx.value_cell(label, "right" if turned else "below", name, f"field:{key}", only=True, header=True)
             if cell is None and not (f.optional or block.optional):
                 ctx.layout.problems.append(f"{name} ({label.address})：找不到填写它的单元格")
             ctx.layout.fields[key] = FieldLoc(key, f, label, cell)
@@ -1334,14 +1401,17 @@ def _below_only(cell: Cell, slot: Slot) -> bool:
 def _locate(grid: Grid, schema: Schema, banned: frozenset[int]) -> tuple[Layout, Placement]:
     p = place(grid, schema, banned)
     identify = {norm(x) for x in schema.identifying_labels()}
-    missing = [s.name for s in p.slots if s.required and s.id not in p.cell and norm(s.name) in identify]
+    missing = [s for s in p.slots if s.required and s.id not in p.cell and norm(s.name) in identify]
+    headless = _headless(p)
+    if any(s.id not in headless for s in missing):
+        raise NotThisForm(_dedupe([s.name for s in missing]), form=schema.name, path=grid.source)
+    stand_ins = _place_stand_ins(grid, schema, p, headless) if headless else []
+    missing = [s for s in missing if s.id not in p.cell]
     if missing:
-        raise NotThisForm(_dedupe(missing), form=schema.name, path=grid.source)
-    ctx = Context(grid, schema, p)
-    ctx.layout.schema = schema
-    for i, block in enumerate(schema.blocks):
-        KINDS[type(block)].values(ctx, i, block)
+        raise NotThisForm(_dedupe([s.name for s in missing]), form=schema.name, path=grid.source)
+    ctx = _values(grid, schema, p)
     layout = ctx.layout
+    layout.stand_ins = stand_ins
     for i, block in enumerate(schema.blocks):
         mine = [s for s in p.slots if s.block == i]
         if not mine:
@@ -1356,9 +1426,110 @@ def _locate(grid: Grid, schema: Schema, banned: frozenset[int]) -> tuple[Layout,
     return layout, p
 
 
+def _values(grid: Grid, schema: Schema, p: Placement) -> Context:
+    """Step 4: every block kind takes its values from the placed labels."""
+    ctx = Context(grid, schema, p)
+    ctx.layout.schema = schema
+    for i, block in enumerate(schema.blocks):
+        KINDS[type(block)].values(ctx, i, block)
+    return ctx
+
+
+# -- blocks placed by their members ---------------------------------------------------------------------
+# A block whose heading is worded otherwise than the schema knows (a county's “项目资金申请” for 资金总额及构成)
+# is placed by its member labels when enough of them are found together: at least this many, and at least
+# half of them (every required one among them).
+MIN_MEMBERS = 2
+
+
+def _headed(schema: Schema) -> dict[str, tuple[Slot, tuple[Slot, ...]]]:
+    """Heading slot id → (the slot, its members): a group or section label and the labels of its family; a
+    pairs field's label and its amounts' labels."""
+    def make(sch: Schema) -> dict[str, tuple[Slot, tuple[Slot, ...]]]:
+        slots = schema_slots(sch)
+        out: dict[str, tuple[Slot, tuple[Slot, ...]]] = {}
+        for s in slots:
+            if s.order == -1:
+                members = tuple(m for m in slots if m.family == s.family and m is not s
+                                and not m.id.startswith("pair:"))
+            elif s.id.startswith("field:"):
+                members = tuple(m for m in slots if m.id.startswith(f"pair:{s.id[len('field:'):]}."))
+            else:
+                continue
+            if members:
+                out[s.id] = (s, members)
+        return out
+    return derived(schema, "headed", make)
+
+
+def _headless(p: Placement) -> dict[str, list[Cell]]:
+    """The headings not placed whose members are found together: heading slot id → the members' cells.
+    Together: every required member placed, at least MIN_MEMBERS and half of them, each in line with another."""
+    out: dict[str, list[Cell]] = {}
+    for sid, (_slot, members) in _headed(p.schema).items():
+        if sid in p.cell:
+            continue
+        cells = [c for m in members if (c := p.cell.get(m.id)) is not None]
+        if len(cells) < max(MIN_MEMBERS, (len(members) + 1) // 2):
+            continue
+        if any(m.required and m.id not in p.cell for m in members):
+            continue
+        if all(any(d is not c and geo.in_line(c, d) for d in cells) for c in cells):
+            out[sid] = cells
+    return out
+
+
+def _place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[str, list[Cell]]) -> list[StandIn]:
+    """Each heading of ``headless`` placed at the cell standing where it goes: left of its first member (in
+    that member's row) or above it (in its column), with text, that no block reads — located once without
+    these headings to know — and that is none of the schema's labels: the heading worded otherwise. A cell
+    spanning the members (the heading merged over them) is taken first, then the nearer, then the one on
+    the left."""
+    first = _values(grid, schema, p)
+    taken = first.read | p.label_ids | first.extra_labels | {id(loc.label) for loc in first.layout.fields.values()}
+    out: list[StandIn] = []
+    for sid, cells in headless.items():
+        slot = _headed(schema)[sid][0]
+        lead = min(cells, key=lambda c: (c.row, c.col))
+        options: list[tuple[tuple[int, int, int], Cell]] = []
+        for side, cell in enumerate(_heading_places(grid, lead)):
+            if cell is None or id(cell) in taken or not grid.visible(cell) or cell.paragraph:
+                continue
+            folded = unnumbered(norm(cell.text)).rstrip(":")
+            if folded in p.known or any(n.search(folded) for n in schema.notes):
+                continue
+            if side == 0 and not all(cell.end_col <= c.col for c in cells):
+                continue  # left of the heading's first member, but not of all of them
+            if side == 1 and not all(cell.last_row < c.row for c in cells):
+                continue
+            spans = (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
+                cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells))
+            options.append(((0 if spans else 1, geo.distance(cell, lead), side), cell))
+        if not options:
+            continue
+        cell = min(options, key=lambda o: o[0])[1]
+        while (above := geo.first_filled(grid, cell, -1, 0)) is not None and above.col == cell.col and norm(
+                above.text) == norm(cell.text) and id(above) not in taken:
+            cell = above  # a heading typed in every row of its part: its first copy
+        taken.add(id(cell))
+        p.cell[sid] = cell
+        p.label_ids.add(id(cell))
+        p._placed_texts = p._headers = None  # noqa: SLF001 - read again with the heading placed
+        out.append(StandIn(slot.name, cell))
+    return out
+
+
+def _heading_places(grid: Grid, lead: Cell) -> tuple[Cell | None, Cell | None]:
+    """Where a heading goes, seen from its family's first label: the first filled cell left of it in its row,
+    and the first filled cell above it in its column. (A heading left blank is not guessed: a blank cell
+    there may as well be a table's continuation, whose header row would then be taken for another table's.)"""
+    return geo.first_filled(grid, lead, 0, -1), geo.first_filled(grid, lead, -1, 0)
+
+
 def _unread(ctx: Context) -> list[Unread]:
     """Every visible non-empty cell that is not a label, a value read or a printed note."""
     grid, schema = ctx.grid, ctx.schema
+    stand_ins = {norm(s.cell.text) for s in ctx.layout.stand_ins}  # headings worded otherwise count as labels
     seen = ctx.read | ctx.p.label_ids | ctx.extra_labels
     for loc in ctx.layout.fields.values():
         seen.add(id(loc.label))
@@ -1371,7 +1542,8 @@ def _unread(ctx: Context) -> list[Unread]:
             continue
         # a label typed again in its section (the nearest filled cell above or left says the same); any other
         # copy of a label that no slot took is reported: it may be the form's own label, read past
-        if folded.rstrip(":") in ctx.p.known and (_repeats_above(grid, cell) or _repeats_left(grid, cell)):
+        if (folded.rstrip(":") in ctx.p.known or folded in stand_ins) and (
+                _repeats_above(grid, cell) or _repeats_left(grid, cell)):
             continue
         out.append(Unread(cell.address, cell.text))
     return out

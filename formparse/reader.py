@@ -440,17 +440,59 @@ def _field_places(layout: Layout, places: dict[str, list[Cell]]) -> None:
 UNKNOWN_SYMBOL = "\ufffd"
 
 
-def record_from_layout(layout: Layout, schema: Schema) -> Any:
+# A problem as the reader words it: “label (cell)：message”.
+_PROBLEM = re.compile(r"^(?P<label>.*?) \((?P<cell>[^()（）]*)\)：(?P<message>.*)$", re.S)
+_MISSING_LABEL = re.compile(r"^找不到标签“(?P<label>.*)”$", re.S)
+# The code of a problem in a partial record (``read(path, partial=True)``): what InvalidValues would list.
+ERROR = "error"
+
+
+def problem_warning(problem: str) -> Warning:
+    """One of InvalidValues' problems as a warning of code :data:`ERROR`, its label and cell apart (a problem
+    “label (cell)：message” reads the same as the warning's ``str``; any other is kept whole as the message)."""
+    m = _PROBLEM.match(problem)
+    if m:
+        return Warning(ERROR, m["label"], m["cell"], m["message"])
+    m = _MISSING_LABEL.match(problem)
+    if m:
+        return Warning(ERROR, m["label"], None, problem)
+    label, colon, message = problem.partition("：")
+    return Warning(ERROR, label, None, message) if colon else Warning(ERROR, "", None, problem)
+
+
+def _without_none(value: Any) -> Any:
+    """A mapping without its None values (a nested part that could not be read — the amounts typed in one
+    cell — takes its record's default, every amount None)."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def stand_in_warnings(layout: Layout) -> list[Warning]:
+    """A heading worded otherwise (“项目资金申请” 用作 “资金总额及构成”), its block placed by its member labels:
+    a warning of code ``heading-reworded`` naming the cell."""
+    return [Warning("heading-reworded", stand.label, stand.cell.address,
+                    f"“{' '.join(stand.cell.text.split())}” 用作 “{stand.label}”（按其下各栏的标签定位）")
+            for stand in layout.stand_ins]
+
+
+def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False) -> Any:
     """The record a located grid holds (of the class the schema names). Raises InvalidValues listing every
-    bad cell, every required label that is missing and every label without a value cell."""
+    bad cell, every required label that is missing and every label without a value cell — or, ``partial``,
+    returns the record with those fields None and each problem as a warning of code ``"error"`` (first)."""
     places: dict[str, list[Cell]] = {}
     mapping, cells, problems = values_from_layout(layout, schema, places)
-    if problems:
+    if problems and not partial:
         raise InvalidValues(problems, path=layout.grid.source)
+    if problems:
+        mapping = _without_none(mapping)
     rec = structure(mapping, resolve(schema.record))
     attach(rec, Provenance(layout.grid.source, "", {path: place_of(shown) for path, shown in places.items()}))
     rules = resolve(schema.rules) if schema.rules else None
-    rec.warnings = list(rules(rec, cells)) if rules is not None else []
+    rec.warnings = [problem_warning(p) for p in problems]
+    rec.warnings += list(rules(rec, cells)) if rules is not None else []
     groups = _group_labels(schema)
     by_address = {address: key for key, address in cells.items()}
     for address, message in layout.grid.notes:
@@ -468,6 +510,7 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
         rec.warnings.append(Warning("hidden-sheet", "隐藏的工作表", sheet or None,
                                     f"表格读自隐藏的工作表“{sheet}”：报送人打开文件时看不到这张表，"
                                     "请核对它是否就是本次报送的内容"))
+    rec.warnings += stand_in_warnings(layout)
     for unread in layout.unread:
         rec.warnings.append(Warning("unread", "未读取的内容", unread.address,
                                     f"“{unread.text.strip()}”没有对应的栏目，未读取"))
@@ -480,7 +523,7 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
 
 
 def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Schema] = (),
-         limits: Limits | None = None, password: str | None = None) -> Any:
+         limits: Limits | None = None, password: str | None = None, partial: bool = False) -> Any:
     """Read one filled-in form (.xlsx, .docx, legacy .xls/.doc …) into the record of the form it is.
 
     The bundled schemas (附件1, 附件2, …) and any ``schemas`` the caller adds are tried, the one whose
@@ -490,6 +533,10 @@ def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Sc
     Args:
         limits: the safety limits to read under (default :data:`formparse.limits.DEFAULT`).
         password: opens a password-protected file (needs msoffcrypto-tool).
+        partial: return what could be read instead of raising InvalidValues: the fields that could not be
+            read are None, and every problem InvalidValues would list is a warning of code ``"error"``
+            (label and cell apart) at the start of ``record.warnings``. A document that is no form at all
+            still raises NotThisForm, and an ambiguous layout AmbiguousLayout.
 
     Raises:
         UnreadableFile: the file cannot be opened as a document (EncryptedFile: it has a password).
@@ -502,7 +549,7 @@ def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Sc
     try:
         grids = open_grids(path, limits or DEFAULT, password)
         _, layout = best_layout(grids, candidates, path)
-        return record_from_layout(layout, layout.schema)
+        return record_from_layout(layout, layout.schema, partial=partial)
     except FormparseError:
         raise
     except (MemoryError, RecursionError) as exc:
@@ -545,9 +592,10 @@ ATTACHMENT_REACH = 2
 
 
 def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits | None = None,
-             password: str | None = None) -> list[Found]:
+             password: str | None = None, partial: bool = False) -> list[Found]:
     """Every form a file holds, in order: one per sheet, and in a sheet or document one per title of a
-    known form (a packet of 附件1 and several 附件2). Each part is read as :func:`read` reads a file.
+    known form (a packet of 附件1 and several 附件2). Each part is read as :func:`read` reads a file
+    (``partial`` as there).
     Sheets the workbook hides are read only when no visible sheet holds a form (a hidden copy of last year's
     form is not a form of this file); each form read from one carries a ``hidden-sheet`` warning.
 
@@ -559,11 +607,11 @@ def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits
         grids = open_grids(path, limits or DEFAULT, password)
         for grid in grids:
             if not grid.sheet_hidden:
-                found.extend(_forms_of(grid, candidates, path, several=len(grids) > 1))
+                found.extend(_forms_of(grid, candidates, path, several=len(grids) > 1, partial=partial))
         if not found:  # hidden sheets count only when no visible one holds a form (copies, old years)
             for grid in grids:
                 if grid.sheet_hidden:
-                    found.extend(_forms_of(grid, candidates, path, several=len(grids) > 1))
+                    found.extend(_forms_of(grid, candidates, path, several=len(grids) > 1, partial=partial))
     except FormparseError:
         raise
     except (MemoryError, RecursionError) as exc:
@@ -573,7 +621,8 @@ def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits
     return found
 
 
-def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: bool) -> list[Found]:
+def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: bool,
+              partial: bool = False) -> list[Found]:
     """The forms of one sheet or document (``several``: one of several sheets), each read as read() reads."""
     out = []
     parts = _parts(grid, candidates)
@@ -586,7 +635,7 @@ def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: b
             where = (where + " " if where else "") + f"第{k + 1}份（{_first(part)} 起）"
         try:
             _, layout = best_layout([part], candidates, path)
-            rec = record_from_layout(layout, layout.schema)
+            rec = record_from_layout(layout, layout.schema, partial=partial)
         except FormparseError as exc:
             if where:
                 exc.message = f"{where}：{exc.message}"

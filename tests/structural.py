@@ -60,6 +60,7 @@ INCOME_SPLIT = 5  # 一般公共预算 … 其他收入 / 经营服务收入 …
 EXPENDITURE = [("基本支出", "basic"), ("项目支出", "project"), ("合计", "total")]
 THREE_PUBLIC = [("公务接待费", "reception"), ("公务用车运行和购置费", "vehicles"), ("因公出国（境）费", "overseas"),
                 ("合计", "total")]
+_GROUP_KEYS = {"年度收入预算": "income", "年度支出预算": "expenditure", "三公经费预算支出": "three_public"}
 OFFICIAL_EXP_SPANS = [(1, 1), (2, 2), (3, 3)]
 OFFICIAL_TP_SPANS = [(4, 4), (5, 6), (7, 8), (9, 9)]
 SIGN_GAP = "        "
@@ -131,6 +132,9 @@ class Style:
     aliases: tuple[tuple[str, str], ...] = ()  # 10: (label, alias typed instead)
     ordinals: bool = False    # section labels numbered as a retyped copy's headings (“一、部门基本信息”)
     totals_first: bool = False  # each band's 合计 typed as its first header, not its last
+    # the spending band's headers over two rows without a merge (group top/above): this group's headers in the
+    # upper row, the other group's in the row under them, every amount in the row after
+    stagger: str | None = None  # None | "expenditure" | "three_public"
 
     @property
     def width(self) -> int:
@@ -170,6 +174,8 @@ class Style:
             out.append("numbered headings")
         if self.totals_first:
             out.append("totals first")
+        if self.stagger:
+            out.append(f"headers over two rows ({self.stagger} above)")
         return out
 
 
@@ -207,7 +213,10 @@ def draw_style(ch: Chooser, record: Record, fmt: str) -> Style:
         hidden_col = ch.number(1, width) if ch.flag() else None
         style = replace(style, notes_sheet=ch.flag(), hidden_row=hidden_row, hidden_col=hidden_col,
                         numbers=ch.pick(["text", "number", "noisy", "fixed", "formula", "mixed"]))
-    return replace(style, ordinals=ch.flag(), totals_first=ch.flag())
+    style = replace(style, ordinals=ch.flag(), totals_first=ch.flag())
+    if group in ("top", "above"):
+        style = replace(style, stagger=ch.pick([None, "expenditure", "three_public"]))
+    return style
 
 
 @st.composite
@@ -445,11 +454,14 @@ class _Builder:
                 else:
                     t.boxes.append(Box(r, c0, 1, 1, self.L(label), "label"))
             r += 1
-            for _label, items, spans in groups:
+            upper = self.s.stagger if len(groups) > 1 else None
+            for label, items, spans in groups:
+                # staggered: the upper group's headers in row r, the other's in r + 1, all amounts in r + 2
+                at = r if upper is None or _GROUP_KEYS.get(label) == upper else r + 1
                 for (head, value, key), (c0, c1) in zip(items, spans, strict=True):
-                    self.put(t, r, c0, self.L(head), cs=c1 - c0 + 1, role="header")
-                    self.money(t, r + 1, c0, c1, value, key)
-            return r + 2
+                    self.put(t, at, c0, self.L(head), cs=c1 - c0 + 1, role="header")
+                    self.money(t, r + (1 if upper is None else 2), c0, c1, value, key)
+            return r + (2 if upper is None else 3)
         for label, items, spans in groups:
             if g == "left":
                 self.put(t, r, 1, self.L(label), rs=2, role="label")

@@ -130,6 +130,7 @@ QUICK = {
     "numbered-headings": Style(ordinals=True, group="left_once", repeat_sections=True),
     "totals-first": Style(totals_first=True, merges="none"),
     "totals-first-left": Style(totals_first=True, group="left", income_split=True),
+    "headers-over-two-rows": Style(stagger="three_public", repeat_sections=True, income_split=True),
 }
 QUICK_XLSX = {
     "8-notes-sheet-hidden": Style(notes_sheet=True, hidden_row="before", hidden_col=3),
