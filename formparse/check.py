@@ -48,7 +48,8 @@ CHECK_CODES_ZH = {
     "balance": "收支不平衡", "cost-over-budget": "成本指标超预算", "over-quota": "超编", "phone": "电话号码可疑",
     "year": "年度可疑", "blank": "必填项为空", "formula": "公式与显示值不符", "unreadable": "无法读取",
     "absent": "缺少部分", "unread": "未读取的内容", "symbol": "无法识别的符号",
-    "hidden-sheet": "读自隐藏的工作表", "check-box": "复选框无法读取", "heading-reworded": "栏目名称改写", "error": "无法读取的栏目",
+    "hidden-sheet": "读自隐藏的工作表", "check-box": "复选框无法读取", "heading-reworded": "栏目名称改写",
+    "error": "无法读取的栏目",
 }
 
 
