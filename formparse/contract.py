@@ -76,6 +76,19 @@ converter.register_structure_hook_factory(
     lambda cls: make_dict_structure_fn(cls, converter, warnings=override(omit=True)))
 
 
+def _generic(cls: Any) -> bool:
+    """A record class generated from a schema (formparse.generic): tagged with its schema's id."""
+    from .generic import is_generic
+
+    return is_generic(cls)
+
+
+converter.register_unstructure_hook_factory(
+    _generic, lambda cls: make_dict_unstructure_fn(cls, converter, warnings=override(omit=True)))
+converter.register_structure_hook_factory(
+    _generic, lambda cls: make_dict_structure_fn(cls, converter, warnings=override(omit=True)))
+
+
 def _tag(cls: type) -> str | None:
     tag = getattr(cls, "schema_id", None)
     return tag if isinstance(tag, str) else None
@@ -89,7 +102,7 @@ _BY_TAG.update({sid: cls for cls, sid in _UNTAGGED_IDS.items()})
 
 def to_dict(record: AnyRecord) -> dict[str, Any]:
     """The contract's JSON object for ``record`` (keys in the contract's order)."""
-    if type(record) not in RECORD_TYPES:
+    if type(record) not in RECORD_TYPES and not _generic(type(record)):
         raise TypeError(f"not a form record: {type(record).__name__}")
     data: dict[str, Any] = converter.unstructure(record)
     tag = _tag(type(record))
@@ -179,9 +192,15 @@ def _from_dict(data: dict[str, Any], cls: type | None, bad: list[str]) -> Any:
     known = ", ".join(t for t in _BY_TAG if t)
     if cls is None:
         if tag is not None and tag not in _BY_TAG:
-            raise ValueError(f"$.schema = {_shown(tag)}：不认识的表式（可用 / known: {known}）/ unknown form")
-        cls = _BY_TAG.get(tag, RECORD_TYPES[0])
-    elif tag is not None and _BY_TAG.get(tag) is not cls:
+            from .generic import class_for_tag
+
+            cls = class_for_tag(tag) if isinstance(tag, str) else None
+            if cls is None:
+                raise ValueError(f"$.schema = {_shown(tag)}：不认识的表式（可用 / known: {known}；自己的表式请用 "
+                                 "--schema 给出它的 .toml）/ unknown form (give its schema file with --schema)")
+        else:
+            cls = _BY_TAG.get(tag, RECORD_TYPES[0])
+    elif tag is not None and _BY_TAG.get(tag) is not cls and not (_generic(cls) and _tag(cls) == tag):
         raise ValueError(f"$.schema = {_shown(tag)}：不是 {cls.__name__} 的表式 / is not a {cls.__name__}")
     _walk(data, cls, "$", bad)
     if bad:

@@ -22,8 +22,8 @@ Keys are ``f1``, ``g1.h1``, ``t1.c1`` …, numbered in reading order (labels are
 transliteration table is installed; the label stays beside each key). Field types are ``text``, except
 where the blank form prints them: check boxes beside a label make a ``choice``, a printed “年 月 日” a
 ``date``. A blank form does not say which cells are money — the person adopting the schema edits
-``type``. The draft's ``record`` is :class:`DraftRecord`, a plain nested mapping, so a drafted schema
-reads as it is.
+``type``. A draft names no ``record`` class: it reads into a record class generated from it
+(:mod:`formparse.generic`), so a drafted schema reads, converts and fills as it is.
 
 Only grids are used here (no format library): :func:`draft_schema` takes what
 ``formparse.backends.open_grids`` returns.
@@ -458,7 +458,6 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
         "",
         f"id = {_s(schema_id)}",
         f"name = {_s(name)}",
-        'record = "formparse.draft:DraftRecord"',
     ]
     identify = []
     for b in d.blocks:

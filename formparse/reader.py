@@ -22,7 +22,7 @@ from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
 from .records import MONEY_LIMIT, number_problem
-from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
+from .schema import Boxes, Schema, Title, as_schemas, derived, known_schemas, resolve
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money, unnumbered
 
 
@@ -344,9 +344,15 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     mapping, cells, problems = values_from_layout(layout, schema)
     if problems:
         raise InvalidValues(problems, path=layout.grid.source)
-    rec = _STRUCTURE.structure(mapping, resolve(schema.record))
+    from .generic import record_type
+
+    rec = _STRUCTURE.structure(mapping, record_type(schema))
     rules = resolve(schema.rules) if schema.rules else None
     rec.warnings = list(rules(rec, cells)) if rules is not None else []
+    if schema.checks:
+        from .rules import check_rules
+
+        rec.warnings += check_rules(rec, schema, cells)
     groups = _group_labels(schema)
     by_address = {address: key for key, address in cells.items()}
     for address, message in layout.grid.notes:
@@ -368,13 +374,15 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     return rec
 
 
-def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Schema] = (),
+def read(path: str | Path, *, schema: Schema | str | Path | None = None, schemas: Sequence[Schema | str | Path] = (),
          limits: Limits | None = None, password: str | None = None) -> Any:
     """Read one filled-in form (.xlsx, .docx, legacy .xls/.doc …) into the record of the form it is.
 
-    The bundled schemas (附件1, 附件2, …) and any ``schemas`` the caller adds are tried, the one whose
-    identifying labels the document holds first; ``schema`` reads it as that form only. The record's
-    class says which form it is (``formparse.schema_for``; a tagged record's JSON names it).
+    The bundled schemas (附件1, 附件2, …), those of the ``FORMPARSE_SCHEMAS`` folders and any ``schemas``
+    the caller adds (Schema objects, schema files or ids) are tried, the one whose identifying labels the
+    document holds first; ``schema`` reads it as that form only. The record's class says which form it is
+    (``formparse.schema_for``; a tagged record's JSON names it). A schema without a Python record class
+    reads into a record class generated from it (:mod:`formparse.generic`).
 
     Args:
         limits: the safety limits to read under (default :data:`formparse.limits.DEFAULT`).
@@ -386,7 +394,7 @@ def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Sc
         NotThisForm: the document is none of the forms (the closest one's missing labels are listed).
         InvalidValues: cells whose content does not fit their label (each named with its cell).
     """
-    candidates = [schema] if schema is not None else [*schemas, *bundled_schemas()]
+    candidates = as_schemas([schema]) if schema is not None else [*as_schemas(schemas), *known_schemas()]
     path = str(path)
     try:
         grids = open_grids(path, limits or DEFAULT, password)
@@ -433,13 +441,13 @@ def _parts(grid: Grid, schemas: Sequence[Schema]) -> list[tuple[int, int]]:
 ATTACHMENT_REACH = 2
 
 
-def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits | None = None,
+def read_all(path: str | Path, *, schemas: Sequence[Schema | str | Path] = (), limits: Limits | None = None,
              password: str | None = None) -> list[Found]:
     """Every form a file holds, in order: one per sheet, and in a sheet or document one per title of a
     known form (a packet of 附件1 and several 附件2). Each part is read as :func:`read` reads a file.
 
     Raises what :func:`read` raises for the first part that fails (naming its place)."""
-    candidates = [*schemas, *bundled_schemas()]
+    candidates = [*as_schemas(schemas), *known_schemas()]
     path = str(path)
     found: list[Found] = []
     try:
