@@ -107,15 +107,19 @@ def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem
 
 
 def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
-    """Read one file into an Outcome; every error becomes a Problem (never an exception)."""
+    """Read one file into an Outcome; every error becomes a Problem (never an exception). A reader may
+    return a record, or every form of the file (a list of :class:`formparse.reader.Found`)."""
     try:
         if reader is None:
             from .reader import read_all
 
             found = read_all(path)
+        else:
+            found = reader(path)
+        if isinstance(found, list):
             return Outcome(file, record=found[0].record, where=found[0].where if len(found) > 1 else "",
                            more=[(f.where, f.record) for f in found[1:]])
-        return Outcome(file, record=reader(path))
+        return Outcome(file, record=found)
     except FormparseError as exc:
         return Outcome(file, problem=Problem(file, type(exc).__name__, exc.message))
     except Exception as exc:  # a bug of ours must not stop the batch either
@@ -322,6 +326,7 @@ class Batch:
     files: list[str]
     outcomes: list[Outcome]
     seconds: float = 0.0
+    schemas: list[Any] = attrs.Factory(list)  # the user's own forms read besides the bundled ones
 
     @property
     def records(self) -> dict[str, Record]:
@@ -352,8 +357,16 @@ class Batch:
         ``position``, ``code`` (``cost-over-budget``, ``balance``, … as in docs/formats-and-checks.md),
         ``category`` (the code in Chinese: 成本指标超预算, …), ``label``, ``cell``, ``message``.
         """
+        from .tables import using
+
+        with using(self.schemas):
+            return self._frames(money, duplicates)
+
+    def _frames(self, money: str, duplicates: str) -> dict[str, Any]:
         from .errors import shown, without_surrogates
-        from .tables import TABLES, columns, to_frame
+        from .tables import columns, table_names, to_frame
+
+        TABLES = table_names()  # noqa: N806 - the bundled tables and the user's forms'
 
         if money not in ("float", "decimal"):
             raise ValueError(f"money must be 'float' or 'decimal', not {money!r}")
@@ -463,9 +476,19 @@ def table_rows(outcomes: Iterator[Outcome] | list[Outcome]) -> Iterator[dict[str
             yield {"problems": [attrs.asdict(o.problem)]}
 
 
+def schema_reader(schemas: list[Any]) -> Any:
+    """A reader for a batch (workers get it pickled) trying ``schemas`` besides the bundled forms, every form
+    of each file."""
+    import functools
+
+    from .reader import read_all
+
+    return functools.partial(read_all, schemas=schemas)
+
+
 def read_folder(path: str | Path, *, recursive: bool = True, workers: int | None = None,
                 executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
-                reader: Reader | None = None) -> Batch:
+                reader: Reader | None = None, schemas: Any = ()) -> Batch:
     """Read every submission in a folder. Never raises for a bad file: it goes to ``Batch.problems``.
 
     Args:
@@ -475,11 +498,19 @@ def read_folder(path: str | Path, *, recursive: bool = True, workers: int | None
             ``distributed.Client(address).get_executor()``.
         timeout: seconds one file may take before it is abandoned.
         reader: the function that reads one file (default :func:`formparse.read`).
+        schemas: the user's own forms (Schema objects, schema files or ids), tried besides the bundled
+            ones; ``Batch.frames()`` then has their tables too.
     """
+    from .schema import as_schemas
+
+    loaded = as_schemas(schemas)
+    if loaded and reader is None:
+        reader = schema_reader(loaded)
     start = time.perf_counter()
     unlisted: list[Problem] = []
     files = discover(path, recursive=recursive, unlisted=unlisted)
     outcomes = list(iter_outcomes(path, workers=workers, executor=executor, timeout=timeout, reader=reader,
                                   files=files))
     outcomes += [Outcome(p.file, problem=p) for p in unlisted]
-    return Batch(str(path), files + [p.file for p in unlisted], outcomes, time.perf_counter() - start)
+    return Batch(str(path), files + [p.file for p in unlisted], outcomes, time.perf_counter() - start,
+                 schemas=loaded)

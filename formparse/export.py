@@ -26,7 +26,7 @@ import attrs
 from .atomic import publish
 from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, discover, iter_outcomes, table_rows
 from .errors import CannotWrite, cannot_write, shown, without_surrogates
-from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
+from .tables import arrow_schemas, columns, iter_rows, neutralise, plain, table_names, using
 
 FORMATS = ("xlsx", "parquet", "csv")
 CHUNK = 2000
@@ -120,9 +120,9 @@ class _Parquet:
 
         self.schemas = arrow_schemas()
         self.writers = {t: pq.ParquetWriter(tmp / f"{t}.parquet", self.schemas[t], compression="zstd")
-                        for t in TABLES}
-        self.buffers: dict[str, list[Any]] = {t: [] for t in TABLES}
-        self.counts = dict.fromkeys(TABLES, 0)
+                        for t in table_names()}
+        self.buffers: dict[str, list[Any]] = {t: [] for t in table_names()}
+        self.counts = dict.fromkeys(table_names(), 0)
 
     def prepare(self, table: str, rows: list[dict[str, Any]]) -> Any:
         import pyarrow as pa
@@ -144,7 +144,7 @@ class _Parquet:
             self.counts[table] = 0
 
     def close(self) -> None:
-        for t in TABLES:
+        for t in table_names():
             self._flush(t)
             self.writers[t].close()
 
@@ -162,7 +162,7 @@ class _Parquet:
 class _Csv:
     def __init__(self, tmp: Path, labels: str) -> None:
         self.labels = labels
-        self.files = {t: (tmp / f"{t}.csv").open("w", encoding="utf-8-sig", newline="") for t in TABLES}
+        self.files = {t: (tmp / f"{t}.csv").open("w", encoding="utf-8-sig", newline="") for t in table_names()}
         self.writers = {t: csv.writer(f) for t, f in self.files.items()}
         for t, header in _headers(labels).items():
             self.writers[t].writerow(header)
@@ -192,7 +192,7 @@ class _Csv:
 
     @staticmethod
     def names() -> list[str]:
-        return [f"{t}.csv" for t in TABLES]
+        return [f"{t}.csv" for t in table_names()]
 
 
 class _Xlsx:
@@ -352,11 +352,26 @@ def _publish(tmp: Path, out: Path, names: list[str], overwrite: bool) -> None:
         raise
 
 
-def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "zh",
-            workers: int | None = None, executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
-            recursive: bool = True, progress: Callable[[Outcome], None] | None = None,
-            on_start: Callable[[int], None] | None = None, overwrite: bool = False,
-            reader: Reader | None = None) -> Summary:
+def convert(root: str | Path, out: str | Path, *, schemas: Any = (), reader: Reader | None = None,
+            **options: Any) -> Summary:
+    """:func:`convert_folder` with the user's own forms too: ``schemas`` (Schema objects, schema files or ids)
+    are tried on every file besides the bundled ones, and each has its tables in the output (one row per
+    form in a table named after the schema, one child table per list, table or matrix)."""
+    from .batch import schema_reader
+    from .schema import as_schemas
+
+    loaded = as_schemas(schemas)
+    if loaded and reader is None:
+        reader = schema_reader(loaded)
+    with using(loaded):
+        return convert_folder(root, out, reader=reader, **options)
+
+
+def convert_folder(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "zh",
+                   workers: int | None = None, executor: cf.Executor | None = None,
+                   timeout: float = DEFAULT_TIMEOUT, recursive: bool = True,
+                   progress: Callable[[Outcome], None] | None = None, on_start: Callable[[int], None] | None = None,
+                   overwrite: bool = False, reader: Reader | None = None) -> Summary:
     """Read every submission under ``root`` and write the tables to ``out``.
 
     ``out`` ending in .xlsx gives one workbook (sheets 申报表, 绩效目标, 绩效指标, 审核意见, 问题文件, or
@@ -375,7 +390,7 @@ def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels
     out, base = Path(out), Path(root)
     kind = output_format(out, fmt)
     header_labels({}, labels)  # refuse a bad labels value before any work
-    names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in TABLES]
+    names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in table_names()]
     start = time.perf_counter()
     unlisted: list[Problem] = []
     files = discover(root, recursive=recursive, unlisted=unlisted)

@@ -8,11 +8,10 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, cast
-
-from decimal import Decimal, InvalidOperation
 
 import attrs
 
@@ -445,7 +444,8 @@ def _rule(r: _Reader) -> Rule:
 
 
 # A key path at the start of a message (“blocks[3].fields[0].type must be …”, “unknown key blocks[2].lable”).
-_KEY_IN_MESSAGE = re.compile(r"^(?:missing key |unknown key )?([A-Za-z_]\w*(?:\[\d+\])?(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*)")
+_KEY_IN_MESSAGE = re.compile(
+    r"^(?:missing key |unknown key )?([A-Za-z_]\w*(?:\[\d+\])?(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*)")
 
 
 def key_line(text: str, key: str) -> int | None:
@@ -455,6 +455,7 @@ def key_line(text: str, key: str) -> int | None:
     parts = re.findall(r"([A-Za-z_]\w*)(?:\[(\d+)\])?", key)
     lo, hi = 0, len(lines)
     found: int | None = None
+    after_header = False
     for depth, (name, index) in enumerate(parts):
         header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]\s*(#.*)?$")
         if depth == 0 and index and any(header.match(x) for x in lines):
@@ -465,8 +466,12 @@ def key_line(text: str, key: str) -> int | None:
             lo = starts[n]
             hi = next((k for k in range(lo + 1, len(lines)) if re.match(r"^\s*\[", lines[k])), len(lines))
             found = lo + 1
+            after_header = True
             continue
-        assign = re.compile(rf"(^|[{{,\s]){re.escape(name)}\s*=")
+        # a key of a [[table]] begins its line; one inside an inline table follows “{”, “,” or a space
+        assign = re.compile(rf"^\s*{re.escape(name)}\s*=" if after_header or depth == 0
+                            else rf"(^|[{{,\s]){re.escape(name)}\s*=")
+        after_header = False
         at = next((k for k in range(lo, hi) if assign.search(lines[k])), None)
         if at is None:
             return found
@@ -492,7 +497,10 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
         return _parse_schema(text, source)
     except SchemaError as exc:
         m = _KEY_IN_MESSAGE.match(exc.message)
-        line = key_line(text, m.group(1)) if m else None
+        key = m.group(1) if m else ""
+        if exc.message.startswith("missing key "):  # where it is missing from: its table or item
+            key = re.sub(r"\.?[A-Za-z_]\w*$", "", key)
+        line = key_line(text, key) if key else None
         if line is not None and "第" not in exc.message:
             exc.message = f"{exc.message}（第 {line} 行 / line {line}）"
             exc.args = (f"{exc.path}: {exc.message}" if exc.path else exc.message,)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from formparse.backends import open_grids
 from formparse.contract import to_dict
 from formparse.draft import draft_schema
-from formparse.generic import GenericRecord
 from formparse.errors import FormparseError, SchemaError
+from formparse.generic import GenericRecord
 from formparse.locate import Layout, locate
 from formparse.reader import best_layout, read, values_from_layout
 from formparse.schema import Schema, Table, load_schema, parse_schema
