@@ -390,7 +390,8 @@ def convert_folder(root: str | Path, out: str | Path, *, fmt: str | None = None,
     out, base = Path(out), Path(root)
     kind = output_format(out, fmt)
     header_labels({}, labels)  # refuse a bad labels value before any work
-    names = ["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv" else [f"{t}.parquet" for t in table_names()]
+    names = (["summary.xlsx"] if kind == "xlsx" else _Csv.names() if kind == "csv"
+             else [f"{t}.parquet" for t in table_names()])
     start = time.perf_counter()
     unlisted: list[Problem] = []
     files = discover(root, recursive=recursive, unlisted=unlisted)

@@ -26,7 +26,8 @@ FOOTER = "填报人：{0}        联系电话：{1}        填报日期：{2}"
 def layout(values: dict[str, Any] | None = None) -> tuple[list[list[str | None]], list[tuple[int, int, int, int]]]:
     """The form as rows of cell texts (None: covered by a merge) and merges (r0, c0, r1, c1), filled with
     ``values``: ``unit``, ``phone``, ``matrix`` {(row, col): text}, ``band`` [4 texts], ``goals`` [texts],
-    ``table`` [[6 texts]], ``footer`` (name, phone, date)."""
+    ``table`` [[6 texts]], ``footer`` (name, phone, date), ``matrix_order`` (the printed order of the matrix's
+    rows and of its columns)."""
     v = values or {}
     rows: list[list[str | None]] = []
     merges: list[tuple[int, int, int, int]] = []
@@ -46,10 +47,12 @@ def layout(values: dict[str, Any] | None = None) -> tuple[list[list[str | None]]
     line([(TITLE, WIDTH)])
     line([("部门名称", 1), (v.get("unit", ""), 3), ("联系电话", 1), (v.get("phone", ""), 3)])
     first = len(rows)
-    line([("年度资金情况（万元）", 1), ("", 1), *((c, 1) for c in MATRIX_COLUMNS)])
+    # a copy may print the matrix's rows and columns in another order: (row order, column order)
+    row_order, col_order = v.get("matrix_order", (range(len(MATRIX_ROWS)), range(len(MATRIX_COLUMNS))))
+    line([("年度资金情况（万元）", 1), ("", 1), *((MATRIX_COLUMNS[j], 1) for j in col_order)])
     matrix = v.get("matrix", {})
-    for i, label in enumerate(MATRIX_ROWS):
-        line([("", 1), (label, 1), *((matrix.get((i, j), ""), 1) for j in range(len(MATRIX_COLUMNS)))])
+    for i in row_order:
+        line([("", 1), (MATRIX_ROWS[i], 1), *((matrix.get((i, j), ""), 1) for j in col_order)])
     merges.append((first, 0, len(rows) - 1, 0))
     first = len(rows)
     line([("人员情况", 1), *BAND])
