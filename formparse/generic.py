@@ -76,9 +76,14 @@ def classes(schema: Schema) -> dict[str, type]:
     return hit
 
 
+# JSON tag → the class of the schema with that id used last (a JSON names its form by id alone)
+_LATEST: dict[str, type] = {}
+
+
 def record_class(schema: Schema) -> type:
     """The attrs record class of a schema without a Python one (generated, cached)."""
-    return classes(schema)[""]
+    cls = _LATEST[schema.id] = classes(schema)[""]
+    return cls
 
 
 def record_type(schema: Schema) -> type:
@@ -96,10 +101,8 @@ def class_for_tag(tag: str, extra: list[Schema] | tuple[Schema, ...] = ()) -> ty
     for schema in extra:
         if schema.id == tag and schema.record is None:
             return record_class(schema)
-    for made in list(_CLASSES.values()):
-        cls = made[""]
-        if getattr(cls, "schema_id", None) == tag:
-            return cls
+    if tag in _LATEST:
+        return _LATEST[tag]
     for schema in known_schemas():
         if schema.id == tag and schema.record is None:
             return record_class(schema)

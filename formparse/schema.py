@@ -730,6 +730,8 @@ def load_schema_file(path: str | Path) -> Schema:
     except OSError as exc:
         raise SchemaError(f"cannot read the schema: {exc.strerror or exc}", path=str(path)) from exc
     schema = parse_schema(text, source=str(path))
+    if schema.template and not os.path.isabs(schema.template):  # beside the file, wherever the caller goes next
+        schema = attrs.evolve(schema, template=os.path.join(os.path.dirname(key), schema.template))
     _FILES[key] = (st.st_mtime, st.st_size, schema)
     return schema
 
