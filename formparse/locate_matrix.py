@@ -36,12 +36,14 @@ def slots(i: int, block: Matrix) -> Iterator[Slot]:
 
 
 def _header_copies(ctx: Context, placed: Cell) -> list[Cell]:
-    """The column label cell and its copies below it in the same column (a header printed again)."""
+    """The column label cell and its copies in the same column (a header printed again after a page break;
+    the label may have been placed on either), top to bottom."""
     folded = norm(placed.text)
-    out = [placed]
-    for r in range(placed.last_row + 1, len(ctx.grid.rows)):
+    out = []
+    for r in range(len(ctx.grid.rows)):
         cell = geo.cell_at(ctx.grid, r, placed.col)
-        if cell is not None and cell.row == r and cell is not placed and norm(cell.text) == folded:
+        if cell is not None and cell.row == r and (cell is placed or (
+                norm(cell.text) == folded and not ctx.p.looks_like_label(cell))):
             out.append(cell)
     return out
 
@@ -52,7 +54,7 @@ def values(ctx: Context, i: int, block: Matrix) -> None:
     cols = [(c, _header_copies(ctx, cell)) for c in block.columns
             if (cell := ctx.p.of(f"mcol:{block.key}.{c.key}")) is not None]
     for _c, copies in cols:
-        ctx.extra_labels.update(id(x) for x in copies[1:])
+        ctx.extra_labels.update(id(x) for x in copies)
     for r, row_label in rows:
         for c, copies in cols:
             above = [h for h in copies if h.last_row < row_label.row]
