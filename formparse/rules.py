@@ -8,7 +8,11 @@ both sides of a rule: ``funds.*.executed`` ≤ ``funds.*.annual`` checks each pr
 * ``compare``: ``left`` ``op`` ``right`` (``<=``, ``<``, ``>=``, ``>``, ``==``, ``!=``), when both are given;
 * ``required``: ``key`` is filled (with ``if``: whenever that key is);
 * ``phone``: ``key`` is a mobile number or a landline with its area code;
-* ``date``: ``key`` (text) is a date (2020年3月1日, 2020-03-01, 2020.3).
+* ``date``: ``key`` (text) is a date (2020年3月1日, 2020-03-01, 2020.3);
+* ``python``: ``function = "module:name"``, called as ``name(record, cells)`` for its warnings (what cannot
+  be written as data: 附件1's 成本指标 against the budget, the title's year against today).
+
+Every rule may set ``code``, ``label`` and ``message`` (see docs/schema.md).
 """
 
 from __future__ import annotations
@@ -111,6 +115,11 @@ def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str])
         text = rule.message.format(**{k: _shown(v) for k, v in values.items()}) if rule.message else message
         return Warning(rule.code, _label(rule, labels, key), _cell(cells, key), text)
 
+    if rule.kind == "python":
+        from .schema import resolve
+
+        yield from resolve(rule.key)(record, cells)
+        return
     if rule.kind == "sum":
         for keys in expand(record, [rule.key, *rule.parts]):
             total, *parts = (_get(record, k) for k in keys)

@@ -167,8 +167,8 @@ class Matrix:
 class Rule:
     """One declarative check of a form (``[[rules]]`` in its schema file): see docs/schema.md."""
 
-    kind: str  # sum, compare, required, phone, date
-    key: str = ""  # sum: the total; compare: the left side; required/phone/date: the value checked
+    kind: str  # sum, compare, required, phone, date, python
+    key: str = ""  # sum: the total; compare: the left side; required/phone/date: the value; python: module:name
     parts: tuple[str, ...] = ()  # sum: the parts
     other: str = ""  # compare: the right side; required: the key that makes ``key`` required ("if")
     op: str = "<="  # compare
@@ -410,7 +410,7 @@ def _block(r: _Reader) -> Block:
     return block
 
 
-RULE_KINDS = ("sum", "compare", "required", "phone", "date")
+RULE_KINDS = ("sum", "compare", "required", "phone", "date", "python")
 COMPARISONS = ("<=", "<", ">=", ">", "==", "!=")
 
 
@@ -435,6 +435,10 @@ def _rule(r: _Reader) -> Rule:
             raise SchemaError(f"{r.where}.op must be one of {' '.join(COMPARISONS)}, not {rule.op!r}", path=r.source)
     elif kind == "required":
         rule = Rule(kind, key=r.get("key", str), other=r.get("if", str, ""))
+    elif kind == "python":  # what cannot be written so: ``function(record, cells) -> [Warning]``
+        rule = Rule(kind, key=r.get("function", str))
+        if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", rule.key):
+            raise SchemaError(f"{r.where}.function must be written module:name, not {rule.key!r}", path=r.source)
     else:
         rule = Rule(kind, key=r.get("key", str))
     rule = attrs.evolve(rule, code=r.get("code", str, kind), label=r.get("label", str, None),
