@@ -113,7 +113,7 @@ def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
         if reader is None:
             from .reader import read_all
 
-            found = read_all(path)
+            found: Any = read_all(path)
         else:
             found = reader(path)
         if isinstance(found, list):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -48,7 +48,7 @@ class GenericRecord:
         return value
 
     def __reduce__(self) -> tuple[Any, ...]:
-        values = {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
+        values = {f.name: getattr(self, f.name) for f in attrs.fields(cast(Any, type(self)))}
         return (_rebuild, (self.__formparse_schema__, type(self).__formparse_path__, values))
 
 
@@ -160,8 +160,8 @@ class _Builder:
             fields["warnings"] = attrs.field(type=list[Any], factory=list, eq=False, repr=False)
         suffix = "Record" if top else "_" + _camel(path.replace("[]", "_item").replace(".", " "))
         cls = attrs.make_class(self.name + suffix, fields, bases=(GenericRecord,), slots=True)
-        cls.__formparse_schema__ = self.schema
-        cls.__formparse_path__ = path
+        setattr(cls, "__formparse_schema__", self.schema)  # noqa: B010 - a class made at run time
+        setattr(cls, "__formparse_path__", path)  # noqa: B010
         cls.__module__ = __name__
         self.made[path] = cls
         return cls

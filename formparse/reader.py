@@ -346,7 +346,7 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
         raise InvalidValues(problems, path=layout.grid.source)
     from .generic import record_type
 
-    rec = _STRUCTURE.structure(mapping, record_type(schema))
+    rec: Any = _STRUCTURE.structure(mapping, record_type(schema))
     rules = resolve(schema.rules) if schema.rules else None
     rec.warnings = list(rules(rec, cells)) if rules is not None else []
     if schema.checks:

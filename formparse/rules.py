@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from .check import _LANDLINE, _MOBILE, Warning, _fmt
 from .schema import Rule, Schema
@@ -122,11 +122,11 @@ def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str])
         return
     if rule.kind == "sum":
         for keys in expand(record, [rule.key, *rule.parts]):
-            total, *parts = (_get(record, k) for k in keys)
+            total, *parts = (cast(Any, _get(record, k)) for k in keys)
             present = [p for p in parts if isinstance(p, Decimal | int) and p is not _MISSING]
             if not isinstance(total, Decimal | int) or not present:
                 continue
-            s = sum(present, Decimal(0))
+            s = Decimal(sum(present, Decimal(0)))
             if abs(s - total) > rule.tolerance:
                 names = "、".join(_label(Rule("sum"), labels, k) for k in keys[1:])
                 yield warn(keys[0], f"{_shown(total)} ≠ {names}之和 {_shown(s)}", total=total, sum=s)

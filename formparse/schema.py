@@ -393,15 +393,15 @@ def _block(r: _Reader) -> Block:
                       offices=r.strings("offices"), prompts=dict(prompts), optional=r.get("optional", bool, False),
                       aliases=r.strings("aliases"))
     elif kind == "matrix":
-        rows = tuple(_field(f) for f in r.sub("rows"))
-        columns = tuple(_field(f) for f in r.sub("columns"))
-        for name, items in (("rows", rows), ("columns", columns)):
+        m_rows = tuple(_field(f) for f in r.sub("rows"))
+        m_cols = tuple(_field(f) for f in r.sub("columns"))
+        for part, items in (("rows", m_rows), ("columns", m_cols)):
             seen: set[str] = set()
-            for k, item in enumerate(items):
-                if item.key in seen:
-                    raise SchemaError(f"{r.where}.{name}[{k}].key is given twice: {item.key}", path=r.source)
-                seen.add(item.key)
-        block = Matrix(key=r.get("key", str), rows=rows, columns=columns, label=r.get("label", str, None),
+            for n, one in enumerate(items):
+                if one.key in seen:
+                    raise SchemaError(f"{r.where}.{part}[{n}].key is given twice: {one.key}", path=r.source)
+                seen.add(one.key)
+        block = Matrix(key=r.get("key", str), rows=m_rows, columns=m_cols, label=r.get("label", str, None),
                        optional=r.get("optional", bool, False), aliases=r.strings("aliases"))
     else:
         raise SchemaError(f"{r.where}.kind must be title, fields, band, list, table, boxes or matrix, not {kind!r}",

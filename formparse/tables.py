@@ -267,8 +267,8 @@ def _labels(schema: Schema) -> dict[str, str]:
             out[block.key] = block.label
         elif isinstance(block, Matrix):
             out[block.key] = block.label or "、".join(r.label for r in block.rows)
-            for c in block.columns:
-                out[f"{block.key}[].{c.key}"] = c.label
+            for mc in block.columns:
+                out[f"{block.key}[].{mc.key}"] = mc.label
     return out
 
 
@@ -313,7 +313,7 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
             if name not in out:
                 out[name] = [*key, Column("n", "int", "序号"), Column("row", "text", "行"),
                              Column("label", "text", labels.get(m.key, m.key)),
-                             *(Column(c.key, _MATRIX_KINDS.get(c.type, "text"), c.label) for c in m.columns)]
+                             *(Column(mc.key, _MATRIX_KINDS.get(mc.type, "text"), mc.label) for mc in m.columns)]
             continue
         if typing.get_origin(tp) is list:
             (item,) = typing.get_args(tp)
@@ -347,15 +347,15 @@ def generic_rows(file: str, record: Any, schema: Schema, position: str = "") -> 
     matrices = _matrices(schema)
     for m in matrices:
         rows = out.setdefault(f"{main}_{m.key.replace('.', '_')}", [])
-        for n, r in enumerate(m.rows, 1):
-            row = {"file": file, "unit_name": unit, "position": position or None, "n": n, "row": r.key,
-                   "label": r.label}
-            for c in m.columns:
-                value = get(record, f"{m.key}.{r.key}.{c.key}")
+        for n, mr in enumerate(m.rows, 1):
+            line: dict[str, Any] = {"file": file, "unit_name": unit, "position": position or None, "n": n,
+                                    "row": mr.key, "label": mr.label}
+            for mc in m.columns:
+                value = get(record, f"{m.key}.{mr.key}.{mc.key}")
                 if isinstance(value, Decimal):
-                    check_money(value, f"{m.key}.{r.key}.{c.key}")
-                row[c.key] = value
-            rows.append(row)
+                    check_money(value, f"{m.key}.{mr.key}.{mc.key}")
+                line[mc.key] = value
+            rows.append(line)
     for path, tp in _walk_fields(type(record)):
         if any(path.startswith(m.key + ".") for m in matrices):
             continue
