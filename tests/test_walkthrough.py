@@ -122,6 +122,12 @@ def _assert_walked(folder: Path, runs: dict[str, Ran]) -> None:
     # the library the same way
     rec = formparse.read(folder / "收件箱" / "另一局.docx", schemas=[folder / "my-form.toml"])
     assert rec["m1.r1.c3"] == "70" and rec["m1.r2.c3"] == "45" and rec["m1.r1.c6"] == "12" and rec.warnings == []
+    # 某局's JSON filled into 另一局's copies (the matrix printed in another order): read back the same
+    mine = formparse.loads((folder / "某局.json").read_text(encoding="utf-8"))
+    for suffix in (".docx", ".xlsx"):
+        out = formparse.fill(mine, folder / f"改写{suffix}", folder / "收件箱" / f"另一局{suffix}")
+        again = formparse.read(out, schemas=[folder / "my-form.toml"])
+        assert again == mine and again.warnings == []
 
 
 @pytest.mark.parametrize("blank", [".xlsx", ".docx"])
