@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import attrs
 
-from .schema import Band, Boxes, Field, Fields, ListBlock, Matrix, Schema, Table, Title, known_schemas, resolve
+from .schema import Band, Boxes, Field, Fields, ListBlock, Matrix, Schema, Table, Title, known_schemas, resolve_for
 
 # Python type of each field type's value.
 TYPES: dict[str, type] = {"text": str, "phone": str, "code": str, "count": int, "money": Decimal, "choice": str,
@@ -88,7 +88,7 @@ def record_class(schema: Schema) -> type:
 
 def record_type(schema: Schema) -> type:
     """The class a schema's records are: the one it names, or the generated one."""
-    return resolve(schema.record) if schema.record is not None else record_class(schema)
+    return resolve_for(schema, "record", schema.record) if schema.record is not None else record_class(schema)
 
 
 def is_generic(cls: Any) -> bool:

@@ -22,7 +22,7 @@ from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
 from .records import MONEY_LIMIT, number_problem
-from .schema import Boxes, Schema, Title, as_schemas, derived, known_schemas, resolve
+from .schema import Boxes, Schema, Title, as_schemas, derived, known_schemas, resolve_for
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money, unnumbered
 
 
@@ -347,7 +347,7 @@ def record_from_layout(layout: Layout, schema: Schema) -> Any:
     from .generic import record_type
 
     rec: Any = _STRUCTURE.structure(mapping, record_type(schema))
-    rules = resolve(schema.rules) if schema.rules else None
+    rules = resolve_for(schema, "rules", schema.rules) if schema.rules else None
     rec.warnings = list(rules(rec, cells)) if rules is not None else []
     if schema.checks:
         from .rules import check_rules

@@ -95,13 +95,25 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def rule_function(rule: Rule) -> Any:
+    from .schema import resolve
+
+    return resolve(rule.key)
+
+
 def check_rules(record: Any, schema: Schema, cells: dict[str, str]) -> list[Warning]:
     """The warnings of ``schema.checks`` for ``record`` (``cells``: key → cell address, as the reader knows)."""
     if not schema.checks:
         return []
-    labels = _labels(schema)
+    from .schema import derived
+
+    labels = derived(schema, "rule_labels", _labels)
     out: list[Warning] = []
-    for rule in schema.checks:
+    for k, rule in enumerate(schema.checks):
+        if rule.kind == "python":
+            from .schema import resolve_for
+
+            resolve_for(schema, f"rules[{k}].function", rule.key)  # an error names the file, key and line
         out += _one(rule, record, labels, cells)
     return out
 
@@ -116,9 +128,7 @@ def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str])
         return Warning(rule.code, _label(rule, labels, key), _cell(cells, key), text)
 
     if rule.kind == "python":
-        from .schema import resolve
-
-        yield from resolve(rule.key)(record, cells)
+        yield from rule_function(rule)(record, cells)
         return
     if rule.kind == "sum":
         for keys in expand(record, [rule.key, *rule.parts]):

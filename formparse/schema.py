@@ -626,6 +626,17 @@ def resolve(ref: str) -> Any:
         raise SchemaError(f"cannot import {ref}: {exc}") from exc
 
 
+def resolve_for(schema: Schema, key: str, ref: str) -> Any:
+    """:func:`resolve` for a reference a schema file makes (``record``, ``rules`` …): an error names the
+    file, the key and its line."""
+    try:
+        return resolve(ref)
+    except SchemaError as exc:
+        line = key_line(schema.text, key) if schema.text else None
+        where = f"（第 {line} 行 / line {line}）" if line else ""
+        raise SchemaError(f"{key} = {ref!r}: {exc.message}{where}", path=schema.source or schema.id) from exc
+
+
 def data_dir(name: str) -> Path:
     """A bundled data folder: inside the installed package, or at the top of a source checkout."""
     packaged = resources.files("formparse") / "_data" / name

@@ -370,6 +370,10 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     if suffix not in SUFFIXES:
         raise CannotFill("输出文件须为 .xlsx 或 .docx", path=out)
     tpl = Path(template) if template is not None else _own_template(schema, suffix)
+    if template is None and not os.path.isfile(tpl) and not schema.template:
+        raise CannotFill(f"没有“{schema.name}”的空白表：请用 --template（template=）给出一份，或在版式文件中写 "
+                         "template = \"空白表.xlsx\" / no blank form for this form: give one with --template, or "
+                         "name it in the schema file (template = ...)", path=out)
     if not os.path.isfile(tpl):
         raise CannotFill(f"找不到模板 {tpl}", path=out)
     kind = sniff(str(tpl))
