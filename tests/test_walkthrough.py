@@ -177,7 +177,8 @@ key = "f5"
 '''
 
 
-def test_the_edited_schema_reads_typed_values_and_checks_its_rules(tmp_path: Path) -> None:
+def test_the_edited_schema_reads_typed_values_and_checks_its_rules(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from formparse.backends import open_grids
     from formparse.draft import draft_schema
 
@@ -221,6 +222,17 @@ def test_the_edited_schema_reads_typed_values_and_checks_its_rules(tmp_path: Pat
     res = subprocess.run([sys.executable, "-m", "formparse", "check", "--schema", str(schema_file), str(bad),
                           "--workers", "0"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0 and "年度资金总额 全年执行数 (自评表!E4)：128.25 ≠" in res.stdout, res.stdout
+    # a folder of schemas, pointed to once: its forms are tried like the bundled ones, and have their tables
+    monkeypatch.setenv("FORMPARSE_SCHEMAS", str(tmp_path))
+    assert formparse.read(good) == rec
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    shutil.copy(good, inbox / "good.docx")
+    frames = formparse.read_folder(inbox, workers=0).frames()
+    assert list(frames["self_eval"]["unit_name"]) == ["邵阳市某某局"]
+    funds = frames["self_eval_funds"]
+    assert list(funds["label"]) == ["年度资金总额", "其中：财政拨款", "其他资金"]
+    assert list(funds["executed"]) == [128.25, 108.25, 20.0]
 
 
 @pytest.mark.slow
