@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import keyword
 import os
 import re
 import tomllib
@@ -570,10 +571,32 @@ def value_keys(schema: Schema) -> Iterator[tuple[str, str]]:
             yield block.key, f"{at}.key"
 
 
+def _item_keys(schema: Schema) -> Iterator[tuple[str, str]]:
+    """(key, where) of a table's columns and a matrix's rows and columns (the names inside its items)."""
+    for i, block in enumerate(schema.blocks):
+        if isinstance(block, Table):
+            yield from ((c.key, f"blocks[{i}].columns[{k}].key") for k, c in enumerate(block.columns))
+        elif isinstance(block, Matrix):
+            yield from ((r.key, f"blocks[{i}].rows[{k}].key") for k, r in enumerate(block.rows))
+            yield from ((c.key, f"blocks[{i}].columns[{k}].key") for k, c in enumerate(block.columns))
+
+
 def _unique_keys(schema: Schema) -> None:
-    """No value's key is given twice, nor both a value and the parent of others (“a” and “a.b”)."""
+    """No value's key is given twice, nor both a value and the parent of others (“a” and “a.b”); every key
+    a name a record's field can have."""
+    for key, where in _item_keys(schema):
+        if not key.isidentifier() or keyword.iskeyword(key):
+            raise SchemaError(f"{where} must be a name (letters, digits, _; not a Python keyword), not {key!r}",
+                              path=schema.source)
     seen: dict[str, str] = {}
     for key, where in value_keys(schema):
+        bad = next((p for p in key.split(".") if not p.isidentifier() or keyword.iskeyword(p)), None)
+        if bad is not None:
+            raise SchemaError(f"{where} must be a name (letters, digits, _; not a Python keyword), not {key!r}",
+                              path=schema.source)
+        if key.split(".")[0] in ("schema", "warnings"):
+            raise SchemaError(f"{where} must not be {key.split('.')[0]!r} (the JSON's form tag and a record's "
+                              "warnings have these names)", path=schema.source)
         if key in seen:
             raise SchemaError(f"{where} is given twice: {key} (also {seen[key]})", path=schema.source)
         seen[key] = where
