@@ -215,3 +215,37 @@ def test_rows_of_a_matrix_each_once_and_keys_unique() -> None:
                 f'{{ {b}, label = "乙" }}]\n')
         with pytest.raises(formparse.SchemaError, match="is inside f"):
             parse_schema(text)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_first_forms_rules_written_as_data_warn_as_its_python_checks(seed: int) -> None:
+    """附件1's [[rules]] give exactly formparse.check.check's warnings, in its order, on varied records."""
+    import copy
+
+    import attrs
+
+    from formparse.check import check
+    from formparse.rules import check_rules
+
+    schema = formparse.load_schema()
+    assert schema.rules is None and schema.checks
+    rng = random.Random(seed)
+    root = Path(__file__).resolve().parent.parent / "samples" / "expected"
+    bases = [formparse.loads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("附件1-*.json"))]
+    cells = {"income.total": "A1", "expenditure.total": "A2", "basic_info.staff_actual": "B3", "year": "C1",
+             "filled_by_phone": "D9", "indicators": "A18", "indicators[0].value": "E19"}
+    for _ in range(40):
+        rec = copy.deepcopy(rng.choice(bases))
+        for group in (rec.income, rec.expenditure, rec.three_public):
+            for f in attrs.fields(type(group)):
+                if rng.random() < 0.3:
+                    setattr(group, f.name, rng.choice([None, Decimal(rng.randint(0, 500)), Decimal("1.50")]))
+        info = rec.basic_info
+        info.staff_actual = rng.choice([info.staff_actual, None, 0, 100])
+        info.staff_quota = rng.choice([info.staff_quota, None, 0, 100])
+        info.contact_phone = rng.choice([info.contact_phone, None, "123", "13800001234"])
+        rec.filled_by_phone = rng.choice([rec.filled_by_phone, None, "abc", "0739-5321234"])
+        rec.unit_name = rng.choice([rec.unit_name, None])
+        rec.indicators = rng.choice([rec.indicators, []])
+        rec.year = rng.choice([rec.year, None, 1999])
+        assert check_rules(rec, schema, cells) == check(rec, cells)
