@@ -22,7 +22,7 @@ from .grid import Cell, Grid
 from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
 from .records import MONEY_LIMIT, number_problem
-from .schema import Boxes, Schema, Title, as_schemas, derived, known_schemas, resolve_for
+from .schema import Boxes, Schema, Title, as_schemas, bundled_schemas, derived, known_schemas, resolve_for  # noqa: F401
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money, unnumbered
 
 
