@@ -106,7 +106,9 @@ def _translated(table: str, rows: list[dict[str, Any]], labels: str) -> list[dic
     if table == "problems":
         return [{**r, "kind": PROBLEM_KINDS_ZH.get(r["kind"], r["kind"])} for r in rows]
     if "schema" in rows[0]:
-        names = _form_names()
+        from .tables import extra_schemas
+
+        names = {**{s.id: (s.name.split() or [s.id])[0] for s in extra_schemas()}, **_form_names()}
         return [{**r, "schema": names.get(r["schema"], r["schema"])} for r in rows]
     return rows
 
