@@ -766,7 +766,10 @@ def load_schema_file(path: str | Path) -> Schema:
     except UnicodeDecodeError as exc:
         raise SchemaError(f"不是 UTF-8 文本 / not UTF-8 text (byte {exc.start})", path=str(path)) from exc
     except OSError as exc:
-        raise SchemaError(f"cannot read the schema: {exc.strerror or exc}", path=str(path)) from exc
+        from .errors import os_words
+
+        raise SchemaError(f"无法读取版式文件：{os_words(exc)} / cannot read the schema: {exc.strerror or exc}",
+                          path=str(path)) from exc
     schema = parse_schema(text, source=str(path))
     if schema.template and not os.path.isabs(schema.template):  # beside the file, wherever the caller goes next
         schema = attrs.evolve(schema, template=os.path.join(os.path.dirname(key), schema.template))
