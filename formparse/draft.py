@@ -323,7 +323,10 @@ class _Drafter:
         cells = [c for c in self.cells(r) if id(c) not in self.used and id(c) not in self.section_ids]
         if r <= self.title_row or not cells:
             return 0
-        found = self._matrix(r, cells[0].col, len(self.grid.rows) - 1)
+        # nothing printed over the row labels (no cell at all there in a sheet): they begin further left
+        below = [c for c in self.cells(r + 1) if id(c) not in self.used and not c.blank]
+        start = min(cells[0].col, below[0].col) if below else cells[0].col
+        found = self._matrix(r, start, len(self.grid.rows) - 1)
         if found is None or self.section_of(found[2][0]) is not None:
             return 0
         self._add_matrix(found, None)

@@ -249,3 +249,38 @@ def test_the_first_forms_rules_written_as_data_warn_as_its_python_checks(seed: i
         rec.indicators = rng.choice([rec.indicators, []])
         rec.year = rng.choice([rec.year, None, 1999])
         assert check_rules(rec, schema, cells) == check(rec, cells)
+
+
+@pytest.mark.parametrize("corner", [None, "", "项目"])
+def test_a_matrix_without_a_section_label_is_drafted_and_read(tmp_path: Path, corner: str | None) -> None:
+    """Row labels in the sheet's first column, column labels over them; over the row labels nothing at all,
+    an empty cell, or a heading (a note)."""
+    import openpyxl
+
+    from formparse.backends import open_grids
+    from formparse.draft import draft_schema
+
+    def make(path: Path, values: dict[str, str]) -> Path:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws["A1"] = "某某资金表"
+        ws.merge_cells("A1:D1")
+        if corner is not None:
+            ws["A2"] = corner or None
+            ws["A2"].border = openpyxl.styles.Border(left=openpyxl.styles.Side(style="thin"))
+        ws["B2"], ws["C2"], ws["D2"] = "年初预算数", "全年预算数", "得分"
+        ws["A3"], ws["A4"] = "年度资金总额", "其中：财政拨款"
+        for key, value in values.items():
+            ws[key] = value
+        wb.save(path)
+        return path
+
+    blank = make(tmp_path / "blank.xlsx", {})
+    text = draft_schema(open_grids(str(blank)), schema_id="funds")
+    assert 'kind = "matrix"' in text and "kind = \"table\"" not in text, text
+    filled = make(tmp_path / "filled.xlsx", {"B3": "1", "C3": "2", "D3": "3", "B4": "4", "C4": "5", "D4": "6"})
+    path = tmp_path / "funds.toml"
+    path.write_text(text, encoding="utf-8")
+    rec = formparse.read(filled, schemas=[path])
+    assert rec.warnings == [] and formparse.to_dict(rec)["m1"] == {
+        "r1": {"c1": "1", "c2": "2", "c3": "3"}, "r2": {"c1": "4", "c2": "5", "c3": "6"}}
