@@ -327,6 +327,14 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
             out[name] = cols
         else:
             forms.append(Column(path.replace(".", "_"), _KINDS.get(tp, "text"), labels.get(path, path)))
+    if schema.id not in {s.id for s in bundled_schemas()}:
+        # a form of one's own printing a label twice (联系电话 after two people): each header distinct
+        for cols in out.values():
+            seen: set[str] = set()
+            for k, col in enumerate(cols):
+                if col.label in seen:
+                    cols[k] = attrs.evolve(col, label=f"{col.label}（{col.name}）")
+                seen.add(cols[k].label)
     out[main] = _unit_second(forms)
     return out
 
