@@ -113,19 +113,22 @@ def discover(root: str | Path, *, recursive: bool = True, unlisted: list[Problem
 
 
 def read_one(path: str, file: str, reader: Reader | None = None) -> Outcome:
-    """Read one file into an Outcome; every error becomes a Problem (never an exception)."""
+    """Read one file into an Outcome; every error becomes a Problem (never an exception). A reader may
+    return a record, or every form of the file (a list of :class:`formparse.reader.Found`)."""
     try:
         if reader is None:
             from .reader import read_all
 
-            found = read_all(path)
+            found: Any = read_all(path)
+        else:
+            found = reader(path)
+        if isinstance(found, list):
             for f in found:  # each value's provenance names the file and form as the tables do
                 _placed(f.record, file, f.where if len(found) > 1 else "")
             return Outcome(file, record=found[0].record, where=found[0].where if len(found) > 1 else "",
                            more=[(f.where, f.record) for f in found[1:]])
-        record = reader(path)
-        _placed(record, file, "")
-        return Outcome(file, record=record)
+        _placed(found, file, "")
+        return Outcome(file, record=found)
     except FormparseError as exc:
         return Outcome(file, problem=Problem(file, type(exc).__name__, exc.message))
     except Exception as exc:  # a bug of ours must not stop the batch either
@@ -342,6 +345,7 @@ class Batch:
     # read_folder(store=…): the store (formparse.Store) the run updated, and what it found changed
     store: Any = None
     changes: Any = None
+    schemas: list[Any] = attrs.Factory(list)  # the user's own forms read besides the bundled ones
 
     @property
     def records(self) -> dict[str, Record]:
@@ -372,8 +376,16 @@ class Batch:
         ``position``, ``code`` (``cost-over-budget``, ``balance``, … as in docs/formats-and-checks.md),
         ``category`` (the code in Chinese: 成本指标超预算, …), ``label``, ``cell``, ``message``.
         """
+        from .tables import using
+
+        with using(self.schemas):
+            return self._frames(money, duplicates)
+
+    def _frames(self, money: str, duplicates: str) -> dict[str, Any]:
         from .errors import shown, without_surrogates
-        from .tables import TABLES
+        from .tables import table_names
+
+        TABLES = table_names()  # noqa: N806 - the bundled tables and the user's forms'
 
         if self.store is not None:  # the store's current versions: every file, read now or before
             return self.store.frames(money=money)
@@ -402,9 +414,9 @@ class Batch:
 
 def money_frames(rows: dict[str, list[dict[str, Any]]], money: str) -> dict[str, Any]:
     """Every table's rows as a DataFrame, money as ``money`` says (see :meth:`Batch.frames`)."""
-    from .tables import TABLES, columns, to_frame
+    from .tables import columns, table_names, to_frame
 
-    frames = {t: to_frame(t, rows[t]) for t in TABLES}
+    frames = {t: to_frame(t, rows.get(t, [])) for t in table_names()}
     for table, cols in columns().items():
         money_cols = [c.name for c in cols if c.kind == "money"]
         if money == "float":
@@ -514,3 +526,13 @@ class Summary:
         return (f"共 {self.files} 个文件：成功 {self.good}，无法读取 {self.broken}，重复 {self.duplicates}，{zh}"
                 f"用时 {self.seconds:.1f} 秒 / {self.files} files, {self.good} good, {self.broken} problems, "
                 f"{self.duplicates} duplicates, {en}{self.seconds:.1f} s")
+
+
+def schema_reader(schemas: list[Any]) -> Any:
+    """A reader for a batch (workers get it pickled) trying ``schemas`` besides the bundled forms, every form
+    of each file."""
+    import functools
+
+    from .reader import read_all
+
+    return functools.partial(read_all, schemas=schemas)

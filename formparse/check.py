@@ -84,6 +84,40 @@ def check(record: Record, cells: dict[str, str] | None = None, *, today: dt.date
     it, et = record.income.total, record.expenditure.total
     if it is not None and et is not None and it != et:
         warn("balance", "expenditure.total", f"支出合计 {_fmt(et)} ≠ 收入合计 {_fmt(it)}（收支不平衡）")
+    out += cost_over_budget(record, cells)
+    quota, actual = record.basic_info.staff_quota, record.basic_info.staff_actual
+    if quota is not None and actual is not None and actual > quota:
+        warn("over-quota", "basic_info.staff_actual", f"实有人数 {actual} 超过编制人数 {quota}（超编）")
+    for key, phone in (("basic_info.contact_phone", record.basic_info.contact_phone),
+                       ("filled_by_phone", record.filled_by_phone)):
+        if phone is None:
+            continue
+        digits = re.sub(r"[\s\u3000]", "", phone)
+        if not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
+            warn("phone", key, f"“{phone}”不像电话号码（11位手机号或带区号的固定电话）")
+    out += year_check(record, cells, today=today)
+    for key in ("unit_name", "basic_info.contact_person", "basic_info.contact_phone", "income.total",
+                "expenditure.total"):
+        value: object = record
+        for part in key.split("."):
+            value = getattr(value, part)
+        if value is None:
+            warn("blank", key, "必填项为空")
+    if not record.indicators:
+        warn("blank", "indicators", "没有填写绩效指标", label="部门整体支出绩效指标")
+    return out
+
+
+def cost_over_budget(record: Record, cells: dict[str, str] | None = None) -> list[Warning]:
+    """成本指标 amounts (“≤50万元”) above the budget total (支出合计, else 收入合计): a rule of 附件1 that reads
+    amounts out of text, so Python (the schema's ``[[rules]]`` name it: ``kind = "python"``)."""
+    cells = cells or {}
+    out: list[Warning] = []
+    it, et = record.income.total, record.expenditure.total
+
+    def warn(code: str, key: str, message: str, label: str | None = None) -> None:
+        out.append(Warning(code, label or LABELS.get(key, key), cells.get(key), message))
+
     budget = et if et is not None else it
     for i, ind in enumerate(record.indicators):
         if norm(ind.level2 or "") != "成本指标" or budget is None:
@@ -95,28 +129,20 @@ def check(record: Record, cells: dict[str, str] | None = None, *, today: dt.date
             if amount > budget:
                 warn("cost-over-budget", f"indicators[{i}].value",
                      f"成本指标 {_fmt(amount)}万元 超过预算总额 {_fmt(budget)}万元", label="成本指标 指标值")
-    quota, actual = record.basic_info.staff_quota, record.basic_info.staff_actual
-    if quota is not None and actual is not None and actual > quota:
-        warn("over-quota", "basic_info.staff_actual", f"实有人数 {actual} 超过编制人数 {quota}（超编）")
-    for key, phone in (("basic_info.contact_phone", record.basic_info.contact_phone),
-                       ("filled_by_phone", record.filled_by_phone)):
-        if phone is None:
-            continue
-        digits = re.sub(r"[\s\u3000]", "", phone)
-        if not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
-            warn("phone", key, f"“{phone}”不像电话号码（11位手机号或带区号的固定电话）")
+    return out
+
+
+def year_check(record: Record, cells: dict[str, str] | None = None, *, today: dt.date | None = None) -> list[Warning]:
+    """The title's year: there, and between 2000 and two years from now (today's date: Python)."""
+    cells = cells or {}
+    out: list[Warning] = []
+
+    def warn(code: str, key: str, message: str, label: str | None = None) -> None:
+        out.append(Warning(code, label or LABELS.get(key, key), cells.get(key), message))
+
     year_now = (today or dt.date.today()).year
     if record.year is None:
         warn("year", "year", "表头没有年度")
     elif not (2000 <= record.year <= year_now + 2):
         warn("year", "year", f"表头年度 {record.year} 不合理")
-    for key in ("unit_name", "basic_info.contact_person", "basic_info.contact_phone", "income.total",
-                "expenditure.total"):
-        value: object = record
-        for part in key.split("."):
-            value = getattr(value, part)
-        if value is None:
-            warn("blank", key, "必填项为空")
-    if not record.indicators:
-        warn("blank", "indicators", "没有填写绩效指标", label="部门整体支出绩效指标")
     return out

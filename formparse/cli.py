@@ -45,6 +45,25 @@ def _must_exist(path: Path) -> None:
         sys.exit(1)
 
 
+def _schemas(files: tuple[Path, ...], debug: bool) -> list[Any]:
+    """The schemas of ``--schema FILE`` options, loaded (a bad file: its name, key and line, exit 1)."""
+    if not files:
+        return []
+    from .generic import record_class
+    from .schema import load_schema_file
+
+    out = []
+    for path in files:
+        try:
+            schema = load_schema_file(path)
+            if schema.record is None:
+                record_class(schema)  # its JSON's "schema" tag is known from now on (fill)
+            out.append(schema)
+        except FormparseError as exc:
+            _fail(str(exc), debug)
+    return out
+
+
 def _umask_mode(path: Path) -> None:
     """Give a file we just wrote the permissions the user's umask asks for: atomic writes go through a
     temporary file, which mkstemp makes 0600. (convert's outputs are opened normally: already right.)"""
@@ -183,8 +202,12 @@ def parse(ctx: click.Context, file: Path, compact: bool, password: str | None, e
 @click.option("--template", type=click.Path(dir_okay=False, readable=False, path_type=Path),
               help="写入此文件的副本，而不是自带的空白表 / write into a copy of this file instead of the blank form.")
 @click.option("--force", is_flag=True, help="OUTPUT 已存在时替换它 / replace OUTPUT if it exists.")
+@click.option("--schema", "schema_files", multiple=True,
+              type=click.Path(dir_okay=False, readable=False, path_type=Path),
+              help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
 @click.pass_context
-def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path | None, force: bool) -> None:
+def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path | None, force: bool,
+             schema_files: tuple[Path, ...]) -> None:
     """把 RECORD_JSON（约定的 JSON；- 表示标准输入）中的记录填入表格。未知或拼错的键、类型不对的值一并报错。
     Write the record in RECORD_JSON (the contract's JSON; - for stdin) into a form; unknown or misspelt
     keys and wrong types are refused, all listed at once.
@@ -199,6 +222,7 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
     if output.suffix.lower() not in SUFFIXES:  # like convert and check: refused before anything is read
         _usage(ctx, f"不认识的输出类型 {output.suffix or '（无扩展名）'}：请用 .xlsx 或 .docx / "
                     "the form to write must be named *.xlsx or *.docx")
+    extra = _schemas(schema_files, ctx.obj["debug"])
     try:
         text = sys.stdin.read() if str(record_json) == "-" else record_json.read_text(encoding="utf-8")
         record = loads(text)
@@ -209,7 +233,9 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
         _fail(f"{record_json}: 不是符合约定的 JSON 记录 / not a record in the contract's JSON: {exc}", ctx.obj["debug"])
         return
     try:
-        fill(record, output, template, overwrite=force)
+        from .schema import schema_for
+
+        fill(record, output, template, schema=schema_for(record, extra), overwrite=force)
         _umask_mode(output)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
@@ -242,10 +268,13 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
                    "files, keep every version; the outputs show the current ones.")
 @click.option("--cells", is_flag=True,
               help="加一张“数据来源”表：每个值所在的工作表、单元格和显示的文字 / add the provenance table cells.")
+@click.option("--schema", "schema_files", multiple=True,
+              type=click.Path(dir_okay=False, readable=False, path_type=Path),
+              help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
 @click.pass_context
 def convert_cmd(ctx: click.Context, folder: str, output_name: str, fmt: str | None, labels: str,
                 workers: int | None, timeout: float, no_recursive: bool, dask_scheduler: str | None,
-                force: bool, store: str | None, cells: bool) -> None:
+                force: bool, store: str | None, cells: bool, schema_files: tuple[Path, ...]) -> None:
     """把 FOLDER 里的所有申报表汇总成表：申报表、绩效目标、绩效指标、审核意见、问题文件。有文件读不了时退出码为 1。
     Read every submission in FOLDER into tables (forms, goals, indicators, reviews, problems); exit 1
     when some file could not be read.
@@ -272,6 +301,7 @@ def convert_cmd(ctx: click.Context, folder: str, output_name: str, fmt: str | No
         _must_exist(Path(folder))
     if store is not None and is_store(folder):
         _usage(ctx, "FOLDER 已是台账：导出台账时不要再给 --store / FOLDER is a store already: no --store")
+    extra = _schemas(schema_files, ctx.obj["debug"])
 
     executor = None
     client = None
@@ -298,7 +328,7 @@ def convert_cmd(ctx: click.Context, folder: str, output_name: str, fmt: str | No
     try:
         summary = convert(folder if is_store(folder) else Path(folder), output, fmt=fmt, labels=labels,
                           workers=workers, executor=executor, timeout=timeout, recursive=not no_recursive,
-                          progress=step, on_start=start, overwrite=force, store=store, cells=cells)
+                          progress=step, on_start=start, overwrite=force, store=store, cells=cells, schemas=extra)
     except FormparseError as exc:
         _fail(str(exc), ctx.obj["debug"])
         return
@@ -324,9 +354,12 @@ def convert_cmd(ctx: click.Context, folder: str, output_name: str, fmt: str | No
 @click.option("--highlight", type=click.Path(file_okay=False, readable=False, path_type=Path),
               help="把有提示的申报表复制到此文件夹并标出单元格 / copies with the problem cells marked.")
 @click.option("--strict", is_flag=True, help="有提示时退出码也为 1 / exit 1 when there are warnings, too.")
+@click.option("--schema", "schema_files", multiple=True,
+              type=click.Path(dir_okay=False, readable=False, path_type=Path),
+              help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
 @click.pass_context
 def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str, workers: int | None,
-              highlight: Path | None, strict: bool) -> None:
+              highlight: Path | None, strict: bool, schema_files: tuple[Path, ...]) -> None:
     """检查一份申报表或一个文件夹：合计、成本指标与预算、编制、电话、年度、必填项。
     退出码：0 没有无法读取的文件（只有提示也是 0），1 有文件无法读取，或加 --strict 时有提示。
     Check one submission or a folder: totals, 成本指标 vs budget, staff, phones, year, blanks. Exit 0
@@ -345,7 +378,8 @@ def check_cmd(ctx: click.Context, target: Path, output: Path | None, labels: str
                     "the report must be named *.xlsx or *.csv")
     _must_exist(target)
     _refuse_check_outputs(target, output, highlight)
-    batch = read_folder(target, workers=workers)
+    extra = _schemas(schema_files, ctx.obj["debug"])
+    batch = read_folder(target, workers=workers, schemas=extra)
     rows = warning_rows(batch)
     for row in rows:
         where = f" ({row['cell']})" if row["cell"] else ""
@@ -428,7 +462,12 @@ def schema_draft_cmd(ctx: click.Context, blank: Path, output: Path, schema_id: s
 
     debug = ctx.find_root().obj["debug"]
     try:
-        text = draft_schema(open_grids(str(blank)), schema_id=schema_id or output.stem, source=blank.name)
+        try:  # the blank it was drafted from is the form `fill` writes into (a path from the schema's folder)
+            template = os.path.relpath(os.path.abspath(blank), os.path.abspath(output.parent))
+        except ValueError:  # another drive (Windows)
+            template = os.path.abspath(blank)
+        text = draft_schema(open_grids(str(blank)), schema_id=schema_id or output.stem, source=blank.name,
+                            template=template)
         write_atomically(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), overwrite=force)
         _umask_mode(output)
     except FileExistsError:
@@ -496,6 +535,37 @@ def schema_check_cmd(ctx: click.Context, schema_file: Path, files: tuple[Path, .
             click.echo(line)
     if failed:
         sys.exit(1)
+
+
+@schema_group.command(name="contract")
+@click.argument("schema_file", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.pass_context
+def schema_contract_cmd(ctx: click.Context, schema_file: Path) -> None:
+    """打印 SCHEMA_FILE 所描述的表读出的 JSON 的约定（JSON Schema）：每个键、类型和表上的标签。
+    Print the JSON Schema of the JSON `formparse parse --schema SCHEMA_FILE` prints: every key, its type
+    and the form's label.
+
+    \b
+    示例 / example:
+      formparse schema contract self.toml > self.schema.json
+    """
+    from .schema import load_schema
+
+    debug = ctx.find_root().obj["debug"]
+    try:
+        schema = load_schema(schema_file)
+        if schema.record is not None:
+            from .contract import json_schema_of
+
+            contract = json_schema_of(schema)
+        else:
+            from .generic import json_schema
+
+            contract = json_schema(schema)
+    except FormparseError as exc:
+        _fail(str(exc), debug)
+        return
+    click.echo(json.dumps(contract, ensure_ascii=False, indent=2))
 
 
 # click's words for a bad value, in Chinese (its English follows in the message)

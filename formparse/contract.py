@@ -83,12 +83,19 @@ def converter() -> Any:
         lambda cls: cls in RECORD_TYPES,
         lambda cls: make_dict_structure_fn(cls, conv, warnings=override(omit=True),
                                            provenance=override(omit=True)))
+    # records generated from a user's schema (formparse.generic): the same, tagged with their schema's id
+    conv.register_unstructure_hook_factory(
+        _generic, lambda cls: make_dict_unstructure_fn(cls, conv, warnings=override(omit=True),
+                                                       provenance=override(omit=True)))
+    conv.register_structure_hook_factory(
+        _generic, lambda cls: make_dict_structure_fn(cls, conv, warnings=override(omit=True),
+                                                     provenance=override(omit=True)))
     return conv
 
 
 def _plain(value: Any) -> Any:
-    """A record's value as JSON holds it: attrs objects as objects in field order (warnings and provenance left out),
-    money as plain decimal digits, dates as ISO strings."""
+    """A record's value as JSON holds it: attrs objects as objects in field order (warnings and provenance
+    left out), money as plain decimal digits, dates as ISO strings."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     if isinstance(value, Decimal):
@@ -104,6 +111,13 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"no JSON for {type(value).__name__}")
 
 
+def _generic(cls: Any) -> bool:
+    """A record class generated from a schema (formparse.generic): tagged with its schema's id."""
+    from .generic import is_generic
+
+    return is_generic(cls)
+
+
 def _tag(cls: type) -> str | None:
     tag = getattr(cls, "schema_id", None)
     return tag if isinstance(tag, str) else None
@@ -117,7 +131,7 @@ _BY_TAG.update({sid: cls for cls, sid in _UNTAGGED_IDS.items()})
 
 def to_dict(record: AnyRecord) -> dict[str, Any]:
     """The contract's JSON object for ``record`` (keys in the contract's order)."""
-    if type(record) not in RECORD_TYPES:
+    if type(record) not in RECORD_TYPES and not _generic(type(record)):
         raise TypeError(f"not a form record: {type(record).__name__}")
     data: dict[str, Any] = _plain(record)
     tag = _tag(type(record))
@@ -209,9 +223,15 @@ def _from_dict(data: dict[str, Any], cls: type | None, bad: list[str]) -> Any:
     known = ", ".join(t for t in _BY_TAG if t)
     if cls is None:
         if tag is not None and tag not in _BY_TAG:
-            raise ValueError(f"$.schema = {_shown(tag)}：不认识的表式（可用 / known: {known}）/ unknown form")
-        cls = _BY_TAG.get(tag, RECORD_TYPES[0])
-    elif tag is not None and _BY_TAG.get(tag) is not cls:
+            from .generic import class_for_tag
+
+            cls = class_for_tag(tag) if isinstance(tag, str) else None
+            if cls is None:
+                raise ValueError(f"$.schema = {_shown(tag)}：不认识的表式（可用 / known: {known}；自己的表式请用 "
+                                 "--schema 给出它的 .toml）/ unknown form (give its schema file with --schema)")
+        else:
+            cls = _BY_TAG.get(tag, RECORD_TYPES[0])
+    elif tag is not None and _BY_TAG.get(tag) is not cls and not (_generic(cls) and _tag(cls) == tag):
         raise ValueError(f"$.schema = {_shown(tag)}：不是 {cls.__name__} 的表式 / is not a {cls.__name__}")
     _walk(data, cls, "$", bad)
     if bad:
@@ -302,3 +322,17 @@ def loads(text: str, cls: type | None = None) -> Any:
     bad: list[str] = []
     _keys_twice(data, "$", bad)
     return _from_dict(data, cls, bad)
+
+
+def json_schema_of(schema: Any) -> dict[str, Any]:
+    """The contract's JSON Schema of a form with a Python record class (附件1, 附件2: the shipped files)."""
+    from pathlib import Path
+
+    from .errors import SchemaError
+
+    shipped = Path(__file__).resolve().parent.parent / "tests" / "contract" / f"{schema.id}.schema.json"
+    if not shipped.is_file():
+        raise SchemaError(f"{schema.id} 的记录类由 Python 写成，没有生成的约定 / its record class is "
+                          "Python's: no generated JSON Schema", path=schema.source or schema.id)
+    loaded: dict[str, Any] = json.loads(shipped.read_text(encoding="utf-8"))
+    return loaded

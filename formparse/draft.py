@@ -22,8 +22,8 @@ Keys are ``f1``, ``g1.h1``, ``t1.c1`` …, numbered in reading order (labels are
 transliteration table is installed; the label stays beside each key). Field types are ``text``, except
 where the blank form prints them: check boxes beside a label make a ``choice``, a printed “年 月 日” a
 ``date``. A blank form does not say which cells are money — the person adopting the schema edits
-``type``. The draft's ``record`` is :class:`DraftRecord`, a plain nested mapping, so a drafted schema
-reads as it is.
+``type``. A draft names no ``record`` class: it reads into a record class generated from it
+(:mod:`formparse.generic`), so a drafted schema reads, converts and fills as it is.
 
 Only grids are used here (no format library): :func:`draft_schema` takes what
 ``formparse.backends.open_grids`` returns.
@@ -91,6 +91,7 @@ class DBlock:
     prefill: list[tuple[str, list[str]]] = attrs.Factory(list)
     title: str | None = None
     slots: int = 1  # a table's item rows on the blank form
+    rows: list[DField] = attrs.Factory(list)  # a matrix's printed row labels (its columns: ``fields``)
 
 
 def _prompts(text: str) -> list[str]:
@@ -174,10 +175,10 @@ class _Drafter:
                         self.extent[id(c)] = last
         self.section_ids = {id(s) for s in self.sections}
         for s in self.sections:
-            self.table_block(s) or self.list_block(s)
+            self.matrix_block(s) or self.table_block(s) or self.list_block(s)
         r = 0
         while r < len(self.grid.rows):
-            r = self.row(r)
+            r = self.matrix_at(r) or self.row(r)
         for r in range(len(self.grid.rows)):
             for c in self.cells(r):
                 if id(c) not in self.used and not c.blank and not _DATE_BLANK.match(norm(c.text)):
@@ -234,6 +235,87 @@ class _Drafter:
 
     def section_of(self, cell: Cell) -> Cell | None:
         return next((s for s in self.sections if s.row <= cell.row <= self.last(s) and cell.col >= s.end_col), None)
+
+    def _matrix(self, r: int, from_col: int, last: int) -> tuple[Cell | None, list[Cell], list[Cell]] | None:
+        """A matrix whose header row is ``r`` (from ``from_col``), its rows going down to ``last`` at most:
+        (the corner cell, if any, the column labels, the row labels), or None. The header row is a corner
+        (blank, a heading over the row labels, or nothing) then two or more column labels side by side to the
+        form's width; each row below has a printed label under the corner and nothing under the column labels."""
+        head = [c for c in self.cells(r, from_col) if id(c) not in self.section_ids]
+        if len(head) < 2 or any(id(c) in self.used for c in head):
+            return None
+        below = self.grid.at(r + 1, from_col) if r + 1 < len(self.grid.rows) else None
+        if head[0].col > from_col and below is not None and below.row == r + 1 and below.end_col <= head[0].col:
+            corner, columns = None, head  # nothing printed over the row labels
+        else:
+            corner, columns = head[0], head[1:]
+        if len(columns) < 2 or (corner is not None and corner.paragraph):
+            return None
+        if any(c.blank or c.paragraph or _prompts(c.text) or _DATE_BLANK.match(norm(c.text)) for c in columns):
+            return None
+        col = columns[0].col
+        for c in columns:
+            if c.col != col:
+                return None
+            col = c.end_col
+        if col < self.width(r):
+            return None
+        labels: list[Cell] = []
+        for k in range(max(c.last_row for c in head) + 1, last + 1):
+            first = self.grid.at(k, from_col)
+            if first is None or first.row != k or first.blank or id(first) in self.used or first.paragraph:
+                break
+            # (“其中：财政拨款” is a row label; a bare prompt “填报人：” is not)
+            if (_NUMBERED.match(first.text.strip()) or norm(first.text).endswith(":")
+                    or first.end_col > columns[0].col):
+                break
+            if not all(self.empty_at(k, c.col) for c in columns):
+                break
+            labels.append(first)
+        folded = [norm(c.text) for c in labels]
+        if len(labels) < 2 or len(set(folded)) != len(folded):
+            return None
+        return corner, columns, labels
+
+    def _add_matrix(self, found: tuple[Cell | None, list[Cell], list[Cell]], section: Cell | None) -> None:
+        corner, columns, labels = found
+        first = section or corner or columns[0]
+        block = DBlock("matrix", first.row, first.col,
+                       label=_label_text(section.text) if section is not None else None)
+        block.fields = [DField(_label_text(c.text), c) for c in columns]
+        block.rows = [DField(_label_text(c.text), c) for c in labels]
+        self.used.update(id(c) for c in [*columns, *labels])
+        for c in labels:  # the row's value places are the matrix's
+            self.used.update(id(x) for x in self.cells(c.row, c.end_col))
+        if section is not None:
+            self.used.add(id(section))
+        if corner is not None:
+            self.used.add(id(corner))
+            if not corner.blank:
+                self.notes.append(corner.text)  # a heading over the row labels (“项目”): printed, no value
+        self.blocks.append(block)
+
+    def matrix_block(self, s: Cell) -> bool:
+        found = self._matrix(s.row, s.end_col, self.last(s))
+        if found is None:
+            return False
+        self._add_matrix(found, s)
+        return True
+
+    def matrix_at(self, r: int) -> int:
+        """A matrix with no section label beside it whose header row is ``r``: drafted; the next row to look
+        at (0: none here)."""
+        cells = [c for c in self.cells(r) if id(c) not in self.used and id(c) not in self.section_ids]
+        if r <= self.title_row or not cells:
+            return 0
+        # nothing printed over the row labels (no cell at all there in a sheet): they begin further left
+        below = [c for c in self.cells(r + 1) if id(c) not in self.used and not c.blank]
+        start = min(cells[0].col, below[0].col) if below else cells[0].col
+        found = self._matrix(r, start, len(self.grid.rows) - 1)
+        if found is None or self.section_of(found[2][0]) is not None:
+            return 0
+        self._add_matrix(found, None)
+        return found[2][-1].row + 1
 
     def table_block(self, s: Cell) -> bool:
         header = self.all_text(s.row, s.end_col)
@@ -434,7 +516,7 @@ def _field_line(key: str, f: DField) -> str:
     return f"  {{ key = {_s(key)}, label = {_s(f.label)}, type = {_s(kind)}{extra} }},  # {f.cell.address}"
 
 
-def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
+def _render(d: _Drafter, schema_id: str, name: str, source: str, template: str | None = None) -> str:
     lines = [
         f"# Drafted by `formparse schema draft` from {source}.",
         "# 草稿：请核对每个块、改好键名（key）与类型（type: text, phone, count, money），再用",
@@ -443,14 +525,18 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
         "",
         f"id = {_s(schema_id)}",
         f"name = {_s(name)}",
-        'record = "formparse.draft:DraftRecord"',
     ]
+    if template:
+        lines.append("# the blank form `formparse fill` writes into / 填写时用的空白表（相对于本文件所在的文件夹）")
+        lines.append(f"template = {_s(template)}")
     identify = []
     for b in d.blocks:
         if b.kind in ("table", "list") and b.label:
             identify.append(b.label)
         elif b.kind == "band":
             identify += [g for g, _ in b.groups]
+        elif b.kind == "matrix" and b.label:
+            identify.append(b.label)
     firsts: dict[str, str] = {}
     for x in identify:
         firsts.setdefault(norm(x), x)
@@ -463,7 +549,7 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
         lines.append("notes = [")
         lines += [f"  {_regex(n)}," for n in notes]
         lines.append("]")
-    nf = ng = nt = nl = 0
+    nf = ng = nt = nl = nm = 0
     for b in d.blocks:
         lines.append("")
         lines.append("[[blocks]]")
@@ -506,6 +592,19 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
                     lines.append("  " + _field_line(f"h{k + 1}", f))
                 lines.append("  ] },")
             lines.append("]")
+        elif b.kind == "matrix":
+            nm += 1
+            lines += ['kind = "matrix"', f'key = "m{nm}"']
+            if b.label:
+                lines.append(f"label = {_s(b.label)}")
+            lines.append("rows = [")
+            lines += [f"  {{ key = \"r{k + 1}\", label = {_s(f.label)} }},  # {f.cell.address}"
+                      for k, f in enumerate(b.rows)]
+            lines.append("]")
+            lines.append("columns = [")
+            lines += [f"  {{ key = \"c{k + 1}\", label = {_s(f.label)}, type = \"text\" }},  # {f.cell.address}"
+                      for k, f in enumerate(b.fields)]
+            lines.append("]")
         elif b.kind == "list":
             nl += 1
             assert b.label is not None and b.marker is not None
@@ -532,7 +631,7 @@ def _render(d: _Drafter, schema_id: str, name: str, source: str) -> str:
 
 
 def draft_schema(grids: Iterable[Grid], *, schema_id: str = "drafted-form", name: str | None = None,
-                 source: str = "") -> str:
+                 source: str = "", template: str | None = None) -> str:
     """A proposed schema (TOML text) for the blank form on the grid (sheet) with the most text cells.
 
     The text is valid: it is loaded once with :func:`formparse.schema.parse_schema` before it is returned.
@@ -551,7 +650,7 @@ def draft_schema(grids: Iterable[Grid], *, schema_id: str = "drafted-form", name
         raise SchemaError("空白表上找不到可起草的栏目（标签旁边或下面的空格、表格、列表）/ nothing to draft: no label "
                           "with a blank place beside or under it, no table, no list", path=where)
     title = next((b.title for b in d.blocks if b.kind == "title"), None)
-    text = _render(d, schema_id, name or title or schema_id, where)
+    text = _render(d, schema_id, name or title or schema_id, where, template)
     parse_schema(text, source=where or "<draft>")
     return text
 

@@ -26,14 +26,9 @@ from .batch import DEFAULT_TIMEOUT, Outcome, Problem, Reader, Summary, discover,
 from .check import CHECK_CODES_ZH as CHECK_CODES_ZH  # (its home is check.py; named here as before)
 from .errors import CannotWrite, cannot_write, shown, without_surrogates
 from .provenance import cell_rows
-from .tables import TABLES, arrow_schemas, columns, iter_rows, neutralise, plain
+from .tables import arrow_schemas, columns, iter_rows, neutralise, plain, table_names, using
 
 FORMATS = ("xlsx", "parquet", "csv")
-
-
-def table_names(cells: bool = False) -> tuple[str, ...]:
-    """The tables an output holds: every form's, (``cells``: the provenance table,) problems."""
-    return TABLES if not cells else (*TABLES[:-1], "cells", TABLES[-1])
 
 
 def is_store(target: str | os.PathLike[str]) -> bool:
@@ -104,7 +99,9 @@ def _translated(table: str, rows: list[dict[str, Any]], labels: str) -> list[dic
     if table == "problems":
         return [{**r, "kind": PROBLEM_KINDS_ZH.get(r["kind"], r["kind"])} for r in rows]
     if "schema" in rows[0]:
-        names = _form_names()
+        from .tables import extra_schemas
+
+        names = {**{s.id: (s.name.split() or [s.id])[0] for s in extra_schemas()}, **_form_names()}
         return [{**r, "schema": names.get(r["schema"], r["schema"])} for r in rows]
     return rows
 
@@ -341,12 +338,27 @@ def _publish(tmp: Path, out: Path, names: list[str], overwrite: bool) -> None:
         raise
 
 
-def convert(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "zh",
-            workers: int | None = None, executor: cf.Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
-            recursive: bool = True, progress: Callable[[Outcome], None] | None = None,
-            on_start: Callable[[int], None] | None = None, overwrite: bool = False,
-            reader: Reader | None = None, store: str | os.PathLike[str] | None = None,
-            cells: bool = False) -> Summary:
+def convert(root: str | Path, out: str | Path, *, schemas: Any = (), reader: Reader | None = None,
+            **options: Any) -> Summary:
+    """:func:`convert_folder` with the user's own forms too: ``schemas`` (Schema objects, schema files or ids)
+    are tried on every file besides the bundled ones, and each has its tables in the output (one row per
+    form in a table named after the schema, one child table per list, table or matrix)."""
+    from .batch import schema_reader
+    from .schema import as_schemas
+
+    loaded = as_schemas(schemas)
+    if loaded and reader is None:
+        reader = schema_reader(loaded)
+    with using(loaded):
+        return convert_folder(root, out, reader=reader, **options)
+
+
+def convert_folder(root: str | Path, out: str | Path, *, fmt: str | None = None, labels: str = "zh",
+                   workers: int | None = None, executor: cf.Executor | None = None,
+                   timeout: float = DEFAULT_TIMEOUT, recursive: bool = True,
+                   progress: Callable[[Outcome], None] | None = None, on_start: Callable[[int], None] | None = None,
+                   overwrite: bool = False, reader: Reader | None = None,
+                   store: str | os.PathLike[str] | None = None, cells: bool = False) -> Summary:
     """Read every submission under ``root`` and write the tables to ``out``.
 
     ``out`` ending in .xlsx gives one workbook (sheets 申报表, 绩效目标, 绩效指标, 审核意见, 问题文件, or

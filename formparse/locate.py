@@ -1650,3 +1650,10 @@ def split_items(text: str, marker: re.Pattern[str]) -> tuple[str, list[str]]:
 def clear_placements() -> None:
     """Forget the placements remembered for files seen before (they are reused only when exactly valid)."""
     _PLACEMENTS.clear()
+
+
+# The matrix block kind lives in its own module (it imports this one's Context, Slot and Kind).
+from .locate_matrix import KIND as _MATRIX_KIND  # noqa: E402
+from .schema import Matrix  # noqa: E402
+
+KINDS[Matrix] = _MATRIX_KIND

@@ -24,7 +24,7 @@ from .limits import DEFAULT, Limits
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, known_labels, locate, split_items
 from .provenance import Provenance, attach, place_of
 from .records import MONEY_LIMIT, number_problem
-from .schema import Boxes, Schema, Title, bundled_schemas, derived, resolve
+from .schema import Boxes, Schema, Title, as_schemas, bundled_schemas, derived, known_schemas, resolve_for  # noqa: F401
 from .text import clean, compact, money_from_number, norm, parse_cn_date, parse_count, parse_money, unnumbered
 
 
@@ -488,11 +488,17 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
         raise InvalidValues(problems, path=layout.grid.source)
     if problems:
         mapping = _without_none(mapping)
-    rec = structure(mapping, resolve(schema.record))
+    from .generic import record_type
+
+    rec: Any = structure(mapping, record_type(schema))
     attach(rec, Provenance(layout.grid.source, "", {path: place_of(shown) for path, shown in places.items()}))
-    rules = resolve(schema.rules) if schema.rules else None
+    rules = resolve_for(schema, "rules", schema.rules) if schema.rules else None
     rec.warnings = [problem_warning(p) for p in problems]
     rec.warnings += list(rules(rec, cells)) if rules is not None else []
+    if schema.checks:
+        from .rules import check_rules
+
+        rec.warnings += check_rules(rec, schema, cells)
     groups = _group_labels(schema)
     by_address = {address: key for key, address in cells.items()}
     for address, message in layout.grid.notes:
@@ -522,13 +528,15 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
     return rec
 
 
-def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Schema] = (),
+def read(path: str | Path, *, schema: Schema | str | Path | None = None, schemas: Sequence[Schema | str | Path] = (),
          limits: Limits | None = None, password: str | None = None, partial: bool = False) -> Any:
     """Read one filled-in form (.xlsx, .docx, legacy .xls/.doc …) into the record of the form it is.
 
-    The bundled schemas (附件1, 附件2, …) and any ``schemas`` the caller adds are tried, the one whose
-    identifying labels the document holds first; ``schema`` reads it as that form only. The record's
-    class says which form it is (``formparse.schema_for``; a tagged record's JSON names it).
+    The bundled schemas (附件1, 附件2, …), those of the ``FORMPARSE_SCHEMAS`` folders and any ``schemas``
+    the caller adds (Schema objects, schema files or ids) are tried, the one whose identifying labels the
+    document holds first; ``schema`` reads it as that form only. The record's class says which form it is
+    (``formparse.schema_for``; a tagged record's JSON names it). A schema without a Python record class
+    reads into a record class generated from it (:mod:`formparse.generic`).
 
     Args:
         limits: the safety limits to read under (default :data:`formparse.limits.DEFAULT`).
@@ -544,7 +552,7 @@ def read(path: str | Path, *, schema: Schema | None = None, schemas: Sequence[Sc
         NotThisForm: the document is none of the forms (the closest one's missing labels are listed).
         InvalidValues: cells whose content does not fit their label (each named with its cell).
     """
-    candidates = [schema] if schema is not None else [*schemas, *bundled_schemas()]
+    candidates = as_schemas([schema]) if schema is not None else [*as_schemas(schemas), *known_schemas()]
     path = str(path)
     try:
         grids = open_grids(path, limits or DEFAULT, password)
@@ -591,7 +599,7 @@ def _parts(grid: Grid, schemas: Sequence[Schema]) -> list[tuple[int, int]]:
 ATTACHMENT_REACH = 2
 
 
-def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits | None = None,
+def read_all(path: str | Path, *, schemas: Sequence[Schema | str | Path] = (), limits: Limits | None = None,
              password: str | None = None, partial: bool = False) -> list[Found]:
     """Every form a file holds, in order: one per sheet, and in a sheet or document one per title of a
     known form (a packet of 附件1 and several 附件2). Each part is read as :func:`read` reads a file
@@ -600,7 +608,7 @@ def read_all(path: str | Path, *, schemas: Sequence[Schema] = (), limits: Limits
     form is not a form of this file); each form read from one carries a ``hidden-sheet`` warning.
 
     Raises what :func:`read` raises for the first part that fails (naming its place)."""
-    candidates = [*schemas, *bundled_schemas()]
+    candidates = [*as_schemas(schemas), *known_schemas()]
     path = str(path)
     found: list[Found] = []
     try:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import importlib
+import keyword
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -147,7 +150,36 @@ class Boxes:
     aliases: tuple[str, ...] = ()
 
 
-Block = Title | Fields | Band | ListBlock | Table | Boxes
+@attrs.frozen
+class Matrix:
+    """Printed row labels × printed column labels, a value at each crossing: ``key.row.column`` (money
+    by source × stage, scores by indicator × measure). Rows are :class:`Field` s whose type is unused;
+    each column's ``type`` types its values."""
+
+    key: str
+    rows: tuple[Field, ...]
+    columns: tuple[Field, ...]
+    label: str | None = None  # the section label left of (or above) the matrix, when the form prints one
+    optional: bool = False
+    aliases: tuple[str, ...] = ()  # of the section label
+
+
+@attrs.frozen
+class Rule:
+    """One declarative check of a form (``[[rules]]`` in its schema file): see docs/schema.md."""
+
+    kind: str  # sum, compare, required, phone, date, python
+    key: str = ""  # sum: the total; compare: the left side; required/phone/date: the value; python: module:name
+    parts: tuple[str, ...] = ()  # sum: the parts
+    other: str = ""  # compare: the right side; required: the key that makes ``key`` required ("if")
+    op: str = "<="  # compare
+    tolerance: Decimal = Decimal(0)  # sum
+    code: str = ""  # the warning's code (default: the kind)
+    label: str | None = None  # the warning's label (default: the form's labels of ``key``)
+    message: str | None = None  # the warning's message, with {value}, {total}, {sum}, {left}, {right}
+
+
+Block = Title | Fields | Band | ListBlock | Table | Boxes | Matrix
 
 
 @attrs.frozen
@@ -155,8 +187,9 @@ class Schema:
     id: str
     name: str
     blocks: tuple[Block, ...]
-    # "module:Class" of the attrs record the located values are structured into
-    record: str = "formparse.records:Record"
+    # "module:Class" of the attrs record the located values are structured into; None: a record class
+    # generated from the schema (formparse.generic)
+    record: str | None = None
     # "module:function" checking a read record (sums, budgets …): ``rules(record, cells) -> [Warning]``
     rules: str | None = None
     # "module:function" listing what a record holds that the form cannot carry back:
@@ -172,6 +205,13 @@ class Schema:
     table: str | None = None
     # the record fields that make two files the same submission (a batch reports the second as a duplicate)
     identity: tuple[str, ...] = ("unit_name", "year")
+    # the form's declarative checks (``[[rules]]``), run by formparse.rules after ``rules`` (Python)
+    checks: tuple[Rule, ...] = ()
+    # the blank form to fill when no template is given (a path; relative ones are beside the schema file)
+    template: str | None = None
+    # the file the schema was read from, and its text (a generated record class is rebuilt from them)
+    source: str = attrs.field(default="", eq=False, repr=False)
+    text: str = attrs.field(default="", eq=False, repr=False)
 
     def identifying_labels(self) -> tuple[str, ...]:
         return self.identify or tuple(self.required_labels())
@@ -193,6 +233,10 @@ class Schema:
             elif isinstance(block, Table):
                 yield block.label
                 yield from (c.label for c in block.columns if not c.optional)
+            elif isinstance(block, Matrix):
+                if block.label:
+                    yield block.label
+                yield from (f.label for f in (*block.rows, *block.columns) if not f.optional)
 
 
 class _Reader:
@@ -349,15 +393,126 @@ def _block(r: _Reader) -> Block:
         block = Boxes(key=r.get("key", str), label=r.get("label", str), office_suffix=r.get("office_suffix", str),
                       offices=r.strings("offices"), prompts=dict(prompts), optional=r.get("optional", bool, False),
                       aliases=r.strings("aliases"))
+    elif kind == "matrix":
+        m_rows = tuple(_field(f) for f in r.sub("rows"))
+        m_cols = tuple(_field(f) for f in r.sub("columns"))
+        for part, items in (("rows", m_rows), ("columns", m_cols)):
+            seen: set[str] = set()
+            for n, one in enumerate(items):
+                if one.key in seen:
+                    raise SchemaError(f"{r.where}.{part}[{n}].key is given twice: {one.key}", path=r.source)
+                seen.add(one.key)
+        block = Matrix(key=r.get("key", str), rows=m_rows, columns=m_cols, label=r.get("label", str, None),
+                       optional=r.get("optional", bool, False), aliases=r.strings("aliases"))
     else:
-        raise SchemaError(f"{r.where}.kind must be title, fields, band, list, table or boxes, not {kind!r}",
+        raise SchemaError(f"{r.where}.kind must be title, fields, band, list, table, boxes or matrix, not {kind!r}",
                           path=r.source)
     r.done()
     return block
 
 
+RULE_KINDS = ("sum", "compare", "required", "phone", "date", "python")
+COMPARISONS = ("<=", "<", ">=", ">", "==", "!=")
+
+
+def _rule(r: _Reader) -> Rule:
+    kind = r.get("kind", str)
+    if kind not in RULE_KINDS:
+        raise SchemaError(f"{r.where}.kind must be one of {', '.join(RULE_KINDS)}, not {kind!r}", path=r.source)
+    raw_tol = r.get("tolerance", (str, int, float), 0)
+    try:
+        tolerance = Decimal(str(raw_tol))
+    except InvalidOperation:
+        tolerance = Decimal(-1)
+    if not tolerance.is_finite() or tolerance < 0:
+        raise SchemaError(f"{r.where}.tolerance must be a non-negative number, not {raw_tol!r}", path=r.source)
+    if kind == "sum":
+        rule = Rule(kind, key=r.get("total", str), parts=r.strings("parts"), tolerance=tolerance)
+        if not rule.parts:
+            raise SchemaError(f"missing key {r.where}.parts", path=r.source)
+    elif kind == "compare":
+        rule = Rule(kind, key=r.get("left", str), other=r.get("right", str), op=r.get("op", str, "<="))
+        if rule.op not in COMPARISONS:
+            raise SchemaError(f"{r.where}.op must be one of {' '.join(COMPARISONS)}, not {rule.op!r}", path=r.source)
+    elif kind == "required":
+        rule = Rule(kind, key=r.get("key", str), other=r.get("if", str, ""))
+    elif kind == "python":  # what cannot be written so: ``function(record, cells) -> [Warning]``
+        rule = Rule(kind, key=r.get("function", str))
+        if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", rule.key):
+            raise SchemaError(f"{r.where}.function must be written module:name, not {rule.key!r}", path=r.source)
+    else:
+        rule = Rule(kind, key=r.get("key", str))
+    rule = attrs.evolve(rule, code=r.get("code", str, kind), label=r.get("label", str, None),
+                        message=r.get("message", str, None))
+    r.done()
+    return rule
+
+
+# A key path at the start of a message (“blocks[3].fields[0].type must be …”, “unknown key blocks[2].lable”).
+_KEY_IN_MESSAGE = re.compile(
+    r"^(?:missing key |unknown key )?([A-Za-z_]\w*(?:\[\d+\])?(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*)")
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line (1-based) of a TOML text where ``key`` (a path such as ``blocks[3].fields[2].type``) is
+    written, or of the nearest enclosing table or item that is; None when not found."""
+    lines = text.splitlines()
+    parts = re.findall(r"([A-Za-z_]\w*)(?:\[(\d+)\])?", key)
+    lo, hi = 0, len(lines)
+    found: int | None = None
+    after_header = False
+    for depth, (name, index) in enumerate(parts):
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]\s*(#.*)?$")
+        if depth == 0 and index and any(header.match(x) for x in lines):
+            starts = [k for k, x in enumerate(lines) if header.match(x)]
+            n = int(index)
+            if n >= len(starts):
+                return found
+            lo = starts[n]
+            hi = next((k for k in range(lo + 1, len(lines)) if re.match(r"^\s*\[", lines[k])), len(lines))
+            found = lo + 1
+            after_header = True
+            continue
+        # a key of a [[table]] begins its line; one inside an inline table follows “{”, “,” or a space
+        assign = re.compile(rf"^\s*{re.escape(name)}\s*=" if after_header or depth == 0
+                            else rf"(^|[{{,\s]){re.escape(name)}\s*=")
+        after_header = False
+        at = next((k for k in range(lo, hi) if assign.search(lines[k])), None)
+        if at is None:
+            return found
+        found = at + 1
+        if not index:
+            lo = at
+            continue
+        # the n-th inline table of the array that begins here
+        n, seen = int(index), -1
+        for k in range(at, hi):
+            seen += lines[k].count("{") if k > at else lines[k].split("=", 1)[1].count("{")
+            if seen >= n:
+                lo, found = k, k + 1
+                break
+        else:
+            return found
+    return found
+
+
 def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
-    """Build a :class:`Schema` from TOML text. Raises SchemaError naming the offending key."""
+    """Build a :class:`Schema` from TOML text. Raises SchemaError naming the offending key and its line."""
+    try:
+        return _parse_schema(text, source)
+    except SchemaError as exc:
+        m = _KEY_IN_MESSAGE.match(exc.message)
+        key = m.group(1) if m else ""
+        if exc.message.startswith("missing key "):  # where it is missing from: its table or item
+            key = re.sub(r"\.?[A-Za-z_]\w*$", "", key)
+        line = key_line(text, key) if key else None
+        if line is not None and "第" not in exc.message:
+            exc.message = f"{exc.message}（第 {line} 行 / line {line}）"
+            exc.args = (f"{exc.path}: {exc.message}" if exc.path else exc.message,)
+        raise
+
+
+def _parse_schema(text: str, source: str) -> Schema:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -369,8 +524,16 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
             notes.append(re.compile(raw))
         except re.error as exc:
             raise SchemaError(f"notes[{i}] is not a regular expression: {exc}", path=source) from exc
-    record = top.get("record", str, "formparse.records:Record")
-    rules = top.get("rules", str, None)
+    record = top.get("record", str, None)
+    if record == "formparse.draft:DraftRecord":  # drafts of before: the generated record is what they meant
+        record = None
+    raw_rules = top.data.get("rules")
+    rules = None
+    checks: tuple[Rule, ...] = ()
+    if isinstance(raw_rules, list):
+        checks = tuple(_rule(x) for x in top.sub("rules"))
+    else:
+        rules = top.get("rules", str, None)
     domain = top.get("domain", str, None)
     for name, ref in (("record", record), ("rules", rules), ("domain", domain)):
         if ref is not None and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", ref):
@@ -378,13 +541,72 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
     schema = Schema(id=top.get("id", str), name=top.get("name", str),
                     blocks=tuple(_block(b) for b in top.sub("blocks")), record=record, rules=rules, domain=domain,
                     identify=top.strings("identify"), notes=tuple(notes),
-                    table=top.get("table", str, None), identity=top.strings("identity") or ("unit_name", "year"))
+                    table=top.get("table", str, None), identity=top.strings("identity") or ("unit_name", "year"),
+                    checks=checks, template=top.get("template", str, None), source=source, text=text)
     top.done()
+    _unique_keys(schema)
     known = {norm(label) for label in _all_labels(schema)}
     for label in schema.identify:
         if norm(label) not in known:
             raise SchemaError(f"identify names a label no block has: {label}", path=source)
     return schema
+
+
+def value_keys(schema: Schema) -> Iterator[tuple[str, str]]:
+    """(key, where in the schema) of every value the schema's blocks give a record."""
+    for i, block in enumerate(schema.blocks):
+        at = f"blocks[{i}]"
+        if isinstance(block, Title):
+            yield block.key, at
+        elif isinstance(block, Fields):
+            yield from ((f.key, f"{at}.fields[{k}].key") for k, f in enumerate(block.fields))
+        elif isinstance(block, Band):
+            yield from ((f"{g.key}.{f.key}", f"{at}.groups[{j}].fields[{k}].key")
+                        for j, g in enumerate(block.groups) for k, f in enumerate(g.fields))
+        elif isinstance(block, ListBlock):
+            yield block.key, f"{at}.key"
+            if block.intro:
+                yield block.intro, f"{at}.intro"
+        elif isinstance(block, Table | Boxes | Matrix):
+            yield block.key, f"{at}.key"
+
+
+def _item_keys(schema: Schema) -> Iterator[tuple[str, str]]:
+    """(key, where) of a table's columns and a matrix's rows and columns (the names inside its items)."""
+    for i, block in enumerate(schema.blocks):
+        if isinstance(block, Table):
+            yield from ((c.key, f"blocks[{i}].columns[{k}].key") for k, c in enumerate(block.columns))
+        elif isinstance(block, Matrix):
+            yield from ((r.key, f"blocks[{i}].rows[{k}].key") for k, r in enumerate(block.rows))
+            yield from ((c.key, f"blocks[{i}].columns[{k}].key") for k, c in enumerate(block.columns))
+
+
+def _unique_keys(schema: Schema) -> None:
+    """No value's key is given twice, nor both a value and the parent of others (“a” and “a.b”); every key
+    a name a record's field can have."""
+    for key, where in _item_keys(schema):
+        if not key.isidentifier() or keyword.iskeyword(key):
+            raise SchemaError(f"{where} must be a name (letters, digits, _; not a Python keyword), not {key!r}",
+                              path=schema.source)
+    seen: dict[str, str] = {}
+    for key, where in value_keys(schema):
+        bad = next((p for p in key.split(".") if not p.isidentifier() or keyword.iskeyword(p)), None)
+        if bad is not None:
+            raise SchemaError(f"{where} must be a name (letters, digits, _; not a Python keyword), not {key!r}",
+                              path=schema.source)
+        if key.split(".")[0] in ("schema", "warnings", "provenance"):
+            raise SchemaError(f"{where} must not be {key.split('.')[0]!r} (the JSON's form tag, a record's warnings and "
+                              "provenance have these names)", path=schema.source)
+        if key in seen:
+            raise SchemaError(f"{where} is given twice: {key} (also {seen[key]})", path=schema.source)
+        seen[key] = where
+    for key, where in seen.items():
+        head = key.rpartition(".")[0]
+        while head:
+            if head in seen:
+                raise SchemaError(f"{where} {key} is inside {head}, which is a value ({seen[head]})",
+                                  path=schema.source)
+            head = head.rpartition(".")[0]
 
 
 def _all_labels(schema: Schema) -> Iterator[str]:
@@ -410,6 +632,12 @@ def _all_labels(schema: Schema) -> Iterator[str]:
             yield from block.aliases
             for c in block.columns:
                 yield from c.labels
+        elif isinstance(block, Matrix):
+            if block.label:
+                yield block.label
+                yield from block.aliases
+            for f in (*block.rows, *block.columns):
+                yield from f.labels
 
 
 def resolve(ref: str) -> Any:
@@ -419,6 +647,17 @@ def resolve(ref: str) -> Any:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as exc:
         raise SchemaError(f"cannot import {ref}: {exc}") from exc
+
+
+def resolve_for(schema: Schema, key: str, ref: str) -> Any:
+    """:func:`resolve` for a reference a schema file makes (``record``, ``rules`` …): an error names the
+    file, the key and its line."""
+    try:
+        return resolve(ref)
+    except SchemaError as exc:
+        line = key_line(schema.text, key) if schema.text else None
+        where = f"（第 {line} 行 / line {line}）" if line else ""
+        raise SchemaError(f"{key} = {ref!r}: {exc.message}{where}", path=schema.source or schema.id) from exc
 
 
 def data_dir(name: str) -> Path:
@@ -446,12 +685,27 @@ def derived(schema: Schema, name: str, make: Callable[[Schema], T]) -> T:
 
 
 @functools.lru_cache(maxsize=16)
-def load_schema(schema_id: str = "dept-overall-2020") -> Schema:
-    """Load a bundled schema by id (once per process: schemas are immutable)."""
+def _bundled(schema_id: str) -> Schema:
     path = data_dir("schemas") / f"{schema_id}.toml"
-    if not path.is_file():
-        raise SchemaError(f"no bundled schema named {schema_id!r}", path=str(path))
     return parse_schema(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def load_schema(schema: str | Path = "dept-overall-2020") -> Schema:
+    """A schema by bundled id (“project-2020”), by the id of one in a ``FORMPARSE_SCHEMAS`` folder, or from a
+    TOML file (a path, or a name ending in .toml). Loaded once per process.
+
+    Raises SchemaError saying what was looked for and where, or naming the file's bad key and its line."""
+    text = str(schema)
+    if isinstance(schema, Path) or text.endswith(".toml") or os.sep in text or "/" in text:
+        return load_schema_file(schema)
+    if (data_dir("schemas") / f"{text}.toml").is_file():
+        return _bundled(text)
+    for path in _folder_files(os.environ.get(SCHEMA_PATH_ENV, "")):
+        if path.stem == text:
+            return load_schema_file(path)
+    folders = [str(data_dir("schemas")), *_folders(os.environ.get(SCHEMA_PATH_ENV, ""))]
+    raise SchemaError(f"no bundled schema named {text!r}, and no file {text}.toml in {', '.join(folders)} "
+                      f"(a schema file is given by its path, e.g. ./{text}.toml)", path=text)
 
 
 @functools.cache
@@ -462,21 +716,80 @@ def _bundled_ids() -> tuple[str, ...]:
 
 def bundled_schemas() -> list[Schema]:
     """Every schema shipped with formparse (each file in ``schemas/``), in name order."""
-    return [load_schema(i) for i in _bundled_ids()]
+    return [_bundled(i) for i in _bundled_ids()]
+
+
+# The folders of the user's own schemas, tried like the bundled ones (``dir1:dir2``, os.pathsep between).
+SCHEMA_PATH_ENV = "FORMPARSE_SCHEMAS"
+
+
+def _folders(value: str) -> list[str]:
+    return [d for d in value.split(os.pathsep) if d]
+
+
+@functools.lru_cache(maxsize=8)
+def _folder_files(value: str) -> tuple[Path, ...]:
+    files: list[Path] = []
+    for folder in _folders(value):
+        try:
+            files += sorted(p for p in Path(folder).glob("*.toml") if p.is_file())
+        except OSError:
+            continue
+    return tuple(files)
+
+
+def folder_schemas() -> list[Schema]:
+    """The schemas of the ``FORMPARSE_SCHEMAS`` folders, each folder's in name order (SchemaError names a bad
+    file, its key and line)."""
+    return [load_schema_file(p) for p in _folder_files(os.environ.get(SCHEMA_PATH_ENV, ""))]
+
+
+def known_schemas() -> list[Schema]:
+    """The schemas a file is tried with by default: the user's folders' (``FORMPARSE_SCHEMAS``), then the
+    bundled ones."""
+    return [*folder_schemas(), *bundled_schemas()] if os.environ.get(SCHEMA_PATH_ENV) else bundled_schemas()
+
+
+_FILES: dict[str, tuple[float, int, Schema]] = {}
 
 
 def load_schema_file(path: str | Path) -> Schema:
-    """A schema from a TOML file of the caller's (``--schema FILE``)."""
+    """A schema from a TOML file of the caller's (``--schema FILE``); the same object while the file is
+    unchanged (its generated record class is made once)."""
+    key = os.path.abspath(path)
     try:
+        st = os.stat(path)
+        hit = _FILES.get(key)
+        if hit is not None and hit[:2] == (st.st_mtime, st.st_size):
+            return hit[2]
         text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"不是 UTF-8 文本 / not UTF-8 text (byte {exc.start})", path=str(path)) from exc
     except OSError as exc:
-        raise SchemaError(f"cannot read the schema: {exc.strerror or exc}", path=str(path)) from exc
-    return parse_schema(text, source=str(path))
+        from .errors import os_words
+
+        raise SchemaError(f"无法读取版式文件：{os_words(exc)} / cannot read the schema: {exc.strerror or exc}",
+                          path=str(path)) from exc
+    schema = parse_schema(text, source=str(path))
+    if schema.template and not os.path.isabs(schema.template):  # beside the file, wherever the caller goes next
+        schema = attrs.evolve(schema, template=os.path.join(os.path.dirname(key), schema.template))
+    _FILES[key] = (st.st_mtime, st.st_size, schema)
+    return schema
+
+
+def as_schemas(items: Iterable[Schema | str | Path]) -> list[Schema]:
+    """Schemas given as Schema objects, schema files or ids (``schemas=[...]``), loaded."""
+    if isinstance(items, Schema | str | Path):
+        items = [items]
+    return [s if isinstance(s, Schema) else load_schema(s) for s in items]
 
 
 def schema_for(record: Any, extra: Iterable[Schema] = ()) -> Schema:
     """The schema whose record class ``record`` is (to fill a record into its own form)."""
-    for schema in [*extra, *bundled_schemas()]:
-        if type(record) is resolve(schema.record):
+    own = getattr(type(record), "__formparse_schema__", None)
+    if isinstance(own, Schema):
+        return own
+    for schema in [*extra, *known_schemas()]:
+        if schema.record is not None and type(record) is resolve(schema.record):
             return schema
     raise SchemaError(f"no schema has records of class {type(record).__name__}")

@@ -6,6 +6,7 @@ Money is exact: Arrow ``decimal128`` in Parquet (pandas frames: see :meth:`formp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .records import RIDERS, Expenditure, Income, Record, ThreePublic
-from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, bundled_schemas, load_schema, resolve
+from .schema import Band, Boxes, Fields, ListBlock, Matrix, Schema, Table, bundled_schemas, load_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,11 +74,12 @@ def _record_scalars() -> Iterator[tuple[str, str, str]]:
 
 
 def columns(schema: Schema | None = None, *, cells: bool = False) -> dict[str, list[Column]]:
-    """The columns of every table, in order: 附件1's, every other bundled form's, then problems
-    (``cells=True``: the provenance table ``cells`` before problems, one row per value read)."""
+    """The columns of every table, in order: 附件1's, every other bundled form's, the user's forms' (given to
+    the batch or convert being run, or in ``FORMPARSE_SCHEMAS`` folders), then problems (``cells=True``: the
+    provenance table ``cells`` before problems, one row per value read)."""
     out = _first_columns(schema or load_schema())
     problems = out.pop("problems")
-    for other in bundled_schemas():
+    for other in [*bundled_schemas(), *extra_schemas()]:
         if other.id != FIRST_FORM:
             out.update(generic_columns(other))
     if cells:
@@ -89,6 +91,47 @@ def columns(schema: Schema | None = None, *, cells: bool = False) -> dict[str, l
 # The provenance table (formparse.provenance.cell_rows): where each value read stood.
 CELLS = (Column("file", "text", "文件"), Column("position", "text", "位置"), Column("path", "text", "字段"),
          Column("sheet", "text", "工作表"), Column("address", "text", "单元格"), Column("text", "text", "显示内容"))
+
+
+def table_names(cells: bool = False) -> tuple[str, ...]:
+    """Every table's name, in order (:data:`TABLES` and the user's forms' tables; ``cells``: the provenance
+    table before problems)."""
+    names = tuple(columns()) if extra_schemas() else TABLES
+    return names if not cells else (*names[:-1], "cells", names[-1])
+
+
+_USING: list[list[Schema]] = []
+
+
+@contextlib.contextmanager
+def using(schemas: Iterable[Schema]) -> Iterator[None]:
+    """The user's forms whose tables the outputs made inside this block have (besides the bundled ones)."""
+    _USING.append(list(schemas))
+    try:
+        yield
+    finally:
+        _USING.pop()
+
+
+def extra_schemas() -> list[Schema]:
+    """The user's forms with tables of their own: those of ``FORMPARSE_SCHEMAS`` and of :func:`using`, each
+    id once, none a bundled one."""
+    import os
+
+    from .schema import SCHEMA_PATH_ENV, folder_schemas
+
+    given = [s for group in _USING for s in group]
+    if os.environ.get(SCHEMA_PATH_ENV):
+        try:
+            given += folder_schemas()
+        except Exception:  # a bad file there is reported when it is read; the tables go on without it
+            pass
+    bundled = {s.id for s in bundled_schemas()}
+    out: dict[str, Schema] = {}
+    for s in given:
+        if s.id not in bundled:
+            out.setdefault(s.id, s)
+    return list(out.values())
 
 
 # Whose row a child row is: its file and unit, and where in the file its form is (a packet holds several
@@ -233,7 +276,18 @@ def _labels(schema: Schema) -> dict[str, str]:
                 out[f"{block.key}[].{c.key}"] = c.label
         elif isinstance(block, ListBlock | Boxes):
             out[block.key] = block.label
+        elif isinstance(block, Matrix):
+            out[block.key] = block.label or "、".join(r.label for r in block.rows)
+            for mc in block.columns:
+                out[f"{block.key}[].{mc.key}"] = mc.label
     return out
+
+
+_MATRIX_KINDS = {"money": "money", "count": "int", "date": "date"}
+
+
+def _matrices(schema: Schema) -> list[Matrix]:
+    return [b for b in schema.blocks if isinstance(b, Matrix)]
 
 
 def _main_table(schema: Schema) -> str:
@@ -258,9 +312,20 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
 
     labels, main = _labels(schema), _main_table(schema)
     key = list(CHILD_KEY)
+    from .generic import record_type
+
     forms = [Column("file", "text", "文件"), Column("position", "text", "位置"), Column("schema", "text", "表式")]
     out: dict[str, list[Column]] = {main: forms}
-    for path, tp in _walk_fields(resolve(schema.record)):
+    matrices = _matrices(schema)
+    for path, tp in _walk_fields(record_type(schema)):
+        m = next((m for m in matrices if path.startswith(m.key + ".")), None)
+        if m is not None:  # a matrix: a child table, one row per printed row
+            name = f"{main}_{m.key.replace('.', '_')}"
+            if name not in out:
+                out[name] = [*key, Column("n", "int", "序号"), Column("row", "text", "行"),
+                             Column("label", "text", labels.get(m.key, m.key)),
+                             *(Column(mc.key, _MATRIX_KINDS.get(mc.type, "text"), mc.label) for mc in m.columns)]
+            continue
         if typing.get_origin(tp) is list:
             (item,) = typing.get_args(tp)
             name = f"{main}_{path}"
@@ -273,6 +338,14 @@ def generic_columns(schema: Schema) -> dict[str, list[Column]]:
             out[name] = cols
         else:
             forms.append(Column(path.replace(".", "_"), _KINDS.get(tp, "text"), labels.get(path, path)))
+    if schema.id not in {s.id for s in bundled_schemas()}:
+        # a form of one's own printing a label twice (联系电话 after two people): each header distinct
+        for cols in out.values():
+            seen: set[str] = set()
+            for k, col in enumerate(cols):
+                if col.label in seen:
+                    cols[k] = attrs.evolve(col, label=f"{col.label}（{col.name}）")
+                seen.add(cols[k].label)
     out[main] = _unit_second(forms)
     return out
 
@@ -290,7 +363,21 @@ def generic_rows(file: str, record: Any, schema: Schema, position: str = "") -> 
             obj = getattr(obj, part)
         return obj
 
+    matrices = _matrices(schema)
+    for m in matrices:
+        rows = out.setdefault(f"{main}_{m.key.replace('.', '_')}", [])
+        for n, mr in enumerate(m.rows, 1):
+            line: dict[str, Any] = {"file": file, "unit_name": unit, "position": position or None, "n": n,
+                                    "row": mr.key, "label": mr.label}
+            for mc in m.columns:
+                value = get(record, f"{m.key}.{mr.key}.{mc.key}")
+                if isinstance(value, Decimal):
+                    check_money(value, f"{m.key}.{mr.key}.{mc.key}")
+                line[mc.key] = value
+            rows.append(line)
     for path, tp in _walk_fields(type(record)):
+        if any(path.startswith(m.key + ".") for m in matrices):
+            continue
         value = get(record, path)
         if typing.get_origin(tp) is list:
             rows = out.setdefault(f"{main}_{path}", [])
@@ -312,7 +399,7 @@ def generic_rows(file: str, record: Any, schema: Schema, position: str = "") -> 
 def table_titles_zh() -> dict[str, str]:
     """Chinese sheet names of the other forms' tables: the form's name, and each list's printed label."""
     out: dict[str, str] = {}
-    for schema in bundled_schemas():
+    for schema in [*bundled_schemas(), *extra_schemas()]:
         if schema.id == FIRST_FORM:
             continue
         labels, main = _labels(schema), _main_table(schema)

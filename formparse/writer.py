@@ -22,7 +22,7 @@ from .backends import open_document, open_grids, sniff
 from .errors import CannotFill, FormparseError, cannot_write, shown
 from .grid import Cell, Grid
 from .locate import Layout, all_labels, locate, score
-from .schema import Band, Boxes, Fields, ListBlock, Schema, Table, data_dir, resolve, schema_for
+from .schema import Band, Boxes, Fields, ListBlock, Matrix, Schema, Table, data_dir, resolve, schema_for
 from .text import format_cn_date
 
 SUFFIXES = (".xlsx", ".docx")
@@ -31,6 +31,18 @@ SUFFIXES = (".xlsx", ".docx")
 def template_path(suffix: str, schema_id: str = "dept-overall-2020") -> Path:
     """The bundled blank template for ``.xlsx`` or ``.docx``."""
     return data_dir("templates") / f"{schema_id}{suffix}"
+
+
+def _own_template(schema: Schema, suffix: str) -> Path:
+    """The blank form a schema names (``template``, relative to its file) when it is of this kind; else the
+    bundled one."""
+    if schema.template:
+        own = Path(schema.template)
+        if not own.is_absolute() and schema.source:
+            own = Path(schema.source).parent / own
+        if own.suffix.lower() == suffix or not template_path(suffix, schema.id).is_file():
+            return own
+    return template_path(suffix, schema.id)
 
 
 def _get(record: Any, key: str) -> Any:
@@ -290,6 +302,10 @@ def _without_place(rec: Any, layout: Layout, schema: Schema) -> list[str]:
                                    and _filled(getattr(_get(rec, key), p.key, None)))
                     elif key not in layout.fields and _filled(_get(rec, key)):
                         out.append(f"{g.label} {f.label}" if g is not None else f.label)
+        elif isinstance(block, Matrix):
+            out.extend(f"{r.label} {c.label}" for r in block.rows for c in block.columns
+                       if f"{block.key}.{r.key}.{c.key}" not in layout.fields
+                       and _filled(_get(rec, f"{block.key}.{r.key}.{c.key}")))
         elif isinstance(block, ListBlock | Table | Boxes):
             intro = getattr(block, "intro", None)
             values = [getattr(rec, block.key), getattr(rec, intro) if intro else None]
@@ -353,7 +369,11 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise CannotFill("输出文件须为 .xlsx 或 .docx", path=out)
-    tpl = Path(template) if template is not None else template_path(suffix, schema.id)
+    tpl = Path(template) if template is not None else _own_template(schema, suffix)
+    if template is None and not os.path.isfile(tpl) and not schema.template:
+        raise CannotFill(f"没有“{schema.name}”的空白表：请用 --template（template=）给出一份，或在版式文件中写 "
+                         "template = \"空白表.xlsx\" / no blank form for this form: give one with --template, or "
+                         "name it in the schema file (template = ...)", path=out)
     if not os.path.isfile(tpl):
         raise CannotFill(f"找不到模板 {tpl}", path=out)
     kind = sniff(str(tpl))
