@@ -595,8 +595,8 @@ def _unique_keys(schema: Schema) -> None:
             raise SchemaError(f"{where} must be a name (letters, digits, _; not a Python keyword), not {key!r}",
                               path=schema.source)
         if key.split(".")[0] in ("schema", "warnings", "provenance"):
-            raise SchemaError(f"{where} must not be {key.split('.')[0]!r} (the JSON's form tag, a record's warnings and "
-                              "provenance have these names)", path=schema.source)
+            raise SchemaError(f"{where} must not be {key.split('.')[0]!r} (the JSON's form tag, a record's "
+                              "warnings and provenance have these names)", path=schema.source)
         if key in seen:
             raise SchemaError(f"{where} is given twice: {key} (also {seen[key]})", path=schema.source)
         seen[key] = where
