@@ -161,7 +161,8 @@ def _goes_on(above: _Text | None, below: _Text | None) -> bool:
     return below.lead > above.slack - 0.25 * above.size
 
 
-def cell_text(lines: Sequence[_Line], x0: float, x1: float, bottom: float | None = None) -> _Text:
+def cell_text(lines: Sequence[_Line], x0: float, x1: float, top: float | None = None,
+              bottom: float | None = None) -> _Text:
     """A cell's lines as its text: a line the next one's first word would not have fitted after was
     wrapped (joined: Chinese directly, Latin with a space, a word broken at the edge directly); any other
     line ends a paragraph (“\\n”)."""
@@ -178,10 +179,11 @@ def cell_text(lines: Sequence[_Line], x0: float, x1: float, bottom: float | None
         else:
             out.append("\n")
         out.append(line.text)
-    # the text may go on in the cell's piece on the next page when its last line is at the foot of the cell
-    # (a text that ended there has room under it)
+    # the text may go on in the cell's piece on the next page when it fills the piece from its top to its foot
+    # (a text that ended there has room under it, or above it when set in the middle)
     last = lines[-1]
-    at_foot = bottom is not None and bottom - last.bottom < 1.2 * last.size + PAD
+    at_foot = (top is not None and bottom is not None and lines[0].top - top < 0.6 * lines[0].size
+               and bottom - last.bottom < 1.3 * last.size)
     return _Text("".join(out), room - (last.x1 - last.x0) if at_foot else None, _first_token_width(lines[0]),
                  last.size)
 
@@ -331,6 +333,43 @@ def _loose(lines: list[_Line], spaced: bool, right: float) -> list[tuple[float, 
     return out
 
 
+def _cut_ends(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal lines closing a table the page cut: where two or more vertical rules end at the same height
+    with no horizontal rule there (LibreOffice Calc draws no border where a page break cuts merged cells), a
+    line joining their ends, so the cells above the cut are cells."""
+    vertical = [e for e in edges if e.get("orientation") == "v"]
+    flat = [e for e in edges if e.get("orientation") == "h"]
+
+    def open_end(e: dict[str, Any], y: float) -> bool:  # no horizontal rule meets this end of the rule
+        x = e["x0"]
+        return not any(abs(h["top"] - y) <= SNAP and h["x0"] - SNAP <= x <= h["x1"] + SNAP for h in flat)
+
+    out: list[dict[str, Any]] = []
+    for end in ("top", "bottom"):
+        loose = [e for e in vertical if open_end(e, e[end])]
+        for y in _boundaries(e[end] for e in loose):
+            ends = [e for e in loose if abs(e[end] - y) <= SNAP]
+            if len(ends) < 2:
+                continue
+            x0, x1 = min(e["x0"] for e in ends), max(e["x0"] for e in ends)
+            out.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0,
+                        "orientation": "h", "object_type": "line", "cut": end})
+    return out
+
+
+def _past_cut(bbox: Sequence[float], cuts: Sequence[dict[str, Any]], height: float) -> tuple[float, ...]:
+    """A cell the page cut reaches on to the page's edge: Calc draws a merged cell's text over the whole merged
+    range, each page showing its piece, so the part of the text beyond the cut lies in the margin."""
+    x0, top, x1, bottom = bbox
+    for cut in cuts:
+        if cut["x0"] - SNAP <= x0 and x1 <= cut["x1"] + SNAP:
+            if cut["cut"] == "bottom" and abs(bottom - cut["top"]) <= SNAP:
+                bottom = height
+            elif cut["cut"] == "top" and abs(top - cut["top"]) <= SNAP:
+                top = 0.0
+    return x0, top, x1, bottom
+
+
 class _Reader:
     def __init__(self, path: str, limits: Limits) -> None:
         self.path = path
@@ -347,40 +386,41 @@ class _Reader:
         self.n_chars += len(chars)
         if self.n_chars > self.limits.max_pdf_chars:
             raise UnsafeFile(f"PDF 的文字超过 {self.limits.max_pdf_chars} 个字符", path=self.path)
-        tables = page.find_tables(_TABLES) if page.edges else []
+        height = float(page.height)
+        numbers = {id(c) for line in _lines(c for c in chars if c["bottom"] < MARGIN * height
+                                             or c["top"] > (1 - MARGIN) * height)
+                   if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
+                   for c in line.chars}
+        chars = [c for c in chars if id(c) not in numbers]  # page numbers in the header or footer
+        cuts = _cut_ends(page.edges) if page.edges else []
+        tables = page.find_tables({**_TABLES, "explicit_horizontal_lines": cuts}) if page.edges else []
         taken: set[int] = set()
         found: list[tuple[float, _Table | _Para]] = []
         for k, table in enumerate(tables, start=1):
-            boxes: list[tuple[Sequence[float], list[int]]] = []
-            for bbox in table.cells:
+            boxes: list[tuple[Sequence[float], list[int], Sequence[float]]] = []
+            for drawn in table.cells:
+                bbox = _past_cut(drawn, cuts, height)
                 inside = [i for i, c in enumerate(chars) if i not in taken and _within(c, bbox, 0.0)]
                 taken.update(inside)
-                boxes.append((bbox, inside))
+                boxes.append((bbox, inside, drawn))
             # characters that overhang a cell a little belong to the cell nearest them
             for i, c in enumerate(chars):
                 if i in taken or not _within(c, table.bbox, OVERHANG):
                     continue
-                bbox, inside = min(boxes, key=lambda box: _distance(c, box[0]))
+                bbox, inside, _ = min(boxes, key=lambda box: _distance(c, box[0]))
                 if _distance(c, bbox) <= OVERHANG:
                     inside.append(i)
                     taken.add(i)
-            made = [_PCell(bbox[0], bbox[1], bbox[2], bbox[3],
-                           cell_text(_lines(chars[i] for i in inside), bbox[0], bbox[2], bbox[3]))
-                    for bbox, inside in boxes]
+            made = [_PCell(drawn[0], drawn[1], drawn[2], drawn[3],
+                           cell_text(_lines(chars[i] for i in inside), bbox[0], bbox[2], bbox[1], bbox[3]))
+                    for bbox, inside, drawn in boxes]
             self.n_text += sum(len("".join(c.text.text.split())) for c in made)
             x0, top, x1, bottom = table.bbox
             found.append((top, _Table(n, k, made, x0, x1, top, bottom)))
             self.ruled = True
         rest = [c for i, c in enumerate(chars) if i not in taken]
-        height = float(page.height)
-        lines = []
-        for line in _lines(rest):
-            folded = "".join(unicodedata.normalize("NFKC", line.text).split())
-            margin = line.bottom < MARGIN * height or line.top > (1 - MARGIN) * height
-            if margin and _PAGE_NUMBER.match(folded):
-                continue  # a page number in the header or footer
-            self.n_text += len(folded)
-            lines.append(line)
+        lines = _lines(rest)
+        self.n_text += sum(len("".join(line.text.split())) for line in lines)
         right = max([line.x1 for line in lines] + [t.bbox[2] for t in tables] + [0.0])
         spaced = any(c["text"].isspace() for c in chars)
         for top, parts in _loose(lines, spaced, right):
@@ -487,16 +527,24 @@ class _Reader:
                 continue
             above = prev[cell.col]
             if (above is None or above.col != cell.col or above.colspan != cell.colspan
-                    or not _goes_on(self.opened.get(id(above)), opened.get(id(cell)))
                     or (above.rowspan == 1 and cell.rowspan == 1)):
                 continue
-            above.text += _joint_text(above.text, cell.text, True) + cell.text
+            if _norm(above.text) == _norm(cell.text):
+                pass  # Calc prints a merged cell's text on each page it spans
+            elif _goes_on(self.opened.get(id(above)), opened.get(id(cell))):
+                above.text += _joint_text(above.text, cell.text, True) + cell.text
+            else:
+                continue
             above.rowspan += cell.rowspan
             self.opened[id(above)] = opened[id(cell)]
             for line in part:
                 for c in range(cell.col, cell.end_col):
                     if line[c] is cell:
                         line[c] = above
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
 
 
 def _row_text(row: Sequence[Cell | None]) -> str:
@@ -528,7 +576,7 @@ def _joins(prev: Sequence[Cell | None], row: Sequence[Cell | None], before: dict
 def _joint_text(before: str, after: str, open_end: bool | None) -> str:
     if not open_end:
         return "\n"
-    if _cjk(before[-1]) or _cjk(after[0]):
+    if _cjk(before[-1]) or _cjk(after[0]) or before.endswith("-"):
         return ""
     return " "
 
