@@ -128,8 +128,17 @@ def _first_token_width(line: _Line) -> float:
     chars = line.chars
     end = chars[0]["x1"]
     if _cjk(chars[0]["text"]) and chars[0]["text"] not in _CLOSING:
+        # a Latin number straight after the punctuation stays with it too (“设。9、” breaks as one)
+        latin = False
         for ch in chars[1:]:
-            if ch["text"] not in _CLOSING:
+            text = ch["text"]
+            if text in _CLOSING:
+                pass
+            elif text.isascii() and text.isalnum() and (latin or end == ch["x0"] or ch["x0"] - end < 0.3 * ch["size"]):
+                if not latin and chars[0]["x1"] == end:
+                    break  # a number straight after the character, without punctuation: a break is allowed
+                latin = True
+            else:
                 break
             end = ch["x1"]
         return end - chars[0]["x0"]
@@ -348,7 +357,7 @@ def _cut_ends(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for end in ("top", "bottom"):
         loose = [e for e in vertical if open_end(e, e[end])]
         for y in _boundaries(e[end] for e in loose):
-            ends = [e for e in loose if abs(e[end] - y) <= SNAP]
+            ends = [e for e in vertical if abs(e[end] - y) <= SNAP]  # the rules ending there, open or not
             if len(ends) < 2:
                 continue
             x0, x1 = min(e["x0"] for e in ends), max(e["x0"] for e in ends)
@@ -491,7 +500,7 @@ class _Reader:
                         continue
                     cell, above = piece, prev[piece.col]
                     assert above is not None
-                    if cell.text:
+                    if cell.text and _norm(cell.text) != _norm(above.text):  # (Calc repeats a merged cell's text)
                         went_on = _goes_on(self.opened.get(id(above)), opened.get(id(cell)))
                         above.text = (above.text + _joint_text(above.text, cell.text, went_on) + cell.text
                                       if above.text else cell.text)
@@ -564,6 +573,8 @@ def _joins(prev: Sequence[Cell | None], row: Sequence[Cell | None], before: dict
         above = prev[cell.col] if cell.col < len(prev) else None
         if above is None or above.col != cell.col or above.colspan != cell.colspan:
             return False
+        if above.rowspan > 1 and cell.rowspan > 1:
+            continue  # a merged cell (a section label) going on down: it says nothing of this row
         if cell.text.strip():
             if not _goes_on(before.get(id(above)), now.get(id(cell))):
                 return False
