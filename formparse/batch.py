@@ -30,7 +30,8 @@ from .errors import FormparseError
 if TYPE_CHECKING:
     from .records import Record
 
-SUFFIXES = {".xlsx", ".xlsm", ".docx", ".docm", ".xls", ".doc", ".wps", ".et", ".htm", ".html", ".mht", ".mhtml"}
+SUFFIXES = {".xlsx", ".xlsm", ".docx", ".docm", ".xls", ".doc", ".wps", ".et", ".htm", ".html", ".mht", ".mhtml",
+            ".pdf"}
 DEFAULT_TIMEOUT = 120.0
 Reader = Callable[[str], "Record"]
 

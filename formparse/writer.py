@@ -352,7 +352,8 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
-        raise CannotFill("输出文件须为 .xlsx 或 .docx", path=out)
+        pdf = "PDF 只能读取，不能写入：" if suffix == ".pdf" else ""
+        raise CannotFill(f"{pdf}输出文件须为 .xlsx 或 .docx", path=out)
     tpl = Path(template) if template is not None else template_path(suffix, schema.id)
     if not os.path.isfile(tpl):
         raise CannotFill(f"找不到模板 {tpl}", path=out)

@@ -96,12 +96,20 @@ def _is_pdf(head: bytes) -> bool:
     return b"%PDF-" in head[:1024]
 
 
+def is_pdf_file(path: str) -> bool:
+    """Whether ``path`` holds a PDF, by content (never raises)."""
+    try:
+        return _is_pdf(_head(path))
+    except FormparseError:
+        return False
+
+
 def _kind(head: bytes, path: str) -> None:
     """Refuse, with the right error, anything that is not an OOXML zip."""
     if not head:
         raise UnreadableFile("文件是空的", path=path)
     if _is_pdf(head):
-        raise UnreadableFile("这是 PDF 文件：只能读取，不能写入；请用 .docx 或 .xlsx", path=path)
+        raise UnreadableFile("这是 PDF 文件：PDF 只能读取，不能作为模板或标注；请用 .xlsx 或 .docx", path=path)
     if head.startswith(OLE2):
         kind = _ole2_kind(path)
         if kind == "encrypted":

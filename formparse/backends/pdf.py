@@ -73,28 +73,37 @@ class _Line:
     top: float
     bottom: float
     size: float
+    gap: float = 0.3  # see _line_text
 
     @property
     def text(self) -> str:
-        return _line_text(self.chars)
+        return _line_text(self.chars, self.gap)
 
 
-def _line_text(chars: Sequence[dict[str, Any]]) -> str:
-    """Characters of one line left to right; a gap wider than a third of the type size is a space."""
+# A gap between two characters wider than this many type sizes is a space the text layer does not write
+# as a character. Where it writes spaces (LibreOffice, WPS, Word) only a wide gap is one: LibreOffice and Word
+# set 0.2 of the type size between Chinese and Latin characters; where it writes none, a Latin space is
+# about 0.25 of the type size.
+GAP_IS_SPACE = 0.3
+GAP_IS_SPACE_UNSPACED = 0.22
+
+
+def _line_text(chars: Sequence[dict[str, Any]], gap_is_space: float = GAP_IS_SPACE) -> str:
+    """Characters of one line left to right, with a space for each gap wider than ``gap_is_space``."""
     out: list[str] = []
     prev: dict[str, Any] | None = None
     for ch in chars:
         text = ch["text"]
         if prev is not None and not text.isspace() and not (out and out[-1].isspace()):
             gap = ch["x0"] - prev["x1"]
-            if gap > 0.3 * max(ch["size"], prev["size"], 1.0):
+            if gap > gap_is_space * max(ch["size"], prev["size"], 1.0):
                 out.append(" ")
         out.append(text)
         prev = ch
     return "".join(out)
 
 
-def _lines(chars: Iterable[dict[str, Any]]) -> list[_Line]:
+def _lines(chars: Iterable[dict[str, Any]], gap: float = GAP_IS_SPACE) -> list[_Line]:
     """Characters grouped into lines (their vertical middles within half the type size), top to bottom."""
     lines: list[_Line] = []
     for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
@@ -106,7 +115,7 @@ def _lines(chars: Iterable[dict[str, Any]]) -> list[_Line]:
             line.top, line.bottom = min(line.top, ch["top"]), max(line.bottom, ch["bottom"])
             line.size = max(line.size, ch["size"])
         else:
-            lines.append(_Line([ch], ch["x0"], ch["x1"], ch["top"], ch["bottom"], ch["size"]))
+            lines.append(_Line([ch], ch["x0"], ch["x1"], ch["top"], ch["bottom"], ch["size"], gap))
     for line in lines:
         line.chars.sort(key=lambda c: c["x0"])
         while line.chars and line.chars[-1]["text"].isspace():
@@ -286,15 +295,22 @@ def _parts(line: _Line, spaced: bool) -> list[list[Any]]:
     for ch in line.chars:
         if ch["text"].isspace():
             space = True
+            if parts[-1]:
+                parts[-1].append(ch)
             continue
         if prev is not None:
             gap = ch["x0"] - prev["x1"]
             size = max(ch["size"], prev["size"], 1.0)
             if gap > CELL_GAP * size or (spaced and not space and gap > GAP_SPACE * size):
+                while parts[-1] and parts[-1][-1]["text"].isspace():
+                    parts[-1].pop()
                 parts.append([])
         parts[-1].append(ch)
         prev, space = ch, False
-    return [[p[0]["x0"], p[-1]["x1"], _line_text(p)] for p in parts if p]
+    for p in parts:
+        while p and p[-1]["text"].isspace():
+            p.pop()
+    return [[p[0]["x0"], p[-1]["x1"], _line_text(p, line.gap)] for p in parts if p]
 
 
 def _loose(lines: list[_Line], spaced: bool, right: float) -> list[tuple[float, list[list[Any]]]]:
@@ -401,6 +417,8 @@ class _Reader:
                    if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
                    for c in line.chars}
         chars = [c for c in chars if id(c) not in numbers]  # page numbers in the header or footer
+        spaced = any(c["text"].isspace() for c in chars)
+        gap = GAP_IS_SPACE if spaced else GAP_IS_SPACE_UNSPACED
         cuts = _cut_ends(page.edges) if page.edges else []
         tables = page.find_tables({**_TABLES, "explicit_horizontal_lines": cuts}) if page.edges else []
         taken: set[int] = set()
@@ -416,22 +434,21 @@ class _Reader:
             for i, c in enumerate(chars):
                 if i in taken or not _within(c, table.bbox, OVERHANG):
                     continue
-                bbox, inside, _ = min(boxes, key=lambda box: _distance(c, box[0]))
-                if _distance(c, bbox) <= OVERHANG:
+                near, inside, _ = min(boxes, key=lambda box: _distance(c, box[0]))
+                if _distance(c, near) <= OVERHANG:
                     inside.append(i)
                     taken.add(i)
             made = [_PCell(drawn[0], drawn[1], drawn[2], drawn[3],
-                           cell_text(_lines(chars[i] for i in inside), bbox[0], bbox[2], bbox[1], bbox[3]))
+                           cell_text(_lines((chars[i] for i in inside), gap), bbox[0], bbox[2], bbox[1], bbox[3]))
                     for bbox, inside, drawn in boxes]
             self.n_text += sum(len("".join(c.text.text.split())) for c in made)
             x0, top, x1, bottom = table.bbox
             found.append((top, _Table(n, k, made, x0, x1, top, bottom)))
             self.ruled = True
         rest = [c for i, c in enumerate(chars) if i not in taken]
-        lines = _lines(rest)
+        lines = _lines(rest, gap)
         self.n_text += sum(len("".join(line.text.split())) for line in lines)
         right = max([line.x1 for line in lines] + [t.bbox[2] for t in tables] + [0.0])
-        spaced = any(c["text"].isspace() for c in chars)
         for top, parts in _loose(lines, spaced, right):
             found.append((top, _Para(n, 0, parts, top)))
         found.sort(key=lambda x: x[0])
