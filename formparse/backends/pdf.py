@@ -365,9 +365,12 @@ def _cut_ends(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     vertical = [e for e in edges if e.get("orientation") == "v"]
     flat = [e for e in edges if e.get("orientation") == "h"]
 
-    def open_end(e: dict[str, Any], y: float) -> bool:  # no horizontal rule meets this end of the rule
+    def open_end(e: dict[str, Any], y: float) -> bool:
+        """No horizontal rule meets this end of the rule, and no rule goes on from it (Word draws a rule per
+        cell)."""
         x = e["x0"]
-        return not any(abs(h["top"] - y) <= SNAP and h["x0"] - SNAP <= x <= h["x1"] + SNAP for h in flat)
+        return not any(abs(h["top"] - y) <= SNAP and h["x0"] - SNAP <= x <= h["x1"] + SNAP for h in flat) and not any(
+            v is not e and abs(v["x0"] - x) <= SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP for v in vertical)
 
     out: list[dict[str, Any]] = []
     for end in ("top", "bottom"):
@@ -411,7 +414,13 @@ class _Reader:
         self.n_chars += len(chars)
         if self.n_chars > self.limits.max_pdf_chars:
             raise UnsafeFile(f"PDF 的文字超过 {self.limits.max_pdf_chars} 个字符", path=self.path)
-        height = float(page.height)
+        height, width = float(page.height), float(page.width)
+        off = next((c for c in chars if not c["text"].isspace() and (c["x1"] > width + OVERHANG or c["x0"] < -OVERHANG
+                                                                    or c["bottom"] > height + OVERHANG
+                                                                    or c["top"] < -OVERHANG)), None)
+        if off is not None:  # what the page cuts off cannot be read whole: refused rather than read cut
+            raise UnreadableFile(f"第{n}页有文字超出了页面（“{off['text']}”）：表格被页面截断，无法完整读取；"
+                                 "请提供 Word/Excel 原件，或导出时把工作表调整为一页宽", path=self.path)
         numbers = {id(c) for line in _lines(c for c in chars if c["bottom"] < MARGIN * height
                                              or c["top"] > (1 - MARGIN) * height)
                    if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
