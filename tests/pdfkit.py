@@ -73,7 +73,21 @@ def document(pages: Sequence[str | bytes], *, compress: bool = False, filler_obj
     refs = " ".join(f"{k} 0 R" for k in kids) + (f" {tree} 0 R" if loop else "")
     objects[tree - 1] = f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>".encode()
     objects[catalog - 1] = f"<< /Type /Catalog /Pages {tree} 0 R >>".encode()
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    return _assemble(objects, root=catalog)
+
+
+def deep_tree(depth: int) -> bytes:
+    """A PDF whose page tree nests ``depth`` /Pages nodes, one inside the other, above its one page."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for k in range(depth):
+        n = 2 + k
+        objects.append(f"<< /Type /Pages /Kids [{n + 1} 0 R] /Count 1 >>".encode())
+    objects.append(b"<< /Type /Page /MediaBox [0 0 595 842] >>")
+    return _assemble(objects, root=1)
+
+
+def _assemble(objects: Sequence[bytes], root: int) -> bytes:
+    out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for n, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -81,11 +95,11 @@ def document(pages: Sequence[str | bytes], *, compress: bool = False, filler_obj
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 
-def image_only(jpeg: bytes, width: int, height: int) -> bytes:
+def image_only(jpeg: bytes, width: int, height: int, colors: str = "DeviceRGB") -> bytes:
     """A one-page PDF showing a JPEG over the whole page and nothing else (what a scanner writes)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -95,16 +109,7 @@ def image_only(jpeg: bytes, width: int, height: int) -> bytes:
     ]
     draw = f"q {A4[0]} 0 0 {A4[1]} 0 0 cm /Im1 Do Q".encode()
     objects.append(f"<< /Length {len(draw)} >>\nstream\n".encode() + draw + b"\nendstream")
-    objects.append(f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB "
+    objects.append(f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colors} "
                    f"/BitsPerComponent 8 /Filter /DCTDecode /Length {len(jpeg)} >>\nstream\n".encode()
                    + jpeg + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return _assemble(objects, root=1)

@@ -40,6 +40,8 @@ def test_corpus_covers_the_classes(corpus):
     "deep table nesting", "huge gridSpan", "bad cell reference", "shared string out of range", "infinite number",
     "no tables", "wrong form", "HTML saved as .xls (not the form)", "MHTML saved as .xls", "legacy .doc", "legacy .xls",
     "xls whole-sheet merge", "xls far-away cell", "xls cyclic sector chain", "xls truncated",
+    "pdf page tree loop", "pdf deep page tree", "pdf many objects", "pdf thousands of pages", "pdf inflate bomb",
+    "pdf truncated", "pdf garbage after header", "pdf scan (no text layer)", "pdf encrypted",
 ])
 def test_each_bad_input_gets_its_typed_error(corpus, name):
     if name not in corpus:

@@ -743,10 +743,12 @@ def _pages(pdf: Any, path: str, limits: Limits) -> Iterable[tuple[int, Any]]:
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.page import Page
 
+    # the pages are counted before any is interpreted: a file past the limit costs no page's content
+    objs = list(itertools.islice(PDFPage.create_pages(pdf.doc), limits.max_pdf_pages + 1))
+    if len(objs) > limits.max_pdf_pages:
+        raise UnsafeFile(f"PDF 超过 {limits.max_pdf_pages} 页", path=path)
     doctop = 0.0
-    for i, obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
-        if i > limits.max_pdf_pages:
-            raise UnsafeFile(f"PDF 超过 {limits.max_pdf_pages} 页", path=path)
+    for i, obj in enumerate(objs, start=1):
         page = Page(pdf, obj, page_number=i, initial_doctop=doctop)
         doctop += float(page.height)
         yield i, page
@@ -777,7 +779,8 @@ def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str |
     except Exception as exc:  # pdfplumber wraps pdfminer's errors in its own
         raise UnreadableFile(f"PDF 已损坏，无法读取 ({type(exc).__name__})", path=path) from exc
     finally:
-        pdf.close()
+        # (not pdf.close(): it walks every page of the page tree again, which is what is being refused)
+        pdf.stream.close()
     if reader.n_text == 0:
         raise UnreadableFile(SCAN, path=path)
     if not reader.ruled:
