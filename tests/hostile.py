@@ -221,8 +221,10 @@ def pdf_cases(root: Path, add) -> None:
     bomb = zlib.compress(b"0 0 m 1 1 l S\n" * (32 * 2**20 // 14), 9)
     add("pdf inflate bomb", write(root / "bomb.pdf", K.document([""], raw_streams=[bomb])), "UnsafeFile")
     add("pdf truncated", write(root / "truncated.pdf", K.document([form])[:200]), "UnreadableFile")
-    add("pdf garbage after header", write(root / "garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40), "UnreadableFile")
-    add("pdf scan (no text layer)", write(root / "scan.pdf", K.image_only(_TINY_JPEG, 1, 1, "DeviceGray")), "UnreadableFile")
+    garbage = b"%PDF-1.7\n" + bytes(range(256)) * 40
+    add("pdf garbage after header", write(root / "garbage.pdf", garbage), "UnreadableFile")
+    scan = K.image_only(_TINY_JPEG, 1, 1, "DeviceGray")
+    add("pdf scan (no text layer)", write(root / "scan.pdf", scan), "UnreadableFile")
     add("pdf encrypted", write(root / "encrypted.pdf", (ROOT / "samples" / "pdf" / "encrypted-附件2.pdf").read_bytes()),
         "EncryptedFile")
 
