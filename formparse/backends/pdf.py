@@ -279,12 +279,14 @@ def _drawn(obj: dict[str, Any]) -> bool:
     return True
 
 
-# A gap in a line outside the tables wider than this many type sizes separates two cells of a table drawn
-# without lines (a space typed between words is a fraction of one). Where the text layer writes its spaces
-# as characters (LibreOffice, WPS), any gap wider than GAP_SPACE type sizes without a space in it does
-# (LibreOffice and Word set 0.2 of the type size between Chinese and Latin characters).
-CELL_GAP = 2.0
+# A gap in a line outside the tables holding typed spaces and wider than this many type sizes separates two
+# cells of a table drawn without lines (a run of typed spaces between a label and the next). Where the text
+# layer writes its spaces as characters (LibreOffice, WPS), any gap wider than GAP_SPACE type sizes without a
+# space in it does (LibreOffice and Word set 0.2 of the type size between Chinese and Latin characters).
+CELL_GAP = 4.0
 GAP_SPACE = 0.3
+# Where the text layer writes no spaces, a gap wider than a type size (no typed space is that wide).
+GAP_UNSPACED = 1.0
 
 
 def _parts(line: _Line, spaced: bool) -> list[list[Any]]:
@@ -301,7 +303,7 @@ def _parts(line: _Line, spaced: bool) -> list[list[Any]]:
         if prev is not None:
             gap = ch["x0"] - prev["x1"]
             size = max(ch["size"], prev["size"], 1.0)
-            if gap > CELL_GAP * size or (spaced and not space and gap > GAP_SPACE * size):
+            if gap > (CELL_GAP if space else GAP_SPACE if spaced else GAP_UNSPACED) * size:
                 while parts[-1] and parts[-1][-1]["text"].isspace():
                     parts[-1].pop()
                 parts.append([])
@@ -311,6 +313,22 @@ def _parts(line: _Line, spaced: bool) -> list[list[Any]]:
         while p and p[-1]["text"].isspace():
             p.pop()
     return [[p[0]["x0"], p[-1]["x1"], _line_text(p, line.gap)] for p in parts if p]
+
+
+def _goes_on_below(last: tuple[_Line, list[list[Any]]], line: _Line, pieces: list[list[Any]]) -> bool:
+    """Whether ``line`` holds the wrapped rest of cells of the row above (a table drawn without lines whose
+    cells are set at their tops): the row has two cells or more, the line is straight under it, and each of
+    its pieces starts within a different cell of the row, never the first (a row of its own starts there)."""
+    above, row = last
+    if len(row) < 2 or not 0 <= line.top - above.bottom < 0.6 * line.size:
+        return False
+    homes = []
+    for x0, _, _ in pieces:
+        home = next((k for k, c in enumerate(row) if c[0] - SNAP <= x0 <= c[1] + SNAP), None)
+        if home is None or home == 0 or home in homes:
+            return False
+        homes.append(home)
+    return True
 
 
 def _loose(lines: list[_Line], spaced: bool, right: float) -> list[tuple[float, list[list[Any]]]]:
@@ -329,6 +347,13 @@ def _loose(lines: list[_Line], spaced: bool, right: float) -> list[tuple[float, 
     last: tuple[_Line, list[list[Any]]] | None = None  # the row above and its lowest line
     for crowd in crowds:
         pieces = [(line, part) for line in crowd for part in _parts(line, spaced)]
+        if len(crowd) == 1 and last is not None and _goes_on_below(last, crowd[0], [p for _, p in pieces]):
+            above, row = last
+            for x0, _, text in (p for _, p in pieces):
+                col = next(c for c in row if c[0] - SNAP <= x0 <= c[1] + SNAP)
+                col[2] += _joint_text(col[2], text, True) + text
+            last = (crowd[0], row)
+            continue
         if len(crowd) == 1 and len(pieces) == 1 and last is not None:
             line, (x0, x1, text) = pieces[0]
             above, row = last
@@ -611,9 +636,11 @@ def _joins(prev: Sequence[Cell | None], row: Sequence[Cell | None], before: dict
 
 
 def _joint_text(before: str, after: str, open_end: bool | None) -> str:
+    """What joins a text to its rest in the next line or piece: a line break where the text had ended,
+    nothing after or before Chinese, within a number (a phone, a date) or after a hyphen, else a space."""
     if not open_end:
         return "\n"
-    if _cjk(before[-1]) or _cjk(after[0]) or before.endswith("-"):
+    if _cjk(before[-1]) or _cjk(after[0]) or before.endswith("-") or (before[-1].isdigit() and after[0].isdigit()):
         return ""
     return " "
 
