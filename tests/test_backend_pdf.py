@@ -247,6 +247,26 @@ def test_every_sample_through_a_bordered_calc_sheet_reads_exactly_or_fails_loudl
     assert exact >= 1
 
 
+@pytest.mark.slow
+def test_structural_variants_exported_to_pdf_read_as_their_source_or_fail_loudly(office):
+    """Layouts by other hands (tests/structural.py, drawn at random from a fixed seed) written as .docx by
+    python-docx, exported by LibreOffice Writer."""
+    import random
+
+    from tests.structural import RandomChooser, build, draw_style, random_record, write_docx
+
+    maker, out = office
+    rng = random.Random(18)
+    pairs = []
+    for k in range(10):
+        rec = random_record(rng)
+        src = write_docx(build(rec, draw_style(RandomChooser(rng), rec, "docx")), out / f"structural-{k}.docx")
+        pairs.append((src, maker.soffice_pdf(src, out / f"structural-{k}.docx.pdf")))
+    exact, silent = _exact_or_loud(pairs)
+    assert not silent
+    assert exact >= 1
+
+
 def test_fixture_script_names_match_the_fixtures():
     sys.path.insert(0, str(ROOT / "scripts"))
     import make_pdf_samples
