@@ -45,6 +45,12 @@ def text(x: float, y: float, s: str, size: float = 10) -> str:
     return f"BT /F1 {size} Tf {x:.2f} {top(y):.2f} Td ({body}) Tj ET\n"
 
 
+def glyphs(x: float, y: float, ids: Sequence[int], size: float = 10) -> str:
+    """Glyphs by id in the font without a ToUnicode map (/F2)."""
+    hexes = "".join(f"{i:04x}" for i in ids)
+    return f"BT /F2 {size} Tf {x:.2f} {top(y):.2f} Td <{hexes}> Tj ET\n"
+
+
 def document(pages: Sequence[str | bytes], *, compress: bool = False, filler_objects: int = 0,
              loop: bool = False, raw_streams: Sequence[bytes] | None = None) -> bytes:
     """A PDF of the given page contents. ``filler_objects``: that many extra (unused) objects; ``loop``: the
@@ -58,6 +64,11 @@ def document(pages: Sequence[str | bytes], *, compress: bool = False, filler_obj
     catalog = add(b"")  # filled in below
     tree = add(b"")
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    # /F2: a composite font with no ToUnicode map (what a PDF made without one shows: glyph ids only)
+    cid = add(b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap /CIDSystemInfo << /Registry (Adobe) "
+              b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >>")
+    unmapped = add(f"<< /Type /Font /Subtype /Type0 /BaseFont /NoMap /Encoding /Identity-H "
+                   f"/DescendantFonts [{cid} 0 R] >>".encode())
     kids = []
     streams = list(raw_streams) if raw_streams is not None else [
         zlib.compress(p.encode("latin-1") if isinstance(p, str) else p) if compress
@@ -67,7 +78,7 @@ def document(pages: Sequence[str | bytes], *, compress: bool = False, filler_obj
         head = f"<< /Length {len(data)}{' /Filter /FlateDecode' if flate else ''} >>".encode()
         content = add(head + b"\nstream\n" + data + b"\nendstream")
         kids.append(add(f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 {A4[0]} {A4[1]}] /Contents {content} 0 R "
-                        f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()))
+                        f"/Resources << /Font << /F1 {font} 0 R /F2 {unmapped} 0 R >> >> >>".encode()))
     for _ in range(filler_objects):
         add(b"null")
     refs = " ".join(f"{k} 0 R" for k in kids) + (f" {tree} 0 R" if loop else "")

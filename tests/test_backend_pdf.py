@@ -140,6 +140,12 @@ def test_text_cut_off_by_the_page_is_refused():
         grid_of(K.document([page]))
 
 
+def test_text_in_a_font_without_a_character_map_is_refused():
+    page = K.grid_lines(XS, YS) + K.text(55, 115, "Phone") + K.glyphs(155, 115, [0x12, 0x13, 0x14])
+    with pytest.raises(formparse.UnreadableFile, match="字符映射"):
+        grid_of(K.document([page]))
+
+
 def test_a_damaged_pdf_is_unreadable(tmp_path):
     path = tmp_path / "broken.pdf"
     path.write_bytes(K.document([K.grid_lines(XS, YS)])[:300])

@@ -443,6 +443,10 @@ class _Reader:
         off = next((c for c in chars if not c["text"].isspace() and (c["x1"] > width + OVERHANG or c["x0"] < -OVERHANG
                                                                     or c["bottom"] > height + OVERHANG
                                                                     or c["top"] < -OVERHANG)), None)
+        unmapped = next((c for c in chars if c["text"].startswith("(cid:")), None)
+        if unmapped is not None:  # a font without a map from its glyphs to characters: what it shows is unknown
+            raise UnreadableFile(f"第{n}页有文字无法识别（字体没有字符映射，{unmapped['text']}）：无法可靠地读取；"
+                                 "请提供 Word/Excel 原件", path=self.path)
         if off is not None:  # what the page cuts off cannot be read whole: refused rather than read cut
             raise UnreadableFile(f"第{n}页有文字超出了页面（“{off['text']}”）：表格被页面截断，无法完整读取；"
                                  "请提供 Word/Excel 原件，或导出时把工作表调整为一页宽", path=self.path)
