@@ -128,6 +128,14 @@ def test_a_table_goes_on_over_the_page():
     assert grid.at(2, 2).text == "x"
 
 
+def test_a_running_header_is_read_once():
+    one = K.text(50, 36, "Form A") + K.grid_lines(XS, [700, 720, 740]) + K.text(55, 715, "h1") + K.text(55, 735, "r1")
+    two = K.text(50, 36, "Form A") + K.grid_lines(XS, [60, 80]) + K.text(55, 75, "r2")
+    grid = grid_of(K.document([one, two]))
+    assert [c.text for c in grid.reading_order()].count("Form A") == 1
+    assert grid.row_blocks == [-1, 0, 0, 0]
+
+
 def test_a_pdf_without_ruling_lines_is_refused():
     with pytest.raises(formparse.UnreadableFile) as err:
         grid_of(K.document([K.text(50, 100, "编制人数".encode("gbk").decode("latin-1")) + K.text(50, 120, "23")]))

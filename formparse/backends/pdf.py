@@ -48,6 +48,10 @@ SNAP = 2.0
 OVERHANG = 2.0
 # A page's top and bottom margins (fraction of its height) where a lone page number is a header/footer.
 MARGIN = 0.1
+# The outer part of a page's top and bottom margins where Word and WPS set running headers and footers (the
+# body starts at 72 pt of 842 with the default margins; a header stands at 36 pt): a line there repeated
+# from an earlier page is read once. (A form's own footer, at the foot of its body, is never in it.)
+RUNNING = 0.06
 # Table settings: ruling lines only (text alignment would make cells of any two columns of text).
 _TABLES = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
            "join_tolerance": 3, "intersection_tolerance": 3, "edge_min_length": 3}
@@ -432,6 +436,7 @@ class _Reader:
         self.n_text = 0  # characters other than page numbers
         self.ruled = False  # any table drawn with lines
         self.opened: dict[int, _Text] = {}  # a cell's id → how its text lies in the cell's last piece
+        self.running: set[tuple[str, int]] = set()  # header and footer lines met so far
 
     def page(self, n: int, page: Any) -> None:
         page = page.filter(_drawn)
@@ -486,6 +491,17 @@ class _Reader:
         rest = [c for i, c in enumerate(chars) if i not in taken]
         lines = _lines(rest, gap)
         self.n_text += sum(len("".join(line.text.split())) for line in lines)
+        # a running header or footer (the same line at the same height in a margin of an earlier page) is
+        # read once, where it first stands, not again between the pieces of a table going on over pages
+        kept = []
+        for line in lines:
+            key = (_norm(line.text), round(line.top / SNAP))
+            if line.bottom < RUNNING * height or line.top > (1 - RUNNING) * height:
+                if key in self.running:
+                    continue
+                self.running.add(key)
+            kept.append(line)
+        lines = kept
         right = max([line.x1 for line in lines] + [t.bbox[2] for t in tables] + [0.0])
         for top, parts in _loose(lines, spaced, right):
             found.append((top, _Para(n, 0, parts, top)))
