@@ -128,6 +128,13 @@ def test_a_table_goes_on_over_the_page():
     assert grid.at(2, 2).text == "x"
 
 
+def test_text_above_the_table_on_the_next_page_begins_a_new_table():
+    one = K.grid_lines(XS, [700, 720, 740]) + K.text(55, 715, "h1") + K.text(55, 735, "r1")
+    two = K.text(50, 70, "Next form") + K.grid_lines(XS, [100, 120]) + K.text(55, 115, "h1")
+    grid = grid_of(K.document([one, two]))
+    assert grid.row_blocks == [0, 0, -1, 1]
+
+
 def test_a_running_header_is_read_once():
     one = K.text(50, 36, "Form A") + K.grid_lines(XS, [700, 720, 740]) + K.text(55, 715, "h1") + K.text(55, 735, "r1")
     two = K.text(50, 36, "Form A") + K.grid_lines(XS, [60, 80]) + K.text(55, 75, "r2")

@@ -670,11 +670,6 @@ def _within(c: dict[str, Any], bbox: Sequence[float], tol: float) -> bool:
     return bbox[0] - tol <= x <= bbox[2] + tol and bbox[1] - tol <= y <= bbox[3] + tol
 
 
-def _within_line(line: _Line, bbox: Sequence[float]) -> bool:
-    y = (line.top + line.bottom) / 2
-    return bbox[1] <= y <= bbox[3] and line.x1 > bbox[0] and line.x0 < bbox[2]
-
-
 def _distance(c: dict[str, Any], bbox: Sequence[float]) -> float:
     x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
     dx = max(bbox[0] - x, 0.0, x - bbox[2])
@@ -684,13 +679,14 @@ def _distance(c: dict[str, Any], bbox: Sequence[float]) -> float:
 
 def _chain(items: list[_Table | _Para]) -> None:
     """Number the tables; a table that begins a page straight after a table ending the previous page, with
-    the same left and right edges, continues it (a table broken over pages)."""
-    last: _Table | None = None  # the last table, while nothing but page furniture followed it
+    the same left and right edges, continues it (a table broken over pages). Any text between them (under
+    the table, or above the next: a new form's title) ends the table; running headers and footers are not
+    text here (read once, on the first page)."""
+    last: _Table | None = None  # the last table, while nothing followed it
     n = 0
     for item in items:
         if isinstance(item, _Para):
-            if last is not None and item.page == last.page:
-                last = None  # text under the table on its own page: the table ended there
+            last = None
             continue
         if (last is not None and item.page == last.page + 1 and abs(item.x0 - last.x0) <= SNAP
                 and abs(item.x1 - last.x1) <= SNAP and item.number == 1):
@@ -699,8 +695,6 @@ def _chain(items: list[_Table | _Para]) -> None:
             item.chain = n
             n += 1
         last = item
-    # a paragraph on the next page above the continuation (a running header) does not break the chain;
-    # one between the tables on the same page does (handled above)
 
 
 def _open(path: str, data: bytes, password: str | None) -> Any:
