@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import re
 import unicodedata
 import zlib
@@ -34,6 +35,12 @@ import attrs
 from ..errors import EncryptedFile, UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
+
+# pdfminer logs what it finds odd in a file (a font without a bounding box, …) as warnings; with no handler
+# of its own, Python would print them on stderr, around the one line a bad file gets. What matters reaches the
+# caller as a FormparseError; an application that configures logging still sees them.
+for _name in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 SCAN = "扫描件：没有文字层，请提供 Word/Excel 原件"
 # Without ruling lines the cells cannot be told apart for sure (a spreadsheet's text runs over into the
