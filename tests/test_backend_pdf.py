@@ -104,10 +104,14 @@ def test_overprinted_text_is_read_once_and_overhanging_text_stays_in_its_cell():
 
 def test_lines_in_a_cell_wrap_or_end_a_paragraph():
     xs, ys = [50, 130, 200], [100, 160]
-    page = (K.grid_lines(xs, ys) + K.text(52, 112, "alpha beta") + K.text(52, 124, "gamma") + K.text(52, 136, "1.")
-            + K.text(52, 148, "2."))
-    # “alpha beta” runs to the edge (gamma would not have fitted after it); “gamma” ends short: a paragraph
-    assert grid_of(K.document([page])).at(0, 0).text == "alpha beta gamma\n1.\n2."
+    # as LibreOffice writes a wrapped line: the space it broke at stays at the line's end
+    page = (K.grid_lines(xs, ys) + K.text(52, 112, "alpha beta ") + K.text(52, 124, "gamma") + K.text(52, 136, "1.")
+            + K.text(52, 148, "2.") + K.text(137, 112, "phone13807") + K.text(137, 124, "390125"))
+    # “alpha beta” runs to the edge (gamma would not have fitted after it); “gamma” ends short: a paragraph;
+    # a number too wide for its cell is broken without a space
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0).text == "alpha beta gamma\n1.\n2."
+    assert grid.at(0, 1).text == "phone13807390125"
 
 
 def test_text_outside_the_tables_is_paragraphs_and_page_numbers_go():
@@ -159,6 +163,17 @@ def test_text_in_a_font_without_a_character_map_is_refused():
     page = K.grid_lines(XS, YS) + K.text(55, 115, "Phone") + K.glyphs(155, 115, [0x12, 0x13, 0x14])
     with pytest.raises(formparse.UnreadableFile, match="字符映射"):
         grid_of(K.document([page]))
+
+
+def test_a_review_line_without_spaces_between_its_prompts():
+    # a PDF keeps no run of spaces where a narrow cell wraps: “审核人：科室负责人签字：” must not make the
+    # head's prompt the reviewer's name
+    from formparse.reader import _review
+    from formparse.schema import bundled_schemas
+
+    block = next(b for s in bundled_schemas() for b in s.blocks if getattr(b, "prompts", None))
+    got = _review("审核意见：同意。\n审核人：科室负责人签字：年 月 日", block, "归口业务科室", "A1", [])
+    assert (got["opinion"], got["reviewer"], got["head"]) == ("同意。", None, None)
 
 
 def test_a_damaged_pdf_is_unreadable(tmp_path):

@@ -85,6 +85,8 @@ class _Line:
     bottom: float
     size: float
     gap: float = 0.3  # see _line_text
+    head_space: bool = False  # spaces were typed before the line's first character
+    tail_space: bool = False  # … after its last (where a line wrapped at a space)
 
     @property
     def text(self) -> str:
@@ -131,8 +133,10 @@ def _lines(chars: Iterable[dict[str, Any]], gap: float = GAP_IS_SPACE) -> list[_
         line.chars.sort(key=lambda c: c["x0"])
         while line.chars and line.chars[-1]["text"].isspace():
             line.chars.pop()
+            line.tail_space = True
         while line.chars and line.chars[0]["text"].isspace():
             line.chars.pop(0)
+            line.head_space = True
         if line.chars:
             line.x0, line.x1 = line.chars[0]["x0"], line.chars[-1]["x1"]
     return [line for line in lines if line.chars]
@@ -204,7 +208,7 @@ def cell_text(lines: Sequence[_Line], x0: float, x1: float, top: float | None = 
     for prev, line in itertools.pairwise(lines):
         width = prev.x1 - prev.x0
         if width + _first_token_width(line) > room - 0.25 * prev.size:
-            out.append(_joint(prev, line.chars[0]["text"], room))
+            out.append(_joint(prev, line, room))
         else:
             out.append("\n")
         out.append(line.text)
@@ -217,12 +221,20 @@ def cell_text(lines: Sequence[_Line], x0: float, x1: float, top: float | None = 
                  last.size)
 
 
-def _joint(prev: _Line, first: str, room: float) -> str:
-    """What stands between a wrapped line and the next: nothing after or before Chinese, or where a word was
-    broken at the cell's edge (the line runs to within a character of it); a space between Latin words."""
-    last = prev.chars[-1]["text"]
+def _joint(prev: _Line, line: _Line, room: float) -> str:
+    """What stands between a wrapped line and the next: a space where one was typed at the break; nothing after
+    or before Chinese or a hyphen; between Latin characters, nothing where the text layer writes its spaces
+    (the break had none: a word broken at the cell's edge); elsewhere nothing after a line of one word, else
+    a space unless the line runs to within a character of the edge."""
+    last, first = prev.chars[-1]["text"], line.chars[0]["text"]
+    if prev.tail_space or line.head_space:
+        return " "
     if _cjk(last) or _cjk(first) or last == "-":
         return ""
+    if prev.gap == GAP_IS_SPACE:  # a page whose text layer writes spaces
+        return ""
+    if " " not in prev.text:
+        return ""  # one word the width of the cell (“≥98” ↵ “%”, a phone number) broken where it had to be
     return "" if prev.x1 - prev.x0 > room - 0.7 * prev.size else " "
 
 
@@ -641,10 +653,10 @@ def _row_text(row: Sequence[Cell | None]) -> str:
 def _joins(prev: Sequence[Cell | None], row: Sequence[Cell | None], before: dict[int, _Text],
            now: dict[int, _Text]) -> bool:
     """Whether ``row`` (a table's first row on a page) is the rest of ``prev`` (its last row on the page
-    before), as Word breaks a row over pages: the cells stand in the same columns, text goes on only under
-    texts that ran to their cell's edge, and some text of ``prev`` ended there (nothing under it). A row
-    that ends a page with every text finished is taken as a whole row."""
-    going_on = ended = False
+    before), as Word breaks a row over pages: the cells stand in the same columns, and every text of ``row``
+    goes on from the text above it (that text filled its piece to the foot, and the first word below would
+    not have fitted after it). A row that ends a page with its texts finished is taken as a whole row."""
+    going_on = False
     for cell in dict.fromkeys(row):
         if cell is None:
             continue
@@ -657,9 +669,7 @@ def _joins(prev: Sequence[Cell | None], row: Sequence[Cell | None], before: dict
             if not _goes_on(before.get(id(above)), now.get(id(cell))):
                 return False
             going_on = True
-        elif above.text.strip():
-            ended = True
-    return going_on and ended
+    return going_on
 
 
 def _joint_text(before: str, after: str, open_end: bool | None) -> str:
