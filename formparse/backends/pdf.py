@@ -673,11 +673,13 @@ def _joins(prev: Sequence[Cell | None], row: Sequence[Cell | None], before: dict
 
 
 def _joint_text(before: str, after: str, open_end: bool | None) -> str:
-    """What joins a text to its rest in the next line or piece: a line break where the text had ended,
-    nothing after or before Chinese, within a number (a phone, a date) or after a hyphen, else a space."""
+    """What joins a text to its rest in the next line, piece or page: a line break where the text had ended;
+    nothing after or before Chinese, within a number (a phone, a date), after a hyphen, or after a last line of
+    one word (“≥98” ↵ “%”: broken where it had to be); else a space."""
     if not open_end:
         return "\n"
-    if _cjk(before[-1]) or _cjk(after[0]) or before.endswith("-") or (before[-1].isdigit() and after[0].isdigit()):
+    if (_cjk(before[-1]) or _cjk(after[0]) or before.endswith("-") or (before[-1].isdigit() and after[0].isdigit())
+            or " " not in before.rsplit("\n", 1)[-1].strip()):
         return ""
     return " "
 
