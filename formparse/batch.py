@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .records import Record
 
 SUFFIXES = {".xlsx", ".xlsm", ".docx", ".docm", ".xls", ".doc", ".wps", ".et", ".htm", ".html", ".mht", ".mhtml",
-            ".ods", ".ots", ".odt", ".ott", ".fods", ".fodt", ".rtf"}
+            ".ods", ".ots", ".odt", ".ott", ".fods", ".fodt", ".rtf", ".pdf"}
 DEFAULT_TIMEOUT = 120.0
 _STAMPABLE = (".xlsx", ".xlsm", ".docx", ".docm")  # what formparse's outputs for people are written as
 Reader = Callable[[str], "Record"]

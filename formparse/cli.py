@@ -219,6 +219,8 @@ def fill_cmd(ctx: click.Context, record_json: Path, output: Path, template: Path
     from .contract import loads
     from .writer import SUFFIXES, fill
 
+    if output.suffix.lower() == ".pdf":  # PDF is read only (issue 18)
+        _usage(ctx, "PDF 只能读取，不能写入：请用 .xlsx 或 .docx / PDF is read only: write *.xlsx or *.docx")
     if output.suffix.lower() not in SUFFIXES:  # like convert and check: refused before anything is read
         _usage(ctx, f"不认识的输出类型 {output.suffix or '（无扩展名）'}：请用 .xlsx 或 .docx / "
                     "the form to write must be named *.xlsx or *.docx")

@@ -23,6 +23,10 @@ class Limits:
     max_cells: int = 5_000_000  # rows × columns of the grid the form is located on
     max_text_chars: int = 1_000_000  # one cell's text
     max_table_depth: int = 8  # tables nested in tables (.docx)
+    max_pdf_pages: int = 500  # a PDF's pages (a packet of forms is tens)
+    max_pdf_objects: int = 50_000  # objects in a PDF's cross-reference tables (a 10-page export has hundreds)
+    max_pdf_stream_bytes: int = 16 * 2**20  # one PDF page's content streams, inflated
+    max_pdf_chars: int = 2_000_000  # characters of a PDF's text layer, all pages
 
 
 DEFAULT = Limits()

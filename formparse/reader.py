@@ -305,7 +305,7 @@ def _review(box_text: str, block: Boxes, office: str, where: str, problems: list
 
     opinion_stop = next((e for e in ends if m_op is None or e > m_op.end()), None)
     opinion = between(m_op, opinion_stop) if m_op else box_text[: ends[0] if ends else len(box_text)]
-    reviewer = between(m_rev, m_head.start() if m_head and m_rev and m_head.start() > m_rev.end() else None)
+    reviewer = between(m_rev, m_head.start() if m_head and m_rev and m_head.start() >= m_rev.end() else None)
     tail = between(m_head, None) if m_head else ""
     date = None
     dm = _DATE_TAIL.search(tail if m_head else reviewer)

@@ -368,7 +368,8 @@ def fill(record: Any, out: str | Path, template: str | Path | None = None, *,
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
-        raise CannotFill("输出文件须为 .xlsx 或 .docx", path=out)
+        pdf = "PDF 只能读取，不能写入：" if suffix == ".pdf" else ""
+        raise CannotFill(f"{pdf}输出文件须为 .xlsx 或 .docx", path=out)
     tpl = Path(template) if template is not None else _own_template(schema, suffix)
     if template is None and not os.path.isfile(tpl) and not schema.template:
         raise CannotFill(f"没有“{schema.name}”的空白表：请用 --template（template=）给出一份，或在版式文件中写 "

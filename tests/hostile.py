@@ -7,7 +7,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 DOCX = SAMPLES / "附件1-2020-邵阳市科学技术局.docx"
 XLSX = SAMPLES / "附件1-2020-邵阳市科学技术局.xlsx"
@@ -205,6 +205,7 @@ def build(root: Path) -> dict[str, tuple[Path, str]]:
         add("xls far-away cell", write(root / "far-cell.xls", biff_patch(xls, 0x00FD, 0, (65535, 255))), "UnsafeFile")
         add("xls cyclic sector chain", write(root / "cyclic.xls", cyclic_fat(xls)), "NotThisForm")
         add("xls truncated", write(root / "truncated.xls", xls[: len(xls) // 2]), "UnreadableFile")
+    pdf_cases(root, add)
     return out
 
 
@@ -256,6 +257,39 @@ def _opendocument(root: Path, add) -> None:
     add("ODF deep table nesting",
         with_part(ODT, root / "odf-deep.odt", "content.xml", odf_content(f"<office:text>{inner}</office:text>")),
         "UnsafeFile")
+
+
+def pdf_cases(root: Path, add) -> None:
+    """Hostile and broken PDFs (issue 18), written by hand (tests/pdfkit.py)."""
+    import zlib
+
+    from tests import pdfkit as K
+
+    form = K.grid_lines([50, 150, 250], [100, 120, 140]) + K.text(55, 115, "Name") + K.text(155, 115, "x")
+    add("pdf page tree loop", write(root / "loop.pdf", K.document([form], loop=True)), "NotThisForm")
+    add("pdf deep page tree", write(root / "deep.pdf", K.deep_tree(5000)), "UnsafeFile")
+    add("pdf many objects", write(root / "objects.pdf", K.document([form], filler_objects=60_000)), "UnsafeFile")
+    add("pdf thousands of pages", write(root / "pages.pdf", K.document([""] * 3000)), "UnsafeFile")
+    # 32 MiB of drawing operators deflated to ~32 KiB: refused before pdfminer inflates and interprets it
+    bomb = zlib.compress(b"0 0 m 1 1 l S\n" * (32 * 2**20 // 14), 9)
+    add("pdf inflate bomb", write(root / "bomb.pdf", K.document([""], raw_streams=[bomb])), "UnsafeFile")
+    add("pdf truncated", write(root / "truncated.pdf", K.document([form])[:200]), "UnreadableFile")
+    garbage = b"%PDF-1.7\n" + bytes(range(256)) * 40
+    add("pdf garbage after header", write(root / "garbage.pdf", garbage), "UnreadableFile")
+    scan = K.image_only(_TINY_JPEG, 1, 1, "DeviceGray")
+    add("pdf scan (no text layer)", write(root / "scan.pdf", scan), "UnreadableFile")
+    add("pdf encrypted", write(root / "encrypted.pdf", (ROOT / "samples" / "pdf" / "encrypted-附件2.pdf").read_bytes()),
+        "EncryptedFile")
+
+
+# A 1×1 grey JPEG (what a scanner writes, at its smallest).
+_TINY_JPEG = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f141d1a1f1e1d"
+    "1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b080001000101011100ffc4001f00000105010101"
+    "01010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203000411051221314106135161"
+    "07227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a434445464748494a53545556575859"
+    "5a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6"
+    "c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fbfcffd9")
 
 
 def zip_bytes(items: dict[str, bytes]) -> bytes:

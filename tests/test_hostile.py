@@ -42,6 +42,8 @@ def test_corpus_covers_the_classes(corpus):
     "xls whole-sheet merge", "xls far-away cell", "xls cyclic sector chain", "xls truncated",
     "ODF zip bomb", "ODF entity bomb", "ODF XXE", "ODF content rows repeated a million times",
     "ODF content repeated past the cell limit", "ODF whole-sheet merge", "ODF deep table nesting",
+    "pdf page tree loop", "pdf deep page tree", "pdf many objects", "pdf thousands of pages", "pdf inflate bomb",
+    "pdf truncated", "pdf garbage after header", "pdf scan (no text layer)", "pdf encrypted",
 ])
 def test_each_bad_input_gets_its_typed_error(corpus, name):
     if name not in corpus:

@@ -91,10 +91,25 @@ def _text_kind(head: bytes) -> str | None:
     return None
 
 
+def _is_pdf(head: bytes) -> bool:
+    """A PDF by content: “%PDF-” at the start or (as PDF readers allow) within the first KiB."""
+    return b"%PDF-" in head[:1024]
+
+
+def is_pdf_file(path: str) -> bool:
+    """Whether ``path`` holds a PDF, by content (never raises)."""
+    try:
+        return _is_pdf(_head(path))
+    except FormparseError:
+        return False
+
+
 def _kind(head: bytes, path: str) -> None:
     """Refuse, with the right error, anything that is not an OOXML zip."""
     if not head:
         raise UnreadableFile("文件是空的", path=path)
+    if _is_pdf(head):
+        raise UnreadableFile("这是 PDF 文件：PDF 只能读取，不能作为模板或标注；请用 .xlsx 或 .docx", path=path)
     if head.startswith(OLE2):
         kind = _ole2_kind(path)
         if kind == "encrypted":
@@ -216,6 +231,10 @@ def _open_grids(path: str, limits: Limits, password: str | None) -> list[Grid]:
 
             data = convert(path, target, suffix="." + (kind if kind in ("doc", "xls") else target[:-1]),
                            limits=limits)
+    elif _is_pdf(head):  # PDF (issue 18): read only, from its text layer and ruling lines
+        from .pdf import read_grids as read_pdf
+
+        return read_pdf(path, whole, limits, password)
     elif not head.startswith(b"PK"):
         # --- OpenDocument flat XML and RTF (issue 18) ---
         read_only = _read_only_kind(head)

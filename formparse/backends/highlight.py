@@ -12,7 +12,7 @@ from typing import Any
 
 from ..atomic import atomic_path
 from ..errors import CannotFill, cannot_write
-from . import ooxml_kind
+from . import is_pdf_file, ooxml_kind
 from .docx import qn
 from .ooxml import Package, library_write
 from .stamp import stamp
@@ -91,6 +91,8 @@ def highlight(src: str | Path, dst: str | Path, notes: Sequence[tuple[str, str]]
     src, dst = str(src), Path(dst)
     kind = ooxml_kind(src)
     if kind not in ("docx", "xlsx"):
+        if is_pdf_file(src):
+            raise CannotFill("PDF 只能读取，不能标注；问题所在的页、表、单元格见检查报告", path=src)
         raise CannotFill("只能在 .docx/.xlsx 文件上标注问题单元格", path=src)
     with Package(src) as pkg:
         strict = pkg.is_strict()

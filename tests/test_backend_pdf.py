@@ -1,0 +1,312 @@
+"""The PDF back-end (issue 18): forms saved as PDF read as their source, scans and hostile PDFs refused.
+
+The quick run reads the LibreOffice-made fixtures in samples/pdf (scripts/make_pdf_samples.py) and small
+PDFs written by hand (tests/pdfkit.py); the slow run exports every sample, packet and other-hands copy
+with LibreOffice (Writer, and Calc from bordered workbooks) and reads each PDF.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import formparse
+from formparse.backends.pdf import NO_LINES, SCAN, read_grids
+from formparse.limits import DEFAULT
+from tests import pdfkit as K
+from tests.conftest import ROOT, SAMPLES
+
+PDFS = ROOT / "samples" / "pdf"
+PACKET = ROOT / "samples" / "packets" / "2020-邵阳市科学技术局-申报材料.docx"
+
+
+def grid_of(data: bytes, tmp_path: Path | None = None) -> formparse.grid.Grid:
+    return read_grids("form.pdf", data, DEFAULT)[0]
+
+
+def rows_of(grid) -> list[list[tuple[str, str, int, int]]]:
+    return [[(c.address, c.text, c.rowspan, c.colspan) for c in grid.own_anchors(r)] for r in range(len(grid))]
+
+
+# -- the LibreOffice-made fixtures ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [
+    "附件1-2020-邵阳市科学技术局",  # rows and a merged label broken over pages; a phone wrapped in a narrow cell
+    "附件2-2020-邵阳市交通运输局-农村公路养护工程",  # a footer paragraph wrapping to a second line
+])
+def test_a_word_pdf_reads_as_its_docx(name):
+    pdf = formparse.read(PDFS / f"{name}.docx.pdf")
+    assert formparse.dumps(pdf) == formparse.dumps(formparse.read(SAMPLES / f"{name}.docx"))
+
+
+def test_a_calc_pdf_of_a_bordered_workbook_reads_as_the_workbook():
+    name = "附件2-2020-邵阳市科学技术局-科普活动经费.calc"
+    want = (PDFS / f"{name}.json").read_text(encoding="utf-8").strip()
+    assert formparse.dumps(formparse.read(PDFS / f"{name}.pdf")) == want
+
+
+def test_a_packet_pdf_gives_every_form():
+    got = formparse.read_all(PDFS / f"{PACKET.stem}.docx.pdf")
+    want = formparse.read_all(PACKET)
+    assert [f.schema for f in got] == [f.schema for f in want] == ["dept-overall-2020"] + ["project-2020"] * 3
+    assert [formparse.dumps(f.record) for f in got] == [formparse.dumps(f.record) for f in want]
+    assert got[1].where.startswith("第2份（第") and "页" in got[1].where
+
+
+def test_warnings_name_the_page_table_and_cell():
+    rec = formparse.read(PDFS / "附件1-2020-邵阳市科学技术局.docx.pdf")
+    cells = {w.code: w.cell for w in rec.warnings}
+    assert cells["cost-over-budget"].startswith("第") and "页表1第" in cells["cost-over-budget"]
+
+
+def test_a_scan_is_refused_in_one_line():
+    with pytest.raises(formparse.UnreadableFile) as err:
+        formparse.read(PDFS / "scan-附件1.pdf")
+    assert err.value.message == SCAN == "扫描件：没有文字层，请提供 Word/Excel 原件"
+
+
+def test_an_encrypted_pdf_needs_its_password():
+    path = PDFS / "encrypted-附件2.pdf"
+    with pytest.raises(formparse.EncryptedFile, match="密码"):
+        formparse.read(path)
+    with pytest.raises(formparse.EncryptedFile, match="密码不对"):
+        formparse.read(path, password="wrong")
+    source = SAMPLES / "附件2-2020-邵阳市科学技术局-科普活动经费.docx"
+    assert formparse.dumps(formparse.read(path, password="secret")) == formparse.dumps(formparse.read(source))
+
+
+# -- the grid, from PDFs written by hand ------------------------------------------------------------------
+
+XS, YS = [50, 150, 250, 350], [100, 120, 140, 160]
+
+
+def test_a_missing_inner_line_is_a_merge():
+    page = (K.grid_lines(XS, YS, skip=[("v", 1, 0), ("h", 2, 2)]) + K.text(55, 115, "Name")
+            + K.text(255, 135, "Tall") + K.text(55, 135, "a") + K.text(155, 135, "b") + K.text(55, 155, "c"))
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0) is grid.at(0, 1) and grid.at(0, 0).colspan == 2 and grid.at(0, 0).text == "Name"
+    assert grid.at(1, 2) is grid.at(2, 2) and grid.at(1, 2).rowspan == 2 and grid.at(1, 2).text == "Tall"
+    assert [c.address for c in grid.own_anchors(1)] == [f"第1页表1第2行第{c}列" for c in (1, 2, 3)]
+
+
+def test_overprinted_text_is_read_once_and_overhanging_text_stays_in_its_cell():
+    # “Bold” drawn twice 0.3 pt apart (fake bold); “x” starting 3.5 pt left of the cell, its middle 1 pt out
+    page = (K.grid_lines(XS[:3], [100, 140]) + K.text(55, 115, "Bold") + K.text(55.3, 115, "Bold")
+            + K.text(46.5, 132, "x") + K.text(155, 115, "y"))
+    grid = grid_of(K.document([page]))
+    assert rows_of(grid) == [[("第1页表1第1行第1列", "Bold\nx", 1, 1), ("第1页表1第1行第2列", "y", 1, 1)]]
+
+
+def test_lines_in_a_cell_wrap_or_end_a_paragraph():
+    xs, ys = [50, 130, 200], [100, 160]
+    # as LibreOffice writes a wrapped line: the space it broke at stays at the line's end
+    page = (K.grid_lines(xs, ys) + K.text(52, 112, "alpha beta ") + K.text(52, 124, "gamma") + K.text(52, 136, "1.")
+            + K.text(52, 148, "2.") + K.text(137, 112, "phone13807") + K.text(137, 124, "390125"))
+    # “alpha beta” runs to the edge (gamma would not have fitted after it); “gamma” ends short: a paragraph;
+    # a number too wide for its cell is broken without a space
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0).text == "alpha beta gamma\n1.\n2."
+    assert grid.at(0, 1).text == "phone13807390125"
+
+
+def test_text_outside_the_tables_is_paragraphs_and_page_numbers_go():
+    page = (K.text(50, 60, "Form title") + K.grid_lines(XS, YS) + K.text(55, 115, "in")
+            + K.text(50, 200, "Signed: Someone") + K.text(290, 820, "- 1 -") + K.text(290, 30, "Page 1 of 2"))
+    grid = grid_of(K.document([page]))
+    paras = [(c.address, c.text) for c in grid.reading_order() if c.paragraph]
+    assert paras == [("第1页第1段", "Form title"), ("第1页第2段", "Signed: Someone")]
+    assert grid.row_blocks[0] == -1 and grid.row_blocks[1] == 0
+
+
+def test_a_table_goes_on_over_the_page():
+    one = K.grid_lines(XS, [700, 720, 740]) + K.text(55, 715, "h1") + K.text(155, 715, "h2") + K.text(55, 735, "r1")
+    two = K.grid_lines(XS, [60, 80]) + K.text(55, 75, "r2") + K.text(255, 75, "x")
+    grid = grid_of(K.document([one, two]))
+    assert len(grid) == 3 and grid.row_blocks == [0, 0, 0]
+    assert [(c.address, c.col) for c in grid.own_anchors(2)][0] == ("第2页表1第1行第1列", 0)
+    assert grid.at(2, 2).text == "x"
+
+
+def test_text_above_the_table_on_the_next_page_begins_a_new_table():
+    one = K.grid_lines(XS, [700, 720, 740]) + K.text(55, 715, "h1") + K.text(55, 735, "r1")
+    two = K.text(50, 70, "Next form") + K.grid_lines(XS, [100, 120]) + K.text(55, 115, "h1")
+    grid = grid_of(K.document([one, two]))
+    assert grid.row_blocks == [0, 0, -1, 1]
+
+
+def test_a_running_header_is_read_once():
+    one = K.text(50, 36, "Form A") + K.grid_lines(XS, [700, 720, 740]) + K.text(55, 715, "h1") + K.text(55, 735, "r1")
+    two = K.text(50, 36, "Form A") + K.grid_lines(XS, [60, 80]) + K.text(55, 75, "r2")
+    grid = grid_of(K.document([one, two]))
+    assert [c.text for c in grid.reading_order()].count("Form A") == 1
+    assert grid.row_blocks == [-1, 0, 0, 0]
+
+
+def test_a_pdf_without_ruling_lines_is_refused():
+    with pytest.raises(formparse.UnreadableFile) as err:
+        grid_of(K.document([K.text(50, 100, "编制人数".encode("gbk").decode("latin-1")) + K.text(50, 120, "23")]))
+    assert err.value.message == NO_LINES
+
+
+def test_text_cut_off_by_the_page_is_refused():
+    page = K.grid_lines(XS, YS) + K.text(55, 115, "in") + K.text(560, 300, "running off the page")
+    with pytest.raises(formparse.UnreadableFile, match="超出了页面"):
+        grid_of(K.document([page]))
+
+
+def test_text_in_a_font_without_a_character_map_is_refused():
+    page = K.grid_lines(XS, YS) + K.text(55, 115, "Phone") + K.glyphs(155, 115, [0x12, 0x13, 0x14])
+    with pytest.raises(formparse.UnreadableFile, match="字符映射"):
+        grid_of(K.document([page]))
+
+
+def test_a_review_line_without_spaces_between_its_prompts():
+    # a PDF keeps no run of spaces where a narrow cell wraps: “审核人：科室负责人签字：” must not make the
+    # head's prompt the reviewer's name
+    from formparse.reader import _review
+    from formparse.schema import bundled_schemas
+
+    block = next(b for s in bundled_schemas() for b in s.blocks if getattr(b, "prompts", None))
+    got = _review("审核意见：同意。\n审核人：科室负责人签字：年 月 日", block, "归口业务科室", "A1", [])
+    assert (got["opinion"], got["reviewer"], got["head"]) == ("同意。", None, None)
+
+
+def test_a_damaged_pdf_is_unreadable(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(K.document([K.grid_lines(XS, YS)])[:300])
+    with pytest.raises(formparse.UnreadableFile, match="PDF"):
+        formparse.read(path)
+
+
+# -- read only: fill, check --highlight, convert ----------------------------------------------------------
+
+def test_pdf_is_never_written(tmp_path):
+    rec = formparse.read(SAMPLES / "附件1-2020-邵阳市科学技术局.docx")
+    with pytest.raises(formparse.CannotFill, match="PDF 只能读取"):
+        formparse.fill(rec, tmp_path / "out.pdf")
+    with pytest.raises(formparse.UnreadableFile, match="PDF 只能读取"):
+        formparse.fill(rec, tmp_path / "out.docx", template=PDFS / "附件1-2020-邵阳市科学技术局.docx.pdf")
+    res = subprocess.run([sys.executable, "-m", "formparse", "fill", "-", "-o", str(tmp_path / "x.pdf")],
+                         input=formparse.dumps(rec), capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and "PDF 只能读取" in res.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_check_names_the_pdf_cells_and_marks_no_copy(tmp_path):
+    inbox, marked = tmp_path / "收件箱", tmp_path / "标注"
+    inbox.mkdir()
+    shutil.copyfile(PDFS / "附件1-2020-邵阳市科学技术局.docx.pdf", inbox / "科技局.pdf")
+    report = tmp_path / "问题.csv"
+    res = subprocess.run([sys.executable, "-m", "formparse", "check", str(inbox), "-o", str(report),
+                          "--highlight", str(marked), "--workers", "0"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "PDF 只能读取，不能标注" in res.stderr
+    assert "第3页表1第" in report.read_text(encoding="utf-8-sig")
+    assert not marked.exists() or not list(marked.iterdir())
+
+
+def test_a_folder_of_pdfs_is_read(tmp_path):
+    shutil.copyfile(PDFS / "附件2-2020-邵阳市交通运输局-农村公路养护工程.docx.pdf", tmp_path / "交通.pdf")
+    batch = formparse.read_folder(tmp_path, workers=0)
+    assert list(batch.records) == ["交通.pdf"] and not batch.problems
+
+
+# -- the LibreOffice batches (slow) -----------------------------------------------------------------------
+
+def _exact_or_loud(pairs: list[tuple[Path, Path]]) -> tuple[int, list[str]]:
+    """How many PDFs read exactly as their source; every other one must fail with a FormparseError or carry
+    a warning its source does not (never a different record in silence)."""
+    exact, silent = 0, []
+    for src, pdf in pairs:
+        want = formparse.read_all(src)
+        try:
+            got = formparse.read_all(pdf)
+        except formparse.FormparseError:
+            continue
+        if [formparse.dumps(f.record) for f in got] == [formparse.dumps(f.record) for f in want]:
+            exact += 1
+            continue
+        new = {(w.code, w.message) for f in got for w in f.record.warnings} - {
+            (w.code, w.message) for f in want for w in f.record.warnings}
+        if not new:
+            silent.append(pdf.name)
+    return exact, silent
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    from tests.conftest import needs_soffice  # noqa: F401  (the marker below skips without LibreOffice)
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_pdf_samples
+
+    return make_pdf_samples, tmp_path_factory.mktemp("pdf")
+
+
+@pytest.mark.slow
+def test_every_word_sample_exported_to_pdf_reads_as_its_source_or_fails_loudly(office):
+    maker, out = office
+    sources = sorted(SAMPLES.glob("*.docx")) + [PACKET] + sorted((ROOT / "samples" / "other-hands").glob("*.docx"))
+    pairs = [(src, maker.soffice_pdf(src, out / f"{src.stem}.docx.pdf")) for src in sources]
+    exact, silent = _exact_or_loud(pairs)
+    assert not silent
+    assert exact >= len(pairs) * 3 // 4, f"{exact} of {len(pairs)} exact"
+
+
+@pytest.mark.slow
+def test_every_sample_through_a_bordered_calc_sheet_reads_exactly_or_fails_loudly(office):
+    maker, out = office
+    pairs = []
+    for src in sorted(SAMPLES.glob("*.docx")) + sorted(SAMPLES.glob("*.xlsx")):
+        pdf = maker.calc_copy(src, out / f"{src.stem}{src.suffix}.calc.pdf")
+        sheet = pdf.with_suffix(".json")
+        pairs.append((sheet, pdf))
+    exact, silent = 0, []
+    for sheet, pdf in pairs:
+        want = sheet.read_text(encoding="utf-8").strip()
+        try:
+            got = formparse.read(pdf)
+        except formparse.FormparseError:
+            continue
+        if formparse.dumps(got) == want:
+            exact += 1
+        elif not any(w.code == "unread" for w in got.warnings):
+            silent.append(pdf.name)
+    assert not silent
+    assert exact >= 1
+
+
+@pytest.mark.slow
+def test_structural_variants_exported_to_pdf_read_as_their_source_or_fail_loudly(office):
+    """Layouts by other hands (tests/structural.py, drawn at random from a fixed seed) written as .docx by
+    python-docx, exported by LibreOffice Writer."""
+    import random
+
+    from tests.structural import RandomChooser, build, draw_style, random_record, write_docx
+
+    maker, out = office
+    rng = random.Random(18)
+    pairs = []
+    for k in range(10):
+        rec = random_record(rng)
+        src = write_docx(build(rec, draw_style(RandomChooser(rng), rec, "docx")), out / f"structural-{k}.docx")
+        pairs.append((src, maker.soffice_pdf(src, out / f"structural-{k}.docx.pdf")))
+    exact, silent = _exact_or_loud(pairs)
+    assert not silent
+    assert exact >= 1
+
+
+def test_fixture_script_names_match_the_fixtures():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_pdf_samples
+
+    for src, route in make_pdf_samples.FIXTURES:
+        assert (PDFS / make_pdf_samples.fixture_name(src, route)).exists(), src
+    assert json.loads((PDFS / "附件2-2020-邵阳市科学技术局-科普活动经费.calc.json").read_text(encoding="utf-8"))
