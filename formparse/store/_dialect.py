@@ -34,6 +34,10 @@ def without_password(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
+# How long one try at switching a new store to WAL waits for the file (see prepare_writes).
+SWITCH_WAIT_MS = 100
+
+
 class Dialect:
     """A connection and what differs between the databases."""
 
@@ -150,8 +154,30 @@ class SQLite(Dialect):
             raise self.error(exc) from exc
 
     def prepare_writes(self) -> None:
-        """WAL once the file is known to be a store (switching it writes to the file)."""
-        mode = self.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        """WAL once the file is known to be a store (switching it writes to the file).
+
+        Two runs starting on one new file race to switch it: the switch needs the file to itself, and the run
+        that lost keeps waiting on a lock the winner (in WAL now, holding its shared lock while it works)
+        never gives up. So the switch is tried with short waits, the mode looked at again between them: once
+        the other run has switched it, there is nothing left to do."""
+        import sqlite3
+        import time
+
+        deadline = time.monotonic() + BUSY_SECONDS
+        self.conn.execute(f"PRAGMA busy_timeout = {SWITCH_WAIT_MS}")
+        try:
+            while True:
+                try:
+                    mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                    if str(mode).lower() != "wal":
+                        mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                        raise self.error(exc) from exc
+                    time.sleep(SWITCH_WAIT_MS / 1000)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
         if str(mode).lower() != "wal":  # e.g. a file system without shared memory: still safe, only slower
             self.execute("PRAGMA journal_mode = DELETE")
         self.execute("PRAGMA synchronous = NORMAL")
