@@ -76,6 +76,7 @@ def serve(inbox: str | os.PathLike[str] | None = None, store: str | None = None,
         if inbox is not None:
             say(f"收件箱 / inbox: {inbox}（新文件会自动读取 / new files are read as they arrive）")
         say(f"令牌 / API token: {server.token}")
+        say(f"工作区 / workspace: {desk.workspace}（退出时删除 / removed on exit）")
         say("按 Ctrl-C 停止 / press Ctrl-C to stop")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -41,6 +41,12 @@ def grids_json(path: str) -> dict[str, Any]:
                 rowspan = min(cell.rowspan, nrows - r)
                 colspan = ncols if cell.paragraph else min(cell.colspan, ncols - cell.col)
                 line.append([cell.col, rowspan, colspan, cell.text[:MAX_TEXT], cell.address])
+            if grid.blank is not None:  # a sheet's empty positions are cells too (a blank value is read there)
+                row = grid.rows[r]
+                for c in range(ncols):
+                    if c >= len(row) or row[c] is None:
+                        line.append([c, 1, 1, "", grid.blank(r, c).address])
+                line.sort(key=lambda item: item[0])
             rows.append(line)
         title = next(iter(sheets)) if len(sheets) == 1 else f"第 {n + 1} 个表格 / grid {n + 1}"
         out.append({"title": title, "ncols": ncols, "rows": rows,

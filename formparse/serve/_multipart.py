@@ -43,10 +43,10 @@ def _disposition(headers: bytes) -> tuple[str | None, str | None]:
         key, _, value = line.partition(":")
         if key.strip().lower() != "content-disposition":
             continue
-        for m in re.finditer(r';\s*([A-Za-z*]+)=("(?:[^"\\]|\\.)*"|[^;]*)', value):
+        for m in re.finditer(r';\s*([A-Za-z*]+)=("[^"]*"|[^;]*)', value):
             k, v = m.group(1).lower(), m.group(2).strip()
             if v.startswith('"') and v.endswith('"') and len(v) >= 2:
-                v = re.sub(r"\\(.)", r"\1", v[1:-1])
+                v = v[1:-1]  # browsers send a backslash as it is and a quote as %22 (WHATWG), never escaped
             if k == "name":
                 name = v
             elif k == "filename":
