@@ -68,7 +68,9 @@ def renamed_unit(unit: str, src: Path = XLSX) -> bytes:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename.endswith(".xml"):
-                data = data.replace(UNIT.encode(), unit.encode())
+                from xml.sax.saxutils import escape
+
+                data = data.replace(UNIT.encode(), escape(unit).encode())
             zout.writestr(item, data)
     return buf.getvalue()
 
