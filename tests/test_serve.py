@@ -318,3 +318,28 @@ def test_status_and_json_errors(server):
     assert {"generation", "pending", "limits"} <= set(status)
     code, _h, data = request(server.url + "api/nothing")
     assert code == 404 and "error" in json.loads(data)
+
+
+def test_a_packet_gives_a_row_per_form(server):
+    from tests.conftest import packet_files
+
+    packet = packet_files()[0]
+    found = formparse.read_all(packet)
+    code, got = upload(server, [(packet.name, packet.read_bytes())])
+    assert code == 200
+    assert [(r["file"], r["position"], r["unit_name"]) for r in got] == [
+        (packet.name, f.where, f.record.unit_name) for f in found]
+
+
+def test_port_in_use_is_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        run = subprocess.run([sys.executable, "-m", "formparse", "serve", "--port", str(port)], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "无法开始服务" in run.stderr and "Traceback" not in run.stderr
+    assert os.listdir(tmp_path) == []

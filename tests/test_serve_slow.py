@@ -136,13 +136,19 @@ def test_hostile_corpus_through_the_api(tmp_path):
     os.chdir(outside)
     try:
         with running(None, workers=2, limits=ServeLimits(read_timeout=90)) as srv:
-            names = {name: path for name, (path, _want) in corpus.items()}
-            got = []
-            for label, path in names.items():
-                code, answer = upload(srv, [(path.name, path.read_bytes())])
-                assert code == 200, (label, answer)
-                got.extend(answer)
-                assert request(srv.url + "api/status")[0] == 200  # still up
+            result: dict[str, object] = {}
+
+            def send() -> None:
+                result["answer"] = upload(srv, [(path.name, path.read_bytes()) for path, _w in corpus.values()])
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            while sender.is_alive():  # the page answers while the corpus is read
+                assert request(srv.url + "api/status", timeout=30)[0] == 200
+                time.sleep(0.5)
+            sender.join()
+            code, got = result["answer"]
+            assert code == 200, got
             by_file = {r["file"]: r for r in got}
             for label, (path, want) in corpus.items():
                 row = by_file[path.name]

@@ -129,7 +129,8 @@ class Desk:
         self.stopping.set()
         self.jobs.put(None)
         for t in self.threads:
-            t.join(timeout=10)
+            if t.ident is not None:  # started
+                t.join(timeout=10)
         with self.lock:
             self.store.close()
         shutil.rmtree(self.workspace, ignore_errors=True)
@@ -225,10 +226,10 @@ class Desk:
                                          timeout=self.limits.read_timeout, files=names):
                 if outcome.problem is not None and outcome.problem.kind == "Duplicate":
                     continue  # the store keeps both as versions of one form
-                item = to_read.get(outcome.file)
-                if item is None:
+                got = to_read.get(outcome.file)
+                if got is None:
                     continue
-                self._ingest(item, outcome)
+                self._ingest(got, outcome)
                 with self._counter_lock:
                     self.read_count += 1
                     self.generation += 1

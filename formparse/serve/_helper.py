@@ -31,7 +31,7 @@ def grids_json(path: str) -> dict[str, Any]:
         rows: list[list[list[Any]]] = []
         sheets = set()
         for r in range(nrows):
-            line = []
+            line: list[list[Any]] = []
             for cell in grid.own_anchors(r):
                 if cell.col >= ncols:
                     continue
@@ -46,7 +46,7 @@ def grids_json(path: str) -> dict[str, Any]:
                 for c in range(ncols):
                     if c >= len(row) or row[c] is None:
                         line.append([c, 1, 1, "", grid.blank(r, c).address])
-                line.sort(key=lambda item: item[0])
+                line.sort(key=lambda item: int(item[0]))
             rows.append(line)
         title = next(iter(sheets)) if len(sheets) == 1 else f"第 {n + 1} 个表格 / grid {n + 1}"
         out.append({"title": title, "ncols": ncols, "rows": rows,

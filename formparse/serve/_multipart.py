@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 
 _CHUNK = 64 * 1024
 _MAX_HEADERS = 16 * 1024  # one part's header block
@@ -62,7 +62,7 @@ def _disposition(headers: bytes) -> tuple[str | None, str | None]:
     return name, filename
 
 
-def read_multipart(stream: IO[bytes], length: int, boundary: bytes, *, max_parts: int, max_part: int,
+def read_multipart(stream: Any, length: int, boundary: bytes, *, max_parts: int, max_part: int,
                    open_part: Callable[[int, str], IO[bytes]]) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """Read ``length`` bytes of a multipart body from ``stream``.
 
