@@ -66,7 +66,8 @@ def serve(inbox: str | os.PathLike[str] | None = None, store: str | None = None,
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # SIGINT too: a server started in the background of a script inherits Ctrl-C ignored, and must still stop
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         desk.start()
         if not is_loopback(host):
@@ -82,7 +83,8 @@ def serve(inbox: str | os.PathLike[str] | None = None, store: str | None = None,
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         server.server_close()
         desk.close()
         say("已停止 / stopped")
