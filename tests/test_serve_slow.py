@@ -207,3 +207,58 @@ def test_two_hundred_files_at_once(tmp_path):
         assert sum(len(a) for a in answers) == n
         code, _h, data = request(srv.url + "api/summary.xlsx")
         assert len(pd.read_excel(io.BytesIO(data), sheet_name="申报表", engine="calamine")) == n
+
+
+def _invalid_copy(tmp_path: Path) -> tuple[Path, str]:
+    """The sample with 三公经费 合计 typed as words: a file that cannot be read (InvalidValues at that cell)."""
+    from openpyxl import load_workbook
+
+    src = formparse.read(XLSX).source("three_public.total")
+    wb = load_workbook(XLSX)
+    ws = wb[src.sheet]
+    ws[src.address] = "十五"
+    out = tmp_path / "三公写成汉字.xlsx"
+    wb.save(out)
+    return out, f"{src.sheet}!{src.address}"
+
+
+def test_browser_drop_folder_and_error_cell(browser, tmp_path):
+    bad, cell = _invalid_copy(tmp_path)
+    folder = tmp_path / "各单位"
+    (folder / "一科").mkdir(parents=True)
+    (folder / "一科" / "甲.xlsx").write_bytes(renamed_unit("甲局"))
+    (folder / "乙.xlsx").write_bytes(renamed_unit("乙局"))
+    (folder / "说明.txt").write_text("不是申报表", encoding="utf-8")
+    (folder / "~$乙.xlsx").write_bytes(b"lock")
+    with running(None, workers=2) as srv:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(srv.url)
+        # a folder chosen: only the submissions in it, with their folder in the name
+        page.set_input_files("#pick-folder", str(folder))
+        page.wait_for_selector("#progress-text:has-text('已读取 2')", timeout=120_000)
+        files = sorted(page.locator("#files tbody tr td:nth-child(1)").all_inner_texts())
+        assert files == ["各单位/一科/甲.xlsx", "各单位/乙.xlsx"]
+        assert "已跳过 2" in page.inner_text("#upload-errors")
+        # a file dropped on the page (a DataTransfer made in the page, as a drag from the desktop gives one)
+        data = list(bad.read_bytes())
+        page.evaluate("""([name, bytes]) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([new Uint8Array(bytes)], name));
+            document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true}));
+        }""", [bad.name, data])
+        page.wait_for_selector("#files tbody tr:has-text('无法读取')", timeout=120_000)
+        page.click("#files tbody tr:has-text('三公写成汉字.xlsx')")
+        page.wait_for_selector("table.sheet")
+        td = page.locator(f"table.sheet td[data-cell='{cell}']")
+        assert "error" in td.get_attribute("class")
+        assert "十五" in page.inner_text("#notes li.error")
+        assert "InvalidValues" in page.inner_text("#d-problems")
+        _shot(page, "unreadable", tmp_path)
+        page.click("#lang")
+        assert page.inner_text("#d-downloads").count("Download") >= 1
+        page.click("text=Back to the list")
+        assert "unreadable" in page.inner_text("#files tbody")
+        _shot(page, "list-en", tmp_path)
+        assert not errors, errors

@@ -62,7 +62,18 @@ function applyLanguage() {
   $("#lang").textContent = t("lang");
   document.title = t("title");
   renderTable();
+  renderProgress();
   if (current) showDetail(current.id, true);
+}
+
+// the upload's progress, kept so that the language switch can say it again
+const progressState = { done: 0, total: 0, finished: false };
+function renderProgress() {
+  if (!progressState.total) return;
+  $("#progress").max = progressState.total;
+  $("#progress").value = progressState.done;
+  $("#progress-text").textContent = progressState.finished ? t("readDone", progressState.done)
+    : t("reading", progressState.done, progressState.total);
 }
 
 // -- the table ------------------------------------------------------------------------------------------
@@ -148,10 +159,10 @@ async function upload(entries, fromFolder) {
     else ok.push(e);
   }
   if (!ok.length) return;
-  const box = $("#progress-box"), bar = $("#progress"), text = $("#progress-text");
-  box.hidden = false; bar.max = ok.length; bar.value = 0;
+  $("#progress-box").hidden = false;
   let done = 0;
-  text.textContent = t("reading", 0, ok.length);
+  Object.assign(progressState, { done: 0, total: ok.length, finished: false });
+  renderProgress();
   const chunks = [];
   for (let i = 0; i < ok.length; i += PER_REQUEST) chunks.push(ok.slice(i, i + PER_REQUEST));
   async function run() {
@@ -168,13 +179,14 @@ async function upload(entries, fromFolder) {
         errors.append(el("li", { text: t("failed") + chunk.map((e) => e.name).join("、") + " — " + err.message }));
       }
       done += chunk.length;
-      bar.value = done;
-      text.textContent = t("reading", done, ok.length);
+      progressState.done = done;
+      renderProgress();
       await refresh();
     }
   }
   await Promise.all(Array.from({ length: PARALLEL }, run));
-  text.textContent = t("readDone", done);
+  progressState.finished = true;
+  renderProgress();
 }
 
 function readEntry(entry, prefix, out) {
@@ -242,7 +254,8 @@ async function showDetail(id, keepTab) {
   json.href = `/api/files/${encodeURIComponent(id)}/record?download=1`;
   $("#d-problems").replaceChildren(...row.problems.map((p) => el("li", { text: `${p.kind}：${p.message}` })));
   $("#record-json").textContent = row.record ? JSON.stringify(row.record, null, 2) : "";
-  if (!keepTab) selectTab("grid");
+  for (const name of ["json", "versions"]) $(`.tabs button[data-tab=${name}]`).hidden = !row.record;
+  if (!keepTab || !row.record) selectTab("grid");
   await drawGrid(row);
   await drawVersions(row);
 }
