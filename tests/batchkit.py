@@ -73,3 +73,9 @@ def misbehaving_read(path: str) -> formparse.Record:
     if "hang" in name:
         time.sleep(600)
     return formparse.read(path)
+
+
+def slow_read(path: str) -> formparse.Record:
+    """Reads like formparse.read, a third of a second slower (so a run can be killed in the middle)."""
+    time.sleep(0.3)
+    return formparse.read(path)

@@ -142,3 +142,24 @@ def test_drifted_copies_keep_their_addresses_right(data):
     with tempfile.TemporaryDirectory() as tmp:
         path, _ops = data.draw(drifted(record, suffix, Path(tmp)), label="drift")
         assert _check_file(path) > 40
+
+
+def test_convert_cells_writes_the_cells_table_in_every_format(tmp_path):
+    import pyarrow.parquet as pq
+
+    from formparse.export import convert
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in PACKETS:
+        (folder / p.name).write_bytes(p.read_bytes())
+    convert(folder, tmp_path / "pq", cells=True, workers=0)
+    convert(folder, tmp_path / "csv", fmt="csv", cells=True, workers=0)
+    plain = convert(folder, tmp_path / "plain", workers=0)
+    assert plain.good == len(PACKETS) and not (tmp_path / "plain" / "cells.parquet").exists()
+    frame = formparse.read_folder(folder, workers=0).frames()["cells"]
+    table = pq.read_table(tmp_path / "pq" / "cells.parquet").to_pandas()
+    assert table[["file", "path", "address", "text"]].values.tolist() == frame[
+        ["file", "path", "address", "text"]].astype(object).values.tolist()
+    header = (tmp_path / "csv" / "cells.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "文件,位置,字段,工作表,单元格,显示内容"

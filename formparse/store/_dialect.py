@@ -39,6 +39,7 @@ class Dialect:
 
     name = ""
     serial = ""  # the id column's type
+    blob = ""  # a column of bytes
     where = ""  # how messages name the store
 
     def __init__(self) -> None:
@@ -80,6 +81,14 @@ class Dialect:
     def lock_schema(self) -> None:
         """Inside a transaction: keep other runs from changing the store's tables at the same time."""
 
+    def prepare_writes(self) -> None:
+        """Once the database is known to be (or become) a store: what writing needs (SQLite: WAL)."""
+
+    @contextmanager
+    def no_waiting(self) -> Iterator[None]:
+        """Statements that give up at once when another run holds the lock (for an optional write)."""
+        yield
+
     def tables(self) -> set[str]:
         raise NotImplementedError
 
@@ -109,6 +118,7 @@ class SQLite(Dialect):
 
     name = "sqlite"
     serial = "INTEGER PRIMARY KEY"
+    blob = "BLOB"
     begin = "BEGIN IMMEDIATE"
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool) -> None:
@@ -149,6 +159,15 @@ class SQLite(Dialect):
     def tables(self) -> set[str]:
         return {r[0] for r in self.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
 
+    @contextmanager
+    def no_waiting(self) -> Iterator[None]:
+        """Statements that give up at once when another run holds the lock (for an optional write)."""
+        self.execute("PRAGMA busy_timeout = 0")
+        try:
+            yield
+        finally:
+            self.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+
     def error(self, exc: Exception) -> Exception:
         import sqlite3
 
@@ -170,6 +189,7 @@ class Postgres(Dialect):
 
     name = "postgresql"
     serial = "BIGSERIAL PRIMARY KEY"
+    blob = "BYTEA"
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -186,9 +206,6 @@ class Postgres(Dialect):
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")
-
-    def prepare_writes(self) -> None:
-        pass
 
     def lock_schema(self) -> None:
         self.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))

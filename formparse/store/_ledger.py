@@ -116,8 +116,6 @@ class Store:
         base = Path(root)
         unlisted: list[Problem] = []
         files = discover(base, recursive=recursive, unlisted=unlisted)
-        if on_start:
-            on_start(len(files) + len(unlisted))
         known_files = {path: (sha, gone) for path, sha, gone in
                        self.db.execute("SELECT path, sha256, gone FROM files").fetchall()}
         known = {r[0] for r in self.db.execute("SELECT sha256 FROM contents").fetchall()}
@@ -142,6 +140,8 @@ class Store:
                 to_read.append(name)
                 if got is not None:
                     planned.add(got[1])
+        if on_start:  # the progress is of the files to read (the others cost a hash each)
+            on_start(len(to_read) + len(unlisted))
         now = _now()
         # files whose content is already in the store: only their row is written (in one transaction)
         if seen_now:
@@ -185,11 +185,20 @@ class Store:
             if before[0] != sha:
                 self._retire(before[0], name, None)
 
+    def _changed(self) -> None:
+        """In a write transaction that changes which versions are current: snapshots of before are void."""
+        self.db.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
+
+    def generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else -1
+
     def _retire(self, old_sha: str, file: str, by: int | None) -> None:
         """The current versions of a content no file holds any more (``file`` was changed): no longer current."""
         held = self.db.execute("SELECT COUNT(*) FROM files WHERE sha256 = ? AND gone = 0", (old_sha,)).fetchone()[0]
         if held:
             return
+        self._changed()
         rows = self.db.execute("SELECT id, file, position FROM versions WHERE sha256 = ? AND current = 1",
                                (old_sha,)).fetchall()
         for vid, vfile, position in rows:
@@ -222,6 +231,7 @@ class Store:
         if fresh.rowcount == 0:  # another run wrote this content meanwhile: this file only joins it
             self._file_seen(file, size, sha, now, before)
             return
+        self._changed()
         first_version: int | None = None
         problem = outcome.problem
         forms = outcome.forms()
@@ -245,7 +255,8 @@ class Store:
                                  file, now, record_json)).fetchone()[0]
             first_version = first_version if first_version is not None else vid
             self.db.executemany("INSERT INTO value_rows (version_id, tbl, rows) VALUES (?, ?, ?)",
-                                [(vid, table, dumps(items)) for table, items in rows.items()])
+                                [(vid, table, "\n".join(dumps(r) for r in items)) for table, items in rows.items()
+                                 if items])
             self.db.executemany("INSERT INTO warnings (version_id, n, code, label, cell, message) "
                                 "VALUES (?, ?, ?, ?, ?, ?)",
                                 [(vid, i, w.code, w.label, w.cell, without_surrogates(w.message))
@@ -308,20 +319,52 @@ class Store:
         for vid, table, rows in self.db.execute(
                 f"SELECT r.version_id, r.tbl, r.rows FROM value_rows r JOIN versions v ON v.id = r.version_id {wanted}"
                 ).fetchall():
-            items = [_typed(r, kinds.get(table, {})) for r in json.loads(rows)]
+            items = [_typed(json.loads(line), kinds.get(table, {})) for line in rows.split("\n")]
             if versions == "all":
                 items = [{**r, "version": vid} for r in items]
             grouped.setdefault(vid, {})[table] = items
         if cells:
-            for vid, file, position, path, sheet, address, text in self.cell_rows(versions):
-                grouped.setdefault(vid, {}).setdefault("cells", []).append(
+            for vid, file, position, found in self.cell_groups(versions):
+                grouped.setdefault(vid, {})["cells"] = [
                     {"file": file, "position": position, "path": path, "sheet": sheet, "address": address,
-                     "text": text})
+                     "text": text} for path, sheet, address, text in found]
         for vid in sorted(grouped, key=lambda v: order.get(v, 0)):
             yield chosen[order[vid]][1], grouped[vid]
         problems = self.problem_rows()
         if problems:
             yield "", {"problems": problems}
+
+    def value_blobs(self, table: str, versions: str = "current") -> list[tuple[int, str]]:
+        """(version id, its rows of ``table`` as JSON lines), in file order: for a fast columnar read."""
+        wanted = "AND v.current = 1 " if versions == "current" else ""
+        return self.db.execute(
+            "SELECT v.id, r.rows FROM value_rows r JOIN versions v ON v.id = r.version_id "
+            f"WHERE r.tbl = ? {wanted}ORDER BY v.file, v.read_at, v.n", (table,)).fetchall()
+
+    def snapshot(self, name: str, make: Callable[[], Any]) -> Any:
+        """The Arrow table ``name`` of the current versions: from its snapshot when the store has not changed
+        since it was made, else made by ``make()`` and kept (if the store can be written now, without waiting)."""
+        import pyarrow as pa
+
+        if self.version < 2:
+            return make()
+        generation = self.generation()
+        row = self.db.execute("SELECT generation, data FROM snapshots WHERE name = ?", (name,)).fetchone()
+        if row is not None and int(row[0]) == generation:
+            return pa.ipc.open_stream(bytes(row[1])).read_all()
+        table = make()
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        try:
+            with self.db.no_waiting(), self.db.transaction():
+                if self.generation() == generation:  # nothing changed while it was made
+                    self.db.execute("DELETE FROM snapshots WHERE name = ?", (name,))
+                    self.db.execute("INSERT INTO snapshots (name, generation, data) VALUES (?, ?, ?)",
+                                    (name, generation, sink.getvalue().to_pybytes()))
+        except StoreError:  # read-only, or another run is writing: the next frames() keeps it
+            pass
+        return table
 
     def problem_rows(self) -> list[dict[str, Any]]:
         """Problems of the files present (unreadable contents) and every superseded version, in file order."""
@@ -353,10 +396,24 @@ class Store:
             f"JOIN versions v ON v.id = w.version_id {wanted}ORDER BY v.file, v.read_at, v.n, w.n").fetchall()
 
     def cell_rows(self, versions: str = "current") -> list[tuple[Any, ...]]:
-        wanted = "WHERE v.current = 1 " if versions == "current" else ""
-        return self.db.execute(
-            "SELECT v.id, v.file, v.position, c.path, c.sheet, c.address, c.text FROM cells c "
-            f"JOIN versions v ON v.id = c.version_id {wanted}ORDER BY v.file, v.read_at, v.n, c.n").fetchall()
+        """(version, file, position, path, sheet, address, text) of every value, in file order."""
+        return [(vid, file, position, *rest) for vid, file, position, rows in self.cell_groups(versions)
+                for rest in rows]
+
+    def cell_groups(self, versions: str = "current") -> list[tuple[int, str, str | None, list[tuple[Any, ...]]]]:
+        """Each version's cells, (version, file, position, [(path, sheet, address, text), …]), in file order.
+        The cells are read in the order they are stored (by version, then value), with no sort to pay for."""
+        chosen = self.versions(versions)
+        wanted = "WHERE version_id IN (SELECT id FROM versions WHERE current = 1) " if versions == "current" else ""
+        by_version: dict[int, list[tuple[Any, ...]]] = {}
+        rows = self.db.execute(f"SELECT version_id, path, sheet, address, text FROM cells {wanted}"
+                               "ORDER BY version_id, n").fetchall()
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i][0] != rows[start][0]:
+                by_version[rows[start][0]] = [r[1:] for r in rows[start:i]]
+                start = i
+        return [(vid, file, position, by_version.get(vid, [])) for vid, file, position, *_r in chosen]
 
     def counts(self) -> dict[str, int]:
         """How many rows each table of the store holds (for a consistency check, or a glance)."""

@@ -1,7 +1,9 @@
 """The store's tables, and the migrations that bring an older store forward.
 
 Version 1: the ledger (meta, files, contents, versions, value_rows, warnings, problems, cells).
-Version 2: an index on cells by field path (“where do all the 三公经费 totals come from”).
+Version 2: an index on cells by field path (“where do all the 三公经费 totals come from”); snapshots, the
+current versions' tables as Arrow IPC, made on the first ``frames()`` after a change and used until the next
+(``meta.generation`` counts the changes, so a snapshot of an older state is never used).
 
 A store records its schema version in ``meta``; one written by a newer formparse is refused, never
 changed. Table names avoid SQL's reserved words (the values are ``value_rows``).
@@ -17,7 +19,7 @@ SCHEMA_VERSION = 2
 MARKER = "formparse-store"  # meta key that says this database is a formparse store
 
 # Every table a store has (a database holding one of these names without our marker is not ours to touch).
-TABLES = ("meta", "files", "contents", "versions", "value_rows", "warnings", "problems", "cells")
+TABLES = ("meta", "files", "contents", "versions", "value_rows", "warnings", "problems", "cells", "snapshots")
 
 
 def _v1(d: Dialect) -> list[str]:
@@ -35,9 +37,11 @@ def _v1(d: Dialect) -> list[str]:
         "file TEXT NOT NULL, read_at TEXT NOT NULL, current INTEGER NOT NULL, superseded_by BIGINT, record TEXT)",
         "CREATE INDEX versions_identity ON versions (identity, current)",
         "CREATE INDEX versions_sha256 ON versions (sha256)",
-        # the version's rows of each table (formparse.tables.record_rows) as JSON: one read per table
+        # the version's rows of each table (formparse.tables.record_rows) as JSON lines, one per row: a table of
+        # the whole store is one columnar read (pyarrow's JSON reader), not a Python object per value
         "CREATE TABLE value_rows (version_id BIGINT NOT NULL, tbl TEXT NOT NULL, rows TEXT NOT NULL, "
         "PRIMARY KEY (version_id, tbl))",
+        "CREATE INDEX value_rows_tbl ON value_rows (tbl, version_id)",
         "CREATE TABLE warnings (version_id BIGINT NOT NULL, n INTEGER NOT NULL, code TEXT NOT NULL, label TEXT, "
         "cell TEXT, message TEXT NOT NULL, PRIMARY KEY (version_id, n))",
         # a content that could not be read (sha256), or a version superseded (version_id)
@@ -51,7 +55,8 @@ def _v1(d: Dialect) -> list[str]:
 
 
 def _v2(d: Dialect) -> list[str]:
-    return ["CREATE INDEX cells_path ON cells (path)"]
+    return ["CREATE INDEX cells_path ON cells (path)",
+            f"CREATE TABLE snapshots (name TEXT PRIMARY KEY, generation BIGINT NOT NULL, data {d.blob} NOT NULL)"]
 
 
 MIGRATIONS = {1: _v1, 2: _v2}
@@ -97,4 +102,5 @@ def check_and_migrate(d: Dialect, *, write: bool) -> int:
             d.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", (MARKER, "schema_version", "formparse_version"))
             d.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                           [(MARKER, "1"), ("schema_version", str(SCHEMA_VERSION)), ("formparse_version", __version__)])
+            d.execute("INSERT INTO meta (key, value) VALUES ('generation', '0') ON CONFLICT (key) DO NOTHING")
     return SCHEMA_VERSION
