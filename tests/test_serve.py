@@ -238,14 +238,47 @@ def test_inbox_read_at_start_and_watched(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in inbox.iterdir() if p.is_file()} == before  # the inbox only read
 
 
-def test_store_kept_when_given(tmp_path):
-    store = tmp_path / "台账.sqlite"
-    with running(None, str(store), workers=1) as srv:
-        code, got = upload(srv, [("甲.xlsx", renamed_unit("甲局"))])
-        assert code == 200 and got[0]["status"] in ("read", "warnings")
-    assert store.exists()
-    frames = formparse.Store(store).frames()
-    assert list(frames["forms"]["unit_name"]) == ["甲局"]
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request, tmp_path):
+    """A fresh store: an SQLite file, or a schema of its own in the test PostgreSQL database (as test_store)."""
+    from tests.test_store import PG_URL, _pg_schema_url
+
+    if request.param == "sqlite":
+        yield str(tmp_path / "台账.sqlite")
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL 测试需要 FORMPARSE_TEST_PG_URL / set FORMPARSE_TEST_PG_URL")
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield _pg_schema_url(PG_URL, schema)
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_store_kept_when_given(store_target):
+    with running(None, store_target, workers=1) as srv:
+        code, got = upload(srv, [("甲.xlsx", renamed_unit("甲局")), ("乙.xlsx", renamed_unit("乙局"))])
+        assert code == 200 and [r["status"] for r in got] == ["warnings", "warnings"]
+        code, _h, data = request(srv.url + "api/summary.xlsx")
+        assert code == 200
+        assert sorted(pd.read_excel(io.BytesIO(data), sheet_name="申报表", engine="calamine")["填报单位"]) == [
+            "乙局", "甲局"]
+    # the ledger stays after the server: a later run (or convert) sees what was received
+    with formparse.Store(store_target) as ledger:
+        frames = ledger.frames()
+    assert sorted(frames["forms"]["unit_name"]) == ["乙局", "甲局"]
+    with running(None, store_target, workers=1) as srv:
+        rows = get_json(srv, "api/files")
+        assert sorted(r["unit_name"] for r in rows) == ["乙局", "甲局"]
+        grid = get_json(srv, f"api/files/{rows[0]['id']}/grid")
+        assert grid["grids"] == [] and "工作区" in grid["error"]  # the original was in the first run's workspace
 
 
 def _start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], list[str]]:
