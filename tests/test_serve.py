@@ -376,3 +376,14 @@ def test_port_in_use_is_one_line(tmp_path):
                              capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and "无法开始服务" in run.stderr and "Traceback" not in run.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_a_name_that_is_not_utf8_is_shown_with_replacement(server):
+    boundary = "b0undary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"".encode()
+            + b"\xff\xfe\xe4\xb8.xlsx\"\r\n\r\n" + renamed_unit("字节名局") + f"\r\n--{boundary}--\r\n".encode())
+    code, _h, data = request(server.url + "api/files", method="POST", data=body,
+                             headers={"Content-Type": f"multipart/form-data; boundary={boundary}", **auth(server)})
+    assert code == 200
+    got = json.loads(data)
+    assert got[0]["file"].endswith(".xlsx") and "\ufffd" in got[0]["file"] and got[0]["unit_name"] == "字节名局"

@@ -197,7 +197,10 @@ class Desk:
             except Exception as exc:  # never let the reading thread die: every file becomes a problem
                 for j in batch:
                     for item in j.items:
-                        self._ingest_problem(item, "InternalError", f"{type(exc).__name__}: {exc}")
+                        try:
+                            self._ingest_problem(item, "InternalError", f"{type(exc).__name__}: {exc}")
+                        except Exception:  # the store itself failed: the answer says the file was not read
+                            pass
             finally:
                 with self._counter_lock:
                     self.pending -= sum(len(j.items) for j in batch)

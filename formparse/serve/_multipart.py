@@ -37,7 +37,7 @@ def boundary_of(content_type: str) -> bytes:
 
 def _disposition(headers: bytes) -> tuple[str | None, str | None]:
     """(field name, file name) from a part's headers; the file name as the browser sent it (UTF-8)."""
-    text = headers.decode("utf-8", "surrogateescape")
+    text = headers.decode("utf-8", "replace")  # a name that is not UTF-8 keeps U+FFFD, never a lone surrogate
     name = filename = None
     for line in text.split("\r\n"):
         key, _, value = line.partition(":")
