@@ -306,7 +306,7 @@ class Handler(BaseHTTPRequestHandler):
         items = [desk.keep(tmp, name) for tmp, (_field, name) in zip(temps, files, strict=True)]
         job = desk.submit(items)
         while not job.done.wait(0.5):
-            if desk.stopping.is_set():
+            if desk.stopping.is_set() or not desk.threads[0].is_alive():
                 self._error(503, "服务正在关闭 / shutting down", close=True)
                 return
         self._json(200, _api.received(desk, items))
