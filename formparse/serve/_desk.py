@@ -251,7 +251,11 @@ class Desk:
             self.store._file_seen(item.name, item.size, item.sha, _now(), self._before(item.name))
 
     def _ingest(self, item: Item, outcome: Outcome) -> None:
-        """One file's outcome into the store (one transaction), named as it was received."""
+        """One file's outcome into the store (one transaction), named as it was received.
+
+        This is :meth:`formparse.Store.update`'s step for one file (``Store._ingest``, ``Store._file_seen``),
+        called here with the name received instead of a path under a folder: the files a desk receives are
+        not one folder's listing (an upload is never "gone" because the inbox does not hold it)."""
         from ..batch import _placed
         from ..store._ledger import _now
 
