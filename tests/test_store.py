@@ -113,6 +113,17 @@ def test_the_ledger_workflow_rerun_correct_add_remove(target, inbox, tmp_path):
     assert len(superseded) == 1 and name in superseded["message"].iloc[0]
     third.store.close()
 
+    # the corrected copy taken back: the first version is current again, nothing read
+    original = SAMPLES / name
+    shutil.copyfile(original, inbox / name)
+    back = formparse.read_folder(inbox, store=target, workers=0)
+    assert (back.changes.changed, back.changes.read) == (1, 0)
+    forms = back.frames()["forms"]
+    assert forms.loc[forms["file"] == name, "three_public_total"].tolist() == [float(old_total)]
+    assert back.store.counts()["versions"] == 7
+    back.store.close()
+    shutil.copyfile(fixed, inbox / name)  # and corrected once more, for what follows
+
     # the same content under a second name is one version; a file taken away is gone
     shutil.copyfile(inbox / INBOX[0], inbox / "再次报送.xlsx")
     (inbox / INBOX[1]).unlink()
@@ -123,6 +134,7 @@ def test_the_ledger_workflow_rerun_correct_add_remove(target, inbox, tmp_path):
     assert all(_digest(inbox)[k] == v for k, v in before.items() if k not in (name, INBOX[1]))
 
 
+@pytest.mark.slow  # the command run as a user runs it, several times
 def test_convert_with_a_store_then_from_the_store(target, inbox, tmp_path):
     from formparse.export import convert
 
@@ -186,6 +198,7 @@ def pd_isna(value):
     return pd.isna(value)
 
 
+@pytest.mark.slow  # the command run as a user runs it, several times
 def test_a_store_that_is_not_ours_damaged_or_newer_is_refused_in_one_line(tmp_path, inbox):
     other = tmp_path / "别的.sqlite"
     with sqlite3.connect(other) as conn:

@@ -183,7 +183,24 @@ class Store:
             self.db.execute("UPDATE files SET size = ?, sha256 = ?, last_seen = ?, gone = 0 WHERE path = ?",
                             (size, sha, now, name))
             if before[0] != sha:
+                self._reinstate(sha, name)
                 self._retire(before[0], name, None)
+
+    def _reinstate(self, sha: str, file: str) -> None:
+        """``file`` now holds a content read before (changed back, or a copy of another): that content's forms
+        become current again, as the newest thing that happened to them."""
+        rows = self.db.execute("SELECT id, identity FROM versions WHERE sha256 = ? AND current = 0 ORDER BY n",
+                               (sha,)).fetchall()
+        for vid, identity in rows:
+            self._changed()
+            others = self.db.execute("SELECT id, file, position FROM versions WHERE identity = ? AND current = 1",
+                                     (identity,)).fetchall()
+            for old, old_file, old_position in others:
+                self.db.execute("UPDATE versions SET current = 0, superseded_by = ? WHERE id = ?", (vid, old))
+                at = f"（{old_position}）" if old_position else ""
+                self._problem(old_file, None, old, "Superseded",
+                              f"这一版本{at}已被 {file} 中的版本取代（该文件改回了先前读过的内容）")
+            self.db.execute("UPDATE versions SET current = 1, superseded_by = NULL WHERE id = ?", (vid,))
 
     def _changed(self) -> None:
         """In a write transaction that changes which versions are current: snapshots of before are void."""
