@@ -21,7 +21,7 @@ const WORDS = {
     versionOf: (v, n) => `第 ${v} 版，共 ${n} 版`, current: "现行", old: "旧版", path: "字段",
     noGrid: "无法显示表格：", tooBig: (name, max) => `${name}：超过 ${max} 字节，未上传`,
     failed: "上传失败：", skipped: (n) => `已跳过 ${n} 个不是申报表的文件`, noVersions: "只有这一版。",
-    unit: "单位", year: "年度", project: "项目", form: "表", lang: "English", truncated: "（表格过大，只显示了一部分）",
+    pending: (n) => `正在读取 ${n} 个文件`, unit: "单位", year: "年度", project: "项目", form: "表", lang: "English", truncated: "（表格过大，只显示了一部分）",
   },
   en: {
     title: "formparse clerk's desk", dlSummary: "Download summary (汇总.xlsx)", dlProblems: "Download problems (问题清单.xlsx)",
@@ -38,7 +38,7 @@ const WORDS = {
     shownText: "text shown", versionOf: (v, n) => `version ${v} of ${n}`, current: "current", old: "older",
     path: "field", noGrid: "The grid cannot be shown: ", tooBig: (name, max) => `${name}: over ${max} bytes, not uploaded`,
     failed: "Upload failed: ", skipped: (n) => `${n} files that are not submissions were skipped`,
-    noVersions: "There is only this version.", unit: "unit", year: "year", project: "project", form: "form",
+    noVersions: "There is only this version.", pending: (n) => `reading ${n} files`, unit: "unit", year: "year", project: "project", form: "form",
     lang: "中文", truncated: " (the grid is large: only a part is shown)",
   },
 };
@@ -110,7 +110,7 @@ function renderTable() {
   const body = $("#files tbody");
   body.replaceChildren(...shown.map((r) => {
     const tr = el("tr", { "data-id": r.id },
-      el("td", { text: r.file }), el("td", { text: r.unit_name || "" }), el("td", { text: r.form || "" }),
+      el("td", { text: r.position ? `${r.file} · ${r.position}` : r.file }), el("td", { text: r.unit_name || "" }), el("td", { text: r.form || "" }),
       el("td", { text: r.project || "" }), el("td", { text: r.year ?? "" }),
       el("td", { text: r.version ? `${r.version}/${r.versions}` : "" }), el("td", {}, statusChip(r)),
       el("td", { text: r.status === "unreadable" ? r.problems.map((p) => p.kind).join(", ") : r.warnings.length }));
@@ -128,7 +128,10 @@ function renderTable() {
 async function poll() {
   try {
     const s = await api("/api/status");
-    if (s.inbox) $("#inbox-line").textContent = t("inbox", s.inbox);
+    const parts = [];
+    if (s.inbox) parts.push(t("inbox", s.inbox));
+    if (s.pending) parts.push(t("pending", s.pending));
+    $("#inbox-line").textContent = parts.join(" · ");
     if (s.generation !== generation) { generation = s.generation; await refresh(); }
   } catch (e) { /* the server is restarting or gone: try again */ }
   setTimeout(poll, 1500);
