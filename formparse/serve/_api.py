@@ -31,23 +31,34 @@ def _parse_id(ident: str) -> tuple[str, int]:
     return m.group(1), int(m.group(2))
 
 
-def rows(desk: Desk, *, shas: set[str] | None = None) -> list[dict[str, Any]]:
+def rows(desk: Desk, *, shas: set[str] | None = None, only: str | None = None) -> list[dict[str, Any]]:
     """Every submission held: each form read (a version, current or superseded) and each file that could not
-    be read, in the order received. ``shas``: only those of these contents."""
+    be read, in the order received. ``shas``: only those of these contents; ``only``: the one with this id."""
     names = _form_names()
+    kind, n = _parse_id(only) if only is not None else ("", 0)
+    one_version = "WHERE id = ? " if kind == "v" else "WHERE 1 = 0 " if kind == "p" else ""
+    params: tuple[Any, ...] = (n,) if kind == "v" else ()
     versions = desk.query("SELECT id, file, position, schema, unit_name, year, project, sha256, read_at, current, "
-                          "superseded_by, identity FROM versions ORDER BY id")
+                          f"superseded_by, identity FROM versions {one_version}ORDER BY id", params)
+    of_version = "AND version_id = ? " if kind == "v" else ""
     warnings: dict[int, list[dict[str, Any]]] = {}
-    for vid, code, label, cell, message in desk.query(
-            "SELECT version_id, code, label, cell, message FROM warnings ORDER BY version_id, n"):
+    for vid, code, label, cell, message in [] if kind == "p" else desk.query(
+            "SELECT version_id, code, label, cell, message FROM warnings "
+            f"{'WHERE version_id = ? ' if kind == 'v' else ''}ORDER BY version_id, n", params):
         warnings.setdefault(vid, []).append({"code": code, "label": label, "cell": cell, "message": message})
     notes: dict[int, list[dict[str, Any]]] = {}
-    for vid, kind, message in desk.query(
-            "SELECT version_id, kind, message FROM problems WHERE version_id IS NOT NULL ORDER BY id"):
-        notes.setdefault(vid, []).append({"kind": kind, "message": message})
+    for vid, pkind, message in [] if kind == "p" else desk.query(
+            f"SELECT version_id, kind, message FROM problems WHERE version_id IS NOT NULL {of_version}ORDER BY id",
+            params):
+        notes.setdefault(vid, []).append({"kind": pkind, "message": message})
     ranks: dict[str, list[int]] = {}
-    for v in versions:
-        ranks.setdefault(v[11], []).append(v[0])
+    if kind == "v":  # one version: its rank among the versions of its form
+        for v in versions:
+            ranks[v[11]] = [r[0] for r in desk.query("SELECT id FROM versions WHERE identity = ? ORDER BY id",
+                                                     (v[11],))]
+    else:
+        for v in versions:
+            ranks.setdefault(v[11], []).append(v[0])
     out = []
     for vid, file, position, schema, unit, year, project, sha, read_at, current, by, identity in versions:
         if shas is not None and sha not in shas:
@@ -62,17 +73,20 @@ def rows(desk: Desk, *, shas: set[str] | None = None) -> list[dict[str, Any]]:
                     "warnings": [{"message": w["message"], "cell": w["cell"], "code": w["code"], "label": w["label"]}
                                  for w in ws],
                     "problems": notes.get(vid, [])})
-    for pid, file, sha, kind, message, at in desk.query(
+    if kind == "v":
+        return out
+    one_problem = "AND p.id = ? " if kind == "p" else ""
+    for pid, file, sha, pkind, message, at in desk.query(
             "SELECT p.id, p.file, p.sha256, p.kind, p.message, p.at FROM problems p WHERE p.version_id IS NULL "
             "AND (p.sha256 IS NULL OR EXISTS (SELECT 1 FROM files f WHERE f.sha256 = p.sha256 AND f.gone = 0)) "
-            "ORDER BY p.id"):
+            f"{one_problem}ORDER BY p.id", (n,) if kind == "p" else ()):
         if shas is not None and sha not in shas:
             continue
         out.append({"id": f"p{pid}", "file": file, "position": None, "status": "unreadable",
                     "status_label": STATUS_ZH["unreadable"], "schema": None, "form": None, "unit_name": None,
                     "year": None, "project": None, "version": None, "versions": None, "current": None,
                     "superseded_by": None, "received": at, "sha256": sha, "warnings": [],
-                    "problems": [{"kind": kind, "message": message}]})
+                    "problems": [{"kind": pkind, "message": message}]})
     return out
 
 
@@ -95,7 +109,7 @@ def received(desk: Desk, items: list[Item]) -> list[dict[str, Any]]:
 def one(desk: Desk, ident: str) -> dict[str, Any]:
     """One submission: its row, where each value was read (cells), its record, its other versions."""
     kind, n = _parse_id(ident)
-    found = [r for r in rows(desk) if r["id"] == ident]
+    found = rows(desk, only=ident)
     if not found:
         raise NotFound(ident)
     row = found[0]
@@ -143,11 +157,10 @@ def original(desk: Desk, ident: str) -> tuple[Path, str]:
 
 
 def _row(desk: Desk, ident: str) -> dict[str, Any]:
-    _parse_id(ident)
-    for r in rows(desk):
-        if r["id"] == ident:
-            return r
-    raise NotFound(ident)
+    found = rows(desk, only=ident)
+    if not found:
+        raise NotFound(ident)
+    return found[0]
 
 
 def grid(desk: Desk, ident: str) -> dict[str, Any]:
