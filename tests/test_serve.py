@@ -387,3 +387,19 @@ def test_a_name_that_is_not_utf8_is_shown_with_replacement(server):
     assert code == 200
     got = json.loads(data)
     assert got[0]["file"].endswith(".xlsx") and "\ufffd" in got[0]["file"] and got[0]["unit_name"] == "字节名局"
+
+
+@pytest.mark.parametrize("name", ["a\r\nSet-Cookie: x=1.xlsx", '引"号;.xlsx', "../../x.xlsx", "\\x.xlsx",
+                                  "%0d%0a.xlsx"])
+def test_a_download_header_carries_any_name_safely(name):
+    from urllib.parse import unquote
+
+    from formparse.serve._desk import display_name
+    from formparse.serve._http import disposition
+
+    shown = display_name(name)
+    header = disposition(shown)
+    assert "\r" not in header and "\n" not in header
+    assert header.count('"') == 2  # the fallback's quotes only
+    assert unquote(header.split("filename*=UTF-8''")[1]) == shown.rsplit("/", 1)[-1]
+    assert ".." not in shown.split("/") and not shown.startswith("/")
