@@ -427,6 +427,41 @@ def _refuse_check_outputs(target: Path, output: Path | None, highlight: Path | N
         sys.exit(1)
 
 
+@cli.command(name="serve")
+@click.argument("inbox", required=False, type=click.Path(readable=False, path_type=Path))
+@click.option("--store", metavar="台账.sqlite|postgresql://…",
+              help="台账：保留每次收到的申报（默认只在本次运行的临时工作区中，退出时删除）/ a ledger kept after "
+                   "exit (default: a store in this run's workspace, removed on exit).")
+@click.option("--port", type=int, default=8765, show_default=True, help="端口 / the port.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="绑定的地址；不是本机地址时会警告 / the address to bind (a warning when it is not loopback).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, inbox: Path | None, store: str | None, port: int, host: str) -> None:
+    """打开收件台：本机网页，拖入申报表即读取、检查，可看每一份的表格与提示、各版本，下载汇总与问题清单。
+    INBOX 文件夹在启动时读取，之后有新文件自动读取。按 Ctrl-C 停止。
+    Open the clerk's desk: a local web page to add submissions (drag and drop), see each one's grid with its
+    warnings, its versions, and download the summary and the problems. INBOX is read at start and watched.
+
+    \b
+    示例 / example:
+      formparse serve 收件箱/
+      formparse serve 收件箱/ --store 台账.sqlite --port 8800
+    """
+    from .errors import StoreError
+    from .serve import serve
+
+    if inbox is not None:
+        _must_exist(inbox)
+    if not 0 <= port <= 65535:
+        _usage(ctx, f"端口 {port} 不在 0–65535 之间 / the port must be 0–65535")
+    try:
+        serve(inbox, store, host=host, port=port, say=click.echo)
+    except StoreError as exc:
+        _fail(str(exc), ctx.obj["debug"])
+    except OSError as exc:
+        _fail(f"{host}:{port}: 无法开始服务：{os_words(exc)} / cannot serve", ctx.obj["debug"])
+
+
 @cli.group(name="schema")
 def schema_group() -> None:
     """从空白表起草版式描述（schema），并在填好的表上试读。
