@@ -435,8 +435,12 @@ def _refuse_check_outputs(target: Path, output: Path | None, highlight: Path | N
 @click.option("--port", type=int, default=8765, show_default=True, help="端口 / the port.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="绑定的地址；不是本机地址时会警告 / the address to bind (a warning when it is not loopback).")
+@click.option("--schema", "schema_files", multiple=True,
+              type=click.Path(dir_okay=False, readable=False, path_type=Path),
+              help="另加一个表式文件（.toml）/ also try this layout schema (repeatable).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, inbox: Path | None, store: str | None, port: int, host: str) -> None:
+def serve_cmd(ctx: click.Context, inbox: Path | None, store: str | None, port: int, host: str,
+              schema_files: tuple[Path, ...]) -> None:
     """打开收件台：本机网页，拖入申报表即读取、检查，可看每一份的表格与提示、各版本，下载汇总与问题清单。
     INBOX 文件夹在启动时读取，之后有新文件自动读取。按 Ctrl-C 停止。
     Open the clerk's desk: a local web page to add submissions (drag and drop), see each one's grid with its
@@ -454,8 +458,9 @@ def serve_cmd(ctx: click.Context, inbox: Path | None, store: str | None, port: i
         _must_exist(inbox)
     if not 0 <= port <= 65535:
         _usage(ctx, f"端口 {port} 不在 0–65535 之间 / the port must be 0–65535")
+    extra = _schemas(schema_files, ctx.obj["debug"])
     try:
-        serve(inbox, store, host=host, port=port, say=click.echo)
+        serve(inbox, store, host=host, port=port, say=click.echo, schemas=extra)
     except StoreError as exc:
         _fail(str(exc), ctx.obj["debug"])
     except OSError as exc:

@@ -403,3 +403,28 @@ def test_a_download_header_carries_any_name_safely(name):
     assert header.count('"') == 2  # the fallback's quotes only
     assert unquote(header.split("filename*=UTF-8''")[1]) == shown.rsplit("/", 1)[-1]
     assert ".." not in shown.split("/") and not shown.startswith("/")
+
+
+def test_a_form_of_your_own_with_schema(tmp_path):
+    """serve --schema: a form the project does not ship is read by its schema file, listed and drawn like
+    the bundled ones, and its tables are in 汇总.xlsx."""
+    from tests import selfeval
+
+    blank = selfeval.write_xlsx(tmp_path / "blank.xlsx")
+    schema = tmp_path / "self.toml"
+    res = subprocess.run([sys.executable, "-m", "formparse", "schema", "draft", str(blank), "-o", str(schema)],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    selfeval.write_xlsx(inbox / "a.xlsx", {"unit": "某局", "goals": ["目标一"]})
+    with running(inbox, poll=0.2, workers=1, schemas=[schema]) as srv:
+        assert srv.desk.wait_idle(60)
+        (row,) = get_json(srv, "api/files")
+        assert row["schema"] == "self" and row["status"] in ("read", "warnings") and not row["problems"], row
+        record = get_json(srv, f"api/files/{row['id']}/record")
+        assert record["schema"] == "self" and record["l1"] == ["目标一"]
+        status, _headers, body = request(srv.url + "api/summary.xlsx")
+        assert status == 200
+        sheets = pd.read_excel(io.BytesIO(body), sheet_name=None, engine="calamine")
+        assert any(len(frame) == 1 and "某局" in frame.to_string() for frame in sheets.values())

@@ -22,9 +22,9 @@ __all__ = ["Desk", "ServeLimits", "Server", "running", "serve"]
 @contextmanager
 def running(inbox: str | os.PathLike[str] | None = None, store: str | None = None, *, host: str = "127.0.0.1",
             port: int = 0, limits: ServeLimits | None = None, workers: int | None = None,
-            poll: float = 2.0) -> Iterator[Server]:
+            poll: float = 2.0, schemas: Any = ()) -> Iterator[Server]:
     """A server answering in a background thread (tests, notebooks); stopped and its workspace removed on exit."""
-    desk = Desk(store, inbox, limits=limits, workers=workers, poll=poll)
+    desk = Desk(store, inbox, limits=limits, workers=workers, poll=poll, schemas=schemas)
     old_tmp = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(desk.tmp)  # worker processes and LibreOffice keep their temporary files inside
     try:
@@ -53,9 +53,11 @@ def _restore(old: str | None) -> None:
 
 
 def serve(inbox: str | os.PathLike[str] | None = None, store: str | None = None, *, host: str = "127.0.0.1",
-          port: int = 8765, say: Callable[[str], Any] = print, limits: ServeLimits | None = None) -> None:
-    """Serve until Ctrl-C (or SIGTERM); then stop cleanly, removing the workspace (the store stays if given)."""
-    desk = Desk(store, inbox, limits=limits)
+          port: int = 8765, say: Callable[[str], Any] = print, limits: ServeLimits | None = None,
+          schemas: Any = ()) -> None:
+    """Serve until Ctrl-C (or SIGTERM); then stop cleanly, removing the workspace (the store stays if given).
+    ``schemas``: the user's own forms (Schema objects, schema files or ids), read besides the bundled ones."""
+    desk = Desk(store, inbox, limits=limits, schemas=schemas)
     os.environ["TMPDIR"] = str(desk.tmp)
     try:
         server = Server(desk, host, port)

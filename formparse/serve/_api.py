@@ -225,7 +225,7 @@ def summary_xlsx(desk: Desk, out: Path) -> None:
     """汇总.xlsx of the current versions, as ``formparse convert STORE -o 汇总.xlsx`` writes it."""
     from ..export import convert
 
-    convert(desk.store_target, out)
+    convert(desk.store_target, out, schemas=desk.schemas)
 
 
 def problems_xlsx(desk: Desk, out: Path) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ..batch import SUFFIXES, Outcome, Problem, discover, iter_outcomes
+from ..batch import SUFFIXES, Outcome, Problem, discover, iter_outcomes, schema_reader
 from ..errors import shown
 
 STATUS_ZH = {"read": "已读取", "warnings": "有提示", "unreadable": "无法读取", "superseded": "已被新版本替代"}
@@ -80,8 +80,12 @@ class Desk:
     """The workspace, the store and the reading thread of one ``formparse serve`` run."""
 
     def __init__(self, store: str | None = None, inbox: str | os.PathLike[str] | None = None, *,
-                 limits: ServeLimits | None = None, workers: int | None = None, poll: float = 2.0) -> None:
+                 limits: ServeLimits | None = None, workers: int | None = None, poll: float = 2.0,
+                 schemas: Any = ()) -> None:
+        from ..schema import as_schemas
         from ..store import Store
+
+        self.schemas = as_schemas(schemas)  # the user's own forms, read besides the bundled ones
 
         self.limits = limits or ServeLimits()
         self.workspace = Path(tempfile.mkdtemp(prefix="formparse-serve-"))
@@ -225,8 +229,9 @@ class Desk:
                 self._register(item)
         if to_read:
             names = list(to_read)
+            reader = schema_reader(self.schemas) if self.schemas else None
             for outcome in iter_outcomes(self.files_dir, workers=min(self.workers, len(names)),
-                                         timeout=self.limits.read_timeout, files=names):
+                                         timeout=self.limits.read_timeout, files=names, reader=reader):
                 if outcome.problem is not None and outcome.problem.kind == "Duplicate":
                     continue  # the store keeps both as versions of one form
                 got = to_read.get(outcome.file)

@@ -392,18 +392,23 @@ class Store:
             "UNION ALL SELECT p.file, p.kind, p.message FROM problems p WHERE p.version_id IS NOT NULL").fetchall()
         return [{"file": f, "kind": k, "message": m} for f, k, m in sorted(rows, key=lambda r: r[0])]
 
-    def frames(self, *, versions: str = "current", money: str = "float", cells: bool = True) -> dict[str, Any]:
+    def frames(self, *, versions: str = "current", money: str = "float", cells: bool = True,
+               schemas: Any = ()) -> dict[str, Any]:
         """The tables of :meth:`formparse.Batch.frames` from the store, without reading any file, plus
         ``versions`` (one row per form read: file, position, schema, unit, year, project, content hash, when
         read, whether current, superseded by which version) and ``cells`` (one row per value: file, position,
         path, sheet, address, shown text). ``versions="current"`` (default): the current version of each form;
         ``"all"``: every version, each table with a ``version`` column. ``cells=False`` leaves the cells
-        table out (the largest: a row per value)."""
+        table out (the largest: a row per value). ``schemas``: the user's own forms (Schema objects, schema
+        files or ids) whose tables to give too (as ``read_folder(..., schemas=)`` read them into the store)."""
+        from ..schema import as_schemas
+        from ..tables import using
         from ._frames import store_frames
 
         if money not in ("float", "decimal"):
             raise ValueError(f"money must be 'float' or 'decimal', not {money!r}")
-        return store_frames(self, versions, money, cells)
+        with using(as_schemas(schemas)):
+            return store_frames(self, versions, money, cells)
 
     def warning_rows(self, versions: str = "current") -> list[tuple[Any, ...]]:
         wanted = "WHERE v.current = 1 " if versions == "current" else ""
