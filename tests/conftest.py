@@ -64,3 +64,7 @@ def expected_for(path: Path) -> dict:
 
 def needs_soffice():
     return pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice) on PATH")
+
+
+# A fresh ledger on SQLite and on the test PostgreSQL server (tests/test_store.py): the desk's tests use it too.
+from tests.test_store import store_target  # noqa: E402, F401

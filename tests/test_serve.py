@@ -238,30 +238,6 @@ def test_inbox_read_at_start_and_watched(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in inbox.iterdir() if p.is_file()} == before  # the inbox only read
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_target(request, tmp_path):
-    """A fresh store: an SQLite file, or a schema of its own in the test PostgreSQL database (as test_store)."""
-    from tests.test_store import PG_URL, _pg_schema_url
-
-    if request.param == "sqlite":
-        yield str(tmp_path / "台账.sqlite")
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL 测试需要 FORMPARSE_TEST_PG_URL / set FORMPARSE_TEST_PG_URL")
-    import uuid
-
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield _pg_schema_url(PG_URL, schema)
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
 def test_store_kept_when_given(store_target):
     with running(None, store_target, workers=1) as srv:
         code, got = upload(srv, [("甲.xlsx", renamed_unit("甲局")), ("乙.xlsx", renamed_unit("乙局"))])

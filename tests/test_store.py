@@ -39,8 +39,9 @@ def _pg_schema_url(base: str, schema: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    """Where a fresh store goes: an SQLite file, or a schema of its own in the test PostgreSQL database."""
+def store_target(request, tmp_path):
+    """Where a fresh store goes: an SQLite file, or a schema of its own in the test PostgreSQL database (the
+    desk's tests use it too, through tests/conftest.py)."""
     if request.param == "sqlite":
         yield str(tmp_path / "台账.sqlite")
         return
@@ -57,6 +58,12 @@ def target(request, tmp_path):
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def target(store_target):
+    """A fresh store (see store_target)."""
+    return store_target
 
 
 @pytest.fixture
