@@ -1293,6 +1293,10 @@ def _values_boxes(ctx: Context, i: int, block: Boxes) -> None:
                                          and ctx.p.looks_like_label(c) for c in grid.own_anchors(r)):
                 break
             box_rows.append(r)
+        # blank rows after the office's own rows at the end of the box are the form's spacing (the blank row
+        # before 填报人), not lines of the box: a review written into it would land outside the box
+        while box_rows and box_rows[-1] > cell.last_row and not grid.has_content(box_rows[-1]):
+            box_rows.pop()
         cells = [c for c in geo.own_cells(grid, box_rows, cell.end_col)]
         ctx.read.update(id(c) for c in cells)
         boxes.append(BoxLoc(office, cell, cells))

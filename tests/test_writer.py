@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 import formparse
 from formparse.writer import template_path
+from tests.conftest import SAMPLES as SAMPLES_DIR
 from tests.conftest import SEED_JSON
 
 
@@ -193,3 +194,20 @@ def test_writing_back_into_an_xlsx_keeps_every_other_part(tmp_path):
     back = load_workbook(out)
     assert back["填表说明"]["A1"].value == "金额单位：万元"
     assert back.active[label.coordinate].comment.text == "请核对编制人数"
+
+
+def test_each_review_line_is_written_inside_its_box(tmp_path):
+    """The official .xlsx has a blank row between the last review box and 填报人: it is spacing, not a line of
+    the box. The second box's 审核人 line stays in the box (it went to column J of the row below, outside it:
+    printed, it ran off the page)."""
+    rec = formparse.read(SAMPLES_DIR / "附件1-2020-邵阳市财政局.docx")
+    assert [r.office for r in rec.reviews] == ["归口业务科室", "绩效管理科室"]
+    out = tmp_path / "out.xlsx"
+    formparse.fill(rec, out)
+    ws = load_workbook(out).active
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "绩效管理科室审核意见")
+    box = next(m for m in ws.merged_cells.ranges if m.min_row == label.row and m.min_col == label.column)
+    lines = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "审核人：" in c.value]
+    last = max(lines, key=lambda c: c.row)
+    assert box.min_row <= last.row <= box.max_row and last.column == label.column + 1, last.coordinate
+    assert formparse.dumps(formparse.read(out)) == formparse.dumps(rec)
