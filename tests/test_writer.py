@@ -211,3 +211,18 @@ def test_each_review_line_is_written_inside_its_box(tmp_path):
     last = max(lines, key=lambda c: c.row)
     assert box.min_row <= last.row <= box.max_row and last.column == label.column + 1, last.coordinate
     assert formparse.dumps(formparse.read(out)) == formparse.dumps(rec)
+
+
+def test_every_level1_group_is_boxed_in_xlsx(tmp_path):
+    """Rows added for a 一级指标 group are copies of a row inside one (no top border); LibreOffice draws a merged
+    cell's edges from its first cell, so each group's first cell must be boxed like the template's, or the
+    printed (and PDF-exported) form shows two groups as one cell."""
+    rec = formparse.read(SAMPLES_DIR / "附件1-2020-邵阳市财政局.docx")
+    out = tmp_path / "out.xlsx"
+    formparse.fill(rec, out)
+    ws = load_workbook(out).active
+    groups = [c for row in ws.iter_rows() for c in row if c.value in ("产出指标", "效益指标")]
+    assert len(groups) == 2
+    for cell in groups:
+        edges = cell.border
+        assert (edges.top.style, edges.left.style, edges.right.style) == ("thin", "thin", "thin"), cell.coordinate

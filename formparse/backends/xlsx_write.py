@@ -535,7 +535,13 @@ class XlsxDocument:
                     out.extend((r, c0, r, c1) for r in range(r0, r1 + 1))
                 continue
             out.append((r0, c0, r1, c1))
+        # Every group's first cell takes the look of the column's first group (the template's own, boxed on
+        # every side): rows added for a group are copies of a row inside one, without its top border, and
+        # LibreOffice draws a merged cell's edges from its first cell — the line between two groups went.
+        look = self._cell(grid.row_refs[runs[0][0]], c).get("s") if runs else None
         for r0, r1 in runs:
+            if look is not None:
+                self._cell(grid.row_refs[r0], c).set("s", look)
             if r1 > r0:
                 a, b = grid.row_refs[r0], grid.row_refs[r1]
                 self._centre(self._cell(a, c))  # a group merged down: centred, as the official form's are
