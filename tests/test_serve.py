@@ -270,6 +270,15 @@ def _start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], list[str]
     return proc, lines
 
 
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Whatever the test found: the server process gone and its pipe closed."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    assert proc.stdout is not None
+    proc.stdout.close()
+
+
 def test_command_prints_address_and_stops_on_ctrl_c(tmp_path):
     inbox = tmp_path.parent / f"{tmp_path.name}-inbox"
     inbox.mkdir()
@@ -288,11 +297,7 @@ def test_command_prints_address_and_stops_on_ctrl_c(tmp_path):
         assert time.monotonic() - start < 20
         assert not workspace.exists()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        assert proc.stdout is not None
-        proc.stdout.close()
+        _stop(proc)
     assert os.listdir(tmp_path) == []  # nothing written where it ran
 
 
@@ -303,11 +308,7 @@ def test_command_warns_when_not_loopback(tmp_path):
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        assert proc.stdout is not None
-        proc.stdout.close()
+        _stop(proc)
 
 
 def test_command_usage_errors(tmp_path):

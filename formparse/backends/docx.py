@@ -15,7 +15,7 @@ from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
 from ..text import norm
-from .ooxml import Package, parse
+from .ooxml import Package, check_table_depth, parse
 from .symbols import EMPTY, MARKERS, TICKED, is_symbol_font, symbol_char, symbol_text
 
 
@@ -234,18 +234,10 @@ class _Builder:
                 self.table(item)
 
 
-def _check_depth(body: Any, limits: Limits, source: str) -> None:
-    depths: dict[Any, int] = {}
-    for tbl in body.iter(_TBL):  # in document order: a table's enclosing table comes first
-        outer = next(tbl.iterancestors(_TBL), None)
-        depth = depths[tbl] = 1 if outer is None else depths.get(outer, 0) + 1
-        if depth > limits.max_table_depth:
-            raise UnsafeFile(f"表格嵌套超过 {limits.max_table_depth} 层", path=source)
-
 
 def _built(el: Any, source: str, limits: Limits, prefix: str = "", block_base: int = 0) -> _Builder:
     """The rows of a w:body (or a page header's w:hdr, footer's w:ftr): paragraphs and table rows in order."""
-    _check_depth(el, limits, source)
+    check_table_depth(el, _TBL, limits, source)
     b = _Builder(source, limits, prefix, block_base)
     try:
         b.walk(el)
@@ -351,7 +343,7 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
     (grows)."""
     b = _Builder(source, limits, prefix, block_base)
     for root in roots:
-        _check_depth(root, limits, source)
+        check_table_depth(root, _TBL, limits, source)
         try:
             b.walk(root)
         except RecursionError as exc:

@@ -25,7 +25,7 @@ from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
 from .cells import cells_grid, col_letters
 from .numfmt import format_number
-from .ooxml import Package, parse
+from .ooxml import Package, check_table_depth, parse
 from .symbols import is_symbol_font, symbol_text
 from .xls import excel_number
 from .xlsx import _formulas, _number, _Underflow, from_serial
@@ -151,7 +151,7 @@ def _grids(content: Any, styles: Any, kind: str, path: str, limits: Limits) -> l
     part = body.find(q(OFFICE, "spreadsheet" if kind == "ods" else "text")) if body is not None else None
     if part is None:
         raise UnreadableFile(f"{WHAT[kind]}没有正文", path=path)
-    _check_depth(part, limits, path)
+    check_table_depth(part, _TBL, limits, path)
     fonts = symbol_fonts(*((content,) if styles is content else (styles, content)))  # content's styles win
     try:
         if kind == "ods":
@@ -162,14 +162,6 @@ def _grids(content: Any, styles: Any, kind: str, path: str, limits: Limits) -> l
     except RecursionError as exc:
         raise UnsafeFile("文档结构嵌套过深", path=path) from exc
 
-
-def _check_depth(part: Any, limits: Limits, path: str) -> None:
-    depths: dict[Any, int] = {}
-    for tbl in part.iter(_TBL):  # in document order: a table's enclosing table comes first
-        outer = next(tbl.iterancestors(_TBL), None)
-        depth = depths[tbl] = 1 if outer is None else depths.get(outer, 0) + 1
-        if depth > limits.max_table_depth:
-            raise UnsafeFile(f"表格嵌套超过 {limits.max_table_depth} 层", path=path)
 
 
 # ---------------------------------------------------------------------------------------------- text

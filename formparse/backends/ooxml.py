@@ -460,3 +460,14 @@ def _active_in(root: Any) -> list[str]:
     if computed:
         out.append("域名由嵌套的域生成（常见于隐藏 DDE 等域的手法）")
     return list(dict.fromkeys(out))
+
+
+def check_table_depth(root: Any, table_tag: str, limits: Limits, path: str) -> None:
+    """Refuse (UnsafeFile) a document whose tables nest deeper than ``limits.max_table_depth`` (a .docx's
+    ``w:tbl`` or an OpenDocument's ``table:table``, given as ``table_tag``), before any is read."""
+    depths: dict[Any, int] = {}
+    for tbl in root.iter(table_tag):  # in document order: a table's enclosing table comes first
+        outer = next(tbl.iterancestors(table_tag), None)
+        depth = depths[tbl] = 1 if outer is None else depths.get(outer, 0) + 1
+        if depth > limits.max_table_depth:
+            raise UnsafeFile(f"表格嵌套超过 {limits.max_table_depth} 层", path=path)
