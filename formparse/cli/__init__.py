@@ -143,14 +143,20 @@ _EXPORTS = {"fill_cmd": "fill", "convert_cmd": "folders", "check_cmd": "folders"
 def _commands(module: str) -> Any:
     """The module of this package that holds the commands of ``module``."""
     if module == "fill":
-        from . import fill as mod
-    elif module == "folders":
-        from . import folders as mod
-    elif module == "serve":
-        from . import serve as mod
-    else:
-        from . import schemas as mod
-    return mod
+        from . import fill
+
+        return fill
+    if module == "folders":
+        from . import folders
+
+        return folders
+    if module == "serve":
+        from . import serve
+
+        return serve
+    from . import schemas
+
+    return schemas
 
 
 def __getattr__(name: str) -> Any:
