@@ -67,6 +67,16 @@ def test_generated_records_round_trip_exactly_docx_then_xlsx(tmp_path_factory, r
 
 @settings(max_examples=5)
 @given(record=project_records)
+def test_generated_projects_round_trip_exactly_docx_then_xlsx(tmp_path_factory, record):
+    """附件2 as 附件1 above: every value, strings included, the same contract JSON after .docx then .xlsx."""
+    folder = tmp_path_factory.mktemp("exact-project")
+    docx = _through(record, ".docx", folder)
+    assert dumps(docx) == dumps(record)
+    assert dumps(_through(docx, ".xlsx", folder)) == dumps(record)
+
+
+@settings(max_examples=5)
+@given(record=project_records)
 def test_generated_projects_keep_their_amounts_exactly_in_xlsx(tmp_path_factory, record):
     back = _through(record, ".xlsx", tmp_path_factory.mktemp("exact2"))
     assert [str(getattr(back.funds, k)) for k in ("total", "fiscal", "own", "other")] == \
