@@ -102,6 +102,31 @@ def test_a_merged_level1_group_is_centred_in_xlsx_as_on_the_official_form(tmp_pa
         assert cell.border.left.style is not None
 
 
+@pytest.mark.parametrize("path", [p for p in sample_files() + project_sample_files() if p.suffix == ".docx"],
+                         ids=lambda p: p.name)
+def test_a_merged_level1_group_is_centred_in_docx_as_on_the_official_form(tmp_path, path):
+    """The .docx too: every group the writer merges down (vMerge restart) is centred vertically, as the
+    template's own merged 一级指标 cells are (vAlign center); the record reads back the same."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    record = formparse.read(path)
+    out = tmp_path / "filled.docx"
+    formparse.fill(record, out)
+    assert dumps(formparse.read(out)) == dumps(record)
+    root = etree.fromstring(zipfile.ZipFile(out).read("word/document.xml"))
+    starts = [tc for tc in root.iter(f"{w}tc") if tc.find(f"{w}tcPr/{w}vMerge[@{w}val='restart']") is not None]
+    level1 = [tc for tc in starts if "".join(tc.itertext()) in ("产出指标", "效益指标", "满意度指标")]
+    assert level1
+    for tc in level1:
+        tcpr = tc.find(f"{w}tcPr")
+        assert tcpr.find(f"{w}vAlign").get(f"{w}val") == "center", "".join(tc.itertext())
+        tags = [c.tag.split("}")[1] for c in tcpr]
+        assert tags.index("vMerge") < tags.index("vAlign")  # CT_TcPr's order (Word refuses another)
+
+
 def _phone_cell_runs(path, phone):
     """The sizes (half-points) of the runs in the .docx table cell whose text is ``phone``."""
     import zipfile
@@ -131,19 +156,41 @@ def test_a_phone_wider_than_its_docx_cell_is_set_smaller_to_stay_on_one_line(tmp
     assert _phone_cell_runs(tmp_path / "short.docx", "110")[0] == []
 
 
+def test_a_date_wider_than_its_docx_cell_is_set_smaller_to_stay_on_one_line(tmp_path):
+    """“2020年10月” in the 2 cm 完成时间 cell broke after “2020年1”: set smaller, like a phone; a date that would
+    break even at 7 pt (“2020年1月15日” beside 填报日期) is left as the form sets it."""
+    record = formparse.read(project_sample_files()[0])
+    record.schedule[0].end = "2020年10月"
+    record.schedule[0].start = "2020年1月"
+    out = tmp_path / "dates.docx"
+    formparse.fill(record, out)
+    assert dumps(formparse.read(out)) == dumps(record)
+    sizes, _tc = _phone_cell_runs(out, "2020年10月")
+    assert sizes and all(14 <= s < 21 for s in sizes)
+    assert _phone_cell_runs(out, str(record.filled_date.year) + "年" + str(record.filled_date.month) + "月"
+                            + str(record.filled_date.day) + "日")[0] in ([], [21])
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
 def test_a_filled_phone_prints_on_one_line(tmp_path):
-    """The filled 附件2 .docx, printed by LibreOffice: the phone is one word on one line of the PDF."""
+    """The filled 附件2 .docx, printed by LibreOffice: the phone is one word on one line of the PDF, and so is
+    every date of the schedule (2 cm cells)."""
     import subprocess
 
     import pdfplumber
 
     record = formparse.read(project_sample_files()[0])
     record.contact_phone = "0739-5212786"
+    for k, step in enumerate(record.schedule):
+        step.start, step.end = f"2020年{k + 1}月", f"2020年{k + 9}月"
     formparse.fill(record, tmp_path / "phone.docx")
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
                     str(tmp_path / "phone.docx")], check=True, capture_output=True, timeout=180)
     with pdfplumber.open(tmp_path / "phone.pdf") as pdf:
-        words = [w["text"] for w in pdf.pages[0].extract_words()]
+        words = [w["text"] for p in pdf.pages for w in p.extract_words()]
+        lines = [line for p in pdf.pages for line in (p.extract_text() or "").splitlines()]
     assert "0739-5212786" in words, words
+    for step in record.schedule:
+        for date in (step.start, step.end):
+            assert any(date in line.split() for line in lines), (date, lines)
