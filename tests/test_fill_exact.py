@@ -156,6 +156,28 @@ def test_a_phone_wider_than_its_docx_cell_is_set_smaller_to_stay_on_one_line(tmp
     assert _phone_cell_runs(tmp_path / "short.docx", "110")[0] == []
 
 
+@pytest.mark.parametrize("phone", ["13787390011", "0739-52127860"])
+def test_a_phone_wider_than_its_xlsx_column_shrinks_to_fit_and_never_wraps(tmp_path, phone):
+    """The 附件2 workbook's footer phone cell is 10 characters wide: an 11-digit phone ran into 单位负责人 (and a
+    wrapping cell would break it over two lines); it is set to shrink to fit, unwrapped; a short one is left."""
+    import openpyxl
+
+    record = formparse.read(project_sample_files()[0])
+    for value, shrunk in ((phone, True), ("110", False)):
+        record.contact_phone = value
+        out = tmp_path / f"phone-{value}.xlsx"
+        formparse.fill(record, out)
+        assert dumps(formparse.read(out)) == dumps(record)
+        ws = openpyxl.load_workbook(out).active
+        cells = [c for row in ws.iter_rows() for c in row if c.value == value]
+        narrow = [c for c in cells if len(value) + 1 > ws.column_dimensions[c.column_letter].width]
+        assert cells and (bool(narrow) == shrunk)
+        for cell in narrow:
+            assert cell.alignment.shrink_to_fit and not cell.alignment.wrap_text, cell.coordinate
+        if not shrunk:
+            assert not any(c.alignment.shrink_to_fit for c in cells)
+
+
 def test_a_date_wider_than_its_docx_cell_is_set_smaller_to_stay_on_one_line(tmp_path):
     """“2020年10月” in the 2 cm 完成时间 cell broke after “2020年1”: set smaller, like a phone; a date that would
     break even at 7 pt (“2020年1月15日” beside 填报日期) is left as the form sets it."""

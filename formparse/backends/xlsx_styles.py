@@ -90,7 +90,20 @@ class CellStyles:
         align = xf.find(f"{{{S}}}alignment") if xf is not None else None
         if align is not None and align.get("vertical") == "center":
             return  # centred already (the template's own merged groups)
-        made = self._derived(style, centred=True)
+        made = self._derived(style, align="centred")
+        if made is not None:
+            xc.set("s", str(made))
+
+    def shrink(self, xc: Any) -> None:
+        """Let the cell's text be set smaller to stay on one line (shrinkToFit, which Excel and LibreOffice apply
+        only when it does not fit; without wrapText, which would break a phone number over two lines)."""
+        if self.part is None:
+            return
+        try:
+            style = int(xc.get("s", "0") or 0)
+        except ValueError:
+            return
+        made = self._derived(style, align="shrink")
         if made is not None:
             xc.set("s", str(made))
 
@@ -101,19 +114,20 @@ class CellStyles:
             self._root = self.pkg.xml(self.part)
         return self._root
 
-    def _derived(self, style: int, *, code: str | None = None, centred: bool = False) -> int | None:
-        """The cell style ``style`` with number format ``code``, or with its text centred (both ways, wrapped,
-        as the official form's merged groups are); made once, then reused."""
-        key = (style, code or ("centred" if centred else ""))
+    def _derived(self, style: int, *, code: str | None = None, align: str | None = None) -> int | None:
+        """The cell style ``style`` with number format ``code``, or with its text ``align``-ed: "centred" (both
+        ways, wrapped, as the official form's merged groups are) or "shrink" (to fit, not wrapped); made once,
+        then reused."""
+        key = (style, code or align or "")
         if key not in self._made:
-            made = self._add_style(style, code, centred)
+            made = self._add_style(style, code, align)
             if made is None:
                 return None
             self._made[key] = made
         return self._made[key]
 
-    def _add_style(self, style: int, code: str | None, centred: bool) -> int | None:
-        """A new cell style (cellXfs entry): style ``style`` with number format ``code`` or centred; its index."""
+    def _add_style(self, style: int, code: str | None, align: str | None) -> int | None:
+        """A new cell style (cellXfs entry): style ``style`` with number format ``code`` or aligned; its index."""
         root = self.root()
         self.changed = True
         xfs = root.find(f"{{{S}}}cellXfs")
@@ -139,14 +153,18 @@ class CellStyles:
         if code is not None:
             xf.set("numFmtId", str(fmt_id))
             xf.set("applyNumberFormat", "1")
-        if centred:
-            align = xf.find(f"{{{S}}}alignment")
-            if align is None:
-                align = etree.Element(f"{{{S}}}alignment")
-                xf.insert(0, align)  # (an xf's first child: before protection and extLst)
-            align.set("horizontal", "center")
-            align.set("vertical", "center")
-            align.set("wrapText", "1")
+        if align is not None:
+            el = xf.find(f"{{{S}}}alignment")
+            if el is None:
+                el = etree.Element(f"{{{S}}}alignment")
+                xf.insert(0, el)  # (an xf's first child: before protection and extLst)
+            if align == "centred":
+                el.set("horizontal", "center")
+                el.set("vertical", "center")
+                el.set("wrapText", "1")
+            else:
+                el.attrib.pop("wrapText", None)
+                el.set("shrinkToFit", "1")
             xf.set("applyAlignment", "1")
         xfs.append(xf)
         xfs.set("count", str(len(xfs)))

@@ -201,7 +201,11 @@ class XlsxDocument:
             t = etree.SubElement(etree.SubElement(xc, _IS), _T)
             t.text = cell_text(value)
             t.set(XML_SPACE, "preserve")
-            if cell.rowspan == 1:
+            if value.isascii() and value.strip() and not any(ch.isspace() for ch in value) \
+                    and len(value) + 1 > sum(self._widths().get(k, 8.43) for k in range(c, c + cell.colspan)):
+                # one word (a phone, a code) wider than its column: set smaller, never broken over two lines
+                self.styles.shrink(xc)
+            elif cell.rowspan == 1:
                 self._fit_height(r, c, cell.colspan, value)
 
 
