@@ -14,32 +14,16 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
+from . import schema_blocks
 from .errors import SchemaError
-from .schema_blocks import (
-    FIELD_TYPES,
-    Band,
-    Block,
-    Boxes,
-    Column,
-    Field,
-    Fields,
-    Group,
-    ListBlock,
-    Matrix,
-    Pair,
-    Rule,
-    Schema,
-    Table,
-    Title,
-    value_keys,
-)
+from .schema_blocks import *  # noqa: F403 (the block classes, importable from here as before the split)
+from .schema_blocks import Schema
 from .schema_toml import COMPARISONS, RULE_KINDS, key_line, parse_schema
 
 __all__ = [
-    "COMPARISONS", "FIELD_TYPES", "RULE_KINDS", "SCHEMA_PATH_ENV", "Band", "Block", "Boxes", "Column", "Field",
-    "Fields", "Group", "ListBlock", "Matrix", "Pair", "Rule", "Schema", "Table", "Title", "as_schemas",
-    "bundled_schemas", "data_dir", "derived", "folder_schemas", "key_line", "known_schemas", "load_schema",
-    "load_schema_file", "parse_schema", "resolve", "resolve_for", "schema_for", "value_keys",
+    *schema_blocks.__all__, "COMPARISONS", "RULE_KINDS", "SCHEMA_PATH_ENV", "as_schemas", "bundled_schemas",
+    "data_dir", "derived", "folder_schemas", "key_line", "known_schemas", "load_schema", "load_schema_file",
+    "parse_schema", "resolve", "resolve_for", "schema_for",
 ]
 
 

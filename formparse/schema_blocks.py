@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import attrs
 
+__all__ = ["FIELD_TYPES", "Band", "Block", "Boxes", "Column", "Field", "Fields", "Group", "ListBlock", "Matrix", "Pair",
+           "Rule", "Schema", "Table", "Title", "value_keys"]
+
 FIELD_TYPES = ("text", "phone", "code", "count", "money", "choice", "pairs", "date")
 
 

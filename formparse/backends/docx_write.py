@@ -170,37 +170,37 @@ _AFTER_TCMAR = {qn(f"w:{t}") for t in ("textDirection", "tcFitText", "vAlign", "
 _AFTER_VALIGN = {qn(f"w:{t}") for t in ("hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")}
 
 
-def _centre_vertically(tc: Any) -> None:
-    """Centre a cell's text vertically (tcPr/vAlign), as the official form's merged 一级指标 groups are."""
+def _sequence_child(parent: Any, tag: str, later: set[str]) -> Any:
+    """``parent``'s child ``tag``; made if missing, where the schema's sequence puts it: before the first child
+    that is one of ``later`` (Word refuses another order)."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = etree.Element(qn(tag))
+        after = next((c for c in parent if c.tag in later), None)
+        if after is not None:
+            after.addprevious(child)
+        else:
+            parent.append(child)
+    return child
+
+
+def _tcpr_child(tc: Any, tag: str, later: set[str]) -> Any:
+    """The cell's tcPr child ``tag`` (CT_TcPr is a sequence: made before any of ``later``)."""
     tcpr = tc.find(qn("w:tcPr"))
     if tcpr is None:
         tcpr = etree.Element(qn("w:tcPr"))
         tc.insert(0, tcpr)
-    align = tcpr.find(qn("w:vAlign"))
-    if align is None:
-        align = etree.Element(qn("w:vAlign"))
-        later = next((c for c in tcpr if c.tag in _AFTER_VALIGN), None)  # CT_TcPr is a sequence
-        if later is not None:
-            later.addprevious(align)
-        else:
-            tcpr.append(align)
-    align.set(qn("w:val"), "center")
+    return _sequence_child(tcpr, tag, later)
+
+
+def _centre_vertically(tc: Any) -> None:
+    """Centre a cell's text vertically (tcPr/vAlign), as the official form's merged 一级指标 groups are."""
+    _tcpr_child(tc, "w:vAlign", _AFTER_VALIGN).set(qn("w:val"), "center")
 
 
 def _zero_side_margins(tc: Any) -> None:
     """Give a cell no left or right margin (tcPr/tcMar; its other margins kept)."""
-    tcpr = tc.find(qn("w:tcPr"))
-    if tcpr is None:
-        tcpr = etree.Element(qn("w:tcPr"))
-        tc.insert(0, tcpr)
-    mar = tcpr.find(qn("w:tcMar"))
-    if mar is None:
-        mar = etree.Element(qn("w:tcMar"))
-        later = next((c for c in tcpr if c.tag in _AFTER_TCMAR), None)  # CT_TcPr is a sequence
-        if later is not None:
-            later.addprevious(mar)
-        else:
-            tcpr.append(mar)
+    mar = _tcpr_child(tc, "w:tcMar", _AFTER_TCMAR)
     for side in ("left", "right"):  # (CT_TcMar: top, left, bottom, right; start/end are the newer names)
         for el in mar.findall(qn(f"w:{side}")):
             mar.remove(el)
@@ -293,17 +293,8 @@ class DocxDocument:
         if rpr is None:
             rpr = etree.Element(qn("w:rPr"))
             run.insert(0, rpr)
-        for tag in ("w:szCs", "w:sz"):
-            el = rpr.find(qn(tag))
-            if el is None:
-                el = etree.Element(qn(tag))
-                # CT_RPr is a sequence: sz and szCs before highlight, u, …, lang (Word refuses another order)
-                later = next((c for c in rpr if c.tag in _AFTER_SZ), None)
-                if later is not None:
-                    later.addprevious(el)
-                else:
-                    rpr.append(el)
-            el.set(qn("w:val"), str(fitted))
+        for tag in ("w:szCs", "w:sz"):  # (CT_RPr: sz and szCs before highlight, u, …, lang)
+            _sequence_child(rpr, tag, _AFTER_SZ).set(qn("w:val"), str(fitted))
 
     def _default_size(self) -> int:
         """The body text's size in half-points: the Normal style's, else the document default's, else 10.5 pt."""

@@ -66,44 +66,41 @@ class CellStyles:
     def show_places(self, xc: Any, value: Decimal) -> None:
         """Give the cell a copy of its style whose number format shows ``value``'s decimals (“0.00”), when
         the workbook has a style sheet and the amount fits a number's 15 digits."""
-        if self.part is None or len(value.as_tuple().digits) > 15:
-            return
-        try:
-            style = int(xc.get("s", "0") or 0)
-        except ValueError:
+        if len(value.as_tuple().digits) > 15:
             return
         places = _places(value)
-        code = "0." + "0" * places if places else "0"
-        made = self._derived(style, code=code)
-        if made is not None:
-            xc.set("s", str(made))
+        self._restyle(xc, code="0." + "0" * places if places else "0")
 
     def centre(self, xc: Any) -> None:
-        if self.part is None:
-            return
-        try:
-            style = int(xc.get("s", "0") or 0)
-        except ValueError:
+        """Centre the cell's text both ways (a group merged down), unless its style centres it already."""
+        style = self._style(xc)
+        if style is None:
             return
         xfs = self.root().find(f"{{{S}}}cellXfs")
         xf = xfs[style] if xfs is not None and 0 <= style < len(xfs) else None
         align = xf.find(f"{{{S}}}alignment") if xf is not None else None
         if align is not None and align.get("vertical") == "center":
             return  # centred already (the template's own merged groups)
-        made = self._derived(style, align="centred")
-        if made is not None:
-            xc.set("s", str(made))
+        self._restyle(xc, align="centred")
 
     def shrink(self, xc: Any) -> None:
         """Let the cell's text be set smaller to stay on one line (shrinkToFit, which Excel and LibreOffice apply
         only when it does not fit; without wrapText, which would break a phone number over two lines)."""
+        self._restyle(xc, align="shrink")
+
+    def _style(self, xc: Any) -> int | None:
+        """The cell's style index; None when the workbook has no style sheet or the index is not a number."""
         if self.part is None:
-            return
+            return None
         try:
-            style = int(xc.get("s", "0") or 0)
+            return int(xc.get("s", "0") or 0)
         except ValueError:
-            return
-        made = self._derived(style, align="shrink")
+            return None
+
+    def _restyle(self, xc: Any, *, code: str | None = None, align: str | None = None) -> None:
+        """Give the cell the copy of its style with number format ``code`` or alignment ``align``."""
+        style = self._style(xc)
+        made = self._derived(style, code=code, align=align) if style is not None else None
         if made is not None:
             xc.set("s", str(made))
 
