@@ -105,14 +105,18 @@ def test_a_merged_level1_group_is_centred_in_xlsx_as_on_the_official_form(tmp_pa
 @pytest.mark.parametrize("path", [p for p in sample_files() + project_sample_files() if p.suffix == ".docx"],
                          ids=lambda p: p.name)
 def test_a_merged_level1_group_is_centred_in_docx_as_on_the_official_form(tmp_path, path):
-    """The .docx too: every group the writer merges down (vMerge restart) is centred vertically, as the
-    template's own merged 一级指标 cells are (vAlign center); the record reads back the same."""
+    """The .docx too: every group the writer merges down (vMerge restart) is centred both ways, as the
+    template's own merged 一级指标 cells are (vAlign and jc center); the record reads back the same."""
     import zipfile
 
     from lxml import etree
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     record = formparse.read(path)
+    if hasattr(record, "indicators"):  # 附件1: a group of rows the template does not have (rows copied)
+        extra = type(record.indicators[0])
+        record.indicators = [*record.indicators, *(extra(level1="效益指标", level2="社会效益", content=f"效益{k}",
+                                                         value="明显改善") for k in range(4))]
     out = tmp_path / "filled.docx"
     formparse.fill(record, out)
     assert dumps(formparse.read(out)) == dumps(record)
@@ -125,6 +129,8 @@ def test_a_merged_level1_group_is_centred_in_docx_as_on_the_official_form(tmp_pa
         assert tcpr.find(f"{w}vAlign").get(f"{w}val") == "center", "".join(tc.itertext())
         tags = [c.tag.split("}")[1] for c in tcpr]
         assert tags.index("vMerge") < tags.index("vAlign")  # CT_TcPr's order (Word refuses another)
+        assert [p.find(f"{w}pPr/{w}jc").get(f"{w}val") for p in tc.iter(f"{w}p")] == ["center"] * len(
+            list(tc.iter(f"{w}p")))
 
 
 def _phone_cell_runs(path, phone):

@@ -193,9 +193,20 @@ def _tcpr_child(tc: Any, tag: str, later: set[str]) -> Any:
     return _sequence_child(tcpr, tag, later)
 
 
-def _centre_vertically(tc: Any) -> None:
-    """Centre a cell's text vertically (tcPr/vAlign), as the official form's merged 一级指标 groups are."""
+_AFTER_JC = {qn(f"w:{t}") for t in ("textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+                                     "cnfStyle", "rPr", "sectPr", "pPrChange")}
+
+
+def _centre(tc: Any) -> None:
+    """Centre a cell's text both ways (tcPr/vAlign, and each paragraph's jc), as the official form's merged
+    一级指标 groups are (a group's first row may be a copy of a row whose cell was not centred)."""
     _tcpr_child(tc, "w:vAlign", _AFTER_VALIGN).set(qn("w:val"), "center")
+    for p in _children(tc, qn("w:p")):
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = etree.Element(qn("w:pPr"))
+            p.insert(0, ppr)
+        _sequence_child(ppr, "w:jc", _AFTER_JC).set(qn("w:val"), "center")
 
 
 def _zero_side_margins(tc: Any) -> None:
@@ -352,7 +363,7 @@ class DocxDocument:
                 continue
             if r in start:
                 _set_vmerge(tc, "restart")
-                _centre_vertically(tc)  # a group merged down: centred, as the official form's are
+                _centre(tc)  # a group merged down: centred, as the official form's are
             elif r in inside:
                 _set_vmerge(tc, "continue")
                 _set_tc_text(tc, "")
