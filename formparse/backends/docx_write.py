@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
@@ -28,6 +29,12 @@ _CELL_MARGIN = 108
 _ASCII_EM = 0.64  # (a digit of DejaVu Sans, which LibreOffice shows for 宋体 where it is not installed)
 _NARROW_EM = 0.4
 _MIN_SIZE = 14
+# A date written with 年月日 is one word too (“2020年10月” broke after “2020年1” in the 2 cm 完成时间 cell, and
+# “2020年1月15日” over three lines beside 填报日期); its 年月日 are full width (1 em).
+_DATE_WORD = re.compile(r"[0-9]{4}年(?:[0-9]{1,2}月(?:[0-9]{1,2}日)?)?")
+# Word and LibreOffice put a gap of about a quarter em where Chinese meets Latin letters or digits (w:autoSpaceDE,
+# w:autoSpaceDN, on by default): “2020 年 1 月”.
+_AUTOSPACE_EM = 0.25
 _AFTER_SZ = {qn(f"w:{t}") for t in ("szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl",
                                     "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")}
 _DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -160,20 +167,51 @@ _AFTER_TCMAR = {qn(f"w:{t}") for t in ("textDirection", "tcFitText", "vAlign", "
                                         "cellDel", "cellMerge", "tcPrChange")}
 
 
-def _zero_side_margins(tc: Any) -> None:
-    """Give a cell no left or right margin (tcPr/tcMar; its other margins kept)."""
+_AFTER_VALIGN = {qn(f"w:{t}") for t in ("hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")}
+
+
+def _sequence_child(parent: Any, tag: str, later: set[str]) -> Any:
+    """``parent``'s child ``tag``; made if missing, where the schema's sequence puts it: before the first child
+    that is one of ``later`` (Word refuses another order)."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = etree.Element(qn(tag))
+        after = next((c for c in parent if c.tag in later), None)
+        if after is not None:
+            after.addprevious(child)
+        else:
+            parent.append(child)
+    return child
+
+
+def _tcpr_child(tc: Any, tag: str, later: set[str]) -> Any:
+    """The cell's tcPr child ``tag`` (CT_TcPr is a sequence: made before any of ``later``)."""
     tcpr = tc.find(qn("w:tcPr"))
     if tcpr is None:
         tcpr = etree.Element(qn("w:tcPr"))
         tc.insert(0, tcpr)
-    mar = tcpr.find(qn("w:tcMar"))
-    if mar is None:
-        mar = etree.Element(qn("w:tcMar"))
-        later = next((c for c in tcpr if c.tag in _AFTER_TCMAR), None)  # CT_TcPr is a sequence
-        if later is not None:
-            later.addprevious(mar)
-        else:
-            tcpr.append(mar)
+    return _sequence_child(tcpr, tag, later)
+
+
+_AFTER_JC = {qn(f"w:{t}") for t in ("textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+                                     "cnfStyle", "rPr", "sectPr", "pPrChange")}
+
+
+def _centre(tc: Any) -> None:
+    """Centre a cell's text both ways (tcPr/vAlign, and each paragraph's jc), as the official form's merged
+    一级指标 groups are (a group's first row may be a copy of a row whose cell was not centred)."""
+    _tcpr_child(tc, "w:vAlign", _AFTER_VALIGN).set(qn("w:val"), "center")
+    for p in _children(tc, qn("w:p")):
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = etree.Element(qn("w:pPr"))
+            p.insert(0, ppr)
+        _sequence_child(ppr, "w:jc", _AFTER_JC).set(qn("w:val"), "center")
+
+
+def _zero_side_margins(tc: Any) -> None:
+    """Give a cell no left or right margin (tcPr/tcMar; its other margins kept)."""
+    mar = _tcpr_child(tc, "w:tcMar", _AFTER_TCMAR)
     for side in ("left", "right"):  # (CT_TcMar: top, left, bottom, right; start/end are the newer names)
         for el in mar.findall(qn(f"w:{side}")):
             mar.remove(el)
@@ -240,10 +278,10 @@ class DocxDocument:
             self._fit_on_one_line(el, text)
 
     def _fit_on_one_line(self, tc: Any, text: str) -> None:
-        """A phone number, a code or an amount (one word of ASCII) wider than its cell is set smaller, down to
-        7 pt, so that it stays on one line (the form's columns are fixed: 0739-5212786 in the 2 cm 联系电话
-        cell would break after any digit)."""
-        if not text or not text.isascii() or any(ch.isspace() for ch in text):
+        """A phone number, a code or an amount (one word of ASCII), or a date written with 年月日, wider than its
+        cell is set smaller, down to 7 pt, so that it stays on one line (the form's columns are fixed:
+        0739-5212786 in the 2 cm 联系电话 cell would break after any digit)."""
+        if not text or any(ch.isspace() for ch in text) or not (text.isascii() or _DATE_WORD.fullmatch(text)):
             return
         tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
         width = tcw.get(qn("w:w"), "") if tcw is not None else ""
@@ -253,9 +291,12 @@ class DocxDocument:
         if run is None:
             return
         size = int(_val(run, "w:rPr/w:sz", "0") or 0) or self._default_size()
-        ems = sum(_NARROW_EM if ch in "-.,:/()" else _ASCII_EM for ch in text)
+        ems = sum(_NARROW_EM if ch in "-.,:/()" else _ASCII_EM if ch.isascii() else 1.0 for ch in text)
+        ems += _AUTOSPACE_EM * sum(a.isascii() != b.isascii() for a, b in zip(text, text[1:], strict=False))
         if ems * size * 10 <= int(width) - 2 * _CELL_MARGIN:  # twips: size is in half-points
             return
+        if not text.isascii() and ems * _MIN_SIZE * 10 > int(width):
+            return  # a date that would break even at the smallest size: left as the form sets it
         # the cell's own side margins given to the text, and the size that fits the whole width
         _zero_side_margins(tc)
         fitted = min(size, max(_MIN_SIZE, int(int(width) / (ems * 10))))
@@ -263,17 +304,8 @@ class DocxDocument:
         if rpr is None:
             rpr = etree.Element(qn("w:rPr"))
             run.insert(0, rpr)
-        for tag in ("w:szCs", "w:sz"):
-            el = rpr.find(qn(tag))
-            if el is None:
-                el = etree.Element(qn(tag))
-                # CT_RPr is a sequence: sz and szCs before highlight, u, …, lang (Word refuses another order)
-                later = next((c for c in rpr if c.tag in _AFTER_SZ), None)
-                if later is not None:
-                    later.addprevious(el)
-                else:
-                    rpr.append(el)
-            el.set(qn("w:val"), str(fitted))
+        for tag in ("w:szCs", "w:sz"):  # (CT_RPr: sz and szCs before highlight, u, …, lang)
+            _sequence_child(rpr, tag, _AFTER_SZ).set(qn("w:val"), str(fitted))
 
     def _default_size(self) -> int:
         """The body text's size in half-points: the Normal style's, else the document default's, else 10.5 pt."""
@@ -331,6 +363,7 @@ class DocxDocument:
                 continue
             if r in start:
                 _set_vmerge(tc, "restart")
+                _centre(tc)  # a group merged down: centred, as the official form's are
             elif r in inside:
                 _set_vmerge(tc, "continue")
                 _set_tc_text(tc, "")

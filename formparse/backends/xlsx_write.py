@@ -24,11 +24,11 @@ from lxml import etree
 from ..errors import UnreadableFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT
-from ..text import format_money, parse_money
+from ..text import format_money
 from .cells import col_letters
-from .numfmt import format_number
 from .ooxml import REL, Package, active_content, cell_text
-from .xlsx import R, S, _col_index, _formats, _shared_strings, sheet_grid
+from .xlsx import R, S, _col_index, _shared_strings, sheet_grid
+from .xlsx_styles import CellStyles
 
 _ROW, _C, _V, _F, _IS, _T = (f"{{{S}}}{t}" for t in ("row", "c", "v", "f", "is", "t"))
 _SHEETDATA, _MERGES, _MERGE = f"{{{S}}}sheetData", f"{{{S}}}mergeCells", f"{{{S}}}mergeCell"
@@ -43,17 +43,6 @@ _SQREF_TAGS = {f"{{{S}}}{t}": a for t, a in (("conditionalFormatting", "sqref"),
                                             ("hyperlink", "ref"), ("dimension", "ref"), ("selection", "sqref"))}
 
 
-# The built-in number formats that show a fixed number of decimals (ECMA-376 18.8.30).
-_BUILTIN_PLACES = {"0": 1, "0.00": 2}
-
-
-def _places(value: Decimal | int) -> int:
-    """How many decimals an amount is written with (1280.00 → 2)."""
-    if not isinstance(value, Decimal):
-        return 0
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
 
 class XlsxDocument:
     """An .xlsx opened for writing: edits go to the parsed sheet XML; save copies everything else."""
@@ -66,11 +55,8 @@ class XlsxDocument:
         rels = self.pkg.rels(self.book)
         self.strings = _shared_strings(self.pkg, next((n for t, n in rels.values() if t.endswith("/sharedStrings")),
                                                       None))
-        self.styles_part = next((n for t, n in rels.values() if t.endswith("/styles")), None)
-        self.formats = _formats(self.pkg, self.styles_part)
-        self._styles_root: Any = None  # parsed when a style is looked at or added; written at save when added
-        self._styles_changed = False
-        self._scaled: dict[tuple[int, str], int] = {}  # (cell style, number format) → the style made for it
+        self.styles = CellStyles(self.pkg, next((n for t, n in rels.values() if t.endswith("/styles")), None))
+        self.formats = self.styles.formats
         pr = self.book_root.find(f"{{{S}}}workbookPr")
         self.date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
         self.sheets: list[tuple[str, str]] = []
@@ -202,9 +188,9 @@ class XlsxDocument:
         xc.attrib.pop("t", None)
         if value is None:
             return
-        if isinstance(value, Decimal) and not self._shows(xc, value):
-            self._show_places(xc, value)
-        if isinstance(value, Decimal | int) and not self._shows(xc, value):
+        if isinstance(value, Decimal) and not self.styles.shows(xc, value):
+            self.styles.show_places(xc, value)
+        if isinstance(value, Decimal | int) and not self.styles.shows(xc, value):
             value = format_money(Decimal(value))  # the cell's number format would show another amount
         if isinstance(value, Decimal):
             etree.SubElement(xc, _V).text = format_money(value)
@@ -215,120 +201,13 @@ class XlsxDocument:
             t = etree.SubElement(etree.SubElement(xc, _IS), _T)
             t.text = cell_text(value)
             t.set(XML_SPACE, "preserve")
-            if cell.rowspan == 1:
+            if value.isascii() and value.strip() and not any(ch.isspace() for ch in value) \
+                    and len(value) + 1 > sum(self._widths().get(k, 8.43) for k in range(c, c + cell.colspan)):
+                # one word (a phone, a code) wider than its column: set smaller, never broken over two lines
+                self.styles.shrink(xc)
+            elif cell.rowspan == 1:
                 self._fit_height(r, c, cell.colspan, value)
 
-    def _shows(self, xc: Any, value: Decimal | int) -> bool:
-        """Whether the cell's number format shows ``value`` as it is, its decimals included (0.001 in a 0.00
-        cell shows 0.00, and 1280.00 in a General cell shows 1280: such an amount gets a number format
-        with its decimals, or is written as text, so that what the form shows is the amount as written)."""
-        try:
-            style = int(xc.get("s", "0") or 0)
-        except ValueError:
-            return False
-        fmt = self.formats[style] if 0 <= style < len(self.formats) else None
-        if fmt is None or fmt.strip() in ("", "General", "@"):
-            digits = Decimal(value).as_tuple().digits
-            # General shows up to 15 digits, and no trailing zero after the point (1280.50 shows 1280.5)
-            return len(digits) <= 15 and (_places(value) == 0 or digits[-1] != 0)
-        try:
-            shown = parse_money(format_number(float(value), fmt))
-        except (ValueError, OverflowError):
-            return False
-        return shown == value and _places(shown) == _places(value)
-
-    def _show_places(self, xc: Any, value: Decimal) -> None:
-        """Give the cell a copy of its style whose number format shows ``value``'s decimals (“0.00”), when
-        the workbook has a style sheet and the amount fits a number's 15 digits."""
-        if self.styles_part is None or len(value.as_tuple().digits) > 15:
-            return
-        try:
-            style = int(xc.get("s", "0") or 0)
-        except ValueError:
-            return
-        places = _places(value)
-        code = "0." + "0" * places if places else "0"
-        made = self._derived(style, code=code)
-        if made is not None:
-            xc.set("s", str(made))
-
-    def _centre(self, xc: Any) -> None:
-        if self.styles_part is None:
-            return
-        try:
-            style = int(xc.get("s", "0") or 0)
-        except ValueError:
-            return
-        xfs = self._styles().find(f"{{{S}}}cellXfs")
-        xf = xfs[style] if xfs is not None and 0 <= style < len(xfs) else None
-        align = xf.find(f"{{{S}}}alignment") if xf is not None else None
-        if align is not None and align.get("vertical") == "center":
-            return  # centred already (the template's own merged groups)
-        made = self._derived(style, centred=True)
-        if made is not None:
-            xc.set("s", str(made))
-
-    def _styles(self) -> Any:
-        """The style sheet, parsed once (callers make sure the workbook has one)."""
-        if self._styles_root is None:
-            assert self.styles_part is not None
-            self._styles_root = self.pkg.xml(self.styles_part)
-        return self._styles_root
-
-    def _derived(self, style: int, *, code: str | None = None, centred: bool = False) -> int | None:
-        """The cell style ``style`` with number format ``code``, or with its text centred (both ways, wrapped,
-        as the official form's merged groups are); made once, then reused."""
-        key = (style, code or ("centred" if centred else ""))
-        if key not in self._scaled:
-            made = self._add_style(style, code, centred)
-            if made is None:
-                return None
-            self._scaled[key] = made
-        return self._scaled[key]
-
-    def _add_style(self, style: int, code: str | None, centred: bool) -> int | None:
-        """A new cell style (cellXfs entry): style ``style`` with number format ``code`` or centred; its index."""
-        root = self._styles()
-        self._styles_changed = True
-        xfs = root.find(f"{{{S}}}cellXfs")
-        if xfs is None:
-            return None
-        fmt_id = _BUILTIN_PLACES.get(code) if code is not None else None
-        if code is not None and fmt_id is None:
-            fmts = root.find(f"{{{S}}}numFmts")
-            if fmts is None:
-                fmts = etree.Element(f"{{{S}}}numFmts")
-                root.insert(0, fmts)  # the style sheet's first child (ECMA-376 18.8.39)
-            ids = [int(n.get("numFmtId", "0")) for n in fmts if n.get("numFmtId", "").isdigit()]
-            same = [n for n in fmts if n.get("formatCode") == code and n.get("numFmtId", "").isdigit()]
-            if same:
-                fmt_id = int(same[0].get("numFmtId"))
-            else:
-                fmt_id = max([*ids, 163]) + 1  # custom formats are numbered from 164
-                etree.SubElement(fmts, f"{{{S}}}numFmt", numFmtId=str(fmt_id), formatCode=code)
-                fmts.set("count", str(len(fmts)))
-        old = xfs[style] if 0 <= style < len(xfs) else None
-        xf = copy.deepcopy(old) if old is not None else etree.Element(f"{{{S}}}xf", fontId="0", fillId="0",
-                                                                       borderId="0", xfId="0")
-        if code is not None:
-            xf.set("numFmtId", str(fmt_id))
-            xf.set("applyNumberFormat", "1")
-        if centred:
-            align = xf.find(f"{{{S}}}alignment")
-            if align is None:
-                align = etree.Element(f"{{{S}}}alignment")
-                xf.insert(0, align)  # (an xf's first child: before protection and extLst)
-            align.set("horizontal", "center")
-            align.set("vertical", "center")
-            align.set("wrapText", "1")
-            xf.set("applyAlignment", "1")
-        xfs.append(xf)
-        xfs.set("count", str(len(xfs)))
-        while len(self.formats) < len(xfs) - 1:
-            self.formats.append("General")
-        self.formats.append(code if code is not None else (self.formats[style] if 0 <= style < len(self.formats)
-                                                             else "General"))
-        return len(xfs) - 1
 
     def _widths(self) -> dict[int, float]:
         part = self.sheets[self.index][1]
@@ -544,7 +423,7 @@ class XlsxDocument:
                 self._cell(grid.row_refs[r0], c).set("s", look)
             if r1 > r0:
                 a, b = grid.row_refs[r0], grid.row_refs[r1]
-                self._centre(self._cell(a, c))  # a group merged down: centred, as the official form's are
+                self.styles.centre(self._cell(a, c))  # a group merged down: centred, as the official form's are
                 for r in range(a + 1, b + 1):
                     xc = self._cell(r, c)
                     for child in list(xc):
@@ -568,9 +447,10 @@ class XlsxDocument:
         changed = {part: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                    for part, root in self.roots.items() if part in self.dirty}
         changed[self.book] = etree.tostring(self.book_root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        if self._styles_changed and self.styles_part is not None:
-            changed[self.styles_part] = etree.tostring(self._styles_root, xml_declaration=True, encoding="UTF-8",
-                                                       standalone=True)
+        styles = self.styles.xml()
+        if styles is not None:
+            assert self.styles.part is not None
+            changed[self.styles.part] = styles
         if calc:
             changed.update(self._without_calc_chain(calc))
         types = changed.get("[Content_Types].xml") or self.pkg.read("[Content_Types].xml")
