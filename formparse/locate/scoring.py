@@ -39,6 +39,9 @@ class Cost(NamedTuple):
     beside: int
 
 
+# Cost's first fields, which read positions by order alone (which comes first, which share a row or column,
+# which spans which); the rest are distances.
+ORDER_FIELDS = 5
 # A slot with no placed sibling has no evidence for any cell: any cell near a sibling is preferred.
 NO_EVIDENCE = 10**6
 # The cost of a slot left without a cell.

@@ -30,11 +30,17 @@ class Signs:
     first_left: Cell | None = None
     first_up: Cell | None = None
 
-    def key(self) -> tuple[object, ...]:
-        def at(c: Cell | None) -> tuple[int, int] | None:
-            return None if c is None else (c.row, c.col)
-        return (self.colon, self.in_values, at(self.left), at(self.left_below), at(self.above),
-                at(self.above_right), tuple(at(c) for c in self.ups), at(self.first_left), at(self.first_up))
+    def key(self, index: dict[int, int]) -> tuple[object, ...]:
+        """What the assignment reads of these signs, for the placement cache (``index``: candidate cell → its
+        number): which candidates the neighbours are, and whether each neighbour's other place lines up with it
+        — no position, so that the same signs of a label drawn lower down give the same key."""
+        def which(c: Cell | None) -> int | None:
+            return None if c is None else index.get(id(c), -1)
+        return (self.colon, self.in_values, which(self.left), which(self.left_below),
+                self.left is not None and self.left_below is not None and self.left_below.col == self.left.col,
+                which(self.above), which(self.above_right),
+                self.above is not None and self.above_right is not None and self.above_right.row == self.above.row,
+                tuple(which(c) for c in self.ups), which(self.first_left), which(self.first_up))
 
 
 def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
