@@ -47,7 +47,9 @@ def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[
            contested: set[int]) -> dict[int, Signs]:
     """For each candidate cell, its :class:`Signs` (the neighbours only for cells that slots contest)."""
     out: dict[int, Signs] = {}
-    rows: dict[int, list[Cell]] = {}
+    rows: dict[int, bool] = {}  # row → whether it holds a value
+    # a cell no slot contests has only these two signs: one record for each pair, shared
+    plain = {(colon, values): Signs(colon, values) for colon in (False, True) for values in (False, True)}
 
     def candidate(c: Cell | None, me: Cell) -> Cell | None:
         return c if c is not None and c is not me and id(c) in wanted else None
@@ -58,16 +60,16 @@ def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[
                 continue
             values = False
             for r in range(cell.row, cell.last_row + 1):
-                mine = rows.get(r)
-                if mine is None:
-                    mine = rows[r] = [c for c in grid.own_anchors(r)
-                                      if not c.blank and id(c) not in wanted and grid.visible(c)]
-                if mine:
+                held = rows.get(r)
+                if held is None:
+                    held = rows[r] = any(not c.blank and id(c) not in wanted and grid.visible(c)
+                                         for c in grid.own_anchors(r))
+                if held:
                     values = True
                     break
             colon = ":" in norm(cell.text)
             if id(cell) not in contested:
-                out[id(cell)] = Signs(colon, values)
+                out[id(cell)] = plain[(colon, values)]
                 continue
             left = candidate(geo.cell_at(grid, cell.row, cell.col - 1), cell) if cell.col > 0 else None
             above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None
