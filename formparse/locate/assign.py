@@ -95,9 +95,9 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
     for _ in range(REFINE_PASSES if len(groups) > 1 else 0):
         moved = False
         for group in groups:
-            mine = {s.id for s in group}
-            own = {id(c) for k, c in p.cell.items() if k in mine}
-            placed = [(by_id[k], c) for k, c in p.cell.items() if k not in mine]
+            in_group = {s.id for s in group}
+            own = {id(c) for k, c in p.cell.items() if k in in_group}
+            placed = [(by_id[k], c) for k, c in p.cell.items() if k not in in_group]
             try:
                 choice, near = _assign(group, cands, placed, p.label_ids - own, signs, wanted)
             except AmbiguousLayout:
@@ -117,8 +117,8 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
                     put(s, *hit)
         if not moved:
             break
-    remember(keys, schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is cell)
-                            for s in slots if (cell := p.cell.get(s.id)) is not None}, by_distance=by_distance)
+    remember(keys, schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is took)
+                            for s in slots if (took := p.cell.get(s.id)) is not None}, by_distance=by_distance)
     _inline_wins(p, schema)
     return p
 
