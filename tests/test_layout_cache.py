@@ -62,3 +62,33 @@ def test_a_file_of_another_record_on_the_same_template_hits_and_reads_its_own_va
     assert len(cached) == 1
     assert formparse.read(pb) == b
     assert _PLACEMENTS == cached  # a hit: nothing new placed
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_files_of_one_template_with_other_counts_of_goals_and_indicators_share_a_placement(tmp_path, suffix):
+    """The labels below a longer or shorter table lie lower or higher, a heading merged down the table is longer
+    or shorter: the placement is remembered by the order of the label cells, not their rows, and taken for
+    every such file — each read as a fresh locate reads it."""
+    import copy
+
+    a = formparse.read(sample_files()[0])
+    assert len(a.goals) >= 2 and len(a.indicators) >= 3
+    variants = []
+    for k, (goals, indicators) in enumerate([(len(a.goals), len(a.indicators)), (1, 2), (len(a.goals) + 3, 1),
+                                             (2, len(a.indicators) + 4)]):
+        rec = formparse.loads(formparse.dumps(a))
+        rec.goals = [f"{g}（{k}）" for g in (a.goals * 3)[:goals]]
+        rec.indicators = [copy.deepcopy(x) for x in (a.indicators * 5)[:indicators]]
+        rec.filled_by = f"填报人{k}"
+        variants.append(formparse.fill(rec, tmp_path / f"v{k}{suffix}"))
+    fresh = {}
+    for path in variants:
+        clear_placements()
+        fresh[path] = outcome(path)
+    clear_placements()
+    outcome(variants[0])
+    cached = dict(_PLACEMENTS)
+    assert len(cached) == 1
+    for path in variants[1:]:
+        assert outcome(path) == fresh[path], path.name
+        assert _PLACEMENTS == cached, f"{path.name}: not taken from the cache"

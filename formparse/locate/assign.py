@@ -11,12 +11,12 @@ from .. import geometry as geo
 from ..errors import AmbiguousLayout
 from ..grid import Cell, Grid
 from ..schema import Fields, Schema
-from .cache import placement_key, recall, remember
+from .cache import placement_keys, recall, remember
 from .index import build_index, candidates, echoes_above, echoes_left, header_rows
 from .inline import split_inline
 from .kinds import known_labels, schema_slots
 from .placement import Placement
-from .scoring import UNPLACED, Cost, Evidence, cost_of, violations
+from .scoring import ORDER_FIELDS, UNPLACED, Cost, Evidence, cost_of, violations
 from .signs import Signs, signs_of
 from .slots import Slot
 
@@ -58,8 +58,8 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
                        if len(cands[s.id]) > 1 or len(wanted[id(c)]) > 1}
     signs = signs_of(grid, cands, wanted, contested_cells)
     # A file drawn from the same template as one placed before: its placement is taken over (see .cache)
-    key = placement_key(schema, slots, cands, signs)
-    remembered = recall(key, schema)
+    keys = placement_keys(schema, slots, cands, signs)
+    remembered = recall(keys, schema)
     if remembered is not None:
         for s in slots:
             k = remembered.get(s.id)
@@ -77,12 +77,14 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
             contested.append(s)
     # Step 3: the rest, one connected group of slots and cells at a time.
     groups = _components(contested, cands)
+    by_distance = False  # whether a distance decided a choice (see .cache)
     for group in groups:
         placed = [(by_id[k], c) for k, c in p.cell.items()]
         try:
-            choice = _assign(group, cands, placed, p.label_ids, signs, wanted)
+            choice, near = _assign(group, cands, placed, p.label_ids, signs, wanted)
         except AmbiguousLayout as exc:
             raise AmbiguousLayout(exc.message, cells=exc.cells, path=grid.source) from None
+        by_distance = by_distance or near
         for s in group:
             hit = choice.get(s.id)
             if hit is not None:
@@ -93,13 +95,17 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
     for _ in range(REFINE_PASSES if len(groups) > 1 else 0):
         moved = False
         for group in groups:
-            mine = {s.id for s in group}
-            own = {id(c) for k, c in p.cell.items() if k in mine}
-            placed = [(by_id[k], c) for k, c in p.cell.items() if k not in mine]
+            in_group = {s.id for s in group}
+            own = {id(c) for k, c in p.cell.items() if k in in_group}
+            placed = [(by_id[k], c) for k, c in p.cell.items() if k not in in_group]
             try:
-                choice = _assign(group, cands, placed, p.label_ids - own, signs, wanted)
+                choice, near = _assign(group, cands, placed, p.label_ids - own, signs, wanted)
             except AmbiguousLayout:
-                continue  # placed once without doubt; more evidence that ties two cells changes nothing
+                # placed once without doubt; more evidence that ties two cells changes nothing (a tie on every
+                # field, the distances included: in a file whose labels lie farther apart, they may break it)
+                by_distance = True
+                continue
+            by_distance = by_distance or near
             if all(choice.get(s.id, (None,))[0] is p.cell.get(s.id) for s in group):
                 continue
             moved = True
@@ -111,8 +117,8 @@ def place(grid: Grid, schema: Schema, banned: frozenset[int] = frozenset()) -> P
                     put(s, *hit)
         if not moved:
             break
-    remember(key, schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is cell)
-                           for s in slots if (cell := p.cell.get(s.id)) is not None})
+    remember(keys, schema, {s.id: next(k for k, (c, _) in enumerate(cands[s.id]) if c is took)
+                            for s in slots if (took := p.cell.get(s.id)) is not None}, by_distance=by_distance)
     _inline_wins(p, schema)
     return p
 
@@ -153,8 +159,10 @@ def _components(slots: list[Slot], cands: dict[str, list[tuple[Cell, str]]]) -> 
 
 
 def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed: list[tuple[Slot, Cell]],
-            taken: set[int], signs: dict[int, Signs], wanted: dict[int, set[str]]) -> dict[str, tuple[Cell, str]]:
-    """The best injective assignment of the group's slots to their candidate cells (or to none).
+            taken: set[int], signs: dict[int, Signs], wanted: dict[int, set[str]]
+            ) -> tuple[dict[str, tuple[Cell, str]], bool]:
+    """The best injective assignment of the group's slots to their candidate cells (or to none), and whether
+    a distance (see :data:`.scoring.ORDER_FIELDS`) set it apart from another one (or a greedy choice made it).
 
     A slot's cost counts the labels placed before (fixed) and the group's other slots as this combination
     places them; the fixed part is computed once per slot and cell."""
@@ -166,7 +174,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
         total *= len(o)
     ev = Evidence(placed, signs, wanted)
     if total > MAX_COMBINATIONS:
-        return _assign_greedy(group, options, ev)
+        return _assign_greedy(group, options, ev), True
     fixed = {(k, id(ci[0])): cost_of(s, ci[0], ev) for k, s in enumerate(group) for ci in options[k]
              if ci is not None}
     # what two slots of the group placed at once add to the first one's cost: (family_order, block_order,
@@ -217,6 +225,8 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
                        combo))
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
+    # the fields read by order alone equal: the choice (or the tie) rests on a distance
+    near = len(scored) > 1 and scored[1][0][:ORDER_FIELDS] == best_cost[:ORDER_FIELDS]
     for cost, combo in scored[1:]:
         if cost != best_cost:
             break
@@ -226,7 +236,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
             cells = sorted({ci[0].address for _, a, b in differ for ci in (a, b) if ci is not None})
             labels = "、".join(dict.fromkeys(f"“{s.name}”" for s, _, _ in differ))
             raise AmbiguousLayout(f"标签 {labels} 出现在 {'、'.join(cells)}，无法确定各属于哪一栏", cells=cells)
-    return {s.id: ci for s, ci in zip(group, best, strict=True) if ci is not None}
+    return {s.id: ci for s, ci in zip(group, best, strict=True) if ci is not None}, near
 
 
 def _assign_greedy(group: list[Slot], options: list[list[tuple[Cell, str] | None]],

@@ -27,6 +27,7 @@ class Context:
         self.extra_labels: set[int] = set()  # label cells met again (a repeated header or section label)
         self.claims: dict[int, str] = {}  # value cell → the label that took it
         self._families: dict[str, frozenset[int]] = {}
+        self._family_of = {s.id: s.family for s in placement.slots}  # slot id → its family
         self._neighbours: dict[int, tuple[Cell | None, Cell | None, list[Cell]]] = {}
 
     def is_known_label(self, cell: Cell) -> bool:
@@ -52,7 +53,7 @@ class Context:
         """The placed heading of a slot's family (its group or section label), if any: the one label that may
         begin left of the slot's value in a lower row (typed once in the left column, or centred in it).
         A sibling field's label there starts a row of its own: the cell beside it is that field's value."""
-        family = next(s.family for s in self.p.slots if s.id == slot_id)
+        family = self._family_of[slot_id]
         hit = self._families.get(family)
         if hit is None:
             hit = self._families[family] = frozenset(

@@ -85,8 +85,18 @@ def candidates(grid: Grid, index: dict[str, list[Cell]], slot: Slot) -> list[tup
                 out.append((cell, inline))
     out.sort(key=lambda ci: (ci[0].row, ci[0].col))
     if slot.order == -1:  # a section or group label typed again in every row of its section is one label
-        out = [ci for ci in out if not repeats_above(grid, ci[0])]
+        # (the walk up the column only where the index holds a copy above: on a grid hiding nothing, every
+        # filled cell is in the index)
+        walk = bool(grid.hidden_rows or grid.hidden_cols)
+        out = [ci for ci in out if not ((walk or _copy_above(index, ci[0])) and repeats_above(grid, ci[0]))]
     return out
+
+
+def _copy_above(index: dict[str, list[Cell]], cell: Cell) -> bool:
+    """Whether the index holds a cell reading like ``cell`` higher up in its column."""
+    folded = norm(cell.text)
+    return any(c is not cell and c.col == cell.col and c.row < cell.row and norm(c.text) == folded
+               for c in index.get(folded.partition(":")[0], ()))
 
 
 def echoes_left(grid: Grid, cell: Cell, mine: set[int], labels: set[int]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -12,6 +13,7 @@ from ..text import norm
 _TYPED = {":": "[:：]", "(": "[(（]", ")": "[)）]"}
 
 
+@functools.lru_cache(maxsize=1024)
 def _label_re(label: str) -> re.Pattern[str]:
     """A label in running text: any white space between its characters, then a colon."""
     chars = [_TYPED.get(ch) or re.escape(ch) for ch in norm(label)]

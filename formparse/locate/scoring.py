@@ -39,6 +39,9 @@ class Cost(NamedTuple):
     beside: int
 
 
+# Cost's first fields, which read positions by order alone (which comes first, which share a row or column,
+# which spans which); the rest are distances.
+ORDER_FIELDS = 5
 # A slot with no placed sibling has no evidence for any cell: any cell near a sibling is preferred.
 NO_EVIDENCE = 10**6
 # The cost of a slot left without a cell.
@@ -61,13 +64,25 @@ class Evidence:
             self.by_block.setdefault(s.block, []).append(c)
             if s.block not in self.firsts or geo.after(self.firsts[s.block][1], c):
                 self.firsts[s.block] = (s, c)
+        self._around: dict[str, tuple[list[tuple[Slot, Cell]], list[tuple[Slot, Cell]], Cell | None, list[Cell]]] = {}
+
+    def around(self, slot: Slot) -> tuple[list[tuple[Slot, Cell]], list[tuple[Slot, Cell]], Cell | None, list[Cell]]:
+        """What a slot's cost is measured against, the same for each of its candidates (asked once): its family's
+        other placed labels, the other blocks' first labels, its family's placed heading, and the placed labels
+        of the blocks written just before and after its own."""
+        hit = self._around.get(slot.id)
+        if hit is None:
+            family = [(s, c) for s, c in self.family.get(slot.family, ()) if s.id != slot.id]
+            hit = self._around[slot.id] = (
+                family, [sc for b, sc in self.firsts.items() if b != slot.block],
+                next((c for s, c in family if s.order == -1), None),
+                [c for b in (slot.block - 1, slot.block + 1) for c in self.by_block.get(b, ())])
+        return hit
 
 
 def cost_of(slot: Slot, cell: Cell, ev: Evidence) -> Cost:
     """How badly ``cell`` agrees with the labels already placed, for ``slot`` (see :class:`Cost`)."""
-    family = [(s, c) for s, c in ev.family.get(slot.family, ()) if s.id != slot.id]
-    others = [sc for b, sc in ev.firsts.items() if b != slot.block]
-    head = next((c for s, c in family if s.order == -1), None)
+    family, others, head, adjacent = ev.around(slot)
     return Cost(
         foreign=_foreign(slot, cell, ev),
         family_order=violations(slot, cell, family, lambda s: s.order),
@@ -76,8 +91,7 @@ def cost_of(slot: Slot, cell: Cell, ev: Evidence) -> Cost:
         out_of_line=sum(1 for _, c in family if not geo.in_line(cell, c)),
         nearest=min((geo.distance(cell, c) for _, c in family), default=NO_EVIDENCE),
         from_heading=geo.distance(cell, head) if head is not None else 0,
-        beside=min((geo.distance(cell, c) for b in (slot.block - 1, slot.block + 1) for c in ev.by_block.get(b, ())),
-                   default=NO_EVIDENCE))
+        beside=min((geo.distance(cell, c) for c in adjacent), default=NO_EVIDENCE))
 
 
 def _foreign(slot: Slot, cell: Cell, ev: Evidence) -> int:

@@ -30,18 +30,26 @@ class Signs:
     first_left: Cell | None = None
     first_up: Cell | None = None
 
-    def key(self) -> tuple[object, ...]:
-        def at(c: Cell | None) -> tuple[int, int] | None:
-            return None if c is None else (c.row, c.col)
-        return (self.colon, self.in_values, at(self.left), at(self.left_below), at(self.above),
-                at(self.above_right), tuple(at(c) for c in self.ups), at(self.first_left), at(self.first_up))
+    def key(self, index: dict[int, int]) -> tuple[object, ...]:
+        """What the assignment reads of these signs, for the placement cache (``index``: candidate cell → its
+        number): which candidates the neighbours are, and whether each neighbour's other place lines up with it
+        — no position, so that the same signs of a label drawn lower down give the same key."""
+        def which(c: Cell | None) -> int | None:
+            return None if c is None else index.get(id(c), -1)
+        return (self.colon, self.in_values, which(self.left), which(self.left_below),
+                self.left is not None and self.left_below is not None and self.left_below.col == self.left.col,
+                which(self.above), which(self.above_right),
+                self.above is not None and self.above_right is not None and self.above_right.row == self.above.row,
+                tuple(which(c) for c in self.ups), which(self.first_left), which(self.first_up))
 
 
 def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
            contested: set[int]) -> dict[int, Signs]:
     """For each candidate cell, its :class:`Signs` (the neighbours only for cells that slots contest)."""
     out: dict[int, Signs] = {}
-    rows: dict[int, list[Cell]] = {}
+    rows: dict[int, bool] = {}  # row → whether it holds a value
+    # a cell no slot contests has only these two signs: one record for each pair, shared
+    plain = {(colon, values): Signs(colon, values) for colon in (False, True) for values in (False, True)}
 
     def candidate(c: Cell | None, me: Cell) -> Cell | None:
         return c if c is not None and c is not me and id(c) in wanted else None
@@ -52,16 +60,16 @@ def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[
                 continue
             values = False
             for r in range(cell.row, cell.last_row + 1):
-                mine = rows.get(r)
-                if mine is None:
-                    mine = rows[r] = [c for c in grid.own_anchors(r)
-                                      if not c.blank and id(c) not in wanted and grid.visible(c)]
-                if mine:
+                held = rows.get(r)
+                if held is None:
+                    held = rows[r] = any(not c.blank and id(c) not in wanted and grid.visible(c)
+                                         for c in grid.own_anchors(r))
+                if held:
                     values = True
                     break
             colon = ":" in norm(cell.text)
             if id(cell) not in contested:
-                out[id(cell)] = Signs(colon, values)
+                out[id(cell)] = plain[(colon, values)]
                 continue
             left = candidate(geo.cell_at(grid, cell.row, cell.col - 1), cell) if cell.col > 0 else None
             above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None

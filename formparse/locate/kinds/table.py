@@ -35,20 +35,27 @@ def values(ctx: Context, i: int, block: Table) -> None:
     required = [c for c in block.columns if not c.optional and c.key in columns]
 
     # (match_label is "" only for a text whose fold begins with the label's: the rest are passed over cheaply,
-    # as most rows of a long table hold no label at all)
+    # as most rows of a long table hold no label at all — a cell beginning with none of them at once)
     folded_labels = [(col, [(lab, norm(lab)) for lab in col.labels]) for col in block.columns]
+    any_label = tuple(want for _col, labels in folded_labels for _lab, want in labels)
+    seen: dict[int, dict[str, Cell] | None] = {}  # row → header_in(row): asked for the section and for the items
 
     def header_in(r: int) -> dict[str, Cell] | None:
         """Row ``r`` as the header again (a table broken across pages): its column label cells."""
+        if r in seen:
+            return seen[r]
         found: dict[str, Cell] = {}
         for cell in grid.own_anchors(r):
             folded = norm(cell.text)
+            if not folded.startswith(any_label):
+                continue
             for col, labels in folded_labels:
                 if col.key not in found and any(folded.startswith(want) and match_label(cell.text, lab) == ""
                                                 for lab, want in labels):
                     found[col.key] = cell
                     break
-        return found if all(c.key in found for c in required) and len(found) >= 2 else None
+        out = seen[r] = found if all(c.key in found for c in required) and len(found) >= 2 else None
+        return out
 
     def continues(r: int) -> bool:
         return header_in(r) is not None
