@@ -84,6 +84,11 @@ class PeakRss:
 
 
 def run(folder: Path, out: Path, workers: int, tree: Path = ROOT) -> tuple[float, int, float]:
+    return run_cpu(folder, out, workers, tree)[:3]
+
+
+def run_cpu(folder: Path, out: Path, workers: int, tree: Path = ROOT) -> tuple[float, int, float, float]:
+    """files/s, files, peak RSS (MB) and the CPU seconds (user + system) of the command and its workers."""
     files = sum(1 for p in folder.rglob("*") if p.is_file())
     env = {**os.environ, "PYTHONPATH": str(tree)}
     start = time.perf_counter()
@@ -91,9 +96,11 @@ def run(folder: Path, out: Path, workers: int, tree: Path = ROOT) -> tuple[float
                              "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             cwd=tree, env=env)
     with PeakRss(proc.pid) as rss:
-        proc.wait()
+        # (wait4: the CPU time of the command and of the workers it waited for, which machine load hardly changes)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    return files / seconds, files, rss.peak_kb / 1024
+    return files / seconds, files, rss.peak_kb / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -135,18 +142,22 @@ def compare(other: Path, n: int, rounds: int, workers: int) -> None:
         folder = base / "in"
         make_folder(folder, sample_files(), n_good=n - 7, n_duplicates=2)
         seconds: dict[str, list[float]] = {k: [] for k in trees}
+        cpu: dict[str, list[float]] = {k: [] for k in trees}
         for name, tree in trees.items():  # warm-up: .pyc files, disk cache
             run(folder, base / f"warm-{name}", workers, tree)
         for k in range(rounds):
             order = list(trees) if k % 2 == 0 else list(trees)[::-1]
             for name in order:
-                rate, files, _ = run(folder, base / f"out-{name}-{k}", workers, trees[name])
+                rate, files, _, used = run_cpu(folder, base / f"out-{name}-{k}", workers, trees[name])
                 seconds[name].append(files / rate)
-                print(f"  round {k + 1} {name:5}: {files} files in {files / rate:6.2f} s ({rate:6.1f} files/s)",
-                      flush=True)
+                cpu[name].append(used)
+                print(f"  round {k + 1} {name:5}: {files} files in {files / rate:6.2f} s ({rate:6.1f} files/s), "
+                      f"CPU {used:6.2f} s", flush=True)
         this, that = (statistics.median(seconds[k]) for k in ("this", "other"))
+        cpu_this, cpu_that = (statistics.median(cpu[k]) for k in ("this", "other"))
         print(f"{n} files, {workers} workers, median of {rounds}: this tree {this:.2f} s ({n / this:.1f} files/s), "
-              f"{other} {that:.2f} s ({n / that:.1f} files/s): this one is {that / this:.2f}x as fast")
+              f"{other} {that:.2f} s ({n / that:.1f} files/s): this one is {that / this:.2f}x as fast; "
+              f"CPU seconds {cpu_this:.2f} against {cpu_that:.2f} ({cpu_that / cpu_this:.2f}x)")
 
 
 if __name__ == "__main__":
