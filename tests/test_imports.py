@@ -112,7 +112,7 @@ _PARSE_CORE = {
     "formparse.records", "formparse.records_project", "formparse.check", "formparse.text", "formparse.fieldtypes",
     "formparse.grid", "formparse.limits", "formparse.geometry", "formparse.locate", "formparse.schema",
     "formparse.backends", "formparse.backends.ooxml", "formparse.backends.symbols", "formparse.provenance",
-    "formparse.generic", "formparse.rules",
+    "formparse.generic", "formparse.rules", "formparse.values", "formparse.structuring",
 }
 PARSE_IMPORTS = {
     ".xlsx": (_PARSE_CORE | {"formparse.backends.xlsx", "formparse.backends.xlsx_calamine", "formparse.backends.cells",
