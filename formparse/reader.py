@@ -42,6 +42,8 @@ from .values import (  # noqa: F401
 
 def _shown(grid: Grid) -> set[str]:
     """The folded texts (up to a trailing colon) of the cells the printed form shows."""
+    if not grid.hidden_rows and not grid.hidden_cols:  # (every cell shown: no question per cell)
+        return {unnumbered(norm(c.text)).rstrip(":") for c in grid.reading_order()}
     return {unnumbered(norm(c.text)).rstrip(":") for c in grid.reading_order() if grid.visible(c)}
 
 
@@ -93,6 +95,11 @@ _PROBLEM = re.compile(r"^(?P<label>.*?) \((?P<cell>[^()（）]*)\)：(?P<message
 _MISSING_LABEL = re.compile(r"^找不到标签“(?P<label>.*)”$", re.S)
 # The code of a problem in a partial record (``read(path, partial=True)``): what InvalidValues would list.
 ERROR = "error"
+
+
+def _may_show_unknown_symbol(grid: Grid) -> bool:
+    """Whether any cell's text holds :data:`UNKNOWN_SYMBOL` (one search of the texts joined, not one per cell)."""
+    return UNKNOWN_SYMBOL in "\n".join([c.text for c in grid.reading_order()])
 
 
 def problem_warning(problem: str) -> Warning:
@@ -168,7 +175,7 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
     for unread in layout.unread:
         rec.warnings.append(Warning("unread", "未读取的内容", unread.address,
                                     f"“{unread.text.strip()}”没有对应的栏目，未读取"))
-    for cell in layout.grid.reading_order():
+    for cell in layout.grid.reading_order() if _may_show_unknown_symbol(layout.grid) else ():
         if UNKNOWN_SYMBOL in cell.text and layout.grid.visible(cell):
             text = cell.text.strip()[:30]
             rec.warnings.append(Warning("symbol", "无法识别的符号", cell.address,
@@ -226,17 +233,24 @@ def _parts(grid: Grid, schemas: Sequence[Schema]) -> list[tuple[int, int]]:
     printed note of the schemas, such as “附件2”, just above it)."""
     starts: list[int] = []
     titles = [s.blocks[0] for s in schemas if s.blocks and isinstance(s.blocks[0], Title)]
+    matchers = [t.pattern.match for t in titles]
     for cell in grid.reading_order():
         folded = norm(cell.text)
-        if folded and any(t.pattern.match(folded) for t in titles):
-            r = cell.row
-            for above in range(r - 1, max(-1, r - 1 - ATTACHMENT_REACH), -1):
-                line = [c for c in grid.own_anchors(above) if not c.blank]
-                if len(line) == 1 and any(n.search(norm(line[0].text)) for s in schemas for n in s.notes):
-                    r = above
-                    break
-            if not starts or r > starts[-1]:
-                starts.append(r)
+        if not folded:
+            continue
+        for match in matchers:  # (a loop, not any() over a generator: this runs for every cell of every file)
+            if match(folded):
+                break
+        else:
+            continue
+        r = cell.row
+        for above in range(r - 1, max(-1, r - 1 - ATTACHMENT_REACH), -1):
+            line = [c for c in grid.own_anchors(above) if not c.blank]
+            if len(line) == 1 and any(n.search(norm(line[0].text)) for s in schemas for n in s.notes):
+                r = above
+                break
+        if not starts or r > starts[-1]:
+            starts.append(r)
     if not starts:
         return [(0, len(grid))]
     starts[0] = 0
