@@ -175,10 +175,11 @@ class Grid:
         """Every cell's text as the core reads it (zero-width characters removed, no-break spaces made
         spaces: :func:`formparse.text.boundary`), in place; ``self``. One scan of the joined text when no
         cell needs it (the usual case)."""
-        cells = list(self.reading_order())
-        if ODD_CHARS.search("\n".join(c.text for c in cells)) is None:
+        # (the texts of every position, a merged cell's as often as it covers one: only whether any holds an
+        # odd character is asked, and this list is made without the per-row anchors a reading order builds)
+        if ODD_CHARS.search("\n".join([c.text for row in self.rows for c in row if c is not None])) is None:
             return self
-        for cell in cells:
+        for cell in list(self.reading_order()):
             if ODD_CHARS.search(cell.text) is not None:
                 cell.text = boundary(cell.text)
         self._content_rows.clear()

@@ -18,6 +18,7 @@ Every rule may set ``code``, ``label`` and ``message`` (see docs/schema.md).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -35,9 +36,8 @@ _MISSING = object()
 
 def _get(record: Any, key: str) -> Any:
     value: Any = record
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
-        if part.startswith("["):
-            index = int(part[1:-1])
+    for part, index in _path(key):
+        if index is not None:
             if not isinstance(value, list) or index >= len(value):
                 return _MISSING
             value = value[index]
@@ -46,6 +46,15 @@ def _get(record: Any, key: str) -> Any:
             if value is _MISSING:
                 return _MISSING
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _path(key: str) -> tuple[tuple[str, int | None], ...]:
+    """A dotted key's steps: (field name, None) or (“[3]”, 3) for a list position (worked out once per key)."""
+    return tuple((part, int(part[1:-1]) if part.startswith("[") else None) for part in _STEP.findall(key))
+
+
+_STEP = re.compile(r"[^.\[\]]+|\[\d+\]")
 
 
 def _names(value: Any) -> list[str]:

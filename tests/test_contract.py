@@ -127,7 +127,7 @@ def test_to_dict_walks_a_record_exactly_as_the_cattrs_converter_unstructures_it(
     contract's cattrs converter gives, key order included; and the reader's own structuring of a located
     mapping gives the record back, as cattrs does."""
     from formparse import contract
-    from formparse.reader import _fallback, structure
+    from formparse.reader import _fallback, _structure, structure
 
     data = contract.to_dict(record)
     data.pop("schema", None)
@@ -135,3 +135,5 @@ def test_to_dict_walks_a_record_exactly_as_the_cattrs_converter_unstructures_it(
     assert json.dumps(data, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
     mapping = attrs.asdict(record, recurse=True, filter=lambda a, _v: a.name != "warnings")
     assert structure(mapping, type(record)) == record == _fallback().structure(mapping, type(record))
+    # the per-type builders do what the plain walk over the type does
+    assert structure(mapping, type(record)) == _structure(mapping, type(record))

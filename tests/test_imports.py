@@ -123,7 +123,7 @@ _PARSE_CORE = {
     "formparse.grid", "formparse.limits", "formparse.geometry", "formparse.locate", "formparse.schema",
     "formparse.schema_blocks", "formparse.schema_toml",  # (schema.py split in three, issue 19: no new code)
     "formparse.backends", "formparse.backends.ooxml", "formparse.backends.symbols", "formparse.provenance",
-    "formparse.generic", "formparse.rules",
+    "formparse.generic", "formparse.rules", "formparse.values", "formparse.structuring",
     # the locate package, every module of it
     *(f"formparse.locate.{m}" for m in ("assign", "cache", "context", "coverage", "index", "inline", "layout",
                                         "locator", "placement", "scoring", "signs", "slots", "standins", "kinds")),

@@ -19,7 +19,9 @@ only when
 * the file is transitional OOXML (calamine does not know Strict OOXML's namespaces);
 * nothing in the sheets is read differently: no formula, no cell type but text and number, no CDATA,
   no character reference to a character XML forbids, no integer of 16+ digits, and no number shown
-  under a number format other than General or text.
+  under a date or time format. A number shown under another number format (“0.00”, “#,##0.0”: a filled
+  template's amounts) is shown as the exact reader shows it (``numfmt.format_number`` of the cell's
+  style, found by one scan of the sheet's cell tags); calamine's value is the same number.
 
 Otherwise, or if calamine raises or panics, it returns None and the exact reader reads the file.
 ``tests/test_backend_xlsx_fast.py`` holds the two readers to the same grids.
@@ -38,7 +40,7 @@ from ..errors import UnsafeFile
 from ..grid import Grid
 from ..limits import Limits
 from .cells import cells_grid, letters0
-from .numfmt import plain_number
+from .numfmt import format_number, is_date_format, plain_number
 from .ooxml import Package
 from .symbols import MARKERS
 
@@ -142,18 +144,44 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _sheet_plain(uniform: bytes, styled: re.Pattern[bytes] | None) -> bool:
-    """Whether calamine reads every cell of this sheet (attribute syntax made uniform) as the exact reader does."""
+def _sheet_plain(uniform: bytes) -> bool:
+    """Whether calamine reads every cell of this sheet (attribute syntax made uniform) as the exact reader does,
+    number formats apart (see :func:`_formatted`)."""
     if _FORMULA_TAG.search(uniform):
         return False  # a formula: the exact reader checks and evaluates it
     if _HIDDEN.search(uniform):
         return False  # hidden rows or columns: calamine does not say which; the exact reader leaves them out
     if _OTHER_TYPE.search(uniform):
         return False  # booleans, errors, dates and formula strings come back as other types
-    if _ODD_VALUE.search(uniform) or _LONG_VALUE.search(uniform) or _underflows(uniform):
-        return False
-    # a style written with spaces around its “=” is not seen by the scan for styled numbers
-    return styled is None or not (b" =" in uniform or b"= " in uniform or styled.search(uniform))
+    return not (_ODD_VALUE.search(uniform) or _LONG_VALUE.search(uniform) or _underflows(uniform))
+
+
+def _formatted(uniform: bytes, formats: list[str]) -> dict[tuple[int, int], str] | None:
+    """(row, column), 0-based → the number format of every cell of this sheet (attribute syntax made uniform)
+    whose style shows numbers otherwise than General or text; None when calamine must not read the sheet:
+    a style that is no plain number (the exact reader refuses it) or one that shows a date or time."""
+    if b" =" in uniform or b"= " in uniform:
+        return None  # a style written with spaces around its “=” would not be seen by the scan below
+    out: dict[tuple[int, int], str] = {}
+    for letters, row, attrs in _CELL_ATTRS.findall(uniform):
+        if b' s="' not in attrs:
+            continue
+        m = _STYLE.search(attrs)
+        if m is None or attrs.count(b' s="') != 1:
+            return None
+        style = int(m[1])
+        fmt = formats[style] if style < len(formats) else None
+        if fmt is None or fmt in _PLAIN_FORMATS or fmt.strip() in ("", "General", "@"):
+            continue
+        if is_date_format(fmt):
+            return None  # a date or time: the exact reader turns the serial into one
+        out[(int(row) - 1, _col_number(letters) - 1)] = fmt
+    return out
+
+
+# a cell's address and its other attributes (every cell is addressed plainly: see _bounded); its style
+_CELL_ATTRS = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"([^>]*)>')
+_STYLE = re.compile(rb' s="([0-9]{1,9})"')
 
 
 def _styles_plain(styles: bytes) -> bool:
@@ -199,18 +227,19 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
             return None  # (rich text in a symbol font: the exact reader shows its marks)
     if styles_part is not None and any(m in pkg.read(styles_part) for m in MARKERS):
         return None  # a style set in Wingdings or Symbol: its cells show marks, not letters
-    if styles_part is None or _styles_plain(pkg.read(styles_part)):
-        other_styles = []
-    else:
-        other_styles = [str(i).encode() for i, f in enumerate(wb.formats) if f not in _PLAIN_FORMATS]
-    styled = re.compile(rb' s="(?:' + b"|".join(other_styles) + rb')"') if other_styles else None
+    plain = styles_part is None or _styles_plain(pkg.read(styles_part))
+    shown: list[dict[tuple[int, int], str]] = []  # per sheet: the cells whose numbers a format shows
     for _, part in sheets:
         data = pkg.read(part)
         if not _plain_bytes(data) or any(m in data for m in MARKERS):
             return None
         uniform = data.translate(_UNIFORM)
-        if not _bounded(uniform, pkg.limits) or not _sheet_plain(uniform, styled):
+        if not _bounded(uniform, pkg.limits) or not _sheet_plain(uniform):
             return None
+        formatted = {} if plain else _formatted(uniform, wb.formats)
+        if formatted is None:
+            return None
+        shown.append(formatted)
     if pkg.strict:
         return None  # Strict OOXML: calamine reads the zip's own bytes, whose namespaces it does not know
     try:
@@ -223,8 +252,8 @@ def grids(pkg: Package, wb: Workbook) -> list[Grid] | None:
     except BaseException:  # noqa: BLE001 - CalamineError, and pyo3's PanicException (a BaseException)
         return None
     out = []
-    for (name, _), (start, values, merges) in zip(sheets, read, strict=True):
-        grid = _grid(name, pkg.path, start, values, merges, pkg.limits)
+    for (name, _), (start, values, merges), formatted in zip(sheets, read, shown, strict=True):
+        grid = _grid(name, pkg.path, start, values, merges, pkg.limits, formatted)
         if grid is None:
             return None
         out.append(grid)
@@ -236,8 +265,9 @@ def _sheet(sheet: Any) -> tuple[tuple[int, int], list[list[Any]], list[Any]]:
 
 
 def _grid(title: str, path: str, start: tuple[int, int], values: list[list[Any]], merges: list[Any],
-          limits: Limits) -> Grid | None:
-    """The grid the exact reader builds, from calamine's values; None if a value is not text or a finite number."""
+          limits: Limits, formatted: dict[tuple[int, int], str] | None = None) -> Grid | None:
+    """The grid the exact reader builds, from calamine's values; None if a value is not text or a finite number.
+    ``formatted``: (row, column) → the number format that shows the number there (see :func:`_formatted`)."""
     r0, c0 = start
     found: list[tuple[int, int, str, Any]] = []
     max_text = limits.max_text_chars
@@ -252,7 +282,8 @@ def _grid(title: str, path: str, start: tuple[int, int], values: list[list[Any]]
                 if not math.isfinite(v):
                     return None
                 value = int(v) if v.is_integer() and abs(v) < 2**53 else v
-                text = plain_number(value)
+                fmt = formatted.get((r0 + i, c0 + j)) if formatted else None
+                text = plain_number(value) if fmt is None else format_number(value, fmt)
             else:  # bool, dates, …: excluded by the checks, but never guessed at
                 return None
             if len(text) > max_text:
