@@ -310,3 +310,74 @@ def test_fixture_script_names_match_the_fixtures():
     for src, route in make_pdf_samples.FIXTURES:
         assert (PDFS / make_pdf_samples.fixture_name(src, route)).exists(), src
     assert json.loads((PDFS / "附件2-2020-邵阳市科学技术局-科普活动经费.calc.json").read_text(encoding="utf-8"))
+
+
+# -- two cells printed without the line between them (issue 18: never “产出指标效益指标” in silence) ---------
+
+YS5 = [100, 125, 150, 175, 200]
+
+
+def _groups(first: tuple[float, str], second: tuple[float, str], skip=(("h", 1, 0), ("h", 2, 0), ("h", 3, 0))):
+    """A table of four rows whose first column holds two groups of two rows each, the line between the groups
+    (and inside them) not drawn: one ruled cell over the four rows; each group's text at the baseline given."""
+    page = K.grid_lines(XS, YS5, skip=list(skip)) + K.text(55, first[0], first[1]) + K.text(55, second[0], second[1])
+    for r, y in enumerate(YS5[:-1]):
+        page += K.text(155, y + 16, f"level2-{r}") + K.text(255, y + 16, f"value-{r}")
+    return grid_of(K.document([page]))
+
+
+@pytest.mark.parametrize("where", ["middle", "top", "bottom"])
+def test_texts_standing_in_different_row_bands_are_two_cells(where):
+    # Helvetica 10 pt: a glyph box from 9.2 above the baseline to 2.1 below; groups of rows 100–150 and 150–200
+    baseline = {"middle": 128.6, "top": 113, "bottom": 145}[where]
+    grid = _groups((baseline, "Output"), (baseline + 50, "Effect"))
+    assert grid.at(0, 0) is grid.at(1, 0) and grid.at(0, 0).text == "Output" and grid.at(0, 0).rowspan == 2
+    assert grid.at(2, 0) is grid.at(3, 0) and grid.at(2, 0).text == "Effect"
+    assert grid.at(2, 0).address == "第1页表1第3行第1列" and not grid.doubts
+    assert [grid.at(r, 1).text for r in range(4)] == [f"level2-{r}" for r in range(4)]
+
+
+def test_texts_apart_that_fit_no_placement_are_reported_not_joined_in_silence():
+    # one text at the top of the first group, the other in the middle of the second: no one placement fits
+    grid = _groups((113, "Output"), (178.6, "Effect"))
+    assert grid.at(0, 0) is grid.at(3, 0)
+    (address, message), = grid.doubts
+    assert address == "第1页表1第1行第1列" and "“Output”“Effect”" in message and "少画了线" in message
+
+
+def test_a_merged_cell_whose_lines_follow_each_other_is_one_cell():
+    # a text of three lines set one under the other, over the boundaries of the rows beside it: one cell
+    page = K.grid_lines(XS, YS5, skip=[("h", 1, 0), ("h", 2, 0), ("h", 3, 0)])
+    page += K.text(55, 135, "one") + K.text(55, 147, "two") + K.text(55, 159, "three")
+    for r, y in enumerate(YS5[:-1]):
+        page += K.text(155, y + 16, f"b{r}")
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0) is grid.at(3, 0) and grid.at(0, 0).text == "one\ntwo\nthree" and not grid.doubts
+
+
+@pytest.mark.slow
+def test_a_calc_sheet_lacking_the_border_between_two_groups_reads_as_the_sheet(office, tmp_path):
+    """The record filled into the .xlsx template, the border between two 一级指标 groups taken away (as a
+    sheet typed by hand lacks it), exported by Calc: each group's label in its own rows, as in the sheet."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Border
+
+    maker, _ = office
+    sheet = tmp_path / "noline.xlsx"
+    formparse.fill(formparse.read(SAMPLES / "附件1-2020-邵阳市财政局.docx"), sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    cut = 0
+    for m in ws.merged_cells.ranges:
+        cell = ws.cell(m.min_row, m.min_col)
+        if cell.value == "效益指标":
+            cell.border = Border(left=cell.border.left, right=cell.border.right, bottom=cell.border.bottom)
+            up = ws.cell(m.min_row - 1, m.min_col)
+            up.border = Border(left=up.border.left, right=up.border.right, top=up.border.top)
+            cut += 1
+    assert cut == 1
+    wb.save(sheet)
+    want = formparse.read(sheet)
+    got = formparse.read(maker.soffice_pdf(sheet, tmp_path / "noline.pdf"))
+    assert {i.level1 for i in got.indicators} >= {"产出指标", "效益指标"}
+    assert formparse.dumps(got) == formparse.dumps(want)
