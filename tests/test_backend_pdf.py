@@ -381,3 +381,20 @@ def test_a_calc_sheet_lacking_the_border_between_two_groups_reads_as_the_sheet(o
     got = formparse.read(maker.soffice_pdf(sheet, tmp_path / "noline.pdf"))
     assert {i.level1 for i in got.indicators} >= {"产出指标", "效益指标"}
     assert formparse.dumps(got) == formparse.dumps(want)
+
+
+def test_a_merged_label_calc_prints_again_beyond_the_next_pages_top_is_read_once():
+    # Calc centres a merged cell's text on the whole range and prints it on each page the range spans: on the
+    # second page the label stands above the page's top edge
+    one = (K.grid_lines(XS, [700, 720, 760]) + K.text(55, 715, "h1") + K.text(155, 715, "h2")
+           + K.text(55, 745, "Label") + K.text(155, 735, "r1"))
+    two = K.text(55, -4, "Label") + K.grid_lines(XS, [60, 80]) + K.text(155, 75, "r2")
+    grid = grid_of(K.document([one, two]))
+    assert [c.text for c in grid.reading_order()].count("Label") == 1
+
+
+def test_text_beyond_the_top_of_a_page_not_shown_before_is_refused():
+    one = K.grid_lines(XS, [700, 720, 760]) + K.text(55, 715, "h1") + K.text(155, 735, "r1")
+    two = K.text(55, -4, "Lost") + K.grid_lines(XS, [60, 80]) + K.text(155, 75, "r2")
+    with pytest.raises(formparse.UnreadableFile, match="第2页有文字超出了页面"):
+        grid_of(K.document([one, two]))

@@ -47,7 +47,7 @@ from .pdf_cells import (
     split_unruled,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
-from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text
+from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text, unradical
 
 # pdfminer logs what it finds odd in a file (a font without a bounding box, …) as warnings; with no handler
 # of its own, Python would print them on stderr, around the one line a bad file gets. What matters reaches the
@@ -70,6 +70,39 @@ RUNNING = 0.06
 _PAGE_NUMBER = re.compile(r"^(?:第\d+页(?:[,，/]?共\d+页)?|[-—–]\d+[-—–]|\d+/\d+|\d+|page\d+(?:of\d+)?)$", re.I)
 
 
+def _across_edge(chars: Sequence[dict[str, Any]], height: float, top: bool) -> list[dict[str, Any]]:
+    """The characters beyond the page's top (or bottom) edge, and those of the same columns set straight under
+    (over) them: one text set across the edge."""
+    def near(c: dict[str, Any]) -> float:  # distance from the edge into the page
+        return float(c["top"]) if top else height - float(c["bottom"])
+
+    def far(c: dict[str, Any]) -> float:
+        return float(c["bottom"]) if top else height - float(c["top"])
+
+    block = [c for c in chars if not c["text"].isspace() and near(c) < -OVERHANG]
+    if not block:
+        return []
+    x0, x1 = min(c["x0"] for c in block), max(c["x1"] for c in block)
+    reach = max(far(c) for c in block)
+    ids = {id(c) for c in block}
+    for c in sorted(chars, key=near):
+        if id(c) in ids:
+            continue
+        if near(c) > reach + 0.8 * c["size"]:
+            break
+        if x0 - SNAP <= (c["x0"] + c["x1"]) / 2 <= x1 + SNAP:
+            block.append(c)
+            ids.add(id(c))
+            reach = max(reach, far(c))
+    return block
+
+
+def _column_text(chars: Sequence[dict[str, Any]], span: tuple[float, float]) -> str:
+    """The text of the characters standing between ``span``'s left and right, line by line, spaces taken out."""
+    inside = [c for c in chars if span[0] - SNAP <= (c["x0"] + c["x1"]) / 2 <= span[1] + SNAP]
+    return "".join(_norm(line.text) for line in _lines(inside))
+
+
 class _Reader(_Assembler):
     def __init__(self, path: str, limits: Limits) -> None:
         self.path = path
@@ -81,24 +114,64 @@ class _Reader(_Assembler):
         self.opened: dict[int, _Text] = {}  # a cell's id → how its text lies in the cell's last piece
         self.running: set[tuple[str, int]] = set()  # header and footer lines met so far
         self.doubts: list[tuple[str, str]] = []  # (address, message) of cells that may be several
+        self.prev: list[dict[str, Any]] | None = None  # the characters of the page before
+        self.pending: tuple[str, tuple[float, float], dict[str, Any]] | None = None  # text beyond its foot
+        self.n_pages = 0
+
+    def _cut_off(self, n: int, c: dict[str, Any]) -> UnreadableFile:
+        return UnreadableFile(f"第{n}页有文字超出了页面（“{c['text']}”）：表格被页面截断，无法完整读取；"
+                              "请提供 Word/Excel 原件，或导出时把工作表调整为一页宽", path=self.path)
+
+    def _across_edges(self, n: int, chars: list[dict[str, Any]], height: float) -> list[dict[str, Any]]:
+        """The page's characters without a text set across its top or bottom edge that the page before (or
+        after) shows whole in the same columns: LibreOffice Calc prints a merged cell's text, centred on the
+        whole merged range, on each page the range spans, so its lines may stand beyond this page's edge. A
+        text beyond an edge that the neighbouring page does not show is cut off: refused."""
+        if self.pending is not None:  # the page before had text beyond its foot: this page must show it
+            text, span, first = self.pending
+            self.pending = None
+            if text not in _column_text(chars, span):
+                raise self._cut_off(n - 1, first)
+        drop: set[int] = set()
+        for top in (True, False):
+            block = _across_edge(chars, height, top)
+            if not block:
+                continue
+            span = (min(c["x0"] for c in block), max(c["x1"] for c in block))
+            text = _column_text(block, span)
+            first = next(c for c in block if not c["text"].isspace())
+            if top and (self.prev is None or text not in _column_text(self.prev, span)):
+                raise self._cut_off(n, first)
+            if not top:
+                self.pending = (text, span, first)
+            drop.update(id(c) for c in block)
+        chars = [c for c in chars if id(c) not in drop]
+        self.prev = chars
+        return chars
+
+    def finish(self) -> None:
+        if self.pending is not None:  # text beyond the foot of the last page
+            raise self._cut_off(self.n_pages, self.pending[2])
 
     def page(self, n: int, page: Any) -> None:
+        self.n_pages = n
         page = page.filter(_drawn)
         chars = [c for c in page.dedupe_chars(tolerance=1).chars if c.get("text")]
+        for c in chars:
+            c["text"] = unradical(c["text"])
         self.n_chars += len(chars)
         if self.n_chars > self.limits.max_pdf_chars:
             raise UnsafeFile(f"PDF 的文字超过 {self.limits.max_pdf_chars} 个字符", path=self.path)
         height, width = float(page.height), float(page.width)
-        off = next((c for c in chars if not c["text"].isspace() and (c["x1"] > width + OVERHANG or c["x0"] < -OVERHANG
-                                                                    or c["bottom"] > height + OVERHANG
-                                                                    or c["top"] < -OVERHANG)), None)
         unmapped = next((c for c in chars if c["text"].startswith("(cid:")), None)
         if unmapped is not None:  # a font without a map from its glyphs to characters: what it shows is unknown
             raise UnreadableFile(f"第{n}页有文字无法识别（字体没有字符映射，{unmapped['text']}）：无法可靠地读取；"
                                  "请提供 Word/Excel 原件", path=self.path)
+        off = next((c for c in chars if not c["text"].isspace() and (c["x1"] > width + OVERHANG
+                                                                    or c["x0"] < -OVERHANG)), None)
         if off is not None:  # what the page cuts off cannot be read whole: refused rather than read cut
-            raise UnreadableFile(f"第{n}页有文字超出了页面（“{off['text']}”）：表格被页面截断，无法完整读取；"
-                                 "请提供 Word/Excel 原件，或导出时把工作表调整为一页宽", path=self.path)
+            raise self._cut_off(n, off)
+        chars = self._across_edges(n, chars, height)
         numbers = {id(c) for line in _lines(c for c in chars if c["bottom"] < MARGIN * height
                                              or c["top"] > (1 - MARGIN) * height)
                    if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
@@ -179,6 +252,7 @@ def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str |
         for n, page in _pages(pdf, path, limits):
             _check_page_streams(page, n, path, limits)
             reader.page(n, page)
+        reader.finish()
     except (UnsafeFile, UnreadableFile):
         raise
     except (MemoryError, RecursionError) as exc:

@@ -309,3 +309,20 @@ def _joint_text(before: str, after: str, open_end: bool | None) -> str:
             or " " not in before.rsplit("\n", 1)[-1].strip()):
         return ""
     return " "
+
+
+# The simplified-Chinese ideographs of the CJK Radicals Supplement (U+2E80–U+2EF3), as Unicode's
+# EquivalentUnifiedIdeograph.txt pairs them: a PDF whose font draws 长 and the radical ⻓ with one glyph may
+# map that glyph to the radical (Chromium's “print to PDF” does), and “⻓期目标” is no label. The Kangxi
+# radicals (U+2F00–U+2FD5: ⽬ for 目) go by NFKC.
+_RADICALS = dict(zip(
+    "⺠⺩⺮⺳⻄⻅⻆⻈⻉⻊⻋⻏⻐⻓⻔⻖⻗⻘⻚⻛⻜⻝⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳⺟⺡⺢⺣⺤⺨⺫⺬⺲⺷⺻⻂⻃⻌⻍",
+    "民王竹网西见角讠贝足车阝钅长门阝雨青页风飞食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟母氵氺灬爫犭目示罒羊聿衤覀辶辶",
+    strict=True))
+
+
+def unradical(text: str) -> str:
+    """A character a text layer gave as a radical (⻓, ⽬) as the ideograph it stands for (长, 目)."""
+    if len(text) != 1 or not 0x2E80 <= ord(text) <= 0x2FDF:
+        return text
+    return _RADICALS.get(text) or unicodedata.normalize("NFKC", text)
