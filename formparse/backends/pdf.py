@@ -117,6 +117,7 @@ class _Reader(_Assembler):
         self.prev: list[dict[str, Any]] | None = None  # the characters of the page before
         self.pending: tuple[str, tuple[float, float], dict[str, Any]] | None = None  # text beyond its foot
         self.n_pages = 0
+        self.columns: list[float] = []  # the column boundaries of the tables so far
 
     def _cut_off(self, n: int, c: dict[str, Any]) -> UnreadableFile:
         return UnreadableFile(f"第{n}页有文字超出了页面（“{c['text']}”）：表格被页面截断，无法完整读取；"
@@ -228,7 +229,9 @@ class _Reader(_Assembler):
             kept.append(line)
         lines = kept
         right = max([line.x1 for line in lines] + [t.bbox[2] for t in tables] + [0.0])
-        for top, parts in _loose(lines, spaced, right):
+        # the column boundaries a row drawn without lines (a footer) is set against: those of the tables so far
+        self.columns = _boundaries([*self.columns, *(x for t in tables for c in t.cells for x in (c[0], c[2]))])
+        for top, parts in _loose(lines, spaced, right, self.columns):
             found.append((top, _Para(n, 0, parts, top)))
         found.sort(key=lambda x: x[0])
         number = 0

@@ -201,8 +201,29 @@ GAP_SPACE = 0.3
 GAP_UNSPACED = 1.0
 
 
-def _parts(line: _Line, spaced: bool) -> list[list[Any]]:
-    """A line's pieces [x0, x1, text], split where a gap stands between cells of a table without lines."""
+# A value that touches the label of the next cell of a row drawn without lines (Calc clips a value at its cell's
+# edge, the next cell's text starting there: “13807390125单位负责人：”): the script changes (Latin to Chinese or
+# back) across a gap (or an overlap) wider than this (points; one run sets its characters within a few
+# hundredths) right at a column boundary of the page's tables (within TOUCH points).
+TOUCH_GAP = 0.15
+TOUCH = 1.0
+# Word and LibreOffice Writer set about 0.2 type sizes between Chinese and Latin characters of one run: that is
+# the run's own spacing, not a cell's edge.
+AUTOSPACE = 0.12
+
+
+def _touching(prev: dict[str, Any], ch: dict[str, Any], columns: Sequence[float]) -> bool:
+    gap = ch["x0"] - prev["x1"]
+    if _cjk(prev["text"]) == _cjk(ch["text"]) or abs(gap) <= TOUCH_GAP or gap >= AUTOSPACE * max(ch["size"], 1.0):
+        return False  # (a clipped value may run under the next cell's text: an overlap counts as a gap)
+    lo, hi = sorted((prev["x1"], ch["x0"]))
+    return any(lo - TOUCH <= x <= hi + TOUCH for x in columns)
+
+
+def _parts(line: _Line, spaced: bool, columns: Sequence[float] = ()) -> list[list[Any]]:
+    """A line's pieces [x0, x1, text], split where a gap stands between cells of a table without lines, or
+    where a value touches the next cell's label at a column boundary (``columns``: those of the page's
+    tables)."""
     parts: list[list[dict[str, Any]]] = [[]]
     prev: dict[str, Any] | None = None
     space = False
@@ -215,7 +236,8 @@ def _parts(line: _Line, spaced: bool) -> list[list[Any]]:
         if prev is not None:
             gap = ch["x0"] - prev["x1"]
             size = max(ch["size"], prev["size"], 1.0)
-            if gap > (CELL_GAP if space else GAP_SPACE if spaced else GAP_UNSPACED) * size:
+            if gap > (CELL_GAP if space else GAP_SPACE if spaced else GAP_UNSPACED) * size or (
+                    not space and _touching(prev, ch, columns)):
                 while parts[-1] and parts[-1][-1]["text"].isspace():
                     parts[-1].pop()
                 parts.append([])
@@ -243,7 +265,8 @@ def _goes_on_below(last: tuple[_Line, list[list[Any]]], line: _Line, pieces: lis
     return True
 
 
-def _loose(lines: list[_Line], spaced: bool, right: float) -> list[tuple[float, list[list[Any]]]]:
+def _loose(lines: list[_Line], spaced: bool, right: float,
+           bounds: Sequence[float] = ()) -> list[tuple[float, list[list[Any]]]]:
     """Lines outside the tables as rows of pieces [x0, x1, text]. Lines that overlap one another (the cells of
     one row of a table drawn without lines, each cell's lines at its own height) make one row, a piece per
     column (pieces one above another in a column joined). A line straight under a row whose last piece runs
@@ -258,7 +281,7 @@ def _loose(lines: list[_Line], spaced: bool, right: float) -> list[tuple[float, 
     out: list[tuple[float, list[list[Any]]]] = []
     last: tuple[_Line, list[list[Any]]] | None = None  # the row above and its lowest line
     for crowd in crowds:
-        pieces = [(line, part) for line in crowd for part in _parts(line, spaced)]
+        pieces = [(line, part) for line in crowd for part in _parts(line, spaced, bounds)]
         if len(crowd) == 1 and last is not None and _goes_on_below(last, crowd[0], [p for _, p in pieces]):
             above, row = last
             for x0, _, text in (p for _, p in pieces):
@@ -277,7 +300,8 @@ def _loose(lines: list[_Line], spaced: bool, right: float) -> list[tuple[float, 
                 continue
         columns: list[list[Any]] = []  # [x0, x1, [(top, text)]]
         for line, (x0, x1, text) in sorted(pieces, key=lambda p: p[1][0]):
-            if columns and x0 < columns[-1][1]:
+            # (pieces of one line overlap where a clipped value runs under the next cell's text: two cells)
+            if columns and x0 < columns[-1][1] and all(top != line.top for top, _ in columns[-1][2]):
                 col = columns[-1]
                 col[1] = max(col[1], x1)
                 col[2].append((line.top, text))
