@@ -398,3 +398,21 @@ def test_text_beyond_the_top_of_a_page_not_shown_before_is_refused():
     two = K.text(55, -4, "Lost") + K.grid_lines(XS, [60, 80]) + K.text(155, 75, "r2")
     with pytest.raises(formparse.UnreadableFile, match="第2页有文字超出了页面"):
         grid_of(K.document([one, two]))
+
+
+@pytest.mark.slow
+def test_every_submission_filled_into_the_xlsx_template_and_exported_by_calc_reads_as_the_workbook(tmp_path):
+    """Each bundled record filled into the official .xlsx template (formparse.fill), exported by Calc as a
+    department would “save as PDF”: the same record as the workbook (a merged label Calc prints again beyond the
+    next page's top, a footer value touching the next label)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    sheets = []
+    for src in sorted(SAMPLES.glob("*.docx")) + sorted(SAMPLES.glob("*.xlsx")):
+        sheet = tmp_path / f"{src.stem}.{src.suffix[1:]}.xlsx"
+        formparse.fill(formparse.read(src), sheet)
+        sheets.append(sheet)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *map(str, sheets)], check=True, capture_output=True, timeout=1200)
+    for sheet in sheets:
+        assert formparse.dumps(formparse.read(sheet.with_suffix(".pdf"))) == formparse.dumps(formparse.read(sheet)), sheet
