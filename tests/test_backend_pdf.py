@@ -416,3 +416,14 @@ def test_every_submission_filled_into_the_xlsx_template_and_exported_by_calc_rea
                     "--outdir", str(tmp_path), *map(str, sheets)], check=True, capture_output=True, timeout=1200)
     for sheet in sheets:
         assert formparse.dumps(formparse.read(sheet.with_suffix(".pdf"))) == formparse.dumps(formparse.read(sheet)), sheet
+
+
+def test_a_label_wrapped_in_a_narrow_column_with_wide_line_spacing_is_one_cell():
+    # “资金总 / 额及构成” as Word sets it: lines filling a narrow cell, far apart, over the rows beside it
+    xs = [50, 82, 250]
+    page = K.grid_lines(xs, YS5, skip=[("h", 1, 0), ("h", 2, 0), ("h", 3, 0)])
+    page += K.text(51, 118, "WWW") + K.text(51, 168, "MMM")
+    for r, y in enumerate(YS5[:-1]):
+        page += K.text(85, y + 16, f"b{r}")
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0) is grid.at(3, 0) and grid.at(0, 0).text == "WWWMMM" and not grid.doubts

@@ -12,7 +12,7 @@ import attrs
 from ..errors import UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import Limits
-from .pdf_text import SNAP, _goes_on, _joint_text, _Line, _norm, _Text
+from .pdf_text import PAD, SNAP, _first_token_width, _goes_on, _joint_text, _Line, _norm, _Text
 
 # How far (points) a character's centre may lie outside its cell's box and still belong to it (glyphs of
 # some fonts overhang their cell; a rule drawn over a descender).
@@ -324,10 +324,18 @@ def split_unruled(drawn: Sequence[float], lines: Sequence[_Line], ys: Sequence[f
     inner = [y for y in ys if top + SNAP < y < bottom - SNAP]
     if not inner or len(lines) < 2:
         return whole, None
+    # a line the next one's first word would not have fitted after was wrapped: the text goes on (a label set
+    # in a narrow column with wide line spacing, “资金总 / 额及构 / 成”), it is not the end of a cell's text
+    # (the padding, as the lines show it; a text centred in the cell shows none: taken as small)
+    left, right = min(line.x0 - drawn[0] for line in lines), min(drawn[2] - line.x1 for line in lines)
+    pad = max(0.0, min(PAD, left, SNAP if abs(left - right) <= 1.0 else PAD))
+    room = (drawn[2] - drawn[0]) - 2 * pad
     clusters: list[list[_Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:], strict=False):
         size = max(prev.size, line.size, 1.0)
-        if line.top - prev.bottom > APART * size and any(prev.bottom <= y <= line.top for y in inner):
+        wrapped = (prev.x1 - prev.x0) + _first_token_width(line) > room - 0.25 * prev.size
+        if (not wrapped and line.top - prev.bottom > APART * size
+                and any(prev.bottom <= y <= line.top for y in inner)):
             clusters.append([line])
         else:
             clusters[-1].append(line)
