@@ -173,15 +173,18 @@ class _Reader(_Assembler):
         if off is not None:  # what the page cuts off cannot be read whole: refused rather than read cut
             raise self._cut_off(n, off)
         chars = self._across_edges(n, chars, height)
-        numbers = {id(c) for line in _lines(c for c in chars if c["bottom"] < MARGIN * height
-                                             or c["top"] > (1 - MARGIN) * height)
-                   if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
-                   for c in line.chars}
-        chars = [c for c in chars if id(c) not in numbers]  # page numbers in the header or footer
-        spaced = any(c["text"].isspace() for c in chars)
-        gap = GAP_IS_SPACE if spaced else GAP_IS_SPACE_UNSPACED
         cuts = _cut_ends(page.edges) if page.edges else []
         tables = page.find_tables({**_TABLES, "explicit_horizontal_lines": cuts}) if page.edges else []
+        # page numbers in the header or footer (never a number in a table: “2020” of a date a row broken over
+        # the page carries to the top of the next)
+        margins = (c for c in chars if (c["bottom"] < MARGIN * height or c["top"] > (1 - MARGIN) * height)
+                   and not any(_within(c, t.bbox, OVERHANG) for t in tables))
+        numbers = {id(c) for line in _lines(margins)
+                   if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
+                   for c in line.chars}
+        chars = [c for c in chars if id(c) not in numbers]
+        spaced = any(c["text"].isspace() for c in chars)
+        gap = GAP_IS_SPACE if spaced else GAP_IS_SPACE_UNSPACED
         taken: set[int] = set()
         found: list[tuple[float, _Table | _Para]] = []
         for k, table in enumerate(tables, start=1):
