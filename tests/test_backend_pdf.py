@@ -434,3 +434,23 @@ def test_a_number_in_a_table_in_the_page_margin_is_no_page_number():
     page = K.grid_lines(XS, [40, 60, 80]) + K.text(155, 55, "2020") + K.text(55, 75, "a") + K.text(290, 830, "3")
     grid = grid_of(K.document([page]))
     assert grid.at(0, 1).text == "2020" and "3" not in [c.text for c in grid.reading_order()]
+
+
+def _boxes(xs, ys, open_foot=False) -> str:
+    """A table's borders as Chromium prints them: thin filled rectangles; ``open_foot``: no border under the
+    last row (the page cuts the row)."""
+    out = []
+    for x in xs:
+        out.append(f"{x - 0.375:.3f} {K.top(ys[-1]):.3f} 0.75 {ys[-1] - ys[0]:.3f} re f\n")
+    for y in ys[:-1] if open_foot else ys:
+        out.append(f"{xs[0]:.3f} {K.top(y) - 0.375:.3f} {xs[-1] - xs[0]:.3f} 0.75 re f\n")
+    return "".join(out)
+
+
+def test_a_row_chromium_breaks_over_the_page_without_a_border_at_the_cut_is_one_row():
+    xs = [50, 100, 250]
+    one = (_boxes(xs, [700, 720, 745], open_foot=True) + K.text(52, 715, "h1") + K.text(102, 715, "h2")
+           + K.text(51, 731, "WWWW") + K.text(51, 743, "WWWW") + K.text(102, 731, "v"))
+    two = _boxes(xs, [60, 80]) + K.text(51, 75, "Wx")
+    grid = grid_of(K.document([one, two]))
+    assert len(grid) == 2 and grid.at(1, 0).text == "WWWWWWWWWx" and grid.at(1, 1).text == "v"

@@ -208,11 +208,10 @@ class _Reader(_Assembler):
             made = []
             for box, inside, drawn in boxes:
                 pieces, doubt = split_unruled(drawn, _lines((chars[i] for i in inside), gap), ys)
-                for j, (ptop, pbottom, plines) in enumerate(pieces):
-                    btop = box[1] if j == 0 else ptop
-                    bbottom = box[3] if j == len(pieces) - 1 else pbottom
+                for ptop, pbottom, plines in pieces:
+                    # (at the foot of the cell as drawn: a row the page cut goes on on the next page)
                     made.append(_PCell(drawn[0], ptop, drawn[2], pbottom,
-                                       cell_text(plines, box[0], box[2], btop, bbottom), doubt))
+                                       cell_text(plines, box[0], box[2], ptop, pbottom), doubt))
             self.n_text += sum(len("".join(c.text.text.split())) for c in made)
             x0, top, x1, bottom = table.bbox
             found.append((top, _Table(n, k, made, x0, x1, top, bottom)))

@@ -91,18 +91,21 @@ def _cut_ends(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     with no horizontal rule there (LibreOffice Calc draws no border where a page break cuts merged cells), a
     line joining their ends, so the cells above the cut are cells."""
     vertical = [e for e in edges if e.get("orientation") == "v"]
-    flat = [e for e in edges if e.get("orientation") == "h"]
+    # (the ends of a border drawn as a thin filled rectangle are no horizontal rule)
+    flat = [e for e in edges if e.get("orientation") == "h" and e["x1"] - e["x0"] > 2 * SNAP]
 
-    def open_end(e: dict[str, Any], y: float) -> bool:
+    def open_end(e: dict[str, Any], end: str) -> bool:
         """No horizontal rule meets this end of the rule, and no rule goes on from it (Word draws a rule per
-        cell)."""
-        x = e["x0"]
+        cell; a rule that ends there too, such as the other side of a border drawn as a thin filled rectangle,
+        does not go on)."""
+        x, y = e["x0"], e[end]
         return not any(abs(h["top"] - y) <= SNAP and h["x0"] - SNAP <= x <= h["x1"] + SNAP for h in flat) and not any(
-            v is not e and abs(v["x0"] - x) <= SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP for v in vertical)
+            v is not e and abs(v["x0"] - x) <= SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP
+            and (v["bottom"] > y + SNAP if end == "bottom" else v["top"] < y - SNAP) for v in vertical)
 
     out: list[dict[str, Any]] = []
     for end in ("top", "bottom"):
-        loose = [e for e in vertical if open_end(e, e[end])]
+        loose = [e for e in vertical if open_end(e, end)]
         for y in _boundaries(e[end] for e in loose):
             ends = [e for e in vertical if abs(e[end] - y) <= SNAP]  # the rules ending there, open or not
             if len(ends) < 2:
