@@ -464,3 +464,13 @@ def test_a_row_chromium_breaks_over_the_page_without_a_border_at_the_cut_is_one_
     two = _boxes(xs, [60, 80]) + K.text(51, 75, "Wx")
     grid = grid_of(K.document([one, two]))
     assert len(grid) == 2 and grid.at(1, 0).text == "WWWWWWWWWx" and grid.at(1, 1).text == "v"
+
+
+def test_the_empty_strip_chromium_leaves_under_a_table_at_the_page_foot_is_no_row():
+    # the table's outer border drawn on to the foot of the page, the next row moved to the next page
+    xs = [50, 100, 250]
+    outer = "".join(f"{x - 0.375:.3f} {K.top(800):.3f} 0.75 100 re f\n" for x in (xs[0], xs[-1]))
+    one = _boxes(xs, [700, 720, 740]) + outer + K.text(52, 715, "h1") + K.text(52, 735, "r1")
+    two = _boxes(xs, [60, 80]) + K.text(52, 75, "r2")
+    grid = grid_of(K.document([one, two]))
+    assert [grid.at(r, 0).text for r in range(len(grid))] == ["h1", "r1", "r2"]

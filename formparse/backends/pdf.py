@@ -44,6 +44,7 @@ from .pdf_cells import (
     _PCell,
     _Table,
     _within,
+    _without_empty_cut_rows,
     split_unruled,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
@@ -212,6 +213,7 @@ class _Reader(_Assembler):
                     # (at the foot of the cell as drawn: a row the page cut goes on on the next page)
                     made.append(_PCell(drawn[0], ptop, drawn[2], pbottom,
                                        cell_text(plines, box[0], box[2], ptop, pbottom), doubt))
+            made = _without_empty_cut_rows(made, cuts)
             self.n_text += sum(len("".join(c.text.text.split())) for c in made)
             x0, top, x1, bottom = table.bbox
             found.append((top, _Table(n, k, made, x0, x1, top, bottom)))

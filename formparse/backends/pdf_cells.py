@@ -116,6 +116,19 @@ def _cut_ends(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _without_empty_cut_rows(cells: list[_PCell], cuts: Sequence[dict[str, Any]]) -> list[_PCell]:
+    """The cells of a table without those a page's cut closes that hold nothing, when nothing stands against
+    that cut: the empty strip between a table's last row and the page's foot (Chromium draws the table's outer
+    border to the foot of the page and moves the next row over), no row of the form."""
+    drop: set[int] = set()
+    for cut in cuts:
+        against = [c for c in cells if cut["x0"] - SNAP <= c.x0 and c.x1 <= cut["x1"] + SNAP
+                   and abs((c.bottom if cut["cut"] == "bottom" else c.top) - cut["top"]) <= SNAP]
+        if against and not any(c.text.text.strip() for c in against):
+            drop.update(id(c) for c in against)
+    return [c for c in cells if id(c) not in drop] if drop else cells
+
+
 def _past_cut(bbox: Sequence[float], cuts: Sequence[dict[str, Any]], height: float) -> tuple[float, ...]:
     """A cell the page cut reaches on to the page's edge: Calc draws a merged cell's text over the whole merged
     range, each page showing its piece, so the part of the text beyond the cut lies in the margin."""
