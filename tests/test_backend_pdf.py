@@ -474,3 +474,13 @@ def test_the_empty_strip_chromium_leaves_under_a_table_at_the_page_foot_is_no_ro
     two = _boxes(xs, [60, 80]) + K.text(52, 75, "r2")
     grid = grid_of(K.document([one, two]))
     assert [grid.at(r, 0).text for r in range(len(grid))] == ["h1", "r1", "r2"]
+
+
+def test_a_row_cut_open_with_room_left_under_its_text_still_goes_on():
+    # Chromium moves a line that does not fit whole to the next page, leaving room under the text above the cut
+    xs = [50, 100, 250]
+    one = (_boxes(xs, [700, 720, 790], open_foot=True) + K.text(52, 715, "h1")
+           + K.text(51, 731, "WWWW") + K.text(51, 743, "WWWW"))
+    two = _boxes(xs, [60, 80]) + K.text(51, 75, "Wx")
+    grid = grid_of(K.document([one, two]))
+    assert len(grid) == 2 and grid.at(1, 0).text == "WWWWWWWWWx"

@@ -207,12 +207,18 @@ class _Reader(_Assembler):
             # texts that stand in different ones may be cells printed without the line between them)
             ys = _boundaries(y for cell in table.cells for y in (cell[1], cell[3]))
             made = []
+            open_feet = [cut["top"] for cut in cuts if cut["cut"] == "bottom"]
             for box, inside, drawn in boxes:
                 pieces, doubt = split_unruled(drawn, _lines((chars[i] for i in inside), gap), ys)
                 for ptop, pbottom, plines in pieces:
-                    # (at the foot of the cell as drawn: a row the page cut goes on on the next page)
+                    # (at the foot of the cell as drawn; a cell the page cuts open at its foot goes on on the
+                    # next page however much room the cut left under its text: Chromium moves a line that would
+                    # not fit whole, with room to spare)
+                    foot = pbottom
+                    if plines and any(abs(pbottom - y) <= SNAP for y in open_feet):
+                        foot = min(pbottom, plines[-1].bottom)
                     made.append(_PCell(drawn[0], ptop, drawn[2], pbottom,
-                                       cell_text(plines, box[0], box[2], ptop, pbottom), doubt))
+                                       cell_text(plines, box[0], box[2], ptop, foot), doubt))
             made = _without_empty_cut_rows(made, cuts)
             self.n_text += sum(len("".join(c.text.text.split())) for c in made)
             x0, top, x1, bottom = table.bbox
