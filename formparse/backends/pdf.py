@@ -9,7 +9,13 @@ are its text: lines of a cell that wrap are joined (Chinese without a space, Lat
 that ends short of the cell's right edge ends a paragraph (“\\n”, as the .docx reader joins a cell's
 paragraphs). Text outside the tables becomes paragraph rows, page by page, in reading order; a table
 that begins a page straight after a table that ended the previous one, with the same outer edges, goes
-on as the same table. Page numbers in the top and bottom margins are dropped.
+on as the same table. Page numbers in the top and bottom margins are dropped. A ruled cell over several row
+bands of its table whose texts stand apart in them is the cells printed without the line between them
+(split, or reported: ``pdf_cells.split_unruled``).
+
+This module reads a page (what is where); ``pdf_cells`` turns ruling lines into cells and the tables of every
+page into the grid; ``pdf_text`` groups characters into lines and a cell's text; ``pdf_limits`` opens the
+file and holds the bounds.
 
 Addresses are where a person looks in the PDF: “第2页表1第3行第4列” (the page, the table's number on that
 page, its row on that page, its column) and “第1页第2段”.
