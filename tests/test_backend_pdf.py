@@ -484,3 +484,33 @@ def test_a_row_cut_open_with_room_left_under_its_text_still_goes_on():
     two = _boxes(xs, [60, 80]) + K.text(51, 75, "Wx")
     grid = grid_of(K.document([one, two]))
     assert len(grid) == 2 and grid.at(1, 0).text == "WWWWWWWWWx"
+
+
+@pytest.mark.slow
+def test_layouts_printed_to_pdf_by_chromium_read_as_their_source(tmp_path):
+    """Another PDF engine: layouts by other hands (tests/structural.py, structural_project.py, from a fixed seed)
+    rendered as HTML and printed by Chromium's ``--headless --print-to-pdf`` (borders drawn as filled thin
+    rectangles, ideographs given as radicals, rows broken over pages with no border at the cut)."""
+    import random
+
+    from tests import structural as S
+    from tests import structural_project as SP
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed")
+    rng = random.Random(18)
+    pairs = []
+    for k in range(4):
+        for mod, draw in ((S, S.random_record), (SP, SP.random_project)):
+            rec = draw(rng)
+            form = mod.build(rec, mod.draw_style(S.RandomChooser(rng), rec, "html"))
+            page = S.write_html(form, tmp_path / f"{mod.__name__.rsplit('.', 1)[-1]}-{k}.html")
+            pdf = page.with_suffix(".pdf")
+            subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                            f"--user-data-dir={tmp_path}/profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                            page.as_uri()], capture_output=True, timeout=180)
+            pairs.append((S.write_docx(form, page.with_suffix(".docx")), pdf))
+    exact, silent = _exact_or_loud(pairs)
+    assert not silent
+    assert exact >= len(pairs) - 1, f"{exact} of {len(pairs)} exact"
