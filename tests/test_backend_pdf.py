@@ -514,3 +514,21 @@ def test_layouts_printed_to_pdf_by_chromium_read_as_their_source(tmp_path):
     exact, silent = _exact_or_loud(pairs)
     assert not silent
     assert exact >= len(pairs) - 1, f"{exact} of {len(pairs)} exact"
+
+
+def test_lines_one_to_a_tight_row_band_are_reported():
+    # rows as tight as their lines: “Output” in the middle of the first, “Effect” of the second, no line between
+    ys = [100, 114, 128]
+    page = K.grid_lines(XS, ys, skip=[("h", 1, 0)]) + K.text(55, 110.55, "Output") + K.text(55, 124.55, "Effect")
+    page += K.text(155, 111, "a") + K.text(155, 125, "b")
+    grid = grid_of(K.document([page]))
+    (address, message), = grid.doubts
+    assert address == "第1页表1第1行第1列" and "“Output”“Effect”" in message
+
+
+def test_a_two_line_text_in_the_middle_of_a_merged_cell_is_not_reported():
+    ys = [100, 120, 140]
+    page = K.grid_lines(XS, ys, skip=[("h", 1, 0)]) + K.text(55, 118.55, "Output") + K.text(55, 130.55, "Effect")
+    page += K.text(155, 115, "a") + K.text(155, 135, "b")
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0).text == "Output\nEffect" and not grid.doubts

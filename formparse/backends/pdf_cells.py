@@ -347,16 +347,18 @@ def split_unruled(drawn: Sequence[float], lines: Sequence[_Line], ys: Sequence[f
     pad = max(0.0, min(PAD, left, SNAP if abs(left - right) <= 1.0 else PAD))
     room = (drawn[2] - drawn[0]) - 2 * pad
     clusters: list[list[_Line]] = [[lines[0]]]
+    any_wrapped = False
     for prev, line in zip(lines, lines[1:], strict=False):
         size = max(prev.size, line.size, 1.0)
         wrapped = (prev.x1 - prev.x0) + _first_token_width(line) > room - 0.25 * prev.size
+        any_wrapped = any_wrapped or wrapped
         if (not wrapped and line.top - prev.bottom > APART * size
                 and any(prev.bottom <= y <= line.top for y in inner)):
             clusters.append([line])
         else:
             clusters[-1].append(line)
     if len(clusters) == 1:
-        return whole, None
+        return whole, None if any_wrapped else _one_to_a_band(lines, [top, *inner, bottom])
     size = max(line.size for line in lines)
     tol = SNAP + 0.1 * size
     fits: set[tuple[float, ...]] = set()
@@ -398,3 +400,21 @@ def split_unruled(drawn: Sequence[float], lines: Sequence[_Line], ys: Sequence[f
     (chosen,) = fits
     edges = [top, *chosen, bottom]
     return [(edges[k], edges[k + 1], c) for k, c in enumerate(clusters)], None
+
+
+def _one_to_a_band(lines: Sequence[_Line], edges: Sequence[float]) -> str | None:
+    """A doubt when the lines of a cell over several row bands stand one to a band, each in the middle of its
+    own (two cells' texts in rows as tight as their lines, printed without the line between them), which one
+    text's paragraphs centred in the cell cannot be told from: reported, not split."""
+    bands = []
+    for line in lines:
+        k = next((i for i in range(len(edges) - 1)
+                  if edges[i] - SNAP <= line.top and line.bottom <= edges[i + 1] + SNAP), None)
+        if k is None or abs((line.top + line.bottom) - (edges[k] + edges[k + 1])) > 2 * (SNAP + 0.1 * line.size):
+            return None
+        bands.append(k)
+    if len(set(bands)) < len(bands):
+        return None
+    texts = "".join(f"“{line.text}”" for line in lines)
+    return (f"这个单元格里的几行文字（{texts}）各占表格的一行，可能是几个单元格之间少画了线，按一个单元格读取；"
+            "请核对")
