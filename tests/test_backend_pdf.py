@@ -532,3 +532,28 @@ def test_a_two_line_text_in_the_middle_of_a_merged_cell_is_not_reported():
     page += K.text(155, 115, "a") + K.text(155, 135, "b")
     grid = grid_of(K.document([page]))
     assert grid.at(0, 0).text == "Output\nEffect" and not grid.doubts
+
+
+def _chars(text: str, x: float, size: float = 7.6, gap: float = 0.0) -> list[dict]:
+    out = []
+    for ch in text:
+        w = size if ord(ch) > 0x2E80 else 0.55 * size
+        out.append({"text": ch, "x0": x, "x1": x + w, "top": 100.0, "bottom": 100.0 + size, "size": size})
+        x += w + gap
+    return out
+
+
+def test_a_value_touching_the_next_label_at_a_column_boundary_is_split():
+    from formparse.backends.pdf_text import _lines, _parts
+
+    def pieces(gap_at_cut: float, columns: list[float]) -> list[str]:
+        phone = _chars("13807390125", 240.0)
+        label = _chars("单位负责人：", phone[-1]["x1"] + gap_at_cut)
+        (line,) = _lines(phone + label)
+        return [p[2] for p in _parts(line, True, columns)]
+
+    cut = 240.0 + 11 * 0.55 * 7.6  # where the phone's cell ends (Calc clips it there)
+    assert pieces(0.31, [cut - 0.4]) == ["13807390125", "单位负责人："]
+    assert pieces(-2.4, [cut - 1.2]) == ["13807390125", "单位负责人："]  # clipped, running under the label
+    assert pieces(0.31, [cut + 40]) == ["13807390125单位负责人："]  # no column boundary there
+    assert pieces(1.5, [cut]) == ["13807390125单位负责人："]  # Writer's spacing between Latin and Chinese
