@@ -65,6 +65,9 @@ class Grid:
         self.notes: list[tuple[str, str]] = []
         # (cell address, message) for check boxes drawn over the sheet whose state or option cannot be read
         self.unread_marks: list[tuple[str, str]] = []
+        # (cell address, message) for a cell whose texts look like several cells' read as one (a PDF printed
+        # without the line between two cells): reported, never a silent joined value
+        self.doubts: list[tuple[str, str]] = []
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
@@ -169,6 +172,7 @@ class Grid:
         addresses = {c.address for c in copies.values()}
         grid.notes = [(a, m) for a, m in self.notes if a in addresses]
         grid.unread_marks = [(a, m) for a, m in self.unread_marks if a in addresses]
+        grid.doubts = [(a, m) for a, m in self.doubts if a in addresses]
         return grid
 
     def normalise_text(self) -> Grid:

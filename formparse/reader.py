@@ -166,6 +166,10 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
         rec.warnings.append(Warning("absent", label, None, "本表没有这一部分，按未填写处理"))
     for address, message in layout.grid.unread_marks:
         rec.warnings.append(Warning("check-box", "复选框", address, message))
+    for address, message in layout.grid.doubts:
+        key = by_address.get(address, "")
+        loc = layout.fields.get(key)
+        rec.warnings.append(Warning("merged-text", loc.field.label if loc else "单元格", address, message))
     if layout.grid.sheet_hidden:
         sheet = _sheet_name(layout.grid)
         rec.warnings.append(Warning("hidden-sheet", "隐藏的工作表", sheet or None,

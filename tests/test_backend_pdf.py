@@ -310,3 +310,250 @@ def test_fixture_script_names_match_the_fixtures():
     for src, route in make_pdf_samples.FIXTURES:
         assert (PDFS / make_pdf_samples.fixture_name(src, route)).exists(), src
     assert json.loads((PDFS / "附件2-2020-邵阳市科学技术局-科普活动经费.calc.json").read_text(encoding="utf-8"))
+
+
+# -- two cells printed without the line between them (issue 18: never “产出指标效益指标” in silence) ---------
+
+YS5 = [100, 125, 150, 175, 200]
+
+
+def _groups(first: tuple[float, str], second: tuple[float, str], skip=(("h", 1, 0), ("h", 2, 0), ("h", 3, 0))):
+    """A table of four rows whose first column holds two groups of two rows each, the line between the groups
+    (and inside them) not drawn: one ruled cell over the four rows; each group's text at the baseline given."""
+    page = K.grid_lines(XS, YS5, skip=list(skip)) + K.text(55, first[0], first[1]) + K.text(55, second[0], second[1])
+    for r, y in enumerate(YS5[:-1]):
+        page += K.text(155, y + 16, f"level2-{r}") + K.text(255, y + 16, f"value-{r}")
+    return grid_of(K.document([page]))
+
+
+@pytest.mark.parametrize("where", ["middle", "top", "bottom"])
+def test_texts_standing_in_different_row_bands_are_two_cells(where):
+    # Helvetica 10 pt: a glyph box from 9.2 above the baseline to 2.1 below; groups of rows 100–150 and 150–200
+    baseline = {"middle": 128.6, "top": 113, "bottom": 145}[where]
+    grid = _groups((baseline, "Output"), (baseline + 50, "Effect"))
+    assert grid.at(0, 0) is grid.at(1, 0) and grid.at(0, 0).text == "Output" and grid.at(0, 0).rowspan == 2
+    assert grid.at(2, 0) is grid.at(3, 0) and grid.at(2, 0).text == "Effect"
+    assert grid.at(2, 0).address == "第1页表1第3行第1列" and not grid.doubts
+    assert [grid.at(r, 1).text for r in range(4)] == [f"level2-{r}" for r in range(4)]
+
+
+def test_texts_apart_that_fit_no_placement_are_reported_not_joined_in_silence():
+    # one text at the top of the first group, the other in the middle of the second: no one placement fits
+    grid = _groups((113, "Output"), (178.6, "Effect"))
+    assert grid.at(0, 0) is grid.at(3, 0)
+    (address, message), = grid.doubts
+    assert address == "第1页表1第1行第1列" and "“Output”“Effect”" in message and "少画了线" in message
+
+
+def test_a_merged_cell_whose_lines_follow_each_other_is_one_cell():
+    # a text of three lines set one under the other, over the boundaries of the rows beside it: one cell
+    page = K.grid_lines(XS, YS5, skip=[("h", 1, 0), ("h", 2, 0), ("h", 3, 0)])
+    page += K.text(55, 135, "one") + K.text(55, 147, "two") + K.text(55, 159, "three")
+    for r, y in enumerate(YS5[:-1]):
+        page += K.text(155, y + 16, f"b{r}")
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0) is grid.at(3, 0) and grid.at(0, 0).text == "one\ntwo\nthree" and not grid.doubts
+
+
+@pytest.mark.slow
+def test_a_calc_sheet_lacking_the_border_between_two_groups_reads_as_the_sheet(office, tmp_path):
+    """The record filled into the .xlsx template, the border between two 一级指标 groups taken away (as a
+    sheet typed by hand lacks it), exported by Calc: each group's label in its own rows, as in the sheet."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Border
+
+    maker, _ = office
+    sheet = tmp_path / "noline.xlsx"
+    formparse.fill(formparse.read(SAMPLES / "附件1-2020-邵阳市财政局.docx"), sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    cut = 0
+    for m in ws.merged_cells.ranges:
+        cell = ws.cell(m.min_row, m.min_col)
+        if cell.value == "效益指标":
+            cell.border = Border(left=cell.border.left, right=cell.border.right, bottom=cell.border.bottom)
+            up = ws.cell(m.min_row - 1, m.min_col)
+            up.border = Border(left=up.border.left, right=up.border.right, top=up.border.top)
+            cut += 1
+    assert cut == 1
+    wb.save(sheet)
+    want = formparse.read(sheet)
+    got = formparse.read(maker.soffice_pdf(sheet, tmp_path / "noline.pdf"))
+    assert {i.level1 for i in got.indicators} >= {"产出指标", "效益指标"}
+    assert formparse.dumps(got) == formparse.dumps(want)
+
+
+def test_a_merged_label_calc_prints_again_beyond_the_next_pages_top_is_read_once():
+    # Calc centres a merged cell's text on the whole range and prints it on each page the range spans: on the
+    # second page the label stands above the page's top edge
+    one = (K.grid_lines(XS, [700, 720, 760]) + K.text(55, 715, "h1") + K.text(155, 715, "h2")
+           + K.text(55, 745, "Label") + K.text(155, 735, "r1"))
+    two = K.text(55, -4, "Label") + K.grid_lines(XS, [60, 80]) + K.text(155, 75, "r2")
+    grid = grid_of(K.document([one, two]))
+    assert [c.text for c in grid.reading_order()].count("Label") == 1
+
+
+def test_text_beyond_the_top_of_a_page_not_shown_before_is_refused():
+    one = K.grid_lines(XS, [700, 720, 760]) + K.text(55, 715, "h1") + K.text(155, 735, "r1")
+    two = K.text(55, -4, "Lost") + K.grid_lines(XS, [60, 80]) + K.text(155, 75, "r2")
+    with pytest.raises(formparse.UnreadableFile, match="第2页有文字超出了页面"):
+        grid_of(K.document([one, two]))
+
+
+@pytest.mark.slow
+def test_every_submission_filled_into_the_xlsx_template_and_exported_by_calc_reads_as_the_workbook(tmp_path):
+    """Each bundled record filled into the official .xlsx template (formparse.fill), exported by Calc as a
+    department would “save as PDF”: the same record as the workbook (a merged label Calc prints again beyond the
+    next page's top, a footer value touching the next label)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    sheets = []
+    for src in sorted(SAMPLES.glob("*.docx")) + sorted(SAMPLES.glob("*.xlsx")):
+        sheet = tmp_path / f"{src.stem}.{src.suffix[1:]}.xlsx"
+        formparse.fill(formparse.read(src), sheet)
+        sheets.append(sheet)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *map(str, sheets)], check=True, capture_output=True, timeout=1200)
+    for sheet in sheets:
+        got = formparse.read(sheet.with_suffix(".pdf"))
+        assert formparse.dumps(got) == formparse.dumps(formparse.read(sheet)), sheet
+    # a packet as a department sends it: the PDFs of its 附件1 and 附件2 forms joined into one (poppler's pdfunite)
+    if shutil.which("pdfunite") is None:
+        return
+    forms = [s for s in sheets if s.name.startswith("附件1")][:1]
+    forms += [s for s in sheets if s.name.startswith("附件2")][:3]
+    packet = tmp_path / "packet.pdf"
+    subprocess.run(["pdfunite", *(str(s.with_suffix(".pdf")) for s in forms), str(packet)], check=True, timeout=120)
+    want = [formparse.dumps(formparse.read(s)) for s in forms]
+    assert [formparse.dumps(f.record) for f in formparse.read_all(packet)] == want
+
+
+def test_a_label_wrapped_in_a_narrow_column_with_wide_line_spacing_is_one_cell():
+    # “资金总 / 额及构成” as Word sets it: lines filling a narrow cell, far apart, over the rows beside it
+    xs = [50, 82, 250]
+    page = K.grid_lines(xs, YS5, skip=[("h", 1, 0), ("h", 2, 0), ("h", 3, 0)])
+    page += K.text(51, 118, "WWW") + K.text(51, 168, "MMM")
+    for r, y in enumerate(YS5[:-1]):
+        page += K.text(85, y + 16, f"b{r}")
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0) is grid.at(3, 0) and grid.at(0, 0).text == "WWWMMM" and not grid.doubts
+
+
+def test_a_number_in_a_table_in_the_page_margin_is_no_page_number():
+    # Chromium breaks a row over the page: the “2020” of a date stands alone in its cell at the top of the page
+    page = K.grid_lines(XS, [40, 60, 80]) + K.text(155, 55, "2020") + K.text(55, 75, "a") + K.text(290, 830, "3")
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 1).text == "2020" and "3" not in [c.text for c in grid.reading_order()]
+
+
+def _boxes(xs, ys, open_foot=False) -> str:
+    """A table's borders as Chromium prints them: thin filled rectangles; ``open_foot``: no border under the
+    last row (the page cuts the row)."""
+    out = []
+    for x in xs:
+        out.append(f"{x - 0.375:.3f} {K.top(ys[-1]):.3f} 0.75 {ys[-1] - ys[0]:.3f} re f\n")
+    for y in ys[:-1] if open_foot else ys:
+        out.append(f"{xs[0]:.3f} {K.top(y) - 0.375:.3f} {xs[-1] - xs[0]:.3f} 0.75 re f\n")
+    return "".join(out)
+
+
+def test_a_row_chromium_breaks_over_the_page_without_a_border_at_the_cut_is_one_row():
+    xs = [50, 100, 250]
+    one = (_boxes(xs, [700, 720, 745], open_foot=True) + K.text(52, 715, "h1") + K.text(102, 715, "h2")
+           + K.text(51, 731, "WWWW") + K.text(51, 743, "WWWW") + K.text(102, 731, "v"))
+    two = _boxes(xs, [60, 80]) + K.text(51, 75, "Wx")
+    grid = grid_of(K.document([one, two]))
+    assert len(grid) == 2 and grid.at(1, 0).text == "WWWWWWWWWx" and grid.at(1, 1).text == "v"
+
+
+def test_the_empty_strip_chromium_leaves_under_a_table_at_the_page_foot_is_no_row():
+    # the table's outer border drawn on to the foot of the page, the next row moved to the next page
+    xs = [50, 100, 250]
+    outer = "".join(f"{x - 0.375:.3f} {K.top(800):.3f} 0.75 100 re f\n" for x in (xs[0], xs[-1]))
+    one = _boxes(xs, [700, 720, 740]) + outer + K.text(52, 715, "h1") + K.text(52, 735, "r1")
+    two = _boxes(xs, [60, 80]) + K.text(52, 75, "r2")
+    grid = grid_of(K.document([one, two]))
+    assert [grid.at(r, 0).text for r in range(len(grid))] == ["h1", "r1", "r2"]
+
+
+def test_a_row_cut_open_with_room_left_under_its_text_still_goes_on():
+    # Chromium moves a line that does not fit whole to the next page, leaving room under the text above the cut
+    xs = [50, 100, 250]
+    one = (_boxes(xs, [700, 720, 790], open_foot=True) + K.text(52, 715, "h1")
+           + K.text(51, 731, "WWWW") + K.text(51, 743, "WWWW"))
+    two = _boxes(xs, [60, 80]) + K.text(51, 75, "Wx")
+    grid = grid_of(K.document([one, two]))
+    assert len(grid) == 2 and grid.at(1, 0).text == "WWWWWWWWWx"
+
+
+@pytest.mark.slow
+def test_layouts_printed_to_pdf_by_chromium_read_as_their_source(tmp_path):
+    """Another PDF engine: layouts by other hands (tests/structural.py, structural_project.py, from a fixed seed)
+    rendered as HTML and printed by Chromium's ``--headless --print-to-pdf`` (borders drawn as filled thin
+    rectangles, ideographs given as radicals, rows broken over pages with no border at the cut)."""
+    import random
+
+    from tests import structural as S
+    from tests import structural_project as SP
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed")
+    rng = random.Random(18)
+    pairs = []
+    for k in range(4):
+        for mod, draw in ((S, S.random_record), (SP, SP.random_project)):
+            rec = draw(rng)
+            form = mod.build(rec, mod.draw_style(S.RandomChooser(rng), rec, "html"))
+            page = S.write_html(form, tmp_path / f"{mod.__name__.rsplit('.', 1)[-1]}-{k}.html")
+            pdf = page.with_suffix(".pdf")
+            subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                            f"--user-data-dir={tmp_path}/profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                            page.as_uri()], capture_output=True, timeout=180)
+            pairs.append((S.write_docx(form, page.with_suffix(".docx")), pdf))
+    exact, silent = _exact_or_loud(pairs)
+    assert not silent
+    assert exact >= len(pairs) - 1, f"{exact} of {len(pairs)} exact"
+
+
+def test_lines_one_to_a_tight_row_band_are_reported():
+    # rows as tight as their lines: “Output” in the middle of the first, “Effect” of the second, no line between
+    ys = [100, 114, 128]
+    page = K.grid_lines(XS, ys, skip=[("h", 1, 0)]) + K.text(55, 110.55, "Output") + K.text(55, 124.55, "Effect")
+    page += K.text(155, 111, "a") + K.text(155, 125, "b")
+    grid = grid_of(K.document([page]))
+    (address, message), = grid.doubts
+    assert address == "第1页表1第1行第1列" and "“Output”“Effect”" in message
+
+
+def test_a_two_line_text_in_the_middle_of_a_merged_cell_is_not_reported():
+    ys = [100, 120, 140]
+    page = K.grid_lines(XS, ys, skip=[("h", 1, 0)]) + K.text(55, 118.55, "Output") + K.text(55, 130.55, "Effect")
+    page += K.text(155, 115, "a") + K.text(155, 135, "b")
+    grid = grid_of(K.document([page]))
+    assert grid.at(0, 0).text == "Output\nEffect" and not grid.doubts
+
+
+def _chars(text: str, x: float, size: float = 7.6, gap: float = 0.0) -> list[dict]:
+    out = []
+    for ch in text:
+        w = size if ord(ch) > 0x2E80 else 0.55 * size
+        out.append({"text": ch, "x0": x, "x1": x + w, "top": 100.0, "bottom": 100.0 + size, "size": size})
+        x += w + gap
+    return out
+
+
+def test_a_value_touching_the_next_label_at_a_column_boundary_is_split():
+    from formparse.backends.pdf_text import _lines, _parts
+
+    def pieces(gap_at_cut: float, columns: list[float]) -> list[str]:
+        phone = _chars("13807390125", 240.0)
+        label = _chars("单位负责人：", phone[-1]["x1"] + gap_at_cut)
+        (line,) = _lines(phone + label)
+        return [p[2] for p in _parts(line, True, columns)]
+
+    cut = 240.0 + 11 * 0.55 * 7.6  # where the phone's cell ends (Calc clips it there)
+    assert pieces(0.31, [cut - 0.4]) == ["13807390125", "单位负责人："]
+    assert pieces(-2.4, [cut - 1.2]) == ["13807390125", "单位负责人："]  # clipped, running under the label
+    assert pieces(0.31, [cut + 40]) == ["13807390125单位负责人："]  # no column boundary there
+    assert pieces(1.5, [cut]) == ["13807390125单位负责人："]  # Writer's spacing between Latin and Chinese
