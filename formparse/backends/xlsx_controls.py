@@ -11,8 +11,9 @@ up to three places (ECMA-376 Part 1 18.3.1.21 controls; [MS-XLSX] 2.6 ctrlProps;
   with ``x:ClientData ObjectType="Checkbox"`` (or ``"Radio"``, an option button, read the same way),
   ``x:Anchor`` (left col, dx, top row, dy, right col, dx, bottom row, dy), ``x:Checked`` and the box's
   caption in ``v:textbox``;
-* an ActiveX check box keeps its state in its own persistence: a property bag in the XML
-  (``ax:ocxPr ax:name="Value"``) is read; a binary stream (activeXN.bin) is not, and the box is reported.
+* an ActiveX check box keeps its state and caption in its own persistence, read by :mod:`.activex`: a
+  property bag in the XML (``ax:ocxPr ax:name="Value"``) or the binary MorphData stream (activeXN.bin); a
+  stream it cannot follow leaves the state unknown, and the box is reported.
 
 Each box's mark (☑ ticked, □ not) is written into the text of the cell holding its option, so the
 check-box field reads it like a typed mark: before the caption where the cell shows the box's caption,
@@ -31,18 +32,14 @@ from lxml import etree
 
 from ..grid import Cell, Grid
 from ..text import norm
+from .activex import names_option, read_control
 from .ooxml import Package, parse
 from .symbols import EMPTY, TICKED
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-# ActiveX class ids of the Forms 2.0 check box and option button.
-_ACTIVEX_BOXES = {"{8BD21D40-EC42-11CE-9E0D-00AA006002A4}": "复选框",
-                  "{8BD21D50-EC42-11CE-9E0D-00AA006002A4}": "单选按钮"}
 # The form controls read as boxes (VML ObjectType, ctrlProps objectType, lower case): a tick box, and the
 # option button a copy may use for a one-of choice such as 项目属性.
 _KINDS = {"checkbox": "复选框", "radio": "选项按钮"}
-# A caption Excel gives a new box and nobody changed (it names no option).
-_GENERIC = re.compile(r"^(?:check\s*box|复选框|选项按钮|单选按钮|option\s*button)\s*\d*$", re.I)
 # How far along a row the text beside an empty box may be (columns).
 BESIDE_REACH = 3
 
@@ -162,21 +159,11 @@ def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None, drawn:
             return None
         return Box(row, col, offset, (pr.get("checked") or "").lower() == "checked", caption, kind)
     if rel_type.endswith("/control"):
-        ocx = parse(pkg.read(target), path=pkg.path, part=target)
-        kind = _ACTIVEX_BOXES.get(_attr(ocx, "classid").upper())
-        if kind is None:
+        found = read_control(pkg, target)
+        if found is None:
             return None
-        props = {_attr(p, "name").lower(): _attr(p, "value") for p in ocx.iter()
-                 if isinstance(p.tag, str) and etree.QName(p).localname == "ocxPr"}
-        value = props.get("value")
-        state = None if value is None else value.strip().lower() in ("1", "true", "-1")
-        return Box(row, col, offset, state, props.get("caption", caption), "ActiveX " + kind)
+        return Box(row, col, offset, found.checked, found.caption or caption, "ActiveX " + found.kind)
     return None
-
-
-def _attr(el: Any, name: str) -> str:
-    """An attribute by its local name, whatever its namespace (ax:classid)."""
-    return next((v for k, v in el.attrib.items() if etree.QName(k).localname == name), "")
 
 
 def _cell(grid: Grid, r: int, c: int) -> Cell | None:
@@ -200,7 +187,7 @@ def _beside(grid: Grid, r: int, c: int) -> Cell | None:
 
 def _named(box: Box) -> bool:
     """Whether a box's caption names something (not Excel's “Check Box 1”)."""
-    return bool(box.caption) and not _GENERIC.match(box.caption)
+    return names_option(box.caption)
 
 
 def _showing(grid: Grid, r: int, c: int, caption: str) -> Cell | None:
@@ -232,7 +219,7 @@ def _place(grid: Grid, boxes: list[Box], title: str) -> None:
         group.sort(key=lambda b: b.col + b.offset)
         for box in group:
             if box.checked is None:
-                _unread(grid, cell, box, "的勾选状态保存在二进制数据里，无法读取")
+                _unread(grid, cell, box, "的勾选状态无法读取")
         known = [b for b in group if b.checked is not None]
         if not known:
             continue
