@@ -97,7 +97,7 @@ def mark_boxes(pkg: Package, part: str, grid: Grid, title: str) -> None:
                 seen.add(shape)
     boxes += [b for k, b in vml.items() if k not in seen and b.kind in _KINDS.values()]
     if boxes:
-        _place(grid, boxes, title)
+        place_boxes(grid, boxes, title)
 
 
 def _int(text: str | None) -> int | None:
@@ -202,7 +202,9 @@ def _showing(grid: Grid, r: int, c: int, caption: str) -> Cell | None:
 _SEGMENT = re.compile(r"[^\s" + re.escape(TICKED + EMPTY) + r"]+")
 
 
-def _place(grid: Grid, boxes: list[Box], title: str) -> None:
+def place_boxes(grid: Grid, boxes: list[Box], title: str) -> None:
+    """Each box's mark into the cell holding its option (see the module); the boxes that cannot be placed or
+    read are notes in ``grid.unread_marks``."""
     targets: dict[int, tuple[Cell, list[Box]]] = {}
     for box in boxes:
         cell = _cell(grid, box.row, box.col)
