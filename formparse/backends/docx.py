@@ -15,7 +15,6 @@ from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
 from ..text import norm
-from .activex import names_option, read_control
 from .ooxml import Package, check_table_depth, parse
 from .symbols import EMPTY, MARKERS, TICKED, is_symbol_font, symbol_char, symbol_text
 
@@ -412,6 +411,8 @@ def activex_boxes_as_text(el: Any, pkg: Package, part: str) -> list[Any]:
     Forms 2.0 box, :mod:`.activex`) as the mark and caption they show, “☑新增项目” (the mark alone when the
     caption is Word's “CheckBox1”), in place of the control. A box whose state cannot be read shows its caption
     only; its stand-in carries the warning, and is returned."""
+    from .activex import names_option, read_control  # (only for a document holding controls)
+
     rels = pkg.rels(part)
     unread = []
     for control in list(el.iter(_CONTROL)):

@@ -32,7 +32,6 @@ from lxml import etree
 
 from ..grid import Cell, Grid
 from ..text import norm
-from .activex import names_option, read_control
 from .ooxml import Package, parse
 from .symbols import EMPTY, TICKED
 
@@ -159,6 +158,8 @@ def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None, drawn:
             return None
         return Box(row, col, offset, (pr.get("checked") or "").lower() == "checked", caption, kind)
     if rel_type.endswith("/control"):
+        from .activex import read_control  # (only for a workbook holding ActiveX controls)
+
         found = read_control(pkg, target)
         if found is None:
             return None
@@ -187,6 +188,8 @@ def _beside(grid: Grid, r: int, c: int) -> Cell | None:
 
 def _named(box: Box) -> bool:
     """Whether a box's caption names something (not Excel's “Check Box 1”)."""
+    from .activex import names_option
+
     return names_option(box.caption)
 
 
