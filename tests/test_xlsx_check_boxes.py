@@ -29,7 +29,7 @@ def _vml_shape(n, col, dx, caption, checked, kind="Checkbox"):
             f'<font face="宋体" size="180" color="auto">{caption}</font></div></v:textbox>'
             f'<x:ClientData ObjectType="{kind}"><x:Anchor>{col}, {dx}, 5, 4, {col}, {dx + 60}, 5, 24</x:Anchor>'
             f'<x:AutoFill>False</x:AutoFill><x:AutoLine>False</x:AutoLine><x:TextVAlign>Center</x:TextVAlign>'
-            + ("<x:Checked>1</x:Checked>" if checked else "") + "<x:NoThreeD/></x:ClientData></v:shape>")
+            + (f"<x:Checked>{int(checked)}</x:Checked>" if checked else "") + "<x:NoThreeD/></x:ClientData></v:shape>")
 
 
 def _vml(shapes):
@@ -124,6 +124,18 @@ def test_legacy_vml_boxes_with_default_captions_pair_with_the_options_left_to_ri
     shapes = [_vml_shape(2, 1, 70, captions[1], True, kind), _vml_shape(1, 1, 2, captions[0], False, kind)]
     path = _build(tmp_path, f"vml-{kind}.xlsx", "新增项目      延续项目", vml=_vml(shapes))
     assert read_numeric(path) == expected(SOURCE.stem)
+
+
+def test_a_grey_box_is_a_warning_not_a_tick(tmp_path):
+    """A mixed (grey) box — VML x:Checked 2, ctrlProps checked="Mixed" — is neither ticked nor clear."""
+    shapes = [_vml_shape(1, 1, 2, "Check Box 1", False), _vml_shape(2, 1, 70, "Check Box 2", 2)]
+    rec = formparse.read(_build(tmp_path, "vml-grey.xlsx", "新增项目      延续项目", vml=_vml(shapes)))
+    assert rec.project_kind is None and [w.cell for w in rec.warnings if w.code == "check-box"] == ["Sheet1!B6"]
+    mixed = _ctrl_prop(True).replace(b'checked="Checked"', b'checked="Mixed"')
+    path = _form_controls(tmp_path, "controls-grey.xlsx", False)
+    grey = rewrite(path, tmp_path / "controls-grey2.xlsx", lambda n, d: mixed if n.endswith("ctrlProp2.xml") else d)
+    rec = formparse.read(grey)
+    assert rec.project_kind is None and [w.code for w in rec.warnings].count("check-box") == 1
 
 
 def _activex(value):

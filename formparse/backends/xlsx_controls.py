@@ -49,6 +49,9 @@ _ANCHOR = re.compile(rb"<(?:\w+:)?Anchor>([^<]*)<")
 _CHECKED = re.compile(rb"<(?:\w+:)?Checked>\s*(\d*)\s*<")
 _TEXTBOX = re.compile(rb"<(?:\w+:)?textbox\b[^>]*>(.*?)</(?:\w+:)?textbox>", re.S)
 _TAG = re.compile(r"<[^>]*>")
+_VML_STATES = {b"": False, b"0": False, b"1": True}
+# ctrlProps ``checked``: Checked, Unchecked (or absent), Mixed (grey: neither, reported)
+_CTRL_STATES = {"checked": True, "unchecked": False, "": False}
 
 
 class Box:
@@ -123,7 +126,8 @@ def _vml_boxes(data: bytes) -> dict[int, Box]:
             continue
         object_type = kind[1].decode("ascii", "replace").lower() if kind else ""
         checked = _CHECKED.search(body)
-        state = checked is not None and checked[1] not in (b"", b"0")
+        # x:Checked 1 ticked, 2 mixed (grey: neither, reported), absent or 0 not
+        state = _VML_STATES.get(checked[1].strip() if checked is not None else b"0", None)
         text = _TEXTBOX.search(body)
         caption = html.unescape(_TAG.sub("", text[1].decode("utf-8", "replace"))).strip() if text else ""
         box_kind = _KINDS.get(object_type, object_type)
@@ -156,7 +160,7 @@ def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None, drawn:
         kind = _KINDS.get((pr.get("objectType") or "").lower())
         if kind is None:
             return None
-        return Box(row, col, offset, (pr.get("checked") or "").lower() == "checked", caption, kind)
+        return Box(row, col, offset, _CTRL_STATES.get((pr.get("checked") or "").lower()), caption, kind)
     if rel_type.endswith("/control"):
         from .activex import read_control  # (only for a workbook holding ActiveX controls)
 
