@@ -142,3 +142,4 @@ def test_libreoffice_odf_of_form_controls_and_activex_boxes_reads_the_ticks(tmp_
     assert b"form:checkbox" in zipfile.ZipFile(ods).read("content.xml")
     assert read_numeric(ods) == expected(SOURCE.stem)
     assert read_numeric(odt) == expected(DOCX_FORM2.stem)
+
