@@ -113,6 +113,10 @@ _PARSE_CORE = {
     "formparse.grid", "formparse.limits", "formparse.geometry", "formparse.locate", "formparse.schema",
     "formparse.backends", "formparse.backends.ooxml", "formparse.backends.symbols", "formparse.provenance",
     "formparse.generic", "formparse.rules",
+    # the locate package, every module of it
+    *(f"formparse.locate.{m}" for m in ("assign", "cache", "context", "coverage", "index", "inline", "layout",
+                                        "locator", "placement", "scoring", "signs", "slots", "standins", "kinds")),
+    *(f"formparse.locate.kinds.{m}" for m in ("band", "boxes", "fields", "lists", "matrix", "table", "title")),
 }
 PARSE_IMPORTS = {
     ".xlsx": (_PARSE_CORE | {"formparse.backends.xlsx", "formparse.backends.xlsx_calamine", "formparse.backends.cells",
