@@ -524,14 +524,14 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
     attach(rec, Provenance(layout.grid.source, "", {path: place_of(shown) for path, shown in places.items()}))
     rules = resolve_for(schema, "rules", schema.rules) if schema.rules else None
     rec.warnings = [problem_warning(p) for p in problems]
-    unread = unread_keys(schema, rec, problems, failed) if problems else set()
+    not_read = unread_keys(schema, rec, problems, failed) if problems else set()
     checked = list(rules(rec, cells)) if rules is not None else []
     if schema.checks:
         from .rules import check_rules
 
-        checked += check_rules(rec, schema, cells, unread=unread)
-    if unread:  # (a check written in Python cannot be told: what it says of a value not read is left out)
-        at = {cells[k] for k in unread if k in cells}
+        checked += check_rules(rec, schema, cells, unread=not_read)
+    if not_read:  # (a check written in Python cannot be told: what it says of a value not read is left out)
+        at = {cells[k] for k in not_read if k in cells}
         checked = [w for w in checked if w.cell is None or w.cell not in at]
     rec.warnings += checked
     groups = _group_labels(schema)
