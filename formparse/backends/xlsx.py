@@ -470,6 +470,10 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
                 from .xlsx_pages import add_page_lines
 
                 add_page_lines(data, grid)
+            if any(t.endswith("/drawing") for t, _ in pkg.rels(part).values()):  # text typed in text boxes
+                from .xlsx_shapes import add_shape_lines
+
+                add_shape_lines(pkg, part, grid)
     for (name, _), grid in zip(wb.sheets, grids, strict=True):
         grid.sheet_hidden = name in wb.hidden
     return grids
