@@ -133,12 +133,37 @@ def stand_in_warnings(layout: Layout) -> list[Warning]:
             for stand in layout.stand_ins]
 
 
+def unread_keys(schema: Schema, record: Any, problems: list[str], failed: set[str]) -> set[str]:
+    """The keys of a partial record's values left None because they were not read: the fields whose cell
+    could not be read (``failed``), and those still None that a problem names — a label not found or without
+    a value cell — by their label (“基本支出”), with their group's (“年度支出预算 基本支出”), or their group's
+    alone (the heading not found)."""
+    from .rules import field_labels, value_at
+
+    named = set()
+    for problem in problems:
+        m = _PROBLEM.match(problem) or _MISSING_LABEL.match(problem)
+        if m:
+            named.add(norm(m["label"]))
+    named.discard("")
+    groups = _group_labels(schema)
+    out = set(failed)
+    for key, label in field_labels(schema).items():
+        group = groups.get(key)
+        names = {norm(label), norm(label.removeprefix(f"{group} ")) if group else "", norm(group or "")}
+        if names & named and value_at(record, key) is None:
+            out.add(key)
+    return out
+
+
 def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False) -> Any:
     """The record a located grid holds (of the class the schema names). Raises InvalidValues listing every
     bad cell, every required label that is missing and every label without a value cell — or, ``partial``,
-    returns the record with those fields None and each problem as a warning of code ``"error"`` (first)."""
+    returns the record with those fields None and each problem as a warning of code ``"error"`` (first); its
+    checks then say nothing of the values left None for that (a total is not compared with parts not read)."""
     places: dict[str, list[Cell]] = {}
-    mapping, cells, problems = values_from_layout(layout, schema, places)
+    failed: set[str] = set()
+    mapping, cells, problems = values_from_layout(layout, schema, places, failed)
     if problems and not partial:
         raise InvalidValues(problems, path=layout.grid.source)
     if problems:
@@ -149,11 +174,16 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
     attach(rec, Provenance(layout.grid.source, "", {path: place_of(shown) for path, shown in places.items()}))
     rules = resolve_for(schema, "rules", schema.rules) if schema.rules else None
     rec.warnings = [problem_warning(p) for p in problems]
-    rec.warnings += list(rules(rec, cells)) if rules is not None else []
+    not_read = unread_keys(schema, rec, problems, failed) if problems else set()
+    checked = list(rules(rec, cells)) if rules is not None else []
     if schema.checks:
         from .rules import check_rules
 
-        rec.warnings += check_rules(rec, schema, cells)
+        checked += check_rules(rec, schema, cells, unread=not_read)
+    if not_read:  # (a check written in Python cannot be told: what it says of a value not read is left out)
+        at = {cells[k] for k in not_read if k in cells}
+        checked = [w for w in checked if w.cell is None or w.cell not in at]
+    rec.warnings += checked
     groups = _group_labels(schema)
     by_address = {address: key for key, address in cells.items()}
     for address, message in layout.grid.notes:

@@ -57,6 +57,12 @@ def _path(key: str) -> tuple[tuple[str, int | None], ...]:
 _STEP = re.compile(r"[^.\[\]]+|\[\d+\]")
 
 
+def value_at(record: Any, key: str) -> Any:
+    """The value at ``key`` (``income.total``, ``indicators[2].value``) in ``record``; None where there is none."""
+    value = _get(record, key)
+    return None if value is _MISSING else value
+
+
 def _names(value: Any) -> list[str]:
     """What ``*`` may stand for under ``value``: its fields, or its list positions."""
     if isinstance(value, list):
@@ -110,28 +116,43 @@ def rule_function(rule: Rule) -> Any:
     return resolve(rule.key)
 
 
-def check_rules(record: Any, schema: Schema, cells: dict[str, str]) -> list[Warning]:
-    """The warnings of ``schema.checks`` for ``record`` (``cells``: key → cell address, as the reader knows)."""
-    if not schema.checks:
-        return []
+def field_labels(schema: Schema) -> dict[str, str]:
+    """Every value's key (``income.total``, ``indicators.value``) → the form's label of it."""
     from .schema import derived
 
-    labels = derived(schema, "rule_labels", _labels)
+    return derived(schema, "rule_labels", _labels)
+
+
+def check_rules(record: Any, schema: Schema, cells: dict[str, str], *, unread: set[str] | frozenset[str] = frozenset()
+                ) -> list[Warning]:
+    """The warnings of ``schema.checks`` for ``record`` (``cells``: key → cell address, as the reader knows).
+
+    ``unread``: the keys of a partial record's values that were not read (None for that, not because the form
+    leaves them empty): a check involving one of them says nothing — a total is not compared with the sum of
+    parts some of which were not read, and a value not read is not reported blank (its error says so)."""
+    if not schema.checks:
+        return []
+    labels = field_labels(schema)
     out: list[Warning] = []
     for k, rule in enumerate(schema.checks):
         if rule.kind == "python":
             from .schema import resolve_for
 
             resolve_for(schema, f"rules[{k}].function", rule.key)  # an error names the file, key and line
-        out += _one(rule, record, labels, cells)
+        out += _one(rule, record, labels, cells, unread)
     return out
+
+
+def _any_unread(keys: list[str], unread: set[str] | frozenset[str]) -> bool:
+    return bool(unread) and any(k in unread or re.sub(r"\[\d+\]", "", k) in unread for k in keys)
 
 
 def _label(rule: Rule, labels: dict[str, str], key: str) -> str:
     return rule.label or labels.get(re.sub(r"\[\d+\]", "", key), key)
 
 
-def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str]) -> Iterator[Warning]:
+def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str],
+         unread: set[str] | frozenset[str] = frozenset()) -> Iterator[Warning]:
     def warn(key: str, message: str, **values: Any) -> Warning:
         text = rule.message.format(**{k: _shown(v) for k, v in values.items()}) if rule.message else message
         return Warning(rule.code, _label(rule, labels, key), _cell(cells, key), text)
@@ -141,6 +162,8 @@ def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str])
         return
     if rule.kind == "sum":
         for keys in expand(record, [rule.key, *rule.parts]):
+            if _any_unread(keys, unread):
+                continue
             total, *parts = (cast(Any, _get(record, k)) for k in keys)
             present = [p for p in parts if isinstance(p, Decimal | int) and p is not _MISSING]
             if not isinstance(total, Decimal | int) or not present:
@@ -151,6 +174,8 @@ def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str])
                 yield warn(keys[0], f"{_shown(total)} ≠ {names}之和 {_shown(s)}", total=total, sum=s)
     elif rule.kind == "compare":
         for left_key, right_key in expand(record, [rule.key, rule.other]):
+            if _any_unread([left_key, right_key], unread):
+                continue
             left, right = _get(record, left_key), _get(record, right_key)
             if left is None or right is None or left is _MISSING or right is _MISSING:
                 continue
@@ -165,6 +190,8 @@ def _one(rule: Rule, record: Any, labels: dict[str, str], cells: dict[str, str])
     elif rule.kind == "required":
         keys = [rule.key, rule.other] if rule.other else [rule.key]
         for pair in expand(record, keys):
+            if _any_unread(pair[:1], unread):
+                continue
             value = _get(record, pair[0])
             if len(pair) > 1 and _get(record, pair[1]) in (None, _MISSING, "", []):
                 continue

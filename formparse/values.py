@@ -66,6 +66,7 @@ class _Values:
         self.layout = layout
         self.problems: list[str] = list(layout.problems)
         self.groups = _group_labels(schema)
+        self.failed: set[str] = set()  # the keys whose cell could not be read
 
     def raw(self, loc: FieldLoc) -> tuple[str, Any]:
         if loc.cell is None:
@@ -85,6 +86,7 @@ class _Values:
             return read_value(loc.field.type, text, native, loc.field)
         except ValueError as exc:
             self.problems.append(f"{_where(loc, self.groups.get(key))}：{exc}")
+            self.failed.add(key)
             return None
 
     def label_of(self, key: str) -> str | None:
@@ -290,13 +292,15 @@ def _put(mapping: dict[str, Any], key: str, value: Any) -> None:
     mapping[last] = value
 
 
-def values_from_layout(layout: Layout, schema: Schema, places: dict[str, list[Cell]] | None = None
-                       ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+def values_from_layout(layout: Layout, schema: Schema, places: dict[str, list[Cell]] | None = None,
+                       failed: set[str] | None = None) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """The located values as a mapping nested by the schema's keys; where each came from; what is wrong.
 
     ``places`` (when given) receives every value's record path (``income.total``, ``goals[0]``,
     ``indicators[3].value``, ``reviews[0].opinion``) → the cells it was read from (see formparse.provenance)."""
     v = _Values(layout, schema)
+    if failed is not None:
+        v.failed = failed
     mapping: dict[str, Any] = {}
     cells = {key: loc.target.address for key, loc in layout.fields.items()}
     for key in layout.fields:

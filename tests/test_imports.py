@@ -131,7 +131,8 @@ _PARSE_CORE = {
 }
 PARSE_IMPORTS = {
     ".xlsx": (_PARSE_CORE | {"formparse.backends.xlsx", "formparse.backends.xlsx_calamine", "formparse.backends.cells",
-                             "formparse.backends.numfmt", "formparse.formula", "formparse.backends.xlsx_controls"},
+                             "formparse.backends.numfmt", "formparse.formula", "formparse.backends.xlsx_controls",
+                             "formparse.backends.xlsx_pages"},  # (the sample's page header: &A, Page &P)
               {"attr", "attrs", "click", "lxml", "python_calamine"}),
     ".docx": (_PARSE_CORE | {"formparse.backends.docx"}, {"attr", "attrs", "click", "lxml"}),
 }

@@ -52,6 +52,10 @@ CASES = [("dept-overall-2020", h, Style()) for h in headings("dept-overall-2020"
     ("dept-overall-2020", "三公经费预算支出", Style(group="above", merges="none")),
 ] + [("project-2020", h, ProjectStyle()) for h in headings("project-2020")] + [
     ("project-2020", "资金总额及构成", ProjectStyle(merges="none")),
+    # a table's title typed on a line of its own above its header row, which begins one column right
+    ("project-2020", "年度绩效指标", ProjectStyle(sections=(("年度绩效指标", "above"),))),
+    ("project-2020", "年度绩效指标", ProjectStyle(sections=(("长期绩效指标", "above"), ("年度绩效指标", "above")),
+                                           merges="none")),
 ]
 
 

@@ -86,3 +86,53 @@ def test_parse_partial_prints_the_json_and_lists_the_errors_with_exit_code_1(tmp
     ok = _run("parse", "--partial", ROOT / "samples" / "submissions" / "附件1-2020-邵阳市科学技术局.xlsx")
     assert ok.returncode == 0 and json.loads(ok.stdout) == json.loads(SEED_JSON.read_text(encoding="utf-8"))
     assert "错误" not in ok.stderr
+
+
+# --- the checks of a partial record say nothing of the values that were not read ----------------------------
+
+def _variant(tmp_path, name, edits, suffix=".xlsx"):
+    """The seed form with ``edits`` (key or printed label → the text typed instead) applied to its cells."""
+    form = build(SEED, Style())
+    boxes = [b for part in form.parts if hasattr(part, "boxes") for b in part.boxes]
+    for target, text in edits.items():
+        box = next(b for b in boxes if target in (b.key, b.text))
+        box.text = text
+        if hasattr(box, "num"):
+            box.num = None
+    path = tmp_path / f"{name}{suffix}"
+    (write_xlsx if suffix == ".xlsx" else write_docx)(form, path)
+    return path
+
+
+def _checks(rec):
+    return {w.code for w in rec.warnings if w.code not in ("error", "unread")}
+
+
+SEED_CHECKS = {"cost-over-budget", "over-quota"}  # (what the seed itself is warned of)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize(("edits", "silent"), [
+    ({"expenditure.basic": "十五"}, {"expenditure-sum"}),  # a part not read: its total is not compared
+    ({"基本支出": ""}, {"expenditure-sum"}),  # a part's label gone
+    ({"expenditure.total": "很多"}, {"expenditure-sum", "balance", "blank"}),  # nor balanced, nor called blank
+    ({"three_public.reception": "九点五", "expenditure.basic": "300"}, {"three_public-sum"}),
+])
+def test_a_partial_records_checks_leave_out_the_values_not_read(tmp_path, suffix, edits, silent):
+    rec = formparse.read(_variant(tmp_path, "partial", edits, suffix), partial=True)
+    errors = [w for w in rec.warnings if w.code == "error"]
+    assert len(errors) == sum(1 for t in edits.values() if t != "300")
+    codes = _checks(rec)
+    assert not codes & silent
+    assert SEED_CHECKS <= codes
+    if "expenditure.basic" in edits and edits["expenditure.basic"] == "300":  # a part read wrong is still checked
+        assert "expenditure-sum" in codes
+
+
+def test_a_part_left_empty_is_checked_a_part_not_read_is_not(tmp_path):
+    """(the difference: an empty 基本支出 is the submitter's, and the total is compared with the parts typed)"""
+    empty = formparse.read(_variant(tmp_path, "empty", {"expenditure.basic": ""}))
+    assert "expenditure-sum" in _checks(empty)
+    unread = formparse.read(_variant(tmp_path, "unread", {"expenditure.basic": "十五"}), partial=True)
+    assert "expenditure-sum" not in _checks(unread)
+    assert unread.expenditure.basic is empty.expenditure.basic is None

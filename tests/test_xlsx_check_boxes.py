@@ -1,22 +1,24 @@
 """Check boxes drawn over a sheet: the 附件2 sample's 项目属性 (B6:D6, 延续项目 ticked) rewritten as Excel
 writes its form controls (sheet <controls> + xl/ctrlProps, [MS-XLSX]), as legacy VML check boxes
 (xl/drawings/vmlDrawing1.vml, x:ClientData ObjectType="Checkbox") and as ActiveX check boxes
-(xl/activeX/activeX1.xml: property bag, or a binary stream we cannot read)."""
+(xl/activeX/activeX1.xml: property bag, or the binary stream activeX1.bin, readable or not)."""
 
 import re
+import uuid
 
 import pytest
 
 import formparse
 from tests.conftest import SAMPLES
 from tests.partkit import expected, read_numeric, rewrite
+from tests.test_activex_check_boxes import stream_init_bin
 
 SOURCE = SAMPLES / "附件2-2020-邵阳市教育局-学前教育发展专项资金.xlsx"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-CHECK_BOX_CLSID = "{8BD21D40-EC42-11CE-9E0D-00AA006002A4}"
+CHECK_BOX_CLSID = "{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"  # Forms.CheckBox.1
 
 
 def _vml_shape(n, col, dx, caption, checked, kind="Checkbox"):
@@ -27,7 +29,7 @@ def _vml_shape(n, col, dx, caption, checked, kind="Checkbox"):
             f'<font face="宋体" size="180" color="auto">{caption}</font></div></v:textbox>'
             f'<x:ClientData ObjectType="{kind}"><x:Anchor>{col}, {dx}, 5, 4, {col}, {dx + 60}, 5, 24</x:Anchor>'
             f'<x:AutoFill>False</x:AutoFill><x:AutoLine>False</x:AutoLine><x:TextVAlign>Center</x:TextVAlign>'
-            + ("<x:Checked>1</x:Checked>" if checked else "") + "<x:NoThreeD/></x:ClientData></v:shape>")
+            + (f"<x:Checked>{int(checked)}</x:Checked>" if checked else "") + "<x:NoThreeD/></x:ClientData></v:shape>")
 
 
 def _vml(shapes):
@@ -124,10 +126,24 @@ def test_legacy_vml_boxes_with_default_captions_pair_with_the_options_left_to_ri
     assert read_numeric(path) == expected(SOURCE.stem)
 
 
-def _activex(value=None):
-    props = "" if value is None else f'<ax:ocxPr ax:name="Value" ax:value="{value}"/>'
-    persistence = "persistPropertyBag" if value is not None else "persistStreamInit"
-    rid = "" if value is not None else ' r:id="rId1"'
+def test_a_grey_box_is_a_warning_not_a_tick(tmp_path):
+    """A mixed (grey) box — VML x:Checked 2, ctrlProps checked="Mixed" — is neither ticked nor clear."""
+    shapes = [_vml_shape(1, 1, 2, "Check Box 1", False), _vml_shape(2, 1, 70, "Check Box 2", 2)]
+    rec = formparse.read(_build(tmp_path, "vml-grey.xlsx", "新增项目      延续项目", vml=_vml(shapes)))
+    assert rec.project_kind is None and [w.cell for w in rec.warnings if w.code == "check-box"] == ["Sheet1!B6"]
+    mixed = _ctrl_prop(True).replace(b'checked="Checked"', b'checked="Mixed"')
+    path = _form_controls(tmp_path, "controls-grey.xlsx", False)
+    grey = rewrite(path, tmp_path / "controls-grey2.xlsx", lambda n, d: mixed if n.endswith("ctrlProp2.xml") else d)
+    rec = formparse.read(grey)
+    assert rec.project_kind is None and [w.code for w in rec.warnings].count("check-box") == 1
+
+
+def _activex(value):
+    """The control's part: ``value`` a str is its Value in a property bag, bytes its binary part."""
+    binary = isinstance(value, bytes)
+    props = "" if binary else f'<ax:ocxPr ax:name="Value" ax:value="{value}"/>'
+    persistence = "persistStreamInit" if binary else "persistPropertyBag"
+    rid = ' r:id="rId1"' if binary else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?><ax:ocx ax:classid="{CHECK_BOX_CLSID}" '
             f'ax:persistence="{persistence}"{rid} xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" '
             f'xmlns:r="{REL}">{props}</ax:ocx>').encode()
@@ -137,12 +153,12 @@ def _activex_book(tmp_path, name, values):
     parts, rels, types = {}, [], []
     for n, value in enumerate(values, start=1):
         parts[f"xl/activeX/activeX{n}.xml"] = _activex(value)
-        if value is None:
+        if isinstance(value, bytes):
             parts[f"xl/activeX/_rels/activeX{n}.xml.rels"] = (
                 '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                 'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.microsoft.com/office/'
                 f'2006/relationships/activeXControlBinary" Target="activeX{n}.bin"/></Relationships>').encode()
-            parts[f"xl/activeX/activeX{n}.bin"] = b"\x00\x02" + bytes(60)
+            parts[f"xl/activeX/activeX{n}.bin"] = value
         rels.append((f"rIdX{n}", "control", f"../activeX/activeX{n}.xml"))
         types.append((f"xl/activeX/activeX{n}.xml", "application/vnd.ms-office.activeX+xml"))
     controls = [_control(n, f"rIdX{n}", 1, 38100 + (n - 1) * 500000, f"CheckBox{n}") for n in (1, 2)]
@@ -153,9 +169,18 @@ def test_activex_check_boxes_read_from_their_property_bag(tmp_path):
     assert read_numeric(_activex_book(tmp_path, "ax.xlsx", ["0", "1"])) == expected(SOURCE.stem)
 
 
-def test_activex_check_boxes_kept_in_binary_are_a_warning_naming_the_cell(tmp_path):
+def test_activex_check_boxes_read_from_their_binary_stream(tmp_path):
+    """(activeXN.bin as Excel writes it for persistStreamInit: class id, then the MorphData stream)"""
+    bins = [stream_init_bin("0", "CheckBox1"), stream_init_bin("1", "CheckBox2")]
+    assert read_numeric(_activex_book(tmp_path, "ax-bin.xlsx", bins)) == expected(SOURCE.stem)
+    named = [stream_init_bin("1", "新增项目"), stream_init_bin(None, "延续项目")]  # (no Value: never ticked)
+    assert formparse.read(_activex_book(tmp_path, "ax-named.xlsx", named)).project_kind == "新增项目"
+
+
+def test_activex_check_boxes_whose_binary_cannot_be_read_are_a_warning_naming_the_cell(tmp_path):
+    damaged = uuid.UUID(CHECK_BOX_CLSID).bytes_le + b"\x00\x02" + bytes(60)  # (a stream of no known shape)
     try:
-        rec = formparse.read(_activex_book(tmp_path, "ax-bin.xlsx", [None, None]))
+        rec = formparse.read(_activex_book(tmp_path, "ax-bad.xlsx", [damaged, damaged]))
     except formparse.InvalidValues as exc:  # (a required choice left empty is an error of its own)
         pytest.fail(f"the choice should read as empty with a warning: {exc}")
     assert rec.project_kind is None

@@ -289,32 +289,40 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
         body = root.find(qn("w:body"))
         if body is None:
             raise UnreadableFile("Word 文档没有正文", path=path)
-        _as_shown(body, data)
+        unread = _as_shown(body, data, pkg, main)
         limits = pkg.limits
         parts = [_built(body, path, limits)]
         if b"headerReference" in data or b"footerReference" in data:
-            heads, feet = _page_parts(pkg, main, body)
+            heads, feet = _page_parts(pkg, main, body, unread)
             folds = {norm(c.text) for row in parts[0].rows for c in row if c is not None and c.text}
             head = _built_parts(heads, "页眉", 1_000_000, folds, path, limits)
             foot = _built_parts(feet, "页脚", 2_000_000, folds, path, limits)
             parts = [head, parts[0], foot]
-    return [_assembled(parts, path, limits)]
+        grid = _assembled(parts, path, limits)
+        if unread:
+            _note_unread(grid, unread)
+    return [grid]
 
 
-def _as_shown(el: Any, data: bytes) -> None:
-    """Marks the part shows drawn as characters: symbol fonts, legacy form-field check boxes."""
+def _as_shown(el: Any, data: bytes, pkg: Package | None = None, part: str = "") -> list[Any]:
+    """Marks the part shows drawn as characters: symbol fonts, legacy form-field check boxes, ActiveX check
+    boxes. Returns the stand-ins of the boxes whose state could not be read (see :func:`activex_boxes_as_text`)."""
     if any(m in data for m in MARKERS):
         symbols_as_text(el)
     if b"checkBox" in data:
         form_check_boxes_as_text(el)
+    if pkg is not None and b"control" in data:
+        return activex_boxes_as_text(el, pkg, part)
+    return []
 
 
 _SECTPR, _HEADERREF, _FOOTERREF = qn("w:sectPr"), qn("w:headerReference"), qn("w:footerReference")
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _page_parts(pkg: Package, main: str, body: Any) -> tuple[list[Any], list[Any]]:
-    """The parsed page headers and footers every section names (default, first, even), each part once."""
+def _page_parts(pkg: Package, main: str, body: Any, unread: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The parsed page headers and footers every section names (default, first, even), each part once
+    (``unread`` gets the stand-ins of their tick boxes whose state could not be read)."""
     rels = pkg.rels(main)
     heads: list[Any] = []
     feet: list[Any] = []
@@ -329,7 +337,7 @@ def _page_parts(pkg: Package, main: str, body: Any) -> tuple[list[Any], list[Any
             seen.add(rel[1])
             data = pkg.read(rel[1])
             root = parse(data, path=pkg.path, part=rel[1])
-            _as_shown(root, data)
+            unread += _as_shown(root, data, pkg, rel[1])
             (heads if ref.tag == _HEADERREF else feet).append(root)
     return heads, feet
 
@@ -391,6 +399,55 @@ def form_check_boxes_as_text(el: Any) -> None:
         t = fld.makeelement(_T, {})
         t.text = TICKED if on else EMPTY
         fld.addnext(t)
+
+
+_CONTROL, _OBJECT, _PICT = qn("w:control"), qn("w:object"), qn("w:pict")
+# On the w:t standing for an ActiveX box whose state could not be read: the warning (never written out).
+_UNREAD = "{urn:formparse:docx}unread"
+
+
+def activex_boxes_as_text(el: Any, pkg: Package, part: str) -> list[Any]:
+    """Word's ActiveX check boxes and option buttons (a w:object or w:pict holding a w:control whose part is a
+    Forms 2.0 box, :mod:`.activex`) as the mark and caption they show, “☑新增项目” (the mark alone when the
+    caption is Word's “CheckBox1”), in place of the control. A box whose state cannot be read shows its caption
+    only; its stand-in carries the warning, and is returned."""
+    from .activex import names_option, read_control  # (only for a document holding controls)
+
+    rels = pkg.rels(part)
+    unread = []
+    for control in list(el.iter(_CONTROL)):
+        holder = control.getparent()
+        rel = rels.get(control.get(_RID, ""))
+        if holder is None or holder.tag not in (_OBJECT, _PICT) or holder.getparent() is None or rel is None \
+                or not pkg.has(rel[1]):
+            continue
+        box = read_control(pkg, rel[1])
+        if box is None:
+            continue
+        caption = box.caption.strip() if names_option(box.caption) else ""
+        t = holder.makeelement(_T, {})
+        if box.checked is None:
+            t.text = caption
+            named = f"“{caption}”" if caption else ""
+            t.set(_UNREAD, f"ActiveX {box.kind}{named}的勾选状态无法读取，这一格的勾选须人工核对")
+            unread.append(t)
+        else:
+            t.text = (TICKED if box.checked else EMPTY) + caption
+        holder.getparent().replace(holder, t)
+    return unread
+
+
+def _note_unread(grid: Grid, unread: list[Any]) -> None:
+    """Each unreadable box's warning, on the cell (or paragraph) holding its stand-in."""
+    cells = {id(c.ref): c for row in grid.rows for c in row if c is not None and c.ref is not None}
+    for t in unread:
+        holder = t
+        while holder is not None and id(holder) not in cells:
+            holder = holder.getparent()
+        # (a paragraph holding nothing else has no cell: the warning names the document's text)
+        note = (cells[id(holder)].address if holder is not None else "正文", t.get(_UNREAD))
+        if note not in grid.unread_marks:
+            grid.unread_marks.append(note)
 
 
 _SYM, _R, _RFONTS = qn("w:sym"), qn("w:r"), qn("w:rFonts")

@@ -1,7 +1,8 @@
 """HTML and MHTML “spreadsheets”: what many government systems export under an .xls name.
 
 The page's tables become grid rows (rowspan/colspan as merges), text outside tables becomes
-paragraph rows, in page order.
+paragraph rows, in page order. A form's check box or radio button (``<input type="checkbox" checked>``) is
+the mark it shows, ☑ or □, where it stands.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from lxml import html as lhtml
 from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
+from .symbols import EMPTY, TICKED
 
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "center", "span", "font", "b", "strong"}
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
@@ -65,6 +67,8 @@ def _text(el: Any) -> str:
             return
         if node.tag == "br":
             out.append("\n")
+        elif node.tag == "input" and (node.get("type") or "").strip().lower() in ("checkbox", "radio"):
+            out.append(TICKED if node.get("checked") is not None else EMPTY)  # a form's tick box, as it shows
         elif node.text:
             out.append(node.text)
         for child in node:

@@ -157,11 +157,32 @@ def _grids(content: Any, styles: Any, kind: str, path: str, limits: Limits) -> l
         if kind == "ods":
             hidden = _hidden_tables(content)
             booleans = _boolean_styles(*((content,) if styles is content else (styles, content)))
-            return [_sheet(t, path, limits, hidden, fonts, booleans) for t in part.iterchildren(_TBL)]
+            grids = []
+            for t in part.iterchildren(_TBL):
+                grid = _sheet(t, path, limits, hidden, fonts, booleans)
+                forms = t.find(_FORMS)
+                if forms is not None:  # check boxes drawn over the sheet: their marks into the cells
+                    _sheet_controls(content, t, forms, grid)
+                grids.append(grid)
+            return grids
         return [_document(part, styles, path, limits, fonts)]
     except RecursionError as exc:
         raise UnsafeFile("文档结构嵌套过深", path=path) from exc
 
+
+
+def _sheet_controls(content: Any, table: Any, forms: Any, grid: Grid) -> None:
+    from . import odf_controls
+
+    boxes = odf_controls.form_boxes(forms)
+    if not boxes:
+        return
+    rows = [(row.get(q(TABLE, "style-name"), ""), _count(row.get(_REPEAT_ROWS), 1)) for row in _rows(table)]
+    runs = odf_controls.size_runs(content, list(_columns(table)), rows)
+    odf_controls.sheet_boxes(table, boxes, grid, table.get(q(TABLE, "name"), "Sheet"), runs)
+
+
+_FORMS = q(OFFICE, "forms")
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -635,6 +656,13 @@ class _Builder:
 
 
 def _document(text: Any, styles: Any, path: str, limits: Limits, fonts: dict[str, str]) -> Grid:
+    forms = text.find(_FORMS)
+    unread: list[tuple[Any, str]] = []
+    if forms is not None:  # form check boxes: the marks they show, where they stand
+        from . import odf_controls
+
+        boxes = odf_controls.form_boxes(forms)
+        unread = odf_controls.controls_as_text(text, boxes) if boxes else []
     b = _Builder(path, limits, fonts)
     b.walk(text)
     rows, refs, blocks = b.rows, b.refs, b.blocks
@@ -664,6 +692,10 @@ def _document(text: Any, styles: Any, path: str, limits: Limits, fonts: dict[str
                 raise UnsafeFile(f"文档有 {len(rows)} 行（段落和表格行），超过上限 {limits.max_rows}", path=path)
     grid = Grid(rows, source=path, row_refs=refs)
     grid.row_blocks = blocks
+    if unread:
+        from .odf_controls import note_unread
+
+        note_unread(grid, unread)
     return grid
 
 

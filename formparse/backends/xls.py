@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,7 @@ from ..limits import Limits
 from .cells import cells_grid, col_letters
 from .numfmt import format_date, format_number, is_date_format
 from .xlsx import BUILTIN_FORMATS, from_serial
+from .xlsx_controls import Box, place_boxes
 
 _BIFF8 = 80
 
@@ -70,9 +72,130 @@ def read_grids(path: str, data: bytes, limits: Limits) -> list[Grid]:
         if book.biff_version < _BIFF8:
             raise Declined(f"BIFF {book.biff_version}")
         formats = _formats(book)
-        return [_grid(sheet, path, formats, book.datemode, limits) for sheet in book.sheets()]
+        grids = [_grid(sheet, path, formats, book.datemode, limits) for sheet in book.sheets()]
+        # (where each worksheet's records begin in the Workbook stream, as xlrd found them)
+        starts = [s - getattr(book, "base", 0) for s in getattr(book, "_sh_abs_posn", [])]
+        titles = [sheet.name for sheet in book.sheets()]
     finally:
         book.release_resources()
+    if len(starts) == len(grids):
+        _mark_boxes(data, list(zip(starts, titles, grids, strict=True)))
+    return grids
+
+
+# BIFF8 record types ([MS-XLS] 2.3) and the sub-records of an OBJ ([MS-XLS] 2.4.181) read for check boxes.
+_BOF, _EOF, _MSODRAWING, _OBJ, _TXO, _CONTINUE = 0x0809, 0x000A, 0x00EC, 0x005D, 0x01B6, 0x003C
+_FT_CMO, _FT_CBLS, _FT_CBLS_DATA, _FT_END = 0x15, 0x0A, 0x12, 0x00
+# ftCmo object types read as tick boxes: a check box and an option button.
+_BOX_KINDS = {0x0B: "复选框", 0x0C: "选项按钮"}
+_ACTIVEX_CLASSES = ((b"Forms.CheckBox.", "ActiveX 复选框"), (b"Forms.OptionButton.", "ActiveX 单选按钮"))
+_CLIENT_ANCHOR = b"\x10\xf0"  # OfficeArtClientAnchorSheet's record type (0xF010), little-endian
+
+
+def _workbook_stream(data: bytes) -> bytes | None:
+    from xlrd.compdoc import CompDoc
+
+    try:
+        doc = CompDoc(data, logfile=io.StringIO())
+        for name in ("Workbook", "Book"):
+            mem, start, size = doc.locate_named_stream(name)
+            if mem is not None:
+                return bytes(mem[start:start + size])
+    except Exception:  # noqa: BLE001 - xlrd read this compound file a moment ago; a failure here reads no boxes
+        return None
+    return None
+
+
+def _mark_boxes(data: bytes, sheets: list[tuple[int, str, Grid]]) -> None:
+    """The check boxes and option buttons drawn over each sheet (OBJ records, the form controls of Excel 97–2003)
+    as marks in the cells of their options (as for .xlsx, :func:`xlsx_controls.place_boxes`); ``sheets``: where
+    each worksheet's records begin, its name and its grid."""
+    if _OBJ.to_bytes(2, "little") not in data:
+        return
+    stream = _workbook_stream(data)
+    if stream is None:
+        return
+    for start, title, grid in sheets:
+        boxes = _sheet_boxes(stream, start)
+        for box in boxes:
+            if box.row < 0:
+                named = f"“{box.caption}”" if box.caption else ""
+                grid.unread_marks.append((title, f"{box.kind}{named}的位置无法读取，这一格的勾选须人工核对"))
+        placed = [b for b in boxes if b.row >= 0]
+        if placed:
+            place_boxes(grid, placed, title)
+
+
+def _sheet_boxes(stream: bytes, pos: int) -> list[Box]:
+    """The boxes of the worksheet whose BOF is at ``pos`` (row -1: one whose place is not in the drawing)."""
+    boxes: list[Box] = []
+    drawing = b""
+    pending: Box | None = None  # the last box, waiting for its caption (TXO, then the text in a CONTINUE)
+    in_text = False
+    depth = 0
+    while pos + 4 <= len(stream):
+        rt, size = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4: pos + 4 + size]
+        pos += 4 + size
+        if rt == _BOF:
+            depth += 1
+        elif rt == _EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif depth != 1:
+            continue  # (an embedded chart's records)
+        elif rt == _MSODRAWING:
+            drawing = body
+        elif rt == _OBJ:
+            pending, in_text = _box(body, drawing), False
+            if pending is not None:
+                boxes.append(pending)
+        elif rt == _TXO:
+            in_text = pending is not None
+        elif rt == _CONTINUE and in_text and pending is not None and body:
+            raw = body[1:]
+            pending.caption = (raw.decode("utf-16-le", "replace") if body[0] & 1 else raw.decode("latin-1")).strip()
+            pending, in_text = None, False
+    return boxes
+
+
+def _box(obj: bytes, drawing: bytes) -> Box | None:
+    """The box an OBJ record stands for (placed by the last anchor of the drawing record before it; row -1
+    when there is none), or None when it is not a check box or option button."""
+    kind = None
+    checked: bool | None = None
+    cbls = None
+    p = 0
+    while p + 4 <= len(obj):
+        ft, cb = struct.unpack_from("<HH", obj, p)
+        sub = obj[p + 4: p + 4 + cb]
+        if ft == _FT_CMO and len(sub) >= 2:
+            kind = _BOX_KINDS.get(struct.unpack_from("<H", sub)[0])
+            if kind is None:
+                # An ActiveX box (a picture whose ftPictFmla names the Forms 2.0 class; its data is in the Ctls
+                # stream, not read): placed, its state unknown, so it is reported.
+                kind = next((k for name, k in _ACTIVEX_CLASSES if name in obj), None)
+                if kind is None:
+                    return None
+                break
+        elif ft == _FT_CBLS_DATA and len(sub) >= 2:  # fChecked: 0 not, 1 ticked, 2 grey
+            checked = {0: False, 1: True}.get(struct.unpack_from("<H", sub)[0])
+            cbls = True
+        elif ft == _FT_CBLS and cbls is None and len(sub) >= 2:  # (where LibreOffice writes the state)
+            checked = {0: False, 1: True}.get(struct.unpack_from("<H", sub)[0])
+            cbls = False
+        elif ft == _FT_END:
+            break
+        p += 4 + cb
+    if kind is None:
+        return None
+    at = drawing.rfind(_CLIENT_ANCHOR)
+    anchor = drawing[at + 6: at + 24] if at >= 2 else b""
+    if len(anchor) < 18:
+        return Box(-1, -1, 0.0, checked, "", kind)
+    _flags, col, dx, row = struct.unpack_from("<HHHH", anchor)
+    return Box(row, col, dx / 1024, checked, "", kind)  # (dx in 1/1024 of the column's width)
 
 
 def _formats(book: Any) -> list[str]:

@@ -464,6 +464,16 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
         if xlsx_controls.has_controls(pkg):  # check boxes drawn over the sheets: their marks into the cells
             for (name, part), grid in zip(wb.sheets, grids, strict=True):
                 xlsx_controls.mark_boxes(pkg, part, grid, name)
+        for (_, part), grid in zip(wb.sheets, grids, strict=True):
+            data = pkg.read(part)
+            if b"Header>" in data or b"Footer>" in data:  # the printed page header's and footer's lines
+                from .xlsx_pages import add_page_lines
+
+                add_page_lines(data, grid)
+            if any(t.endswith("/drawing") for t, _ in pkg.rels(part).values()):  # text typed in text boxes
+                from .xlsx_shapes import add_shape_lines
+
+                add_shape_lines(pkg, part, grid)
     for (name, _), grid in zip(wb.sheets, grids, strict=True):
         grid.sheet_hidden = name in wb.hidden
     return grids

@@ -11,8 +11,9 @@ up to three places (ECMA-376 Part 1 18.3.1.21 controls; [MS-XLSX] 2.6 ctrlProps;
   with ``x:ClientData ObjectType="Checkbox"`` (or ``"Radio"``, an option button, read the same way),
   ``x:Anchor`` (left col, dx, top row, dy, right col, dx, bottom row, dy), ``x:Checked`` and the box's
   caption in ``v:textbox``;
-* an ActiveX check box keeps its state in its own persistence: a property bag in the XML
-  (``ax:ocxPr ax:name="Value"``) is read; a binary stream (activeXN.bin) is not, and the box is reported.
+* an ActiveX check box keeps its state and caption in its own persistence, read by :mod:`.activex`: a
+  property bag in the XML (``ax:ocxPr ax:name="Value"``) or the binary MorphData stream (activeXN.bin); a
+  stream it cannot follow leaves the state unknown, and the box is reported.
 
 Each box's mark (☑ ticked, □ not) is written into the text of the cell holding its option, so the
 check-box field reads it like a typed mark: before the caption where the cell shows the box's caption,
@@ -35,14 +36,9 @@ from .ooxml import Package, parse
 from .symbols import EMPTY, TICKED
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-# ActiveX class ids of the Forms 2.0 check box and option button.
-_ACTIVEX_BOXES = {"{8BD21D40-EC42-11CE-9E0D-00AA006002A4}": "复选框",
-                  "{8BD21D50-EC42-11CE-9E0D-00AA006002A4}": "单选按钮"}
 # The form controls read as boxes (VML ObjectType, ctrlProps objectType, lower case): a tick box, and the
 # option button a copy may use for a one-of choice such as 项目属性.
 _KINDS = {"checkbox": "复选框", "radio": "选项按钮"}
-# A caption Excel gives a new box and nobody changed (it names no option).
-_GENERIC = re.compile(r"^(?:check\s*box|复选框|选项按钮|单选按钮|option\s*button)\s*\d*$", re.I)
 # How far along a row the text beside an empty box may be (columns).
 BESIDE_REACH = 3
 
@@ -53,6 +49,9 @@ _ANCHOR = re.compile(rb"<(?:\w+:)?Anchor>([^<]*)<")
 _CHECKED = re.compile(rb"<(?:\w+:)?Checked>\s*(\d*)\s*<")
 _TEXTBOX = re.compile(rb"<(?:\w+:)?textbox\b[^>]*>(.*?)</(?:\w+:)?textbox>", re.S)
 _TAG = re.compile(r"<[^>]*>")
+_VML_STATES = {b"": False, b"0": False, b"1": True}
+# ctrlProps ``checked``: Checked, Unchecked (or absent), Mixed (grey: neither, reported)
+_CTRL_STATES = {"checked": True, "unchecked": False, "": False}
 
 
 class Box:
@@ -100,7 +99,7 @@ def mark_boxes(pkg: Package, part: str, grid: Grid, title: str) -> None:
                 seen.add(shape)
     boxes += [b for k, b in vml.items() if k not in seen and b.kind in _KINDS.values()]
     if boxes:
-        _place(grid, boxes, title)
+        place_boxes(grid, boxes, title)
 
 
 def _int(text: str | None) -> int | None:
@@ -127,7 +126,8 @@ def _vml_boxes(data: bytes) -> dict[int, Box]:
             continue
         object_type = kind[1].decode("ascii", "replace").lower() if kind else ""
         checked = _CHECKED.search(body)
-        state = checked is not None and checked[1] not in (b"", b"0")
+        # x:Checked 1 ticked, 2 mixed (grey: neither, reported), absent or 0 not
+        state = _VML_STATES.get(checked[1].strip() if checked is not None else b"0", None)
         text = _TEXTBOX.search(body)
         caption = html.unescape(_TAG.sub("", text[1].decode("utf-8", "replace"))).strip() if text else ""
         box_kind = _KINDS.get(object_type, object_type)
@@ -160,23 +160,15 @@ def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None, drawn:
         kind = _KINDS.get((pr.get("objectType") or "").lower())
         if kind is None:
             return None
-        return Box(row, col, offset, (pr.get("checked") or "").lower() == "checked", caption, kind)
+        return Box(row, col, offset, _CTRL_STATES.get((pr.get("checked") or "").lower()), caption, kind)
     if rel_type.endswith("/control"):
-        ocx = parse(pkg.read(target), path=pkg.path, part=target)
-        kind = _ACTIVEX_BOXES.get(_attr(ocx, "classid").upper())
-        if kind is None:
+        from .activex import read_control  # (only for a workbook holding ActiveX controls)
+
+        found = read_control(pkg, target)
+        if found is None:
             return None
-        props = {_attr(p, "name").lower(): _attr(p, "value") for p in ocx.iter()
-                 if isinstance(p.tag, str) and etree.QName(p).localname == "ocxPr"}
-        value = props.get("value")
-        state = None if value is None else value.strip().lower() in ("1", "true", "-1")
-        return Box(row, col, offset, state, props.get("caption", caption), "ActiveX " + kind)
+        return Box(row, col, offset, found.checked, found.caption or caption, "ActiveX " + found.kind)
     return None
-
-
-def _attr(el: Any, name: str) -> str:
-    """An attribute by its local name, whatever its namespace (ax:classid)."""
-    return next((v for k, v in el.attrib.items() if etree.QName(k).localname == name), "")
 
 
 def _cell(grid: Grid, r: int, c: int) -> Cell | None:
@@ -200,7 +192,9 @@ def _beside(grid: Grid, r: int, c: int) -> Cell | None:
 
 def _named(box: Box) -> bool:
     """Whether a box's caption names something (not Excel's “Check Box 1”)."""
-    return bool(box.caption) and not _GENERIC.match(box.caption)
+    from .activex import names_option
+
+    return names_option(box.caption)
 
 
 def _showing(grid: Grid, r: int, c: int, caption: str) -> Cell | None:
@@ -215,7 +209,9 @@ def _showing(grid: Grid, r: int, c: int, caption: str) -> Cell | None:
 _SEGMENT = re.compile(r"[^\s" + re.escape(TICKED + EMPTY) + r"]+")
 
 
-def _place(grid: Grid, boxes: list[Box], title: str) -> None:
+def place_boxes(grid: Grid, boxes: list[Box], title: str) -> None:
+    """Each box's mark into the cell holding its option (see the module); the boxes that cannot be placed or
+    read are notes in ``grid.unread_marks``."""
     targets: dict[int, tuple[Cell, list[Box]]] = {}
     for box in boxes:
         cell = _cell(grid, box.row, box.col)
@@ -232,7 +228,7 @@ def _place(grid: Grid, boxes: list[Box], title: str) -> None:
         group.sort(key=lambda b: b.col + b.offset)
         for box in group:
             if box.checked is None:
-                _unread(grid, cell, box, "的勾选状态保存在二进制数据里，无法读取")
+                _unread(grid, cell, box, "的勾选状态无法读取")
         known = [b for b in group if b.checked is not None]
         if not known:
             continue

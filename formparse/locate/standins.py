@@ -77,7 +77,7 @@ def place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[str
                 continue
             if side == 0 and not all(cell.end_col <= c.col for c in cells):
                 continue  # left of the heading's first member, but not of all of them
-            if side == 1 and not all(cell.last_row < c.row for c in cells):
+            if side >= 1 and not all(cell.last_row < c.row for c in cells):
                 continue
             spans = (cell.rowspan > 1 and all(cell.row <= c.row and c.last_row <= cell.last_row for c in cells)) or (
                 cell.colspan > 1 and all(cell.col <= c.col and c.end_col <= cell.end_col for c in cells))
@@ -96,8 +96,24 @@ def place_stand_ins(grid: Grid, schema: Schema, p: Placement, headless: dict[str
     return out
 
 
-def _heading_places(grid: Grid, lead: Cell) -> tuple[Cell | None, Cell | None]:
+def _heading_places(grid: Grid, lead: Cell) -> tuple[Cell | None, Cell | None, Cell | None]:
     """Where a heading goes, seen from its family's first label: the first filled cell left of it in its row,
-    and the first filled cell above it in its column. (A heading left blank is not guessed: a blank cell
-    there may as well be a table's continuation, whose header row would then be taken for another table's.)"""
-    return geo.first_filled(grid, lead, 0, -1), geo.first_filled(grid, lead, -1, 0)
+    the first filled cell above it in its column, and a line of its own just above its row starting left of
+    it (a table's title typed above it in the section column: “年度绩效指标” over a header row that begins
+    one column right). (A heading left blank is not guessed: a blank cell there may as well be a table's
+    continuation, whose header row would then be taken for another table's.)"""
+    return geo.first_filled(grid, lead, 0, -1), geo.first_filled(grid, lead, -1, 0), _line_above(grid, lead)
+
+
+def _line_above(grid: Grid, lead: Cell) -> Cell | None:
+    """The one filled cell of the nearest row above ``lead`` holding anything (blank spacer rows passed over),
+    when that row holds nothing else and the cell begins left of ``lead``; else None."""
+    r = lead.row - 1
+    while r >= 0 and not grid.is_paragraph_row(r) and geo.is_spacer_row(grid, r):
+        r -= 1
+    if r < 0 or grid.is_paragraph_row(r):
+        return None
+    filled = [c for c in grid.anchors(r) if not c.blank and grid.visible(c)]
+    if len(filled) != 1 or filled[0].col >= lead.col or filled[0].last_row != r:
+        return None
+    return filled[0]
