@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +96,10 @@ class _Sheet:
         self.rows = 0
         self.wrap = [False] * len(kinds)
         self.widths: list[float] = []
+        # a body cell's style by what decides it (number format, wrapped, quoted): set through openpyxl's
+        # style descriptors once, then copied — each descriptor hashes the whole style to find it again,
+        # which was half a 1,000-file convert's CPU time
+        self.styles: dict[tuple[str | None, bool, bool], Any] = {}
 
     def add(self, values: list[Any]) -> None:
         self.rows += 1
@@ -180,21 +185,33 @@ class _Sheet:
         self._height(self.written, values, self.wrap)
         row = []
         for i, value in enumerate(values):
+            number_format = None
+            quoted = False
             if isinstance(value, Decimal):
                 cell = WriteOnlyCell(ws, value=float(value))  # at most 15 digits: exact in a double
-                cell.number_format = MONEY_FORMAT
+                number_format = MONEY_FORMAT
             elif isinstance(value, dt.date):
                 cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd"
+                number_format = "yyyy-mm-dd"
             else:
                 # openpyxl writes text as it is; Excel would read a "_xHHHH_" in it as one character
                 cell = WriteOnlyCell(ws, value=cell_text(value) if isinstance(value, str) else value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
-                    if value.startswith(_FORMULA_START):
-                        cell.quotePrefix = True
-            cell.border = _BORDER
-            cell.alignment = _TOP_WRAP if self.wrap[i] or (isinstance(value, str) and "\n" in value) else _TOP
+                    quoted = value.startswith(_FORMULA_START)
+            wrap = self.wrap[i] or (isinstance(value, str) and "\n" in value)
+            key = (number_format, wrap, quoted)
+            style = self.styles.get(key)
+            if style is None:
+                if number_format is not None:
+                    cell.number_format = number_format
+                if quoted:
+                    cell.quotePrefix = True
+                cell.border = _BORDER
+                cell.alignment = _TOP_WRAP if wrap else _TOP
+                self.styles[key] = copy(cell._style)
+            else:
+                cell._style = copy(style)
             row.append(cell)
         ws.append(row)
 
