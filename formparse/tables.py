@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .records import RIDERS, Expenditure, Income, Record, ThreePublic
-from .schema import Band, Boxes, Fields, ListBlock, Matrix, Schema, Table, bundled_schemas, load_schema
+from .schema import Band, Boxes, Fields, ListBlock, Matrix, Schema, Table, bundled_schemas, derived, load_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -307,7 +307,12 @@ def _walk_fields(cls: type, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def generic_columns(schema: Schema) -> dict[str, list[Column]]:
-    """One table for the form's scalar values (nested ones flattened), one per list in its record."""
+    """One table for the form's scalar values (nested ones flattened), one per list in its record (worked out
+    once per schema: a batch asks for every table's columns for each record it writes)."""
+    return {name: list(cols) for name, cols in derived(schema, "table_columns", _generic_columns).items()}
+
+
+def _generic_columns(schema: Schema) -> dict[str, list[Column]]:
     import typing
 
     labels, main = _labels(schema), _main_table(schema)
