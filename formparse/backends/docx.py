@@ -15,6 +15,7 @@ from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
 from ..text import norm
+from .docx_pages import by_section
 from .ooxml import Package, check_table_depth, parse
 from .symbols import EMPTY, MARKERS, TICKED, is_symbol_font, symbol_char, symbol_text
 
@@ -293,12 +294,24 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
         limits = pkg.limits
         parts = [_built(body, path, limits)]
         if b"headerReference" in data or b"footerReference" in data:
+            # a packet whose forms are sections with headers/footers of their own: each section's around it
+            sectioned = by_section(pkg, main, body, parts[0], lambda name: _page_part(pkg, name), _built_parts,
+                                   path, limits) if data.count(b"sectPr") > 2 else None
+            if sectioned is not None:
+                return [_assembled(sectioned, path, limits)]
             heads, feet = _page_parts(pkg, main, body)
             folds = {norm(c.text) for row in parts[0].rows for c in row if c is not None and c.text}
             head = _built_parts(heads, "页眉", 1_000_000, folds, path, limits)
             foot = _built_parts(feet, "页脚", 2_000_000, folds, path, limits)
             parts = [head, parts[0], foot]
     return [_assembled(parts, path, limits)]
+
+
+def _page_part(pkg: Package, name: str) -> Any:
+    data = pkg.read(name)
+    root = parse(data, path=pkg.path, part=name)
+    _as_shown(root, data)
+    return root
 
 
 def _as_shown(el: Any, data: bytes) -> None:

@@ -26,6 +26,8 @@ from .odf_text import (
     DRAW,
     OFFICE,
     STYLE,
+    TABLE,
+    TEXT,
     _count,
     _paragraphs,
     _rows,
@@ -38,7 +40,8 @@ from .odf_text import (
 class _Builder:
     """The rows of a text document, as ``docx._Builder`` makes them from a .docx."""
 
-    def __init__(self, source: str, limits: Limits, fonts: dict[str, str] | None = None) -> None:
+    def __init__(self, source: str, limits: Limits, fonts: dict[str, str] | None = None, prefix: str = "") -> None:
+        self.prefix = prefix  # before a table's addresses: “页眉” for a page header's (“页眉表1第1行第2列”)
         self.limits = limits
         self.fonts = fonts or {}
         self.rows: list[list[Cell | None]] = []
@@ -137,7 +140,8 @@ class _Builder:
         inner.extend((nested, col) for nested in tc.iterchildren(_TBL))
         text = "\n".join(paragraph_text(p, fonts=self.fonts) for p in _paragraphs(tc)).strip("\n")
         self._check_text(text)
-        cell = Cell(row=r, col=col, text=text, colspan=across, address=f"表{t}第{i}行第{col + 1}列", ref=tc)
+        cell = Cell(row=r, col=col, text=text, colspan=across, address=f"{self.prefix}表{t}第{i}行第{col + 1}列",
+                    ref=tc)
         for k in range(down):  # the positions it covers, to the right and below
             for j in range(across):
                 if k or j:
@@ -149,26 +153,19 @@ def _document(text: Any, styles: Any, path: str, limits: Limits, fonts: dict[str
     b = _Builder(path, limits, fonts)
     b.walk(text)
     rows, refs, blocks = b.rows, b.refs, b.blocks
+    runs = _page_runs(text, styles, b)
+    if runs is not None:  # sections on page styles with headers/footers of their own (a packet): each its own
+        return _by_page_style(b, runs, path, limits, fonts)
     heads, feet = _page_lines(styles, fonts)
     if heads or feet:
         # the page header and footer lines the body does not hold (a unit typed in the header) are read too
         shown = _squeezed("\n".join(c.text for row in rows for c in row if c is not None))
-        head, foot = _Builder(path, limits), _Builder(path, limits)
-        for k, line in enumerate(heads, start=1):
-            if _squeezed(line) not in shown:
-                head.line(line, f"页眉第{k}段")
-        for k, line in enumerate(feet, start=1):
-            if _squeezed(line) not in shown:
-                foot.line(line, f"页脚第{k}段")
+        head, foot = _page_builder(heads, "页眉", shown, path, limits, fonts), \
+            _page_builder(feet, "页脚", shown, path, limits, fonts)
         if head.rows or foot.rows:
-            moved: set[int] = set()
-            for row in rows:
-                for cell in row:
-                    if cell is not None and id(cell) not in moved:
-                        moved.add(id(cell))
-                        cell.row += len(head.rows)
-            for k, row in enumerate(foot.rows):
-                row[0].row = len(head.rows) + len(rows) + k  # type: ignore[union-attr]
+            for part, shift in ((rows, len(head.rows)), (foot.rows, len(head.rows) + len(rows))):
+                for cell in {id(c): c for row in part for c in row if c is not None}.values():
+                    cell.row += shift
             rows, refs, blocks = head.rows + rows + foot.rows, head.refs + refs + foot.refs, \
                 head.blocks + blocks + foot.blocks
             if len(rows) > limits.max_rows:
@@ -178,6 +175,35 @@ def _document(text: Any, styles: Any, path: str, limits: Limits, fonts: dict[str
     return grid
 
 
+def _page_builder(items: list[Any], where: str, shown: str, path: str, limits: Limits,
+                  fonts: dict[str, str]) -> _Builder:
+    """The rows of the page headers' (or footers') lines and tables the body does not already show: a line
+    whose text the body holds adds nothing, nor a table row all of whose texts it holds."""
+    b = _Builder(path, limits, fonts, where)
+    k = 0
+    for item in items:
+        if isinstance(item, str):
+            k += 1
+            if _squeezed(item) not in shown:
+                b.line(item, f"{where}第{k}段")
+            continue
+        start = len(b.rows)
+        b.table(item)
+        keep = [r for r in range(start, len(b.rows)) if any(
+            c is not None and c.row == r and c.text.strip() and _squeezed(c.text) not in shown for c in b.rows[r])
+            or any(c is not None and (c.row != r or c.rowspan > 1) for c in b.rows[r])]
+        if len(keep) < len(b.rows) - start:
+            kept_rows = [b.rows[r] for r in keep]
+            b.refs[start:] = [b.refs[r] for r in keep]
+            b.blocks[start:] = [b.blocks[r] for r in keep]
+            b.rows[start:] = kept_rows
+            for i, row in enumerate(kept_rows):
+                for c in row:
+                    if c is not None:
+                        c.row = start + i
+    return b
+
+
 def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -185,21 +211,115 @@ def _squeezed(text: str) -> str:
 _PAGE_PARTS = ("header", "header-first", "header-left", "footer", "footer-first", "footer-left")
 
 
-def _page_lines(styles: Any, fonts: dict[str, str]) -> tuple[list[str], list[str]]:
-    """The lines of the page headers and footers (every master page's; each distinct line once)."""
-    if styles is None:
-        return [], []
-    heads: dict[str, None] = {}
-    feet: dict[str, None] = {}
-    masters = styles.find(q(OFFICE, "master-styles"))
-    for page in masters.iterchildren(q(STYLE, "master-page")) if masters is not None else ():
+def _page_runs(text: Any, styles: Any, b: _Builder) -> list[tuple[list[int], list[Any]]] | None:
+    """Per run of the body on one page style (a paragraph or table whose style names a master page starts a
+    run: LibreOffice's page-style break, what a .docx section becomes), its rows and the master pages it shows
+    first (the one named and those its pages flow to, ``style:next-style-name``); None unless a later run shows
+    a master page with a header or footer no earlier run showed (else every part is read around the body)."""
+    masters = styles.find(q(OFFICE, "master-styles")) if styles is not None else None
+    if masters is None:
+        return None
+    pages = {m.get(q(STYLE, "name"), ""): m for m in masters.iterchildren(q(STYLE, "master-page"))}
+    root = text.getroottree().getroot()
+    named: dict[str, str] = {}
+    for auto in root.iterchildren(q(OFFICE, "automatic-styles")):
+        for st in auto.iterchildren(q(STYLE, "style")):
+            if st.get(q(STYLE, "master-page-name")):
+                named[st.get(q(STYLE, "name"), "")] = st.get(q(STYLE, "master-page-name"), "")
+    if not named:
+        return None
+    run_of: dict[int, int] = {}
+    starts: list[str] = []
+    for child in text:
+        if not isinstance(child.tag, str):
+            continue
+        page = named.get(child.get(q(TEXT, "style-name")) or child.get(q(TABLE, "style-name")) or "")
+        if page and page in pages or not starts:
+            starts.append(page if page in pages else "Standard")
+        for el in child.iter():
+            run_of[id(el)] = len(starts) - 1
+    if len(starts) < 2:
+        return None
+    seen: set[str] = set()
+    runs: list[tuple[list[int], list[Any]]] = [([], []) for _ in starts]
+    for k, name in enumerate(starts):
+        while name in pages and name not in seen:
+            seen.add(name)
+            if any(_has_lines(part) for part in pages[name] if _is_page_part(part)):
+                runs[k][1].append(pages[name])
+            name = pages[name].get(q(STYLE, "next-style-name"), "")
+    if not any(shows for _, shows in runs[1:]):
+        return None
+    for r, ref in enumerate(b.refs):
+        runs[run_of.get(id(ref), len(starts) - 1)][0].append(r)
+    return runs
+
+
+def _is_page_part(part: Any) -> bool:
+    local = part.tag.rpartition("}")[2] if isinstance(part.tag, str) else ""
+    return local in _PAGE_PARTS and part.get(q(STYLE, "display")) != "false"
+
+
+def _has_lines(part: Any) -> bool:
+    return any(t.strip() for t in part.itertext())
+
+
+def _by_page_style(b: _Builder, runs: list[tuple[list[int], list[Any]]], path: str, limits: Limits,
+                   fonts: dict[str, str]) -> Grid:
+    """One grid: per run, its opening lines (附件2, the title), its page headers' new lines, the rest of its
+    body, its page footers' new lines — so each form of a packet keeps its own 填报单位 and 填报人 lines."""
+    rows: list[list[Cell | None]] = []
+    refs: list[Any] = []
+    blocks: list[int] = []
+
+    def add(part_rows: list[list[Cell | None]], part_refs: list[Any], part_blocks: list[int], first: int) -> None:
+        for cell in {id(c): c for row in part_rows for c in row if c is not None}.values():
+            cell.row += len(rows) - first
+        rows.extend(part_rows)
+        refs.extend(part_refs)
+        blocks.extend(part_blocks)
+
+    for k, (body_rows, shows) in enumerate(runs):
+        shown = _squeezed("\n".join(c.text for r in body_rows for c in b.rows[r] if c is not None))
+        heads, feet = _page_lines(None, fonts, shows)
+        label = f"第{k + 1}节" if k else ""
+        head = _page_builder(heads, f"{label}页眉", shown, path, limits, fonts)
+        foot = _page_builder(feet, f"{label}页脚", shown, path, limits, fonts)
+        lead = next((i for i, r in enumerate(body_rows) if b.blocks[r] != -1), len(body_rows))
+        opening, rest = body_rows[:lead], body_rows[lead:]
+        if opening:
+            add([b.rows[r] for r in opening], [b.refs[r] for r in opening], [b.blocks[r] for r in opening], opening[0])
+        add(head.rows, head.refs, [1_000_000 + 10_000 * k + x if x != -1 else -1 for x in head.blocks], 0)
+        if rest:
+            add([b.rows[r] for r in rest], [b.refs[r] for r in rest], [b.blocks[r] for r in rest], rest[0])
+        add(foot.rows, foot.refs, [2_000_000 + 10_000 * k + x if x != -1 else -1 for x in foot.blocks], 0)
+    if len(rows) > limits.max_rows:
+        raise UnsafeFile(f"文档有 {len(rows)} 行（段落和表格行），超过上限 {limits.max_rows}", path=path)
+    grid = Grid(rows, source=path, row_refs=refs)
+    grid.row_blocks = blocks
+    return grid
+
+
+def _page_lines(styles: Any, fonts: dict[str, str], pages: list[Any] | None = None) -> tuple[list[Any], list[Any]]:
+    """The lines (text) and tables (elements) of the page headers and footers, every master page's (or those of
+    ``pages``); each distinct line, and each distinct table, once."""
+    if pages is None:
+        masters = styles.find(q(OFFICE, "master-styles")) if styles is not None else None
+        pages = list(masters.iterchildren(q(STYLE, "master-page"))) if masters is not None else []
+    heads: dict[Any, Any] = {}
+    feet: dict[Any, Any] = {}
+    for page in pages:
         for part in page:
             local = part.tag.rpartition("}")[2] if isinstance(part.tag, str) else ""
             if local not in _PAGE_PARTS or part.get(q(STYLE, "display")) == "false":
                 continue
             into = heads if local.startswith("header") else feet
-            for p in part.iter(_P, _H):
-                line = paragraph_text(p, fonts=fonts).strip()
-                if line:
-                    into[line] = None
-    return list(heads), list(feet)
+            for child in part:
+                if child.tag == _TBL:  # a table in a header or footer: its rows, as in the body
+                    into.setdefault(("table", _squeezed("".join(child.itertext()))), child)
+                    continue
+                for p in [child] if child.tag in (_P, _H) else child.iter(_P, _H):
+                    line = paragraph_text(p, fonts=fonts).strip()
+                    if line:
+                        into.setdefault(line, line)
+    return list(heads.values()), list(feet.values())
