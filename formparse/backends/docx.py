@@ -15,7 +15,6 @@ from ..errors import UnreadableFile, UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import DEFAULT, Limits
 from ..text import norm
-from .docx_pages import by_section
 from .ooxml import Package, check_table_depth, parse
 from .symbols import EMPTY, MARKERS, TICKED, is_symbol_font, symbol_char, symbol_text
 
@@ -295,7 +294,7 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
         parts = [_built(body, path, limits)]
         if b"headerReference" in data or b"footerReference" in data:
             # a packet whose forms are sections with headers/footers of their own: each section's around it
-            sectioned = by_section(pkg, main, body, parts[0], lambda name: _page_part(pkg, name), _built_parts,
+            sectioned = _by_section(pkg, main, body, parts[0], lambda name: _page_part(pkg, name), _built_parts,
                                    path, limits) if data.count(b"sectPr") > 2 else None
             if sectioned is not None:
                 return [_assembled(sectioned, path, limits)]
@@ -305,6 +304,12 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
             foot = _built_parts(feet, "页脚", 2_000_000, folds, path, limits)
             parts = [head, parts[0], foot]
     return [_assembled(parts, path, limits)]
+
+
+def _by_section(*args: Any) -> list[Any] | None:
+    from .docx_pages import by_section  # (only for a document of several sections)
+
+    return by_section(*args)
 
 
 def _page_part(pkg: Package, name: str) -> Any:
