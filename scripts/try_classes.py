@@ -5,7 +5,7 @@ for packets) on each file as a subprocess, and compare what it prints with the r
 class: exact, refused (a typed error on stderr, exit code 1 or 2), reported (a value differs and a warning on
 stderr says what was not read), WRONG (a value differs and nothing was said).
 
-    python scripts/try_classes.py [--n 3] [--packets 1] [--keep DIR] [--in-process]
+    python scripts/try_classes.py [--n 3] [--packets 1] [--keep DIR [--reuse]] [--in-process]
 
 Needs LibreOffice (soffice). Exit code 1 when any file reads WRONG.
 """
@@ -45,10 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--packets", type=int, default=1, help="packets per base format")
     parser.add_argument("--keep", type=Path, help="write the corpus here (kept)")
     parser.add_argument("--in-process", action="store_true", help="formparse.read instead of the CLI")
+    parser.add_argument("--reuse", action="store_true", help="read the corpus already in --keep (its manifest.json)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="try-classes-") as tmp:
         root = args.keep or Path(tmp)
-        entries = classkit.make(root, args.n, args.packets)
+        manifest = root / "manifest.json"
+        if args.reuse and manifest.is_file():  # the corpus made before (e.g. to read it with other code)
+            entries = [classkit.Entry(Path(e["path"]), e["cls"], e["kind"], numeric(e["want"]))
+                       for e in json.loads(manifest.read_text(encoding="utf-8"))]
+        else:
+            entries = classkit.make(root, args.n, args.packets)
+            manifest.write_text(json.dumps([{"path": str(e.path), "cls": e.cls, "kind": e.kind, "want": e.want}
+                                            for e in entries], ensure_ascii=False, default=str), encoding="utf-8")
         counts: dict[str, Counter] = defaultdict(Counter)
         for e in entries:
             got, error, warnings = (classkit.read(e) if args.in_process else _cli(e))
