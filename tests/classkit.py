@@ -319,18 +319,51 @@ def _in(root: Path, cls: str, path: Path) -> Path:
     return root / cls / path.name
 
 
-# warnings that say a part of the form was not read (a differing record with one of these was reported)
-REPORTED = ("未读取的内容", "本表没有这一部分", "必填项为空", "隐藏的工作表", "复选框")
+def _missing(want: Any, got: Any) -> list[Any] | None:
+    """The wanted values ``got`` lacks or has otherwise (leaves), or None when ``got`` holds a value the form
+    does not show (a value invented: never reported)."""
+    if want == got:
+        return []
+    if isinstance(want, dict) and isinstance(got, dict):
+        out: list[Any] = []
+        for k in want.keys() | got.keys():
+            leaves = _missing(want.get(k), got.get(k))
+            if leaves is None:
+                return None
+            out += leaves
+        return out
+    if isinstance(want, list) and isinstance(got, list):
+        if len(want) == len(got):
+            pairs = [_missing(a, b) for a, b in zip(want, got, strict=True)]
+            return None if any(p is None for p in pairs) else [x for p in pairs for x in p]  # type: ignore[union-attr]
+        if any(item not in want for item in got):
+            return None
+        return [leaf for item in want if item not in got for leaf in _leaves(item)]
+    if want is None:
+        return None
+    return _leaves(want)
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _leaves(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in _leaves(v)]
+    return [] if value is None else [value]
 
 
 def verdict(entry: Entry, got: list[dict] | None, error: str | None, warnings: str = "") -> str:
-    """exact | refused (a typed error: reported) | reported (a value differs, and a warning says what was not
-    read) | WRONG (a value differs and nothing says so)."""
+    """exact | refused (a typed error: reported) | reported (values missing, every one of them quoted by a
+    warning: 未读取的内容 …) | WRONG (a value differs and nothing says so)."""
     if error is not None:
         return "refused"
     if got == entry.want:
         return "exact"
-    return "reported" if any(w in warnings for w in REPORTED) else "WRONG"
+    missing = _missing(entry.want, got) if got is not None and len(got) == len(entry.want) else None
+    if missing is None:
+        return "WRONG"
+    folded = "".join(warnings.split()).replace(",", "")
+    return "reported" if all("".join(str(v).split()) in folded for v in missing) else "WRONG"
 
 
 def read(entry: Entry) -> tuple[list[dict] | None, str | None, str]:

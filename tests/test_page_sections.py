@@ -83,3 +83,30 @@ def test_odf_header_table_rows_the_body_holds_are_left_out_and_one_page_style_re
     assert texts == [["填报单位：甲局"], ["填报单位：乙局"], ["标题一"], ["甲"], ["标题二"], ["乙"],
                      ["填报人", "张三", "标题一"], ["填报人：李四"]]
     assert g.rows[6][0].address == "页脚表1第1行第1列" and g.row_blocks[6] == 1
+
+
+def test_header_lines_run_together_as_libreoffice_reads_an_rtf_are_not_read_twice(tmp_path):
+    """LibreOffice, reading back an RTF whose sections have first-page and even-page headers, joins their lines
+    into one paragraph (“单位：万元填报单位：某局”): text already read, so neither a second 填报单位 nor unread."""
+    from lxml import etree
+
+    from tests.partkit import rewrite
+
+    form, want = classkit._form(1, "附件2", "docx", lines=True)
+    moved = classkit.page_parts(classkit.write_docx(form, tmp_path / "one.docx"), tmp_path / "moved.docx")
+    assert moved is not None
+
+    def joined(name, data):
+        if not name.startswith("word/header") and not name.startswith("word/footer"):
+            return data
+        root = etree.fromstring(data)
+        paras = root.findall(classkit._w("p"))
+        extra = etree.SubElement(root, classkit._w("p"))
+        etree.SubElement(etree.SubElement(extra, classkit._w("r")), classkit._w("t")).text = "".join(
+            "".join(p.itertext()) for p in paras[::-1] * 2)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    out = rewrite(moved, tmp_path / "joined.docx", joined)
+    rec = formparse.read(out)
+    assert classkit._json(rec) == classkit._json(want)
+    assert not [w for w in rec.warnings if w.code == "unread"]

@@ -372,7 +372,7 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
         lines = [norm(c.text) for c in own if c.row == r and c.text.strip()]
         if all(c.row == r and c.rowspan == 1 for c in own) and all(
                 f in folds or (f.endswith(":") and any(x.startswith(f) for x in folds)) or _PAGE_NUMBER.match(f)
-                for f in lines):
+                or _run_together(f, folds) for f in lines):
             continue
         folds.update(lines)
         keep.append(r)
@@ -382,6 +382,20 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
         for cell in {id(c): c for row in b.rows for c in row if c is not None}.values():
             cell.row = index[cell.row]
     return b
+
+
+def _run_together(line: str, folds: set[str]) -> bool:
+    """Whether a folded line is lines already read run together (LibreOffice, reading back an RTF, joins a
+    section's first-page and even-page header lines into one paragraph: “单位：万元填报单位：某局”)."""
+    if len(line) > 1000:
+        return False
+    reach = [True] + [False] * len(line)  # reach[i]: line[:i] is lines already read, one after another
+    for i in range(len(line)):
+        if reach[i]:
+            for j in range(i + 1, len(line) + 1):
+                if not reach[j] and line[i:j] in folds:
+                    reach[j] = True
+    return reach[-1]
 
 
 # A page number as headers and footers print it (folded): “第1页”, “第1页共3页”, “-1-”, “1/3”, “Page 1 of 3”.

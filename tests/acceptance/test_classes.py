@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.acceptance, pytest.mark.slow, needs_soffice()]
 # its .doc export can turn a short table after a blank paragraph into one paragraph, which is reported unread.
 KNOWN = {("libreoffice-ods", "refused"): "小数位超过", ("libreoffice-fods", "refused"): "小数位超过",
          ("hidden-sheet-ods", "refused"): "小数位超过", ("libreoffice-doc", "reported"): "未读取的内容"}
+# (“reported”: every value the record lacks is quoted by a warning, tests/classkit.py verdict)
 
 
 @pytest.fixture(scope="module")
