@@ -271,6 +271,10 @@ def make(root: Path, n: int = 3, packets: int = 1) -> list[Entry]:
                 entries.append(Entry(hidden_copy(e.path, _in(root, "hidden-sheet", e.path)), "hidden-sheet",
                                      e.kind, e.want))
     entries += _page_part_entries(root, n, packets)
+    for e in [e for e in entries if e.cls in ("page-parts", "hidden-sheet")]:  # the classes combined
+        (root / f"strict-{e.cls}").mkdir(exist_ok=True)
+        strict = rewrite(e.path, root / f"strict-{e.cls}" / e.path.name, _strict)
+        entries.append(Entry(strict, f"strict-{e.cls}", e.kind, e.want))
     profile = root / ".profile"
     for fmt, targets in FROM.items():
         sources = [e for e in base[fmt]]
