@@ -360,6 +360,7 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
     already there (a value may well repeat one of the body's). ``folds``: the folded lines seen so far
     (grows)."""
     b = _Builder(source, limits, prefix, block_base)
+    budget = [_RUN_TOGETHER_BUDGET]
     for root in roots:
         check_table_depth(root, _TBL, limits, source)
         try:
@@ -372,7 +373,7 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
         lines = [norm(c.text) for c in own if c.row == r and c.text.strip()]
         if all(c.row == r and c.rowspan == 1 for c in own) and all(
                 f in folds or (f.endswith(":") and any(x.startswith(f) for x in folds)) or _PAGE_NUMBER.match(f)
-                or _run_together(f, folds) for f in lines):
+                or _run_together(f, folds, budget) for f in lines):
             continue
         folds.update(lines)
         keep.append(r)
@@ -384,17 +385,26 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
     return b
 
 
-def _run_together(line: str, folds: set[str]) -> bool:
+# Slices tried to tell a line run together from lines already read, for all of one document's headers and
+# footers: a real header is a few short lines (a few thousand); a hostile one of many long lines stops there.
+_RUN_TOGETHER_BUDGET = 1_000_000
+
+
+def _run_together(line: str, folds: set[str], budget: list[int]) -> bool:
     """Whether a folded line is lines already read run together (LibreOffice, reading back an RTF, joins a
-    section's first-page and even-page header lines into one paragraph: “单位：万元填报单位：某局”)."""
-    if len(line) > 1000:
+    section's first-page and even-page header lines into one paragraph: “单位：万元填报单位：某局”).
+    ``budget``: the slices still allowed (shared by the document's lines; spent, the answer is no)."""
+    lengths = sorted({len(f) for f in folds if f and len(f) < len(line)})
+    cost = len(line) * len(lengths)
+    if not lengths or cost > budget[0]:
         return False
+    budget[0] -= cost
     reach = [True] + [False] * len(line)  # reach[i]: line[:i] is lines already read, one after another
     for i in range(len(line)):
         if reach[i]:
-            for j in range(i + 1, len(line) + 1):
-                if not reach[j] and line[i:j] in folds:
-                    reach[j] = True
+            for n in lengths:
+                if i + n <= len(line) and not reach[i + n] and line[i:i + n] in folds:
+                    reach[i + n] = True
     return reach[-1]
 
 
