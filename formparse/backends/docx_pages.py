@@ -56,7 +56,8 @@ def _new_parts(pkg: Package, main: str, sects: list[Any]) -> list[tuple[list[str
             rel = rels.get(ref.get(_RID, ""))
             if rel is not None and pkg.has(rel[1]):
                 shown[(ref.tag, ref.get(_TYPE, "default"))] = rel[1]
-        heads, feet = [], []
+        heads: list[str] = []
+        feet: list[str] = []
         for (tag, _), name in shown.items():
             if name not in seen:
                 seen.add(name)

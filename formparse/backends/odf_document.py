@@ -233,8 +233,8 @@ def _page_runs(text: Any, styles: Any, b: _Builder) -> list[tuple[list[int], lis
     for child in text:
         if not isinstance(child.tag, str):
             continue
-        page = named.get(child.get(q(TEXT, "style-name")) or child.get(q(TABLE, "style-name")) or "")
-        if page and page in pages or not starts:
+        page = named.get(child.get(q(TEXT, "style-name")) or child.get(q(TABLE, "style-name")) or "", "")
+        if page in pages or not starts:
             starts.append(page if page in pages else "Standard")
         for el in child.iter():
             run_of[id(el)] = len(starts) - 1
