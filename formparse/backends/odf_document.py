@@ -160,8 +160,8 @@ def _document(text: Any, styles: Any, path: str, limits: Limits, fonts: dict[str
     if heads or feet:
         # the page header and footer lines the body does not hold (a unit typed in the header) are read too
         shown = _squeezed("\n".join(c.text for row in rows for c in row if c is not None))
-        head, foot = _page_builder(heads, "页眉", shown, path, limits, fonts), \
-            _page_builder(feet, "页脚", shown, path, limits, fonts)
+        head, foot = _page_builder(heads, "页眉", shown, path, limits, fonts, 1_000_000), \
+            _page_builder(feet, "页脚", shown, path, limits, fonts, 2_000_000)
         if head.rows or foot.rows:
             for part, shift in ((rows, len(head.rows)), (foot.rows, len(head.rows) + len(rows))):
                 for cell in {id(c): c for row in part for c in row if c is not None}.values():
@@ -176,9 +176,10 @@ def _document(text: Any, styles: Any, path: str, limits: Limits, fonts: dict[str
 
 
 def _page_builder(items: list[Any], where: str, shown: str, path: str, limits: Limits,
-                  fonts: dict[str, str]) -> _Builder:
+                  fonts: dict[str, str], block_base: int) -> _Builder:
     """The rows of the page headers' (or footers') lines and tables the body does not already show: a line
-    whose text the body holds adds nothing, nor a table row all of whose texts it holds."""
+    whose text the body holds adds nothing, nor a table row all of whose texts it holds. A table's rows are
+    block ``block_base`` + its number (the body's tables are 1, 2, …: a header's table is not one of them)."""
     b = _Builder(path, limits, fonts, where)
     k = 0
     for item in items:
@@ -201,6 +202,7 @@ def _page_builder(items: list[Any], where: str, shown: str, path: str, limits: L
                 for c in row:
                     if c is not None:
                         c.row = start + i
+    b.blocks = [x if x == -1 else block_base + x for x in b.blocks]
     return b
 
 
@@ -283,16 +285,16 @@ def _by_page_style(b: _Builder, runs: list[tuple[list[int], list[Any]]], path: s
         shown = _squeezed("\n".join(c.text for r in body_rows for c in b.rows[r] if c is not None))
         heads, feet = _page_lines(None, fonts, shows)
         label = f"第{k + 1}节" if k else ""
-        head = _page_builder(heads, f"{label}页眉", shown, path, limits, fonts)
-        foot = _page_builder(feet, f"{label}页脚", shown, path, limits, fonts)
+        head = _page_builder(heads, f"{label}页眉", shown, path, limits, fonts, 1_000_000 + 10_000 * k)
+        foot = _page_builder(feet, f"{label}页脚", shown, path, limits, fonts, 2_000_000 + 10_000 * k)
         lead = next((i for i, r in enumerate(body_rows) if b.blocks[r] != -1), len(body_rows))
         opening, rest = body_rows[:lead], body_rows[lead:]
         if opening:
             add([b.rows[r] for r in opening], [b.refs[r] for r in opening], [b.blocks[r] for r in opening], opening[0])
-        add(head.rows, head.refs, [1_000_000 + 10_000 * k + x if x != -1 else -1 for x in head.blocks], 0)
+        add(head.rows, head.refs, head.blocks, 0)
         if rest:
             add([b.rows[r] for r in rest], [b.refs[r] for r in rest], [b.blocks[r] for r in rest], rest[0])
-        add(foot.rows, foot.refs, [2_000_000 + 10_000 * k + x if x != -1 else -1 for x in foot.blocks], 0)
+        add(foot.rows, foot.refs, foot.blocks, 0)
     if len(rows) > limits.max_rows:
         raise UnsafeFile(f"文档有 {len(rows)} 行（段落和表格行），超过上限 {limits.max_rows}", path=path)
     grid = Grid(rows, source=path, row_refs=refs)

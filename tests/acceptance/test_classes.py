@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -85,12 +86,17 @@ def test_parse_prints_the_record_for_one_file_of_each_class(corpus):
 def test_convert_check_and_read_folder_take_every_class(corpus, tmp_path):
     folder = corpus[0].path.parent.parent
     batch = formparse.read_folder(folder, workers=2)
-    assert {str(e.path) for e in corpus} <= {str(f) for f in batch.files}
-    records = {str(k): v for k, v in batch.records().items()}
+
+    def key(path) -> str:  # (the batch names files relative to its folder)
+        return Path(path).resolve().relative_to(folder.resolve()).as_posix() if Path(path).is_absolute() \
+            else Path(path).as_posix()
+
+    assert {key(e.path) for e in corpus} <= {key(f) for f in batch.files}
+    records = {key(k): v for k, v in batch.records.items()}
     for e in corpus:
         got, error, _ = classkit.read(e)
         if not e.packet and error is None:  # the folder's read is the file's read
-            assert [numeric(json.loads(formparse.dumps(records[str(e.path)])))] == got, e.path.name
+            assert [numeric(json.loads(formparse.dumps(records[key(e.path)])))] == got, e.path.name
     out = tmp_path / "汇总.xlsx"
     done = _cli("convert", str(folder), "-o", str(out))
     assert "Traceback" not in done.stderr and out.is_file(), done.stderr[-800:]
