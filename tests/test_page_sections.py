@@ -8,6 +8,8 @@ each section, w:headerReference/w:footerReference); the .odt ones hand-written O
 style:master-page with style:header/style:footer, a paragraph style's style:master-page-name starting a page
 style). tests/acceptance/test_classes.py has the same made by LibreOffice."""
 
+import copy
+
 import pytest
 
 import formparse
@@ -111,3 +113,64 @@ def test_header_lines_run_together_as_libreoffice_reads_an_rtf_are_not_read_twic
     rec = formparse.read(out)
     assert classkit._json(rec) == classkit._json(want)
     assert not [w for w in rec.warnings if w.code == "unread"]
+
+
+def _split_over_sections(tmp_path, seed):
+    """A generated 附件1 (lines in the header/footer) whose second table is in a section of its own, with header
+    and footer parts of its own holding the same lines (as a copy whose landscape section was unlinked)."""
+    import re
+
+    from lxml import etree
+
+    from tests.partkit import parts_of, rewrite
+
+    form, want = classkit._form(seed, "附件1", "docx", lines=True)
+    moved = classkit.page_parts(classkit.write_docx(form, tmp_path / "one.docx"), tmp_path / "moved.docx")
+    assert moved is not None
+    parts = parts_of(moved)
+    doc = etree.fromstring(parts["word/document.xml"])
+    body = doc.find(classkit._w("body"))
+    tables = body.findall(classkit._w("tbl"))
+    if len(tables) < 2:
+        return None, None
+    sect = copy.deepcopy(body.find(classkit._w("sectPr")))
+    rels, types = parts["word/_rels/document.xml.rels"].decode(), parts["[Content_Types].xml"].decode()
+    add = {}
+    for ref in sect.findall(classkit._w("headerReference")) + sect.findall(classkit._w("footerReference")):
+        rid = ref.get(f"{{{classkit.R}}}id")
+        target = re.search(f'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
+        kind = "header" if "header" in target else "footer"
+        add[f"word/copy-{target}"] = parts[f"word/{target}"]
+        ref.set(f"{{{classkit.R}}}id", rid + "c")
+        rels = rels.replace("</Relationships>", f'<Relationship Id="{rid}c" Type="{classkit.REL_T}{kind}" '
+                            f'Target="copy-{target}"/></Relationships>')
+        types = types.replace("</Types>", f'<Override PartName="/word/copy-{target}" '
+                              f'ContentType="{classkit.CT}{kind}+xml"/></Types>')
+    brk = etree.Element(classkit._w("p"))
+    etree.SubElement(brk, classkit._w("pPr")).append(sect)
+    tables[1].addprevious(brk)
+    add.update({"word/document.xml": etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True),
+                "word/_rels/document.xml.rels": rels.encode(), "[Content_Types].xml": types.encode()})
+    return rewrite(moved, tmp_path / "split.docx", add=add), want
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_form_going_on_in_a_section_of_its_own_reads_its_copied_header_once(tmp_path, seed):
+    path, want = _split_over_sections(tmp_path, seed)
+    if path is None:
+        pytest.skip("this layout has one table")
+    rec = formparse.read(path)
+    assert classkit._json(rec) == classkit._json(want)
+    assert not [w for w in rec.warnings if w.code == "unread" and "页" in (w.cell or "")]
+
+
+def test_an_odf_page_style_opening_with_a_table_continues_the_part_before(tmp_path):
+    """The second page style starts at a table (a form's table going on, landscape): one part, every master
+    page's lines around the whole body, as for one page style."""
+    t2 = '<style:style style:name="T2" style:family="table" style:master-page-name="Second"/>'
+    body = _BODY.replace('<text:p text:style-name="P2">标题二</text:p><table:table>',
+                         '<table:table table:style-name="T2">')
+    (g,) = open_grids(str(odf_zip(tmp_path / "续.odt", "text", body, auto_styles=_P2 + t2, master=_MASTERS)))
+    texts = [[c.text for c in row if c is not None] for row in g.rows]
+    assert texts == [["填报单位：甲局"], ["填报单位：乙局"], ["标题一"], ["甲"], ["乙"], ["填报人", "张三", "标题一"],
+                     ["填报人：李四"]]

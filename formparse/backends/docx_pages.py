@@ -9,7 +9,8 @@ When a later section names a part no earlier section showed, each section's new 
 section's body — its headers' lines after the section's opening lines (附件2, the title) and before its first
 table, its footers' lines after it — so each form of a packet gets its own lines; otherwise (one section, or
 later sections showing the first's parts again) every part is read around the whole body, as
-``docx.read_grids`` does. A part is read once, where it first shows.
+``docx.read_grids`` does. A part is read once, where it first shows. A section that opens with a table (a
+form's table going on in a section of its own, landscape) belongs with the section before.
 """
 
 from __future__ import annotations
@@ -80,10 +81,25 @@ def by_section(pkg: Package, main: str, body: Any, whole: Any, load: Callable[[s
         return None
     order = {id(el): i for i, el in enumerate(body.iter(_P, _TR))}
     end_at = [order[id(p)] for p in ends]
-    sections: list[list[int]] = [[] for _ in sects]  # the body's rows of each section
+    rows_of: list[list[int]] = [[] for _ in sects]  # the body's rows of each section
     for r, ref in enumerate(whole.refs):
         at = order.get(id(ref))
-        sections[bisect_left(end_at, at) if at is not None else len(sects) - 1].append(r)
+        rows_of[bisect_left(end_at, at) if at is not None else len(sects) - 1].append(r)
+    # a section that opens with a table (no line of its own before it: a form's table going on in a landscape
+    # section) continues the one before: its parts are read with that one's, once
+    groups: list[tuple[list[str], list[str]]] = []
+    sections: list[list[int]] = []
+    for k, ((heads, feet), rows) in enumerate(zip(new, rows_of, strict=True)):
+        if k and (not rows or whole.blocks[rows[0]] != -1):
+            groups[-1][0].extend(heads)
+            groups[-1][1].extend(feet)
+            sections[-1].extend(rows)
+        else:
+            groups.append((list(heads), list(feet)))
+            sections.append(list(rows))
+    if not any(heads or feet for heads, feet in groups[1:]):
+        return None
+    new = groups
     parts: list[Any] = []
     for k, ((heads, feet), rows) in enumerate(zip(new, sections, strict=True)):
         # a section's header lines that its own body already holds (the title repeated) add nothing

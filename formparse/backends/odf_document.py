@@ -254,7 +254,16 @@ def _page_runs(text: Any, styles: Any, b: _Builder) -> list[tuple[list[int], lis
         return None
     for r, ref in enumerate(b.refs):
         runs[run_of.get(id(ref), len(starts) - 1)][0].append(r)
-    return runs
+    # a run that opens with a table (no line of its own before it: a form's table going on in a landscape
+    # page style) continues the one before: its master pages are read with that one's
+    merged: list[tuple[list[int], list[Any]]] = []
+    for k, (rows, shows) in enumerate(runs):
+        if k and (not rows or b.blocks[rows[0]] != -1):
+            merged[-1][0].extend(rows)
+            merged[-1][1].extend(shows)
+        else:
+            merged.append((list(rows), list(shows)))
+    return merged if any(shows for _, shows in merged[1:]) else None
 
 
 def _is_page_part(part: Any) -> bool:
