@@ -60,6 +60,9 @@ def _generated(path: Path, seed: int) -> Path:
     for _ in range(rnd.randint(0, 4)):
         r, c = rnd.randint(1, 70), rnd.randint(1, 12)
         ws.merge_cells(start_row=r, start_column=c, end_row=r + rnd.randint(0, 3), end_column=c + rnd.randint(1, 3))
+    for _ in range(rnd.randint(0, 2)):  # hidden helper rows and columns (their state is the grid's)
+        ws.row_dimensions[rnd.randint(1, 30)].hidden = True
+        ws.column_dimensions[openpyxl.utils.get_column_letter(rnd.randint(1, 8))].hidden = True
     wb.create_sheet("第二页")["C4"] = "另一页"
     wb.save(path)
     return path
@@ -119,7 +122,7 @@ def picture(grid):
                                cell.address)
             else:
                 out[(r, c)] = ("covered by", cell.row, cell.col)
-    return len(grid.rows), [len(row) for row in grid.rows], out
+    return len(grid.rows), [len(row) for row in grid.rows], out, sorted(grid.hidden_rows), sorted(grid.hidden_cols)
 
 
 def _grids_or_error(read):
@@ -150,6 +153,8 @@ def _first_difference(native, route):
     for k, (a, b) in enumerate(zip(native, route, strict=True)):
         if a[:2] != b[:2]:
             return f"sheet {k}: extent", a[:2], b[:2]
+        if a[3:] != b[3:]:
+            return f"sheet {k}: hidden rows and columns", a[3:], b[3:]
         for pos in sorted(set(a[2]) | set(b[2])):
             if a[2].get(pos) != b[2].get(pos):
                 return f"sheet {k} {pos}", a[2].get(pos), b[2].get(pos)

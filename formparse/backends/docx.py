@@ -293,6 +293,14 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
         limits = pkg.limits
         parts = [_built(body, path, limits)]
         if b"headerReference" in data or b"footerReference" in data:
+            # a packet whose forms are sections with headers/footers of their own: each section's around it
+            sectioned = _by_section(pkg, main, body, parts[0], lambda name: _page_part(pkg, name, unread),
+                                    _built_parts, path, limits) if data.count(b"sectPr") > 2 else None
+            if sectioned is not None:
+                grid = _assembled(sectioned, path, limits)
+                if unread:
+                    _note_unread(grid, unread)
+                return [grid]
             heads, feet = _page_parts(pkg, main, body, unread)
             folds = {norm(c.text) for row in parts[0].rows for c in row if c is not None and c.text}
             head = _built_parts(heads, "页眉", 1_000_000, folds, path, limits)
@@ -302,6 +310,20 @@ def read_grids(path: str, pkg: Package | None = None, *, fast: bool = True) -> l
         if unread:
             _note_unread(grid, unread)
     return [grid]
+
+
+def _by_section(*args: Any) -> list[Any] | None:
+    from .docx_pages import by_section  # (only for a document of several sections)
+
+    return by_section(*args)
+
+
+def _page_part(pkg: Package, name: str, unread: list[Any]) -> Any:
+    """A page header or footer part, parsed, its marks shown (``unread`` gets its boxes not read)."""
+    data = pkg.read(name)
+    root = parse(data, path=pkg.path, part=name)
+    unread += _as_shown(root, data, pkg, name)
+    return root
 
 
 def _as_shown(el: Any, data: bytes, pkg: Package | None = None, part: str = "") -> list[Any]:
@@ -350,6 +372,7 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
     already there (a value may well repeat one of the body's). ``folds``: the folded lines seen so far
     (grows)."""
     b = _Builder(source, limits, prefix, block_base)
+    budget = [_RUN_TOGETHER_BUDGET]
     for root in roots:
         check_table_depth(root, _TBL, limits, source)
         try:
@@ -362,7 +385,7 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
         lines = [norm(c.text) for c in own if c.row == r and c.text.strip()]
         if all(c.row == r and c.rowspan == 1 for c in own) and all(
                 f in folds or (f.endswith(":") and any(x.startswith(f) for x in folds)) or _PAGE_NUMBER.match(f)
-                for f in lines):
+                or _run_together(f, folds, budget) for f in lines):
             continue
         folds.update(lines)
         keep.append(r)
@@ -372,6 +395,29 @@ def _built_parts(roots: list[Any], prefix: str, block_base: int, folds: set[str]
         for cell in {id(c): c for row in b.rows for c in row if c is not None}.values():
             cell.row = index[cell.row]
     return b
+
+
+# Slices tried to tell a line run together from lines already read, for all of one document's headers and
+# footers: a real header is a few short lines (a few thousand); a hostile one of many long lines stops there.
+_RUN_TOGETHER_BUDGET = 1_000_000
+
+
+def _run_together(line: str, folds: set[str], budget: list[int]) -> bool:
+    """Whether a folded line is lines already read run together (LibreOffice, reading back an RTF, joins a
+    section's first-page and even-page header lines into one paragraph: “单位：万元填报单位：某局”).
+    ``budget``: the slices still allowed (shared by the document's lines; spent, the answer is no)."""
+    lengths = sorted({len(f) for f in folds if f and len(f) < len(line)})
+    cost = len(line) * len(lengths)
+    if not lengths or cost > budget[0]:
+        return False
+    budget[0] -= cost
+    reach = [True] + [False] * len(line)  # reach[i]: line[:i] is lines already read, one after another
+    for i in range(len(line)):
+        if reach[i]:
+            for n in lengths:
+                if i + n <= len(line) and not reach[i + n] and line[i:i + n] in folds:
+                    reach[i + n] = True
+    return reach[-1]
 
 
 # A page number as headers and footers print it (folded): “第1页”, “第1页共3页”, “-1-”, “1/3”, “Page 1 of 3”.

@@ -279,5 +279,9 @@ def _grid(sheet: Any, path: str, formats: list[str], datemode: int, limits: Limi
                          path=path)
     grid = cells_grid(title, path, max_row, max_col, found, spans)
     grid.sheet_hidden = getattr(sheet, "visibility", 0) != 0  # 1 hidden, 2 very hidden
+    # hidden rows and columns (ROW and COLINFO records' fHidden), as the .xlsx reader gives them: a hidden
+    # helper column is the sheet's, not the form's
+    grid.hidden_rows = frozenset(r for r, info in sheet.rowinfo_map.items() if r < max_row and info.hidden)
+    grid.hidden_cols = frozenset(c for c, info in sheet.colinfo_map.items() if c < max_col and info.hidden)
     return grid
 
