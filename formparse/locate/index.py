@@ -30,17 +30,26 @@ def build_index(grid: Grid) -> dict[str, list[Cell]]:
         if r in grid.hidden_rows:
             continue
         for cell in grid.own_anchors(r):
-            folded = norm(cell.text)
-            if folded and grid.visible(cell):
-                head = folded.partition(":")[0]
-                index.setdefault(head, []).append(cell)
-                keys = {head, _UNIT.sub("", head), unnumbered(head)}
-                keys.add(_UNIT.sub("", unnumbered(head)))
-                if "\n" in cell.text:  # “编制人数↵23”: a label over its value in one cell
-                    keys.update(line_heads(cell.text))
-                for key in keys - {head, ""}:
+            keys = _keys(cell.text)
+            if keys and grid.visible(cell):
+                for key in keys:
                     index.setdefault(key, []).append(cell)
     return index
+
+
+@functools.lru_cache(maxsize=8192)
+def _keys(text: str) -> tuple[str, ...]:
+    """The index keys of a cell's text, its folded head first (none for a blank text): a pure function of
+    the text, kept per text as the labels of one template recur in every file drawn from it."""
+    folded = norm(text)
+    if not folded:
+        return ()
+    head = folded.partition(":")[0]
+    keys = {head, _UNIT.sub("", head), unnumbered(head)}
+    keys.add(_UNIT.sub("", unnumbered(head)))
+    if "\n" in text:  # “编制人数↵23”: a label over its value in one cell
+        keys.update(line_heads(text))
+    return (head, *sorted(keys - {head, ""}))
 
 
 def label_match(text: str, label: str, *, below: bool = False) -> str | None:
