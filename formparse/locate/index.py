@@ -52,9 +52,11 @@ def _keys(text: str) -> tuple[str, ...]:
     return (head, *sorted(keys - {head, ""}))
 
 
+@functools.lru_cache(maxsize=8192)
 def label_match(text: str, label: str, *, below: bool = False) -> str | None:
     """``match_label``, also for a label written with its unit in brackets or after a section ordinal
-    (“一、部门基本信息”); ``below``: a field's label over its value in one cell."""
+    (“一、部门基本信息”); ``below``: a field's label over its value in one cell. (A pure function of its
+    arguments, kept: every slot asks it of every cell indexed under its label's head, in every file.)"""
     inline = _match_typed(text, label, below)
     if inline is None:
         rest = drop_ordinal(text)
