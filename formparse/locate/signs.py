@@ -34,6 +34,11 @@ class Signs:
         """What the assignment reads of these signs, for the placement cache (``index``: candidate cell → its
         number): which candidates the neighbours are, and whether each neighbour's other place lines up with it
         — no position, so that the same signs of a label drawn lower down give the same key."""
+        if (self.left is None and self.left_below is None and self.above is None and self.above_right is None
+                and not self.ups and self.first_left is None and self.first_up is None):
+            # an uncontested cell's signs (no neighbour, no other place): what the full key below gives for them
+            return (self.colon, self.in_values, None, None, False, None, None, False, (), None, None)
+
         def which(c: Cell | None) -> int | None:
             return None if c is None else index.get(id(c), -1)
         return (self.colon, self.in_values, which(self.left), which(self.left_below),
