@@ -80,8 +80,12 @@ def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[
             above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None
             ups: list[Cell] = []
             r = cell.row - 1
+            col = cell.col
             while r >= 0 and len(ups) < MAX_UPS:
-                c = geo.cell_at(grid, r, cell.col)
+                line = grid.rows[r]  # (read directly; cell_at only where empty, to make the blank cell there)
+                c = line[col] if col < len(line) else None
+                if c is None:
+                    c = geo.cell_at(grid, r, col)
                 if c is not None and c is not cell and id(c) in wanted:
                     ups.append(c)
                 r = (c.row if c is not None else r) - 1
