@@ -26,14 +26,20 @@ def build_index(grid: Grid) -> dict[str, list[Cell]]:
     """Folded text up to any colon (and without a unit in brackets) → the visible cells that begin with
     it, in reading order."""
     index: dict[str, list[Cell]] = {}
+    hidden = grid.hidden_rows
+    some_hidden = bool(grid.hidden_rows or grid.hidden_cols)  # (else every cell is visible: not asked per cell)
     for r in range(len(grid.rows)):
-        if r in grid.hidden_rows:
+        if r in hidden:
             continue
         for cell in grid.own_anchors(r):
             keys = _keys(cell.text)
-            if keys and grid.visible(cell):
+            if keys and (not some_hidden or grid.visible(cell)):
                 for key in keys:
-                    index.setdefault(key, []).append(cell)
+                    found = index.get(key)
+                    if found is None:
+                        index[key] = [cell]
+                    else:
+                        found.append(cell)
     return index
 
 
