@@ -261,8 +261,12 @@ def _under_others(grid: Grid, label: Cell, cell: Cell) -> bool:
 
 def _cells_in_span(grid: Grid, r: int, c0: int, c1: int) -> list[Cell]:
     out: list[Cell] = []
+    line = grid.rows[r] if 0 <= r < len(grid.rows) else ()
     for c in range(c0, c1):
-        cell = cell_at(grid, r, c)
+        # (the position read directly; cell_at only where it is empty, to make the blank cell there)
+        cell = line[c] if 0 <= c < len(line) else None
+        if cell is None:
+            cell = cell_at(grid, r, c)
         if cell is not None and (not out or out[-1] is not cell):
             out.append(cell)
     return out

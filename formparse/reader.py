@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,9 +43,16 @@ from .values import (  # noqa: F401
 
 def _shown(grid: Grid) -> set[str]:
     """The folded texts (up to a trailing colon) of the cells the printed form shows."""
+    anchors = grid.own_anchors  # (the reading order, row by row, without a generator)
     if not grid.hidden_rows and not grid.hidden_cols:  # (every cell shown: no question per cell)
-        return {unnumbered(norm(c.text)).rstrip(":") for c in grid.reading_order()}
-    return {unnumbered(norm(c.text)).rstrip(":") for c in grid.reading_order() if grid.visible(c)}
+        return {_shown_text(c.text) for r in range(len(grid.rows)) for c in anchors(r)}
+    return {_shown_text(c.text) for r in range(len(grid.rows)) for c in anchors(r) if grid.visible(c)}
+
+
+@functools.lru_cache(maxsize=8192)
+def _shown_text(text: str) -> str:
+    """A cell's text as :func:`_shown` compares it (kept per text: a template's labels recur in every file)."""
+    return unnumbered(norm(text)).rstrip(":")
 
 
 def fit(grid: Grid, schema: Schema, shown: set[str] | None = None) -> float:

@@ -36,9 +36,12 @@ def cells_grid(title: str, path: str, max_row: int, max_col: int, found: Iterabl
     cell when asked for (the readers that read a sheet's values directly share this)."""
     prefix = f"{title}!"
     rows: list[list[Cell | None]] = [[None] * max_col for _ in range(max_row)]
+    letters = _LETTERS
     for r, c, text, value in found:
-        rows[r][c] = Cell(row=r, col=c, text=text, value=value, address=f"{prefix}{letters0(c)}{r + 1}",
-                          ref=(r + 1, c + 1))
+        # (positional: row, col, text, rowspan, colspan, value, address, paragraph, ref — the same cell as by
+        # keywords, made faster: a sheet has a few hundred of them)
+        rows[r][c] = Cell(r, c, text, 1, 1, value, f"{prefix}{letters[c] if c < len(letters) else letters0(c)}{r + 1}",
+                          False, (r + 1, c + 1))
     for a, b, e, f in spans:
         existing = rows[a][b]
         if existing is not None and existing.rowspan == existing.colspan == 1:

@@ -163,19 +163,26 @@ def _formatted(uniform: bytes, formats: list[str]) -> dict[tuple[int, int], str]
     if b" =" in uniform or b"= " in uniform:
         return None  # a style written with spaces around its “=” would not be seen by the scan below
     out: dict[tuple[int, int], str] = {}
+    shows: dict[bytes, str | None] = {}  # a style number as written → the format its numbers show (None: plain)
     for letters, row, attrs in _CELL_ATTRS.findall(uniform):
         if b' s="' not in attrs:
             continue
         m = _STYLE.search(attrs)
         if m is None or attrs.count(b' s="') != 1:
             return None
-        style = int(m[1])
-        fmt = formats[style] if style < len(formats) else None
-        if fmt is None or fmt in _PLAIN_FORMATS or fmt.strip() in ("", "General", "@"):
-            continue
-        if is_date_format(fmt):
-            return None  # a date or time: the exact reader turns the serial into one
-        out[(int(row) - 1, _col_number(letters) - 1)] = fmt
+        written = m[1]
+        if written in shows:  # (a sheet's cells share a few styles: each one looked up once)
+            fmt = shows[written]
+        else:
+            style = int(written)
+            fmt = formats[style] if style < len(formats) else None
+            if fmt is None or fmt in _PLAIN_FORMATS or fmt.strip() in ("", "General", "@"):
+                fmt = None
+            elif is_date_format(fmt):
+                return None  # a date or time: the exact reader turns the serial into one
+            shows[written] = fmt
+        if fmt is not None:
+            out[(int(row) - 1, _col_number(letters) - 1)] = fmt
     return out
 
 

@@ -26,26 +26,43 @@ def build_index(grid: Grid) -> dict[str, list[Cell]]:
     """Folded text up to any colon (and without a unit in brackets) → the visible cells that begin with
     it, in reading order."""
     index: dict[str, list[Cell]] = {}
+    hidden = grid.hidden_rows
+    some_hidden = bool(grid.hidden_rows or grid.hidden_cols)  # (else every cell is visible: not asked per cell)
     for r in range(len(grid.rows)):
-        if r in grid.hidden_rows:
+        if r in hidden:
             continue
         for cell in grid.own_anchors(r):
-            folded = norm(cell.text)
-            if folded and grid.visible(cell):
-                head = folded.partition(":")[0]
-                index.setdefault(head, []).append(cell)
-                keys = {head, _UNIT.sub("", head), unnumbered(head)}
-                keys.add(_UNIT.sub("", unnumbered(head)))
-                if "\n" in cell.text:  # “编制人数↵23”: a label over its value in one cell
-                    keys.update(line_heads(cell.text))
-                for key in keys - {head, ""}:
-                    index.setdefault(key, []).append(cell)
+            keys = _keys(cell.text)
+            if keys and (not some_hidden or grid.visible(cell)):
+                for key in keys:
+                    found = index.get(key)
+                    if found is None:
+                        index[key] = [cell]
+                    else:
+                        found.append(cell)
     return index
 
 
+@functools.lru_cache(maxsize=8192)
+def _keys(text: str) -> tuple[str, ...]:
+    """The index keys of a cell's text, its folded head first (none for a blank text): a pure function of
+    the text, kept per text as the labels of one template recur in every file drawn from it."""
+    folded = norm(text)
+    if not folded:
+        return ()
+    head = folded.partition(":")[0]
+    keys = {head, _UNIT.sub("", head), unnumbered(head)}
+    keys.add(_UNIT.sub("", unnumbered(head)))
+    if "\n" in text:  # “编制人数↵23”: a label over its value in one cell
+        keys.update(line_heads(text))
+    return (head, *sorted(keys - {head, ""}))
+
+
+@functools.lru_cache(maxsize=8192)
 def label_match(text: str, label: str, *, below: bool = False) -> str | None:
     """``match_label``, also for a label written with its unit in brackets or after a section ordinal
-    (“一、部门基本信息”); ``below``: a field's label over its value in one cell."""
+    (“一、部门基本信息”); ``below``: a field's label over its value in one cell. (A pure function of its
+    arguments, kept: every slot asks it of every cell indexed under its label's head, in every file.)"""
     inline = _match_typed(text, label, below)
     if inline is None:
         rest = drop_ordinal(text)

@@ -34,6 +34,11 @@ class Signs:
         """What the assignment reads of these signs, for the placement cache (``index``: candidate cell → its
         number): which candidates the neighbours are, and whether each neighbour's other place lines up with it
         — no position, so that the same signs of a label drawn lower down give the same key."""
+        if (self.left is None and self.left_below is None and self.above is None and self.above_right is None
+                and not self.ups and self.first_left is None and self.first_up is None):
+            # an uncontested cell's signs (no neighbour, no other place): what the full key below gives for them
+            return (self.colon, self.in_values, None, None, False, None, None, False, (), None, None)
+
         def which(c: Cell | None) -> int | None:
             return None if c is None else index.get(id(c), -1)
         return (self.colon, self.in_values, which(self.left), which(self.left_below),
@@ -75,8 +80,12 @@ def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[
             above = candidate(geo.cell_at(grid, cell.row - 1, cell.col), cell) if cell.row > 0 else None
             ups: list[Cell] = []
             r = cell.row - 1
+            col = cell.col
             while r >= 0 and len(ups) < MAX_UPS:
-                c = geo.cell_at(grid, r, cell.col)
+                line = grid.rows[r]  # (read directly; cell_at only where empty, to make the blank cell there)
+                c = line[col] if col < len(line) else None
+                if c is None:
+                    c = geo.cell_at(grid, r, col)
                 if c is not None and c is not cell and id(c) in wanted:
                     ups.append(c)
                 r = (c.row if c is not None else r) - 1

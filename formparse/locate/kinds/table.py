@@ -100,13 +100,18 @@ def values(ctx: Context, i: int, block: Table) -> None:
         parts[-1].rows.append(r)
     parts = [p for p in parts if p.rows or p is parts[0]]
     all_rows = [r for p in parts for r in p.rows]
+    read = ctx.read
     for part in parts:
         for r in part.rows:
+            line = grid.rows[r]
             for key, c in part.columns.items():
                 for k in range(c, part.ends.get(key, c + 1)):
-                    cell = geo.cell_at(grid, r, k)
+                    # (the position read directly; cell_at only where it is empty, to make the blank cell there)
+                    cell = line[k] if 0 <= k < len(line) else None
+                    if cell is None:
+                        cell = geo.cell_at(grid, r, k)
                     if cell is not None:
-                        ctx.read.add(id(cell))
+                        read.add(id(cell))
     ctx.layout.tables.append(TableLoc(block, label, header_row, columns, all_rows, parts))
 
 
