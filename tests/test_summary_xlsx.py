@@ -293,3 +293,31 @@ def test_a_lone_surrogate_is_refused_as_openpyxl_refuses_it(tmp_path):
         book.append("t", ["a\ud800b"])
         with pytest.raises(UnicodeEncodeError):
             book.save(str(tmp_path / f"{stream}.xlsx"))
+
+
+def _width_by_character(line):
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_display_width_is_the_sum_of_each_characters_east_asian_width(text):
+    assert display_width(text) == max(_width_by_character(line) for line in text.split("\n"))
+
+
+def test_display_width_across_the_code_points():
+    # the wide ones are found by a character class made from the table: every 7th code point, each three
+    # times over
+    assert all(display_width(chr(cp) * 3 + "a") == 3 * _width_by_character(chr(cp)) + 1
+               for cp in range(0, 0x110000, 7) if chr(cp) != "\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="a中ｱ😀 \n", max_size=80), width=st.sampled_from([1, 2, 2.5, 3, 6, 10, 12.5, 44, 100]))
+def test_line_count_is_each_lines_measured_width_over_the_column(text, width):
+    import math
+
+    usable = max(1.0, width - 1.5)
+    assert line_count(text, width) == sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n"))
