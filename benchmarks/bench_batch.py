@@ -1,12 +1,14 @@
 """Batch throughput and memory: files/second with 1 and 2 workers, peak RSS as the folder grows.
 
     python benchmarks/bench_batch.py [--small 2000] [--large 10000]
-    python benchmarks/bench_batch.py --against /work/wt-base19 [--small 1000] [--rounds 3] [--workers 2]
+    python benchmarks/bench_batch.py --against /work/wt-base19 [--small 1000] [--rounds 3] [--workers 2] [--parquet]
 
 ``--against TREE``: instead, one folder of ``--small`` files converted by this tree and by another checkout
 of formparse (e.g. ``git worktree add /work/wt-base19 9b27bd5``), each as its own process with its
 PYTHONPATH, alternately, ``--rounds`` times (after one warm-up each, which also writes the .pyc files):
-the medians and their ratio, so machine load falls on both alike.
+the medians and their ratio, so machine load falls on both alike. The output is one summary workbook
+(``-o OUT.xlsx``, as issue 19 measures a convert), or with ``--parquet`` a folder of Parquet files (what
+``--against`` wrote before 2026-12-07 11:30 UTC; the throughput runs above always write Parquet).
 
 Folders are made by cloning the bundled submissions under new unit names (tests/batchkit.py).
 Each measurement runs ``formparse convert`` as its own process, as a user would; its peak RSS is
@@ -110,11 +112,12 @@ def main() -> None:
     ap.add_argument("--against", default="", help="another formparse checkout: compare the two, interleaved")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--parquet", action="store_true", help="--against: write Parquet files, not one .xlsx")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     if args.against:
-        compare(Path(args.against).resolve(), args.small, args.rounds, args.workers)
+        compare(Path(args.against).resolve(), args.small, args.rounds, args.workers, ".xlsx" * (not args.parquet))
         return
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -134,8 +137,9 @@ def main() -> None:
               f"{results[(args.large, 2)][1] / results[(args.small, 2)][1]:.2f}x")
 
 
-def compare(other: Path, n: int, rounds: int, workers: int) -> None:
-    """This tree against ``other`` on one folder of ``n`` files, alternately (which goes first alternates too)."""
+def compare(other: Path, n: int, rounds: int, workers: int, suffix: str = ".xlsx") -> None:
+    """This tree against ``other`` on one folder of ``n`` files, alternately (which goes first alternates too);
+    the output is named ``out…{suffix}`` (``.xlsx``: one workbook; ``""``: a folder of Parquet files)."""
     trees = {"this": ROOT, "other": other}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -144,18 +148,19 @@ def compare(other: Path, n: int, rounds: int, workers: int) -> None:
         seconds: dict[str, list[float]] = {k: [] for k in trees}
         cpu: dict[str, list[float]] = {k: [] for k in trees}
         for name, tree in trees.items():  # warm-up: .pyc files, disk cache
-            run(folder, base / f"warm-{name}", workers, tree)
+            run(folder, base / f"warm-{name}{suffix}", workers, tree)
         for k in range(rounds):
             order = list(trees) if k % 2 == 0 else list(trees)[::-1]
             for name in order:
-                rate, files, _, used = run_cpu(folder, base / f"out-{name}-{k}", workers, trees[name])
+                rate, files, _, used = run_cpu(folder, base / f"out-{name}-{k}{suffix}", workers, trees[name])
                 seconds[name].append(files / rate)
                 cpu[name].append(used)
                 print(f"  round {k + 1} {name:5}: {files} files in {files / rate:6.2f} s ({rate:6.1f} files/s), "
                       f"CPU {used:6.2f} s", flush=True)
         this, that = (statistics.median(seconds[k]) for k in ("this", "other"))
         cpu_this, cpu_that = (statistics.median(cpu[k]) for k in ("this", "other"))
-        print(f"{n} files, {workers} workers, median of {rounds}: this tree {this:.2f} s ({n / this:.1f} files/s), "
+        print(f"{n} files to {'one .xlsx' if suffix else 'Parquet'}, {workers} workers, median of {rounds}: "
+              f"this tree {this:.2f} s ({n / this:.1f} files/s), "
               f"{other} {that:.2f} s ({n / that:.1f} files/s): this one is {that / this:.2f}x as fast; "
               f"CPU seconds {cpu_this:.2f} against {cpu_that:.2f} ({cpu_that / cpu_this:.2f}x)")
 

@@ -140,6 +140,11 @@ CHILD_KEY = (Column("file", "text", "文件"), Column("unit_name", "text", "填�
 
 
 def _first_columns(schema: Schema) -> dict[str, list[Column]]:
+    # worked out once per schema, as generic_columns (a batch asks for them for every file it writes)
+    return {name: list(cols) for name, cols in derived(schema, "first_columns", _make_first_columns).items()}
+
+
+def _make_first_columns(schema: Schema) -> dict[str, list[Column]]:
     key = list(CHILD_KEY)
     return {
         "forms": _form_columns(schema),

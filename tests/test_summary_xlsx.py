@@ -229,3 +229,95 @@ def test_every_header_of_the_chinese_workbook_and_csv_is_in_the_clerks_words(tmp
     projects = load_workbook(tmp_path / "en.xlsx")["projects"]
     assert [c.value for c in projects[1]][:6] == ["file", "unit_name", "position", "schema", "year", "amount_unit"]
     assert projects["D2"].value == "project-2020"
+
+
+# Characters that test the text path: XML's specials, CR (a character reference), what cell_text escapes
+# (C0 controls, U+FFFE/U+FFFF, "_xHHHH_"), what strip() sees (U+3000, U+0085, U+00A0), CJK, astral, DEL.
+_PIECES = ["a", "中文", " ", "\n", "\r", "\r\n", "\t", "&", "<", ">", '"', "'", "_x0041_", "_x00", "\x01", "\x1f",
+           "\x7f", "\u3000", "\x85", "\xa0", "\ufffe", "\U0001f600", "\U00020000", "]]>", "=", "+", "-", "@"]
+
+
+def _value(rnd, kind):
+    import datetime as dt
+
+    pick = rnd.random()
+    if pick < 0.12:
+        return None
+    if pick < 0.2:  # any kind may meet a value of another kind
+        return rnd.choice(["", "  ", True, False, 1.5, -0.0, float("nan"), float("inf"), 10 ** 17, -(2 ** 53) - 1,
+                           Decimal("NaN"), Decimal("1E+20"), Decimal("-0.00"), dt.datetime(2021, 3, 4, 5, 6, 7),
+                           dt.date(1900, 1, 15), dt.date(2099, 12, 31), "x" * 33000, "=SUM(A1:A2)"])
+    if kind == "int":
+        return rnd.randint(-10 ** 6, 10 ** 16)
+    if kind == "money":
+        return Decimal(rnd.randint(-10 ** 14, 10 ** 14)).scaleb(-rnd.choice([0, 2, 4]))
+    if kind == "date":
+        return dt.date(rnd.randint(1900, 2100), rnd.randint(1, 12), rnd.randint(1, 28))
+    return "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(1, 12)))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rows_written_as_text_are_the_bytes_openpyxls_cells_give(tmp_path, seed):
+    """The streamed rows against openpyxl's per-cell writer, on generated rows: every part the same."""
+    import random
+    import zipfile
+
+    rnd = random.Random(seed)
+    tables = {"a": [Column(f"c{i}", kind, kind) for i, kind in enumerate(["text", "int", "money", "date", "text"])],
+              "b": [Column("f", "text", "文件"), Column("m", "money", "金额")]}
+    # "a" past the rows held back to fit the widths, "b" within them; "b" fills first
+    rows = [("b", [_value(rnd, c.kind) for c in tables["b"]]) for _ in range(rnd.randint(0, 40))]
+    rows += [(t, [_value(rnd, c.kind) for c in tables[t]]) for t in rnd.choices("ab", [5, 1], k=700)]
+    paths = []
+    for stream in (True, False):
+        book = SummaryWorkbook(tables, {t: [c.label for c in cols] for t, cols in tables.items()},
+                               {"a": "表一", "b": "表二"}, stream=stream)
+        for table, values in rows:
+            book.append(table, values)
+        paths.append(tmp_path / f"{stream}.xlsx")
+        book.save(str(paths[-1]))
+    with zipfile.ZipFile(paths[0]) as new, zipfile.ZipFile(paths[1]) as old:
+        assert new.namelist() == old.namelist()
+        for name in old.namelist():
+            assert new.read(name) == old.read(name), name
+        assert new.comment == old.comment  # the stamp sums every part's CRC
+        sheet = new.read("xl/worksheets/sheet1.xml")
+        assert b"&#13;" in sheet and b"_x005F_x0041_" in sheet and b"xml:space" in sheet  # the cases were met
+        assert b"<dcterms:modified" in new.read("docProps/core.xml")
+        assert b">2000-01-01T00:00:00Z</dcterms:modified>" in new.read("docProps/core.xml")  # not "now"
+
+
+def test_a_lone_surrogate_is_refused_as_openpyxl_refuses_it(tmp_path):
+    for stream in (True, False):
+        book = SummaryWorkbook({"t": [Column("f", "text", "文件")]}, {"t": ["文件"]}, stream=stream)
+        book.append("t", ["a\ud800b"])
+        with pytest.raises(UnicodeEncodeError):
+            book.save(str(tmp_path / f"{stream}.xlsx"))
+
+
+def _width_by_character(line):
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_display_width_is_the_sum_of_each_characters_east_asian_width(text):
+    assert display_width(text) == max(_width_by_character(line) for line in text.split("\n"))
+
+
+def test_display_width_across_the_code_points():
+    # the wide ones are found by a character class made from the table: every 7th code point, each three
+    # times over
+    assert all(display_width(chr(cp) * 3 + "a") == 3 * _width_by_character(chr(cp)) + 1
+               for cp in range(0, 0x110000, 7) if chr(cp) != "\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="a中ｱ😀 \n", max_size=80), width=st.sampled_from([1, 2, 2.5, 3, 6, 10, 12.5, 44, 100]))
+def test_line_count_is_each_lines_measured_width_over_the_column(text, width):
+    import math
+
+    usable = max(1.0, width - 1.5)
+    assert line_count(text, width) == sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n"))
