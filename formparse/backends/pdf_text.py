@@ -214,9 +214,13 @@ AUTOSPACE = 0.12
 
 def _touching(prev: dict[str, Any], ch: dict[str, Any], columns: Sequence[float]) -> bool:
     gap = ch["x0"] - prev["x1"]
-    if _cjk(prev["text"]) == _cjk(ch["text"]) or abs(gap) <= TOUCH_GAP or gap >= AUTOSPACE * max(ch["size"], 1.0):
+    if _cjk(prev["text"]) == _cjk(ch["text"]) or abs(gap) <= TOUCH_GAP:
         return False  # (a clipped value may run under the next cell's text: an overlap counts as a gap)
     lo, hi = sorted((prev["x1"], ch["x0"]))
+    if gap >= AUTOSPACE * max(ch["size"], 1.0):
+        # wider than a run's own spacing between scripts: a value shrunk to fit its cell (fill sets a long phone
+        # so) ends before the edge, the next cell's label starting at it — a boundary inside the gap parts them
+        return any(lo + TOUCH_GAP < x <= hi + TOUCH for x in columns)
     return any(lo - TOUCH <= x <= hi + TOUCH for x in columns)
 
 
