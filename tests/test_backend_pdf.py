@@ -601,3 +601,30 @@ def test_texts_side_by_side_over_several_lines_are_reported():
 def test_one_text_in_a_cell_over_column_bands_is_not_reported(texts):
     grid = _side_by_side(*texts)
     assert grid.at(1, 1) is grid.at(1, 2) and not grid.doubts
+
+
+@pytest.mark.slow
+def test_a_calc_sheet_lacking_the_border_between_a_value_and_its_remark_is_reported(office, tmp_path):
+    """The record filled into the .xlsx template, the border between an indicator's 指标值 and its 备注 taken
+    away, exported by Calc: the value and the remark are read as one cell, so the reading says so."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Border
+
+    maker, _ = office
+    sheet = tmp_path / "novline.xlsx"
+    formparse.fill(formparse.read(SAMPLES / "附件1-2020-邵阳市财政局.docx"), sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    (row,) = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 10).value and ws.cell(r, 8).value
+              and r > 16]  # the indicator with a remark (指标值 in H:I, 备注 in J)
+    value, remark = ws.cell(row, 8).value, ws.cell(row, 10).value
+    for col in (8, 9):
+        cell = ws.cell(row, col)
+        cell.border = Border(left=cell.border.left, top=cell.border.top, bottom=cell.border.bottom)
+    cell = ws.cell(row, 10)
+    cell.border = Border(right=cell.border.right, top=cell.border.top, bottom=cell.border.bottom)
+    wb.save(sheet)
+    assert not [w for w in formparse.read(sheet).warnings if w.code == "merged-text"]
+    got = formparse.read(maker.soffice_pdf(sheet, tmp_path / "novline.pdf"))
+    (warning,) = [w for w in got.warnings if w.code == "merged-text"]
+    assert f"“{value}”“{remark}”" in warning.message and "少画了竖线" in warning.message
