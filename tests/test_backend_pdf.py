@@ -557,3 +557,74 @@ def test_a_value_touching_the_next_label_at_a_column_boundary_is_split():
     assert pieces(-2.4, [cut - 1.2]) == ["13807390125", "单位负责人："]  # clipped, running under the label
     assert pieces(0.31, [cut + 40]) == ["13807390125单位负责人："]  # no column boundary there
     assert pieces(1.5, [cut]) == ["13807390125单位负责人："]  # Writer's spacing between Latin and Chinese
+
+
+# -- two cells side by side printed without the line between them (“100% 已完成” as one 指标值, 备注 lost) -----
+
+def _side_by_side(*texts: tuple[float, str], skip=(("v", 2, 1),)):
+    """The 3×3 table XS × YS, its middle row's vertical line between the second and third columns not drawn:
+    one ruled cell over two column bands, holding the texts given (x, text) on one baseline."""
+    page = K.grid_lines(XS, YS, skip=list(skip))
+    for r in range(3):
+        page += K.text(55, YS[r] + 14, f"label-{r}")
+        if r != 1:
+            page += K.text(155, YS[r] + 14, f"value-{r}") + K.text(255, YS[r] + 14, f"note-{r}")
+    for x, s in texts:
+        page += K.text(x, YS[1] + 14, s)
+    return grid_of(K.document([page]))
+
+
+@pytest.mark.parametrize("gap", [0, 60])  # “done” at the left of the third column, or further in
+def test_texts_side_by_side_in_different_column_bands_are_reported_not_joined_in_silence(gap):
+    grid = _side_by_side((155, "100%"), (255 + gap, "done"))
+    assert grid.at(1, 1) is grid.at(1, 2)
+    (address, message), = grid.doubts
+    assert address == "第1页表1第2行第2列" and "“100%”“done”" in message and "少画了竖线" in message
+
+
+def test_texts_side_by_side_over_several_lines_are_reported():
+    page = K.grid_lines(XS, YS, skip=[("v", 2, 1)]) + K.text(155, 131, "100%") + K.text(255, 128, "done,")
+    page += K.text(255, 137, "on time")
+    for r in (0, 2):
+        page += K.text(155, YS[r] + 14, f"value-{r}") + K.text(255, YS[r] + 14, f"note-{r}")
+    (address, message), = grid_of(K.document([page])).doubts
+    assert "“100%”“done, on time”" in message
+
+
+@pytest.mark.parametrize("texts", [
+    [(180, "Merged and centred")],  # one text in the middle of a merged cell, over the column boundary
+    [(155, "left")],  # one text at the left of a merged cell
+    [(155, "a b c d e f g h i j k l m n o p q r")],  # a text spread with normal spaces over the boundary
+    [(155, "one"), (215, "two")],  # apart, but both in the first band (no boundary in the gap)
+    [(155, "100%"), (245, "done")],  # apart over the boundary, but the second text straddles it
+])
+def test_one_text_in_a_cell_over_column_bands_is_not_reported(texts):
+    grid = _side_by_side(*texts)
+    assert grid.at(1, 1) is grid.at(1, 2) and not grid.doubts
+
+
+@pytest.mark.slow
+def test_a_calc_sheet_lacking_the_border_between_a_value_and_its_remark_is_reported(office, tmp_path):
+    """The record filled into the .xlsx template, the border between an indicator's 指标值 and its 备注 taken
+    away, exported by Calc: the value and the remark are read as one cell, so the reading says so."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Border
+
+    maker, _ = office
+    sheet = tmp_path / "novline.xlsx"
+    formparse.fill(formparse.read(SAMPLES / "附件1-2020-邵阳市财政局.docx"), sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    (row,) = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 10).value and ws.cell(r, 8).value
+              and r > 16]  # the indicator with a remark (指标值 in H:I, 备注 in J)
+    value, remark = ws.cell(row, 8).value, ws.cell(row, 10).value
+    for col in (8, 9):
+        cell = ws.cell(row, col)
+        cell.border = Border(left=cell.border.left, top=cell.border.top, bottom=cell.border.bottom)
+    cell = ws.cell(row, 10)
+    cell.border = Border(right=cell.border.right, top=cell.border.top, bottom=cell.border.bottom)
+    wb.save(sheet)
+    assert not [w for w in formparse.read(sheet).warnings if w.code == "merged-text"]
+    got = formparse.read(maker.soffice_pdf(sheet, tmp_path / "novline.pdf"))
+    (warning,) = [w for w in got.warnings if w.code == "merged-text"]
+    assert f"“{value}”“{remark}”" in warning.message and "少画了竖线" in warning.message

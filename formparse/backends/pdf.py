@@ -51,6 +51,7 @@ from .pdf_cells import (
     _Table,
     _within,
     _without_empty_cut_rows,
+    apart_in_columns,
     split_unruled,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
@@ -212,6 +213,7 @@ class _Reader(_Assembler):
             # the table's row boundaries, where its columns' cells end (a cell over several of them holding
             # texts that stand in different ones may be cells printed without the line between them)
             ys = _boundaries(y for cell in table.cells for y in (cell[1], cell[3]))
+            xs = _boundaries(x for cell in table.cells for x in (cell[0], cell[2]))  # (the same, side by side)
             made = []
             open_feet = [cut["top"] for cut in cuts if cut["cut"] == "bottom"]
             for box, inside, drawn in boxes:
@@ -223,8 +225,10 @@ class _Reader(_Assembler):
                     foot = pbottom
                     if plines and any(abs(pbottom - y) <= SNAP for y in open_feet):
                         foot = min(pbottom, plines[-1].bottom)
+                    side = apart_in_columns(drawn, plines, xs)
                     made.append(_PCell(drawn[0], ptop, drawn[2], pbottom,
-                                       cell_text(plines, box[0], box[2], ptop, foot), doubt))
+                                       cell_text(plines, box[0], box[2], ptop, foot),
+                                       "；".join(d for d in (doubt, side) if d) or None))
             made = _without_empty_cut_rows(made, cuts)
             self.n_text += sum(len("".join(c.text.text.split())) for c in made)
             x0, top, x1, bottom = table.bbox

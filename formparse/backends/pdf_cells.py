@@ -12,7 +12,7 @@ import attrs
 from ..errors import UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import Limits
-from .pdf_text import PAD, SNAP, _first_token_width, _goes_on, _joint_text, _Line, _norm, _Text
+from .pdf_text import PAD, SNAP, _first_token_width, _goes_on, _joint_text, _Line, _line_text, _norm, _Text
 
 # How far (points) a character's centre may lie outside its cell's box and still belong to it (glyphs of
 # some fonts overhang their cell; a rule drawn over a descender).
@@ -418,3 +418,43 @@ def _one_to_a_band(lines: Sequence[_Line], edges: Sequence[float]) -> str | None
     texts = "".join(f"“{line.text}”" for line in lines)
     return (f"这个单元格里的几行文字（{texts}）各占表格的一行，可能是几个单元格之间少画了线，按一个单元格读取；"
             "请核对")
+
+
+def apart_in_columns(drawn: Sequence[float], lines: Sequence[_Line], xs: Sequence[float]) -> str | None:
+    """A doubt when a cell the ruling lines close over several column bands the table's other rows define
+    (``xs``: its column boundaries) holds texts standing apart side by side, each in a band of its own: two
+    cells printed without the line between them (“100%” and “已完成” read as one 指标值, the 备注 lost). The
+    texts of all its lines are taken together (a paragraph wrapping over lines is one piece); a piece ends where
+    nothing is printed for more than APART type sizes (no typed spaces there either: a text spread with spaces
+    is one) over a column boundary. Reported, never split: a merged cell's one text, centred or not, is one
+    piece."""
+    inner = [x for x in xs if drawn[0] + SNAP < x < drawn[2] - SNAP]
+    if not inner or not lines:
+        return None
+    spans = sorted((ch["x0"], ch["x1"], ch["size"]) for line in lines for ch in line.chars)
+    pieces: list[list[float]] = []  # [x0, x1, size]
+    for x0, x1, size in spans:
+        last = pieces[-1] if pieces else None
+        if last is not None and not (x0 - last[1] > APART * max(size, last[2], 1.0)
+                                     and any(last[1] <= x <= x0 for x in inner)):
+            last[1], last[2] = max(last[1], x1), max(last[2], size)
+        else:
+            pieces.append([x0, x1, size])
+    if len(pieces) < 2:
+        return None
+    edges = [drawn[0], *inner, drawn[2]]
+    bands = []
+    for x0, x1, _ in pieces:
+        k = next((i for i in range(len(edges) - 1) if edges[i] - OVERHANG <= x0 and x1 <= edges[i + 1] + OVERHANG),
+                 None)
+        if k is None:
+            return None  # a piece over a column boundary: no cell's text
+        bands.append(k)
+    if len(set(bands)) < len(bands):
+        return None
+    texts = "".join(
+        "“" + " ".join(t for t in (_line_text([ch for ch in line.chars if x0 <= ch["x0"] and ch["x1"] <= x1],
+                                              line.gap) for line in lines) if t) + "”"
+        for x0, x1, _ in pieces)
+    return (f"这个单元格里的几段文字（{texts}）左右分开，各在表格的一列，像是几个单元格之间少画了竖线，按一个单元格"
+            "读取；请核对")
