@@ -136,7 +136,8 @@ def extra_schemas() -> list[Schema]:
 
 # Whose row a child row is: its file and unit, and where in the file its form is (a packet holds several
 # forms; joins go by file and position).
-CHILD_KEY = (Column("file", "text", "文件"), Column("unit_name", "text", "填报单位"), Column("position", "text", "位置"))
+CHILD_KEY = (Column("file", "text", "文件"), Column("unit_name", "text", "填报单位"),
+             Column("position", "text", "位置"))
 
 
 def _first_columns(schema: Schema) -> dict[str, list[Column]]:

@@ -168,7 +168,8 @@ def test_decimal_money_columns_compute_exactly():
     assert list(a + 1) == [x + 1 for x in da]
     # a quotient is cut to Arrow's scale (15 places here), not rounded
     assert [q.as_tuple().exponent for q in a / b] == [-15] * len(da)
-    assert list(a / b) == [(x / y).quantize(Decimal("1e-15"), rounding="ROUND_DOWN") for x, y in zip(da, db, strict=True)]
+    want = [(x / y).quantize(Decimal("1e-15"), rounding="ROUND_DOWN") for x, y in zip(da, db, strict=True)]
+    assert list(a / b) == want
     assert list(b.round(1)) == [round(y, 1) for y in db]
     assert b.sum() == sum(db)
     mean = sum(db) / len(db)  # Arrow gives it to the column's places (2), rounded
@@ -205,7 +206,7 @@ def test_a_packets_children_join_their_own_form_by_file_and_position(tmp_path):
     frames = batch.frames()
     projects, annual = frames["projects"], frames["projects_annual_indicators"]
     joined = projects.merge(annual, on=["file", "position", "unit_name"])
-    for file, record in batch.records.items():
+    for file in batch.records:
         for where, rec in next(o for o in batch.outcomes if o.file == file and o.record is not None).forms():
             if hasattr(rec, "annual_indicators"):
                 mine = joined[(joined["file"] == file) & (joined["position"] == where)]

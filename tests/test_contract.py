@@ -79,7 +79,8 @@ def _seed_text() -> str:
 
 
 def test_a_key_given_twice_is_listed_with_both_values_beside_the_other_problems():
-    text = _seed_text().replace('"unit_name": "邵阳市科学技术局"', '"unit_name": "邵阳市科学技术局", "unit_name": "别的局"', 1)
+    text = _seed_text().replace('"unit_name": "邵阳市科学技术局"',
+                                '"unit_name": "邵阳市科学技术局", "unit_name": "别的局"', 1)
     text = text.replace('"general_budget"', '"genral_budget"', 1)
     with pytest.raises(ValueError) as info:
         formparse.loads(text)

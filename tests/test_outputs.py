@@ -602,8 +602,9 @@ _HOSTILE_TEMPLATES = {
         b"</w:settings>", b'<w:mailMerge><w:connectString w:val="DSN=x"/><w:query w:val="SELECT 1"/></w:mailMerge>'
                           b'</w:settings>')}), "邮件合并"),
     "ole-as-picture.docx": (".docx", lambda items: items.update({"word/media/image9.png": OLE2_BYTES}), "OLE"),
-    "macro-type.docx": (".docx", lambda items: items.update({"[Content_Types].xml": items["[Content_Types].xml"].replace(
-        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")}), "宏"),
+    "macro-type.docx": (".docx", lambda items: items.update({
+        "[Content_Types].xml": items["[Content_Types].xml"].replace(
+            b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")}), "宏"),
     "dde-charref.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</sheetData>",
                          b'<row r="90"><c r="A90"><f>cmd&#124;\' /C calc\'!A0</f></c></row></sheetData>'), "DDE"),
     "dde-validation.xlsx": (".xlsx", lambda items: _sheet_xml(items, b"</worksheet>",

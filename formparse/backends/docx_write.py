@@ -21,7 +21,6 @@ from ..text import format_money
 from .docx import W, _children, _val, body_grid
 from .ooxml import Package, active_content
 
-
 # Word's default left and right cell margins (twips), the widest an ASCII character is in the fonts a form
 # is shown in (宋体's half-width letters are 0.5 em, Arial's digits 0.56, DejaVu Sans's 0.64; punctuation
 # narrower), and the smallest size (half-points) a value is set in to keep it on one line.
@@ -377,6 +376,6 @@ class DocxDocument:
         body = etree.tostring(self.doc.element, xml_declaration=True, encoding="UTF-8", standalone=True)
         with zipfile.ZipFile(self.path) as src, zipfile.ZipFile(path, "w") as dst:
             for info in src.infolist():
-                data = (body if info.filename == main else self.types
-                        if info.filename == "[Content_Types].xml" and self.types is not None else src.read(info.filename))
+                types = info.filename == "[Content_Types].xml" and self.types is not None
+                data = body if info.filename == main else self.types if types else src.read(info.filename)
                 dst.writestr(info, data, compress_type=info.compress_type)

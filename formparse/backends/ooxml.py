@@ -283,7 +283,8 @@ _ACTIVE_TYPES = ((b"macroenabled", "启用宏的文件类型"), (b"vbaproject", 
 _ACTIVE_RELS = (("/vbaproject", "宏"), ("/xlmacrosheet", "Excel 4.0 宏表"), ("/xlintlmacrosheet", "Excel 4.0 宏表"),
                 ("/dialogsheet", "Excel 4.0 宏表"), ("/oleobject", "嵌入的 OLE 对象"), ("/package", "嵌入的文件"),
                 ("/afchunk", "altChunk 嵌入的外部文档"), ("/externallink", "外部链接"),
-                ("/attachedtemplate", "附加的外部模板"), ("/activexcontrol", "ActiveX 控件"), ("/control", "ActiveX 控件"),
+                ("/attachedtemplate", "附加的外部模板"), ("/activexcontrol", "ActiveX 控件"),
+                ("/control", "ActiveX 控件"),
                 ("/frame", "外部框架"), ("/subdocument", "子文档"), ("/connections", "外部数据连接"),
                 ("/querytable", "外部数据连接"))
 # Field codes that fetch, run, link or embed something when the document is opened or its fields are updated.

@@ -74,8 +74,10 @@ def _has_ipython() -> bool:
     return True
 
 
-@pytest.mark.parametrize("how", ["script", "python -c", "stdin", "spawn", pytest.param("ipython", marks=pytest.mark.skipif(
-    not _has_ipython(), reason="IPython is not installed"))])
+_IPYTHON = pytest.param("ipython", marks=pytest.mark.skipif(not _has_ipython(), reason="IPython is not installed"))
+
+
+@pytest.mark.parametrize("how", ["script", "python -c", "stdin", "spawn", _IPYTHON])
 def test_a_notebook_style_script_without_a_main_guard_gets_exact_answers(tmp_path, how):
     code = f"FOLDER = {str(ROOT / 'samples' / 'submissions')!r}\n" + SCRIPT
     if how == "spawn":  # what Windows and macOS do: a worker started by multiprocessing re-imports __main__
