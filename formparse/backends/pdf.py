@@ -55,6 +55,7 @@ from .pdf_cells import (
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
 from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text, unradical
+from .pdf_wide import Joined, column_pairs
 
 # pdfminer logs what it finds odd in a file (a font without a bounding box, …) as warnings; with no handler
 # of its own, Python would print them on stderr, around the one line a bad file gets. What matters reaches the
@@ -268,9 +269,16 @@ def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str |
     reader = _Reader(path, limits)
     try:
         _check_objects(pdf.doc, path, limits)
+        pages = []
         for n, page in _pages(pdf, path, limits):
             _check_page_streams(page, n, path, limits)
-            reader.page(n, page)
+            pages.append(page)
+        pairs, at = column_pairs([p.filter(_drawn) for p in pages])
+        rights = set(pairs.values())
+        for i, page in enumerate(pages):
+            if i in rights:
+                continue
+            reader.page(i + 1, Joined(page, pages[pairs[i]], at) if i in pairs else page)
         reader.finish()
     except (UnsafeFile, UnreadableFile):
         raise
