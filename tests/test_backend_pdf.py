@@ -557,3 +557,64 @@ def test_a_value_touching_the_next_label_at_a_column_boundary_is_split():
     assert pieces(-2.4, [cut - 1.2]) == ["13807390125", "单位负责人："]  # clipped, running under the label
     assert pieces(0.31, [cut + 40]) == ["13807390125单位负责人："]  # no column boundary there
     assert pieces(1.5, [cut]) == ["13807390125单位负责人："]  # Writer's spacing between Latin and Chinese
+
+
+# -- a sheet wider than the page (Calc prints its columns on further pages) --------------------------------
+
+WIDE_L, WIDE_R, WIDE_YS = [54, 200, 350, 541], [54, 250, 400], [100, 120, 140, 160]
+CUT_TEXT = "merged across the cut"  # a cell merged over the cut: its text printed on both pages, past the edge
+
+
+def _wide_rows(shift: float = 0, seen: str = CUT_TEXT) -> tuple[str, str]:
+    """The left and right parts of a three-row sheet of five columns cut after its third (the second row's
+    third and fourth cells merged); ``shift`` moves the right part's rows down, ``seen`` is the right part's
+    copy of the text over the cut."""
+    ys = [y + shift for y in WIDE_YS]
+    left = (K.grid_lines(WIDE_L, WIDE_YS, skip=[("v", 3, 1)])
+            + K.text(58, 115, "Name") + K.text(204, 115, "x") + K.text(354, 115, "alpha")
+            + K.text(58, 135, "Item") + K.text(204, 135, "1") + K.text(520, 135, CUT_TEXT)
+            + K.text(58, 155, "Total") + K.text(204, 155, "3") + K.text(354, 155, "c3"))
+    dx = WIDE_L[-1] - WIDE_R[0]
+    right = (K.grid_lines(WIDE_R, ys, skip=[("v", 0, 1)])
+             + K.text(58, ys[0] + 15, "beta") + K.text(254, ys[0] + 15, "gamma")
+             + K.text(520 - dx, ys[1] + 15, seen) + K.text(254, ys[1] + 15, "2")
+             + K.text(58, ys[2] + 15, "d3") + K.text(254, ys[2] + 15, "e3"))
+    return left, right
+
+
+def _more_rows() -> tuple[str, str]:
+    """The parts of the sheet's next rows, on later pages (no text over the cut)."""
+    ys = [60, 80, 100]
+    return (K.grid_lines(WIDE_L, ys) + K.text(58, 75, "More") + K.text(204, 75, "m1") + K.text(354, 75, "m2")
+            + K.text(58, 95, "Last") + K.text(204, 95, "n1") + K.text(354, 95, "n2"),
+            K.grid_lines(WIDE_R, ys) + K.text(58, 75, "m3") + K.text(254, 75, "m4")
+            + K.text(58, 95, "n3") + K.text(254, 95, "n4"))
+
+
+@pytest.mark.parametrize("order", ["over, then down", "down, then over"])
+def test_a_sheet_printed_over_pages_across_is_joined_into_its_rows(order):
+    (l1, r1), (l2, r2) = _wide_rows(), _more_rows()
+    pages = [l1, r1, l2, r2] if order.startswith("over") else [l1, l2, r1, r2]
+    grid = grid_of(K.document(pages))
+    texts = [[c.text for c in grid.own_anchors(r)] for r in range(len(grid))]
+    assert texts == [["Name", "x", "alpha", "beta", "gamma"], ["Item", "1", CUT_TEXT, "2"],
+                     ["Total", "3", "c3", "d3", "e3"], ["More", "m1", "m2", "m3", "m4"],
+                     ["Last", "n1", "n2", "n3", "n4"]]
+    merged = grid.own_anchors(1)[2]
+    assert (merged.colspan, merged.rowspan) == (2, 1)  # one cell, though the page edge cuts it
+
+
+def test_a_sheet_cut_after_its_last_rows_page_is_joined():
+    left, right = _wide_rows()
+    texts = [c.text for c in grid_of(K.document([left, right])).reading_order()]
+    assert texts.count(CUT_TEXT) == 1 and "gamma" in texts and "e3" in texts
+
+
+@pytest.mark.parametrize("right", [
+    _wide_rows(shift=7)[1],  # the rows of the page that would continue them stand elsewhere
+    _wide_rows(seen="merged across the cat")[1],  # the text over the cut is not the same on both pages
+    _more_rows()[1],  # no page prints the same rows
+])
+def test_parts_that_cannot_be_put_together_for_sure_are_refused_as_cut_off(right):
+    with pytest.raises(formparse.UnreadableFile, match="第1页有文字超出了页面.*调整为一页宽"):
+        grid_of(K.document([_wide_rows()[0], right]))
