@@ -86,42 +86,80 @@ def _shift(left: Page, right: Page) -> float | None:
     return None
 
 
+def _extent(page: Page) -> tuple[float, float] | None:
+    """The left and right edges of the page's ruled tables (its vertical rules), or None without any."""
+    xs = [float(e["x0"]) for e in page.edges if e.get("orientation") == "v"]
+    return (min(xs), max(xs)) if xs else None
+
+
+def _narrower(left: Page, right: Page) -> bool:
+    """Whether ``right`` looks like the last columns of ``left``'s rows: its table starts at the same margin and
+    stops short of where ``left``'s stops (the pages of one long table all span the same columns)."""
+    a, b = _extent(left), _extent(right)
+    return a is not None and b is not None and abs(a[0] - b[0]) <= SNAP and b[1] < a[1] - SNAP
+
+
+def _run(heights: list[list[float]], i: int, step: int, ends: set[int]) -> dict[int, int]:
+    """The pairs at ``step`` around the pair (i, i + step) that print the same rows: one after the other,
+    (k, k + step) for the pages k of one part (at most ``step`` of them; for a step of 1, every other page);
+    ``ends``: pages with text beyond their left edge, never the left part of a pair (nor, beyond their right
+    edge, the right part: a middle part, three or more across, is not joined)."""
+    def agree(k: int) -> bool:
+        return (0 <= k and k + step < len(heights) and k not in ends and _same_rows(heights[k], heights[k + step]))
+
+    by = 2 if step == 1 else 1
+    pairs = {i: i + step}
+    k = i - by
+    while agree(k) and (step == 1 or i - k < step):
+        pairs[k] = k + step
+        k -= by
+    k = i + by
+    while agree(k) and (step == 1 or k - min(pairs) < step):
+        pairs[k] = k + step
+        k += by
+    return dict(sorted(pairs.items()))
+
+
 def column_pairs(pages: list[Page]) -> tuple[dict[int, int], tuple[float, float]]:
     """Which page (index) prints the rest of the rows of which, ``{left: right}``, and where the sheet is cut
-    (:func:`cut`); empty for a PDF whose text stays within its pages, or whose parts cannot be put together
-    for sure (then the text beyond an edge is refused as cut off).
+    (:func:`cut`); empty for a PDF whose pages are not parts of a sheet wider than the page, or whose parts
+    cannot be put together for sure (then text beyond an edge is refused as cut off).
 
     The pages printing the same rows stand at one distance from each other (1 when Calc prints “left to
     right, then down”, the number of pages of a part when “top to bottom, then right”): the distance is that
-    of a pair whose rules agree and whose text over the cut is the same on both. Every pair at that distance
-    must have rules that agree and, where text runs over its cut, the same text on both sides."""
-    rights = [j for j, p in enumerate(pages) if _beyond(p, left=True)]
-    lefts = [i for i, p in enumerate(pages) if _beyond(p, left=False)]
-    if not rights and not lefts:
-        return {}, (0.0, 0.0)
+    of a pair whose rules agree and either whose text over the cut is the same on both, or — in a PDF with no
+    text beyond any page's edge — whose second table starts at the first's left edge and stops short of its
+    right edge. The other pairs are those at that distance next to it whose rules agree (and where text runs
+    over their cut, the same text on both sides)."""
+    rights = {j for j, p in enumerate(pages) if _beyond(p, left=True)}
+    lefts = {i for i, p in enumerate(pages) if _beyond(p, left=False)}
     heights = [_rule_heights(p) for p in pages]
-    candidates = sorted({(i, j) for j in rights for i in range(j)} | {(i, j) for i in lefts
-                                                                      for j in range(i + 1, len(pages))},
-                        key=lambda ij: (ij[1] - ij[0], ij[0]))
+    if rights or lefts:
+        candidates = sorted({(i, j) for j in rights for i in range(j)} | {(i, j) for i in lefts
+                                                                          for j in range(i + 1, len(pages))},
+                            key=lambda ij: (ij[1] - ij[0], ij[0]))
+    else:
+        candidates = [(i, j) for i in range(len(pages)) for j in range(i + 1, len(pages))
+                      if _narrower(pages[i], pages[j])]
+        candidates.sort(key=lambda ij: (ij[1] - ij[0], ij[0]))
     for i, j in candidates:
-        if not _same_rows(heights[i], heights[j]):
+        if not _same_rows(heights[i], heights[j]) or i in rights or j in lefts:
             continue
         step = j - i
-        pairs: dict[int, int] = {}
-        for k in range(len(pages) - step):
-            if k in pairs.values() or not _same_rows(heights[k], heights[k + step]):
+        pairs = _run(heights, i, step, rights | {k - step for k in lefts})
+        if rights or lefts:
+            dx = _shift(pages[i], pages[j])
+            if dx is None or not all(_crossing(pages[k], pages[m], dx) is not False for k, m in pairs.items()):
                 continue
-            if k in rights or k + step in lefts:  # a middle part (three or more across) is not joined
+        else:
+            if not all(_narrower(pages[k], pages[m]) for k, m in pairs.items()):
                 continue
-            pairs[k] = k + step
-        if i not in pairs:
-            continue
-        dx = _shift(pages[i], pages[j])
-        if dx is None:
-            continue
-        at = cut(pages, pairs, dx)
-        if all(_crossing(pages[k], pages[m], dx) is not False for k, m in pairs.items()):
-            return pairs, at
+            if step > 1 and len(pairs) < step:  # every page of the part has its rest
+                continue
+            left, right = _extent(pages[i]), _extent(pages[j])
+            assert left is not None and right is not None
+            dx = left[1] - right[0]
+        return pairs, cut(pages, pairs, dx)
     return {}, (0.0, 0.0)
 
 
