@@ -618,3 +618,19 @@ def test_a_sheet_cut_after_its_last_rows_page_is_joined():
 def test_parts_that_cannot_be_put_together_for_sure_are_refused_as_cut_off(right):
     with pytest.raises(formparse.UnreadableFile, match="第1页有文字超出了页面.*调整为一页宽"):
         grid_of(K.document([_wide_rows()[0], right]))
+
+
+def test_a_narrower_part_printing_the_same_rows_is_joined_though_no_text_runs_over_the_cut():
+    left, right = _wide_rows()
+    left, right = left.replace(CUT_TEXT, "cut"), right.replace(CUT_TEXT, "")
+    texts = [[c.text for c in g] for g in (grid_of(K.document([left, right])).own_anchors(r) for r in range(3))]
+    assert texts == [["Name", "x", "alpha", "beta", "gamma"], ["Item", "1", "cut", "2"],
+                     ["Total", "3", "c3", "d3", "e3"]]
+
+
+def test_pages_of_one_long_table_are_not_taken_for_columns_to_the_right():
+    # the same rows' heights on two pages, but the second spans the same columns: a table going on down the page
+    one = K.grid_lines(WIDE_L, WIDE_YS) + K.text(58, 115, "Name") + K.text(58, 135, "Item") + K.text(58, 155, "Total")
+    two = K.grid_lines(WIDE_L, WIDE_YS) + K.text(58, 115, "More") + K.text(58, 135, "Last") + K.text(58, 155, "End")
+    grid = grid_of(K.document([one, two]))
+    assert [grid.own_anchors(r)[0].text for r in range(len(grid))] == ["Name", "Item", "Total", "More", "Last", "End"]
