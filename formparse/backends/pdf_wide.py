@@ -13,8 +13,10 @@ places are read once).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import attrs
 from pdfplumber.page import DerivedPage, Page
 
 from .pdf_text import SNAP
@@ -23,15 +25,31 @@ from .pdf_text import SNAP
 BEYOND = 2.0
 
 
-def _beyond(page: Page, left: bool) -> bool:
+Glyph = tuple[str, float, float]  # a character's text, left edge and top
+
+
+@attrs.define
+class _Part:
+    """What pairing needs of a page (read once, the page's objects let go after: a PDF's pages are never all
+    held at once)."""
+
+    heights: list[float]  # the heights of its horizontal rules
+    extent: tuple[float, float] | None  # the left and right edges of its tables (vertical rules)
+    out_left: list[Glyph]  # the characters beyond its left edge
+    out_right: list[Glyph]  # … beyond its right edge
+    spaced: bool  # any character a space
+
+
+def survey(page: Page) -> _Part:
     width = float(page.width)
-    return any(not c["text"].isspace() and (c["x0"] < -BEYOND if left else c["x1"] > width + BEYOND)
-               for c in page.chars)
-
-
-def _rule_heights(page: Page) -> list[float]:
-    return sorted({round(float(e["top"]), 1) for e in page.edges
-                   if e.get("orientation") == "h" and e["x1"] - e["x0"] > 2 * SNAP})
+    heights = sorted({round(float(e["top"]), 1) for e in page.edges
+                      if e.get("orientation") == "h" and e["x1"] - e["x0"] > 2 * SNAP})
+    xs = [float(e["x0"]) for e in page.edges if e.get("orientation") == "v"]
+    glyphs = [(c["text"], float(c["x0"]), float(c["top"]), float(c["x1"])) for c in page.chars if c.get("text")]
+    return _Part(heights, (min(xs), max(xs)) if xs else None,
+                 [g[:3] for g in glyphs if not g[0].isspace() and g[1] < -BEYOND],
+                 [g[:3] for g in glyphs if not g[0].isspace() and g[3] > width + BEYOND],
+                 any(g[0].isspace() for g in glyphs))
 
 
 def _same_rows(a: list[float], b: list[float]) -> bool:
@@ -45,65 +63,53 @@ def _same_rows(a: list[float], b: list[float]) -> bool:
     return abs(small[0] - large[0]) <= SNAP or abs(small[-1] - large[-1]) <= SNAP
 
 
-def _cut_chars(page: Page, left: bool) -> list[tuple[str, float, float]]:
-    """The characters beyond the page's left (or right) edge: (text, x0, top)."""
-    width = float(page.width)
-    return [(c["text"], float(c["x0"]), float(c["top"])) for c in page.chars if not c["text"].isspace()
-            and (c["x0"] < -BEYOND if left else c["x1"] > width + BEYOND)]
-
-
-def _crossing(left: Page, right: Page, dx: float) -> bool | None:
-    """Whether the text beyond the two parts' cut is the same text, printed on both at the same place (the
-    right part ``dx`` to the left): True when it is, False when a character beyond one part's edge is not
-    on the other, None when nothing runs over the cut."""
-    over = [(t, x - dx, y) for t, x, y in _cut_chars(left, left=False)]
-    under = [(t, x + dx, y) for t, x, y in _cut_chars(right, left=True)]
+def _crossing(left: _Part, right: _Part, dx: float, glyphs: Callable[[int], list[Glyph]], k: int,
+              m: int) -> bool | None:
+    """Whether the text beyond the cut between pages ``k`` (left) and ``m`` (right) is the same text, printed on
+    both at the same place (the right part ``dx`` to the left): True when it is, False when a character beyond
+    one part's edge is not on the other, None when nothing runs over the cut."""
+    over = [(t, x - dx, y) for t, x, y in left.out_right]
+    under = [(t, x + dx, y) for t, x, y in right.out_left]
     if not over and not under:
         return None
 
-    def shown(chars: list[Any], t: str, x: float, y: float) -> bool:
-        return any(c["text"] == t and abs(float(c["x0"]) - x) <= SNAP and abs(float(c["top"]) - y) <= SNAP
-                   for c in chars)
+    def shown(chars: list[Glyph], t: str, x: float, y: float) -> bool:
+        return any(c == t and abs(cx - x) <= SNAP and abs(cy - y) <= SNAP for c, cx, cy in chars)
 
-    return (all(shown(right.chars, t, x, y) for t, x, y in over)
-            and all(shown(left.chars, t, x, y) for t, x, y in under))
+    return (all(shown(glyphs(m), t, x, y) for t, x, y in over)
+            and all(shown(glyphs(k), t, x, y) for t, x, y in under))
 
 
-def _shift(left: Page, right: Page) -> float | None:
-    """How far right of the right part's the left part's characters stand (the same text over the cut on both
-    pages: the distance that puts every such character on the other page's), or None."""
-    over = _cut_chars(left, left=False) or _cut_chars(right, left=True)
-    if not over:
+def _shift(parts: list[_Part], k: int, m: int, glyphs: Callable[[int], list[Glyph]]) -> float | None:
+    """How far right of the right part's (page ``m``) the left part's (page ``k``) characters stand: the
+    distance that puts every character beyond the cut on the other page's same character, or None."""
+    left, right = parts[k], parts[m]
+    if left.out_right:
+        (t, x, y), other, sign = left.out_right[0], m, 1
+    elif right.out_left:
+        (t, x, y), other, sign = right.out_left[0], k, -1
+    else:
         return None
-    t, x, y = over[0]
-    other = right if over is not None and _cut_chars(left, left=False) else left
-    sign = 1 if other is right else -1
-    for c in other.chars:
-        if c["text"] == t and abs(float(c["top"]) - y) <= SNAP:
-            dx = sign * (x - float(c["x0"]))
-            if dx > 0 and _crossing(left, right, dx):
+    for c, cx, cy in glyphs(other):
+        if c == t and abs(cy - y) <= SNAP:
+            dx = sign * (x - cx)
+            if dx > 0 and _crossing(left, right, dx, glyphs, k, m):
                 return dx
     return None
 
 
-def _extent(page: Page) -> tuple[float, float] | None:
-    """The left and right edges of the page's ruled tables (its vertical rules), or None without any."""
-    xs = [float(e["x0"]) for e in page.edges if e.get("orientation") == "v"]
-    return (min(xs), max(xs)) if xs else None
-
-
-def _narrower(left: Page, right: Page) -> bool:
+def _narrower(left: _Part, right: _Part) -> bool:
     """Whether ``right`` looks like the last columns of ``left``'s rows: its table starts at the same margin and
     stops short of where ``left``'s stops (the pages of one long table all span the same columns)."""
-    a, b = _extent(left), _extent(right)
+    a, b = left.extent, right.extent
     return a is not None and b is not None and abs(a[0] - b[0]) <= SNAP and b[1] < a[1] - SNAP
 
 
 def _run(heights: list[list[float]], i: int, step: int, ends: set[int]) -> dict[int, int]:
     """The pairs at ``step`` around the pair (i, i + step) that print the same rows: one after the other,
     (k, k + step) for the pages k of one part (at most ``step`` of them; for a step of 1, every other page);
-    ``ends``: pages with text beyond their left edge, never the left part of a pair (nor, beyond their right
-    edge, the right part: a middle part, three or more across, is not joined)."""
+    ``ends``: pages never the left part of a pair (text beyond their left edge, or a right part's with text
+    beyond its right edge: a middle part, three or more across, is not joined)."""
     def agree(k: int) -> bool:
         return (0 <= k and k + step < len(heights) and k not in ends and _same_rows(heights[k], heights[k + step]))
 
@@ -120,27 +126,29 @@ def _run(heights: list[list[float]], i: int, step: int, ends: set[int]) -> dict[
     return dict(sorted(pairs.items()))
 
 
-def column_pairs(pages: list[Page]) -> tuple[dict[int, int], tuple[float, float]]:
-    """Which page (index) prints the rest of the rows of which, ``{left: right}``, and where the sheet is cut
-    (:func:`cut`); empty for a PDF whose pages are not parts of a sheet wider than the page, or whose parts
-    cannot be put together for sure (then text beyond an edge is refused as cut off).
+def column_pairs(parts: list[_Part], glyphs: Callable[[int], list[Glyph]]) -> tuple[dict[int, int], float]:
+    """Which page (index) prints the rest of the rows of which, ``{left: right}``, and how far the right parts
+    are to be shifted right; empty for a PDF whose pages are not parts of a sheet wider than the page, or
+    whose parts cannot be put together for sure (then text beyond an edge is refused as cut off).
+    ``glyphs(k)``: the characters of page k (read again when needed).
 
     The pages printing the same rows stand at one distance from each other (1 when Calc prints “left to
     right, then down”, the number of pages of a part when “top to bottom, then right”): the distance is that
     of a pair whose rules agree and either whose text over the cut is the same on both, or — in a PDF with no
     text beyond any page's edge — whose second table starts at the first's left edge and stops short of its
     right edge. The other pairs are those at that distance next to it whose rules agree (and where text runs
-    over their cut, the same text on both sides)."""
-    rights = {j for j, p in enumerate(pages) if _beyond(p, left=True)}
-    lefts = {i for i, p in enumerate(pages) if _beyond(p, left=False)}
-    heights = [_rule_heights(p) for p in pages]
+    over their cut, the same text on both sides; with none anywhere, narrower too, every page of the part
+    paired)."""
+    rights = {j for j, p in enumerate(parts) if p.out_left}
+    lefts = {i for i, p in enumerate(parts) if p.out_right}
+    heights = [p.heights for p in parts]
+    n = len(parts)
     if rights or lefts:
         candidates = sorted({(i, j) for j in rights for i in range(j)} | {(i, j) for i in lefts
-                                                                          for j in range(i + 1, len(pages))},
+                                                                          for j in range(i + 1, n)},
                             key=lambda ij: (ij[1] - ij[0], ij[0]))
     else:
-        candidates = [(i, j) for i in range(len(pages)) for j in range(i + 1, len(pages))
-                      if _narrower(pages[i], pages[j])]
+        candidates = [(i, j) for i in range(n) for j in range(i + 1, n) if _narrower(parts[i], parts[j])]
         candidates.sort(key=lambda ij: (ij[1] - ij[0], ij[0]))
     for i, j in candidates:
         if not _same_rows(heights[i], heights[j]) or i in rights or j in lefts:
@@ -148,26 +156,26 @@ def column_pairs(pages: list[Page]) -> tuple[dict[int, int], tuple[float, float]
         step = j - i
         pairs = _run(heights, i, step, rights | {k - step for k in lefts})
         if rights or lefts:
-            dx = _shift(pages[i], pages[j])
-            if dx is None or not all(_crossing(pages[k], pages[m], dx) is not False for k, m in pairs.items()):
+            dx = _shift(parts, i, j, glyphs)
+            if dx is None or not all(_crossing(parts[k], parts[m], dx, glyphs, k, m) is not False
+                                     for k, m in pairs.items()):
                 continue
         else:
-            if not all(_narrower(pages[k], pages[m]) for k, m in pairs.items()):
+            if not all(_narrower(parts[k], parts[m]) for k, m in pairs.items()):
                 continue
             if step > 1 and len(pairs) < step:  # every page of the part has its rest
                 continue
-            left, right = _extent(pages[i]), _extent(pages[j])
+            left, right = parts[i].extent, parts[j].extent
             assert left is not None and right is not None
             dx = left[1] - right[0]
-        return pairs, cut(pages, pairs, dx)
-    return {}, (0.0, 0.0)
+        return pairs, dx
+    return {}, 0.0
 
 
-def cut(pages: list[Page], pairs: dict[int, int], dx: float) -> tuple[float, float]:
+def cut(parts: list[_Part], pairs: dict[int, int], dx: float) -> tuple[float, float]:
     """Where the sheet is cut: the right edge of the left parts' tables, and that place on the right parts (``dx``
     to the left). (A page's table may stop short of the cut: the widest is the cut.)"""
-    right = max((float(e["x0"]) for i in pairs for e in pages[i].edges if e.get("orientation") == "v"),
-                default=0.0)
+    right = max((e[1] for i in pairs if (e := parts[i].extent) is not None), default=0.0)
     return right, right - dx
 
 
