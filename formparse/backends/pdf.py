@@ -56,6 +56,7 @@ from .pdf_cells import (
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
 from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text, unradical
+from .pdf_wide import Glyph, Joined, column_pairs, cut, survey
 
 # pdfminer logs what it finds odd in a file (a font without a bounding box, …) as warnings; with no handler
 # of its own, Python would print them on stderr, around the one line a bad file gets. What matters reaches the
@@ -74,6 +75,10 @@ MARGIN = 0.1
 # body starts at 72 pt of 842 with the default margins; a header stands at 36 pt): a line there repeated
 # from an earlier page is read once. (A form's own footer, at the foot of its body, is never in it.)
 RUNNING = 0.06
+
+# How many characters of a file's pages are kept between surveying and reading them (past it, a page's objects
+# are read again: a file of many pages is never held whole).
+HELD = 200_000
 
 _PAGE_NUMBER = re.compile(r"^(?:第\d+页(?:[,，/]?共\d+页)?|[-—–]\d+[-—–]|\d+/\d+|\d+|page\d+(?:of\d+)?)$", re.I)
 
@@ -126,6 +131,7 @@ class _Reader(_Assembler):
         self.pending: tuple[str, tuple[float, float], dict[str, Any]] | None = None  # text beyond its foot
         self.n_pages = 0
         self.columns: list[float] = []  # the column boundaries of the tables so far
+        self.spaced: bool | None = None  # any page of the file has spaces (None: judged page by page)
 
     def _cut_off(self, n: int, c: dict[str, Any]) -> UnreadableFile:
         return UnreadableFile(f"第{n}页有文字超出了页面（“{c['text']}”）：表格被页面截断，无法完整读取；"
@@ -191,7 +197,9 @@ class _Reader(_Assembler):
                    if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
                    for c in line.chars}
         chars = [c for c in chars if id(c) not in numbers]
-        spaced = any(c["text"].isspace() for c in chars)
+        # (a PDF's maker writes the spaces between words or leaves them out, in the whole file: a page of it
+        # without any is read as one that has them, a sheet's part printed on its own page as the rest)
+        spaced = self.spaced if self.spaced is not None else any(c["text"].isspace() for c in chars)
         gap = GAP_IS_SPACE if spaced else GAP_IS_SPACE_UNSPACED
         taken: set[int] = set()
         found: list[tuple[float, _Table | _Para]] = []
@@ -262,6 +270,12 @@ class _Reader(_Assembler):
             self.items.append(item)
 
 
+def _glyphs(page: Any) -> list[Glyph]:
+    out = [(c["text"], float(c["x0"]), float(c["top"])) for c in page.filter(_drawn).chars if c.get("text")]
+    page.close()
+    return out
+
+
 def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
     """The PDF's one grid (every page, in order). Raises UnreadableFile for a scan (no text layer) or a
     damaged file, EncryptedFile for a password, UnsafeFile past a limit."""
@@ -272,9 +286,31 @@ def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str |
     reader = _Reader(path, limits)
     try:
         _check_objects(pdf.doc, path, limits)
+        # every page surveyed first (its rules, and text beyond its edges: a sheet printed over pages across is
+        # put back together), the characters counted against the limit on the way; a long file's pages let go
+        # of their objects after (read again when their turn comes), a form's few kept
+        pages, parts = [], []
         for n, page in _pages(pdf, path, limits):
             _check_page_streams(page, n, path, limits)
-            reader.page(n, page)
+            parts.append(survey(page.filter(_drawn)))
+            reader.n_chars += sum(1 for c in page.dedupe_chars(tolerance=1).chars if c.get("text"))
+            if reader.n_chars > HELD:
+                page.close()
+            if reader.n_chars > limits.max_pdf_chars:
+                raise UnsafeFile(f"PDF 的文字超过 {limits.max_pdf_chars} 个字符", path=path)
+            pages.append(page)
+        reader.n_chars = 0
+        reader.spaced = any(p.spaced for p in parts)
+        pairs, dx = column_pairs(parts, lambda k: _glyphs(pages[k]))
+        at = cut(parts, pairs, dx)
+        rights = set(pairs.values())
+        for i, page in enumerate(pages):
+            if i in rights:
+                continue
+            reader.page(i + 1, Joined(page, pages[pairs[i]], at) if i in pairs else page)
+            page.close()
+            if i in pairs:
+                pages[pairs[i]].close()
         reader.finish()
     except (UnsafeFile, UnreadableFile):
         raise
