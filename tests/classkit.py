@@ -201,6 +201,19 @@ def page_parts(src: Path, dst: Path) -> Path | None:
     return rewrite(src, dst, add=add)
 
 
+def last_years_copy(wb: Any, sheet: Any, title: str) -> Any:
+    """A copy of ``sheet`` (openpyxl) as last year's form: 2020 → 2019 in its texts, every number doubled."""
+    old = wb.copy_worksheet(sheet)
+    old.title = title
+    for row in old.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "2020" in cell.value:
+                cell.value = cell.value.replace("2020", "2019")
+            elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.value = cell.value * 2
+    return old
+
+
 def hidden_copy(src: Path, dst: Path) -> Path:
     """``src`` (.xlsx) with a hidden copy of each form sheet put first: last year's (2019), every amount doubled."""
     from openpyxl import load_workbook
@@ -209,14 +222,7 @@ def hidden_copy(src: Path, dst: Path) -> Path:
     for k, sheet in enumerate(list(wb.worksheets)):
         if sheet.title == "填报说明":
             continue
-        old = wb.copy_worksheet(sheet)
-        old.title = f"2019年-{k + 1}"
-        for row in old.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and "2020" in cell.value:
-                    cell.value = cell.value.replace("2020", "2019")
-                elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                    cell.value = cell.value * 2
+        old = last_years_copy(wb, sheet, f"2019年-{k + 1}")
         wb.move_sheet(old, offset=-len(wb.worksheets) + 1)
         old.sheet_state = "hidden"
     wb.active = len(wb.worksheets) - 1

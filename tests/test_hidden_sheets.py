@@ -9,6 +9,7 @@ import pytest
 
 import formparse
 from formparse.backends import open_grids
+from tests.classkit import last_years_copy
 from tests.conftest import SAMPLES, needs_soffice
 from tests.partkit import expected, read_numeric
 
@@ -20,14 +21,7 @@ def _with_last_years_copy(tmp_path, state="hidden", keep_visible=True):
     doubled; ``keep_visible`` False leaves the form only on the hidden copy."""
     wb = openpyxl.load_workbook(SOURCE)
     this_year = wb.worksheets[0]
-    old = wb.copy_worksheet(this_year)
-    old.title = "2019年"
-    for row in old.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and "2020" in cell.value:
-                cell.value = cell.value.replace("2020", "2019")
-            elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.value = cell.value * 2
+    old = last_years_copy(wb, this_year, "2019年")
     wb.move_sheet(old, offset=-1)
     old.sheet_state = state
     if not keep_visible:  # (a workbook must show one sheet: the visible one holds a note, no form)
