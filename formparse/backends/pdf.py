@@ -174,6 +174,7 @@ class _Reader(_Assembler):
         chars = [c for c in page.dedupe_chars(tolerance=1).chars if c.get("text")]
         for c in chars:
             c["text"] = unradical(c["text"])
+            _on_baseline(c)
         self.n_chars += len(chars)
         if self.n_chars > self.limits.max_pdf_chars:
             raise UnsafeFile(f"PDF 的文字超过 {self.limits.max_pdf_chars} 个字符", path=self.path)
@@ -268,6 +269,26 @@ class _Reader(_Assembler):
                 number += 1
                 item.number = number
             self.items.append(item)
+
+
+# Where a glyph's box starts below its baseline, as a share of its height: pdfminer puts the box at the font's
+# declared descent, and a maker that writes an odd one (cairo's CJK fonts say -1.05 em: the whole glyph under
+# its baseline) shifts every character of that font by most of a line, into the row below. Descents real fonts
+# declare lie within these bounds; outside them the box is put where a CJK glyph sits (-0.12 em).
+_DESCENT_BOUNDS, _CJK_DESCENT = (-0.45, 0.15), -0.12
+
+
+def _on_baseline(c: dict[str, Any]) -> None:
+    """Move an upright character's box to its baseline when its font declares an implausible descent."""
+    m, h = c.get("matrix"), float(c.get("height") or 0)
+    if not m or h <= 0 or not c.get("upright") or m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
+        return
+    share = (float(c["y0"]) - float(m[5])) / h
+    if _DESCENT_BOUNDS[0] <= share <= _DESCENT_BOUNDS[1]:
+        return
+    shift = float(m[5]) + _CJK_DESCENT * h - float(c["y0"])  # upwards, in PDF units
+    c["y0"], c["y1"] = float(c["y0"]) + shift, float(c["y1"]) + shift
+    c["top"], c["bottom"], c["doctop"] = (float(c[k]) - shift for k in ("top", "bottom", "doctop"))
 
 
 def _glyphs(page: Any) -> list[Glyph]:

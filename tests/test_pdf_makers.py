@@ -1,0 +1,81 @@
+"""PDFs written by another PDF maker read as those LibreOffice wrote (issue 18, item 8).
+
+Departments' PDFs come from Word, WPS, Excel and others, whose fonts declare their metrics differently. Cairo
+(poppler's ``pdftocairo -pdf``) writes the same pages again with its own fonts, text objects and lines; its CJK
+fonts declare a descent of -1.05 em, so pdfminer hangs every glyph of theirs under its baseline, most of a line
+lower than the digits beside them. Before the characters were put back on their baselines none of these read
+(“找不到标签 项目名称”: the label fell into the row below the unit line).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import formparse
+from formparse.backends.pdf import _on_baseline
+from tests.conftest import ROOT
+
+PDFS = ROOT / "samples" / "pdf"
+needs_cairo = pytest.mark.skipif(shutil.which("pdftocairo") is None, reason="pdftocairo (poppler-utils) not installed")
+
+
+def rewritten(pdf: Path, tmp_path: Path) -> Path:
+    out = tmp_path / f"cairo-{pdf.name}"
+    subprocess.run(["pdftocairo", "-pdf", str(pdf), str(out)], check=True, capture_output=True, timeout=120)
+    assert out.read_bytes() != pdf.read_bytes()
+    return out
+
+
+@needs_cairo
+@pytest.mark.parametrize("name", [
+    "附件2-2020-邵阳市科学技术局-科普活动经费.calc.pdf",  # Calc's export of a bordered workbook
+    "附件2-2020-邵阳市交通运输局-农村公路养护工程.docx.pdf",  # Writer's export of a .docx
+])
+def test_a_pdf_written_again_by_cairo_reads_as_the_original(name, tmp_path):
+    want = formparse.dumps(formparse.read(PDFS / name))
+    assert formparse.dumps(formparse.read(rewritten(PDFS / name, tmp_path))) == want
+
+
+@needs_cairo
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["附件1-2020-邵阳市科学技术局.docx.pdf", "2020-邵阳市科学技术局-申报材料.docx.pdf"])
+def test_a_form_and_a_packet_written_again_by_cairo_read_as_the_originals(name, tmp_path):
+    want = formparse.read_all(PDFS / name)
+    got = formparse.read_all(rewritten(PDFS / name, tmp_path))
+    assert [f.schema for f in got] == [f.schema for f in want]
+    assert [formparse.dumps(f.record) for f in got] == [formparse.dumps(f.record) for f in want]
+    assert [f.where for f in got] == [f.where for f in want]
+
+
+def char(y0: float, baseline: float, h: float = 10.0, **kw) -> dict:
+    top = 800.0 - (y0 + h)
+    return {"matrix": (h, 0.0, 0.0, h, 50.0, baseline), "height": h, "upright": True, "y0": y0, "y1": y0 + h,
+            "top": top, "bottom": top + h, "doctop": top + 1000.0, **kw}
+
+
+def test_a_glyph_hung_under_its_baseline_is_put_back_on_it():
+    c = char(y0=689.5, baseline=700.0)  # a declared descent of -1.05 em
+    _on_baseline(c)
+    assert c["y0"] == pytest.approx(698.8) and c["y1"] == pytest.approx(708.8)
+    assert c["top"] == pytest.approx(800.0 - 708.8) and c["bottom"] == pytest.approx(800.0 - 698.8)
+    assert c["doctop"] == pytest.approx(c["top"] + 1000.0)
+
+
+@pytest.mark.parametrize("y0", [700.0, 698.8, 697.5, 696.0])  # descents of 0, -0.12, -0.25, -0.4 em: as declared
+def test_a_plausible_descent_is_left_as_the_font_declares_it(y0):
+    c = char(y0=y0, baseline=700.0)
+    before = dict(c)
+    _on_baseline(c)
+    assert c == before
+
+
+def test_rotated_text_is_left_alone():
+    c = char(y0=689.5, baseline=700.0)
+    c["matrix"], c["upright"] = (0.0, 10.0, -10.0, 0.0, 50.0, 700.0), False
+    before = dict(c)
+    _on_baseline(c)
+    assert c == before
