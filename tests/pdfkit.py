@@ -110,17 +110,21 @@ def _assemble(objects: Sequence[bytes], root: int) -> bytes:
     return bytes(out)
 
 
-def image_only(jpeg: bytes, width: int, height: int, colors: str = "DeviceRGB") -> bytes:
-    """A one-page PDF showing a JPEG over the whole page and nothing else (what a scanner writes)."""
+def image_only(jpeg: bytes, width: int, height: int, colors: str = "DeviceRGB", stamp: str = "",
+               cover: float = 1.0) -> bytes:
+    """A one-page PDF showing a JPEG over the whole page (``cover``: that share of its width and height) and
+    nothing else (what a scanner writes); ``stamp``: a line of text at the foot, as scanning apps print theirs."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {A4[0]} {A4[1]}] /Contents 4 0 R "
-        f"/Resources << /XObject << /Im1 5 0 R >> >> >>".encode(),
+        f"/Resources << /XObject << /Im1 5 0 R >> /Font << /F1 6 0 R >> >> >>".encode(),
     ]
-    draw = f"q {A4[0]} 0 0 {A4[1]} 0 0 cm /Im1 Do Q".encode()
+    picture = f"q {A4[0] * cover:.2f} 0 0 {A4[1] * cover:.2f} 0 0 cm /Im1 Do Q\n"
+    draw = (picture + (text(40, 830, stamp, 8) if stamp else "")).encode("latin-1")
     objects.append(f"<< /Length {len(draw)} >>\nstream\n".encode() + draw + b"\nendstream")
     objects.append(f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colors} "
                    f"/BitsPerComponent 8 /Filter /DCTDecode /Length {len(jpeg)} >>\nstream\n".encode()
                    + jpeg + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     return _assemble(objects, root=1)

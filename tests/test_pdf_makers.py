@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 
 import formparse
-from formparse.backends.pdf import _on_baseline
+from formparse.backends.pdf import NO_LINES, SCAN, _on_baseline, read_grids
+from formparse.limits import DEFAULT
+from tests import pdfkit as K
 from tests.conftest import ROOT
+from tests.hostile import _TINY_JPEG
 
 PDFS = ROOT / "samples" / "pdf"
 needs_cairo = pytest.mark.skipif(shutil.which("pdftocairo") is None, reason="pdftocairo (poppler-utils) not installed")
@@ -79,3 +82,24 @@ def test_rotated_text_is_left_alone():
     before = dict(c)
     _on_baseline(c)
     assert c == before
+
+
+# -- scans that carry a few words -------------------------------------------------------------------------
+# Scanning apps print their name, a date or a page number over the picture (“CS 扫描全能王”): a scan still.
+
+def test_a_scan_with_its_apps_stamp_is_still_a_scan():
+    data = K.image_only(_TINY_JPEG, 1, 1, "DeviceGray", stamp="CS CamScanner 2020-11-02 09:41")
+    with pytest.raises(formparse.UnreadableFile) as err:
+        read_grids("scan.pdf", data, DEFAULT)
+    assert err.value.message == SCAN
+
+
+@pytest.mark.parametrize("stamp, cover", [
+    ("CS CamScanner 2020-11-02 09:41", 0.6),  # a picture over a third of the page only: a logo, not a scan
+    ("Budget 2020: " + "x" * 40, 1.0),  # a page of text over a background picture
+])
+def test_text_beside_a_small_picture_or_over_a_background_is_not_a_scan(stamp, cover):
+    data = K.image_only(_TINY_JPEG, 1, 1, "DeviceGray", stamp=stamp, cover=cover)
+    with pytest.raises(formparse.UnreadableFile) as err:
+        read_grids("page.pdf", data, DEFAULT)
+    assert err.value.message == NO_LINES

@@ -130,6 +130,7 @@ class _Reader(_Assembler):
         self.prev: list[dict[str, Any]] | None = None  # the characters of the page before
         self.pending: tuple[str, tuple[float, float], dict[str, Any]] | None = None  # text beyond its foot
         self.n_pages = 0
+        self.scanned = 0  # pages that are a picture with at most a few words on it (a scan and its stamp)
         self.columns: list[float] = []  # the column boundaries of the tables so far
         self.spaced: bool | None = None  # any page of the file has spaces (None: judged page by page)
 
@@ -198,6 +199,8 @@ class _Reader(_Assembler):
                    if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
                    for c in line.chars}
         chars = [c for c in chars if id(c) not in numbers]
+        if _scanned(page, chars, width * height):
+            self.scanned += 1
         # (a PDF's maker writes the spaces between words or leaves them out, in the whole file: a page of it
         # without any is read as one that has them, a sheet's part printed on its own page as the rest)
         spaced = self.spaced if self.spaced is not None else any(c["text"].isspace() for c in chars)
@@ -278,6 +281,18 @@ class _Reader(_Assembler):
 _DESCENT_BOUNDS, _CJK_DESCENT = (-0.45, 0.15), -0.12
 
 
+# A page is a scan when one picture covers at least this share of it and it has fewer characters than this: what
+# scanning apps print over their picture (“扫描全能王 创建”, a date, a page number), not a form's hundreds of labels.
+_SCAN_COVER, _SCAN_TEXT = 0.5, 40
+
+
+def _scanned(page: Any, chars: Sequence[dict[str, Any]], area: float) -> bool:
+    if sum(1 for c in chars if not c["text"].isspace()) >= _SCAN_TEXT:
+        return False
+    return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= _SCAN_COVER * area
+               for im in page.images)
+
+
 def _on_baseline(c: dict[str, Any]) -> None:
     """Move an upright character's box to its baseline when its font declares an implausible descent."""
     m, h = c.get("matrix"), float(c.get("height") or 0)
@@ -347,7 +362,7 @@ def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str |
     finally:
         # (not pdf.close(): it walks every page of the page tree again, which is what is being refused)
         pdf.stream.close()
-    if reader.n_text == 0:
+    if reader.n_text == 0 or reader.scanned == reader.n_pages:
         raise UnreadableFile(SCAN, path=path)
     if not reader.ruled:
         raise UnreadableFile(NO_LINES, path=path)
