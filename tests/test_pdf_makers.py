@@ -103,3 +103,57 @@ def test_text_beside_a_small_picture_or_over_a_background_is_not_a_scan(stamp, c
     with pytest.raises(formparse.UnreadableFile) as err:
         read_grids("page.pdf", data, DEFAULT)
     assert err.value.message == NO_LINES
+
+
+# -- rows printed again on every page ---------------------------------------------------------------------
+# A sheet longer than a page is often printed with its title rows repeated at the top of every page (Excel's
+# and Calc's print titles, 页面设置 › 顶端标题行). The fixtures: the record of 附件1-2020-邵阳市科学技术局 filled
+# into the official .xlsx template with print titles 1:3 (附件1, the title, the unit line) and 1:4 (and the
+# first row of the table), exported by Calc (the slow test below makes them again, for every sample).
+SEEDED = ROOT / "samples" / "submissions" / "附件1-2020-邵阳市科学技术局.xlsx"
+
+
+@pytest.mark.parametrize("rows", ["1-3", "1-4"])
+def test_rows_printed_again_on_every_page_are_read_once(rows):
+    got = formparse.read(ROOT / "tests" / "data" / "pdf" / f"附件1-print-titles-{rows}.calc.pdf")
+    assert formparse.dumps(got) == formparse.dumps(formparse.read(SEEDED))
+
+
+def _title_rows(sheet: Path) -> int:
+    """The rows above the form's first table: those up to the unit line (填报单位…)."""
+    import openpyxl  # (the tests may use the format libraries; formparse's core does not)
+    ws = openpyxl.load_workbook(sheet).active
+    return next(r for r in range(1, 20) if any(str(c.value or "").startswith("填报单位") for c in ws[r]))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_every_submission_with_print_titles_exported_by_calc_reads_as_the_workbook(tmp_path):
+    import openpyxl
+    sources = sorted((ROOT / "samples" / "submissions").glob("*.xlsx"))
+    sheets, plain = [], []
+    for src in sources:
+        filled = tmp_path / f"{src.stem}.xlsx"
+        formparse.fill(formparse.read(src), filled)
+        plain.append(filled)
+        last = _title_rows(filled)
+        for extra in (0, 1):  # the title rows; and the table's first row with them
+            wb = openpyxl.load_workbook(filled)
+            wb.active.print_title_rows = f"1:{last + extra}"
+            sheet = tmp_path / f"{src.stem}-titles-{extra}.xlsx"
+            wb.save(sheet)
+            sheets.append((filled, sheet))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *(str(s) for _, s in sheets)], check=True, capture_output=True,
+                   timeout=1200)
+    for filled, sheet in sheets:
+        got = formparse.read(sheet.with_suffix(".pdf"))
+        assert formparse.dumps(got) == formparse.dumps(formparse.read(filled)), sheet.name
+    # forms with print titles joined into one packet: each form is still a form of its own
+    if shutil.which("pdfunite") is None:
+        return
+    forms = [s for _, s in sheets if "titles-0" in s.name]
+    packet = tmp_path / "packet.pdf"
+    subprocess.run(["pdfunite", *(str(s.with_suffix(".pdf")) for s in forms), str(packet)], check=True, timeout=120)
+    want = [formparse.dumps(formparse.read(f)) for f, s in sheets if "titles-0" in s.name]
+    assert [formparse.dumps(f.record) for f in formparse.read_all(packet)] == want

@@ -131,6 +131,8 @@ class _Reader(_Assembler):
         self.pending: tuple[str, tuple[float, float], dict[str, Any]] | None = None  # text beyond its foot
         self.n_pages = 0
         self.scanned = 0  # pages that are a picture with at most a few words on it (a scan and its stamp)
+        # the characters of each merged cell at the foot of the page's lowest table, and that table's foot
+        self.feet: tuple[int, float, list[list[dict[str, Any]]]] | None = None
         self.columns: list[float] = []  # the column boundaries of the tables so far
         self.spaced: bool | None = None  # any page of the file has spaces (None: judged page by page)
 
@@ -165,6 +167,76 @@ class _Reader(_Assembler):
         self.prev = chars
         return chars
 
+    def _without_repeats(self, n: int, chars: list[dict[str, Any]], tables: Sequence[Any],
+                         before: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        """The page's characters without those over a table going on from the page before that the page before
+        shows too: rows a spreadsheet prints again at the top of every page (Excel's and Calc's print titles,
+        顶端标题行: the form's title and unit line, at the same place), and the text of a merged cell going on
+        from the page before, which Calc prints again centred on the whole merged range and clips (it stays in
+        the text layer, at the same left, higher by the page's height). Read once, where they stand first, so
+        the table goes on. Only when every character over the table is the same character at the same left on
+        the page before: anything else there is text of this page (a new form's title), and all of it stays."""
+        last = self.items[-1] if self.items else None
+        if not before or not tables or not isinstance(last, _Table) or last.page != n - 1:
+            return chars
+        x0, top, x1, _ = min(tables, key=lambda t: t.bbox[1]).bbox
+        if abs(x0 - last.x0) > SNAP or abs(x1 - last.x1) > SNAP:
+            return chars
+        above = [c for c in chars if c["bottom"] <= top + OVERHANG and not c["text"].isspace()]
+        if not above:
+            return chars
+        shown: dict[str, list[float]] = {}
+        for c in before:
+            shown.setdefault(c["text"], []).append(float(c["x0"]))
+        if not all(any(abs(float(c["x0"]) - x) <= _SAME_LEFT for x in shown.get(c["text"], ())) for c in above):
+            return chars
+        gone = {id(c) for c in above}
+        return [c for c in chars if id(c) not in gone]
+
+    def _without_reprints(self, n: int, chars: list[dict[str, Any]], tables: Sequence[Any]
+                          ) -> list[dict[str, Any]]:
+        """The page's characters without the text of a merged cell going on from the foot of the page before,
+        printed again: Calc prints a merged cell's text centred on the whole merged range on every page the
+        range spans, clipped to the part on that page, and the clipped characters stay in the text layer. On
+        the next page they stand at the same lefts, lower by where the range goes on (a row band's top of this
+        page's first table) less the foot of the table before; only the whole text, every character, found so."""
+        feet, self.feet = self.feet, None
+        if feet is None or feet[0] != n - 1 or not tables:
+            return chars
+        _, foot, texts = feet
+        topmost = min(tables, key=lambda t: t.bbox[1])
+        starts = sorted({round(float(c[1]), 1) for c in topmost.cells})[:_REPRINT_BANDS]
+        at: dict[str, list[dict[str, Any]]] = {}
+        for c in chars:
+            at.setdefault(c["text"], []).append(c)
+        gone: set[int] = set()
+        for text in texts:
+            for start in starts:
+                dy = start - foot
+                found = [next((d for d in at.get(c["text"], ()) if abs(float(d["x0"]) - float(c["x0"])) <= _SAME_LEFT
+                               and abs(float(d["top"]) - float(c["top"]) - dy) <= _SAME_LEFT * 2), None) for c in text]
+                if text and all(d is not None for d in found):
+                    gone.update(id(d) for d in found)
+                    break
+        return [c for c in chars if id(c) not in gone] if gone else chars
+
+    def _head_of(self, n: int, bbox: Sequence[float], chars: Sequence[dict[str, Any]]) -> _Table | None:
+        """The first piece of the table that the page's topmost table (``bbox``) goes on, when it does: the
+        page before ended with a table of the same left and right edges and nothing stands over this one."""
+        x0, top, x1, _ = bbox
+        if any(c["bottom"] <= top + OVERHANG and not c["text"].isspace() for c in chars):
+            return None
+        head, page = None, n
+        for i in range(len(self.items) - 1, -1, -1):
+            item = self.items[i]
+            if (not isinstance(item, _Table) or item.page != page - 1 or abs(item.x0 - x0) > SNAP
+                    or abs(item.x1 - x1) > SNAP):
+                break
+            head, page = item, item.page
+            if item.number != 1:
+                break
+        return head
+
     def finish(self) -> None:
         if self.pending is not None:  # text beyond the foot of the last page
             raise self._cut_off(self.n_pages, self.pending[2])
@@ -188,9 +260,12 @@ class _Reader(_Assembler):
                                                                     or c["x0"] < -OVERHANG)), None)
         if off is not None:  # what the page cuts off cannot be read whole: refused rather than read cut
             raise self._cut_off(n, off)
+        before = self.prev  # the characters of the page before
         chars = self._across_edges(n, chars, height)
         cuts = _cut_ends(page.edges) if page.edges else []
         tables = page.find_tables({**_TABLES, "explicit_horizontal_lines": cuts}) if page.edges else []
+        chars = self._without_reprints(n, chars, tables)
+        chars = self._without_repeats(n, chars, tables, before)
         # page numbers in the header or footer (never a number in a table: “2020” of a date a row broken over
         # the page carries to the top of the next)
         margins = (c for c in chars if (c["bottom"] < MARGIN * height or c["top"] > (1 - MARGIN) * height)
@@ -207,6 +282,9 @@ class _Reader(_Assembler):
         gap = GAP_IS_SPACE if spaced else GAP_IS_SPACE_UNSPACED
         taken: set[int] = set()
         found: list[tuple[float, _Table | _Para]] = []
+        topmost = min(tables, key=lambda t: t.bbox[1]) if tables else None
+        lowest = max(tables, key=lambda t: t.bbox[3]) if tables else None
+        head = self._head_of(n, topmost.bbox, chars) if topmost is not None else None
         for k, table in enumerate(tables, start=1):
             boxes: list[tuple[Sequence[float], list[int], Sequence[float]]] = []
             for drawn in table.cells:
@@ -225,6 +303,11 @@ class _Reader(_Assembler):
             # the table's row boundaries, where its columns' cells end (a cell over several of them holding
             # texts that stand in different ones may be cells printed without the line between them)
             ys = _boundaries(y for cell in table.cells for y in (cell[1], cell[3]))
+            if table is lowest:
+                foot = table.bbox[3]
+                self.feet = (n, foot, [[chars[i] for i in inside if not chars[i]["text"].isspace()]
+                                       for _, inside, drawn in boxes if abs(drawn[3] - foot) <= SNAP
+                                       and any(drawn[1] + SNAP < y < drawn[3] - SNAP for y in ys)])
             xs = _boundaries(x for cell in table.cells for x in (cell[0], cell[2]))  # (the same, side by side)
             made = []
             open_feet = [cut["top"] for cut in cuts if cut["cut"] == "bottom"]
@@ -242,6 +325,8 @@ class _Reader(_Assembler):
                                        cell_text(plines, box[0], box[2], ptop, foot),
                                        "；".join(d for d in (doubt, side) if d) or None))
             made = _without_empty_cut_rows(made, cuts)
+            if table is topmost and head is not None:
+                made = _without_head_rows(made, head.cells)
             self.n_text += sum(len("".join(c.text.text.split())) for c in made)
             x0, top, x1, bottom = table.bbox
             found.append((top, _Table(n, k, made, x0, x1, top, bottom)))
@@ -281,6 +366,12 @@ class _Reader(_Assembler):
 _DESCENT_BOUNDS, _CJK_DESCENT = (-0.45, 0.15), -0.12
 
 
+# A character printed again stands this close (points) to the left of where it stood on the page before.
+_SAME_LEFT = 0.5
+# A merged cell going on over a page goes on from one of the first row bands of the next page's first table (the
+# first, or the first under rows printed again on every page).
+_REPRINT_BANDS = 4
+
 # A page is a scan when one picture covers at least this share of it and it has fewer characters than this: what
 # scanning apps print over their picture (“扫描全能王 创建”, a date, a page number), not a form's hundreds of labels.
 _SCAN_COVER, _SCAN_TEXT = 0.5, 40
@@ -291,6 +382,54 @@ def _scanned(page: Any, chars: Sequence[dict[str, Any]], area: float) -> bool:
         return False
     return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= _SCAN_COVER * area
                for im in page.images)
+
+
+def _bands(cells: Sequence[_PCell]) -> list[list[_PCell]]:
+    """The cells by the row they begin in (their tops within SNAP), top to bottom, each row left to right."""
+    out: list[list[_PCell]] = []
+    for cell in sorted(cells, key=lambda c: (c.top, c.x0)):
+        if out and abs(out[-1][0].top - cell.top) <= SNAP:
+            out[-1].append(cell)
+        else:
+            out.append([cell])
+    return out
+
+
+def _split_band(band: Sequence[_PCell]) -> tuple[list[_PCell], list[_PCell]]:
+    """A row's own cells (ending where it ends) and the cells beginning in it that reach into rows under it."""
+    foot = min(c.bottom for c in band)
+    return [c for c in band if c.bottom <= foot + SNAP], [c for c in band if c.bottom > foot + SNAP]
+
+
+def _same_row(mine: Sequence[_PCell], theirs: Sequence[_PCell]) -> bool:
+    """Whether a row repeats another cell for cell: the same cells at the same places with the same texts. A
+    cell merged down is not compared (the page before prints its text where the whole range is); on this page
+    it must be empty (its text printed on the page before, not here)."""
+    (own, tall), (their_own, _) = _split_band(mine), _split_band(theirs)
+    return (len(own) == len(their_own) and any(_norm(p.text.text) for p in own)
+            and not any(_norm(c.text.text) for c in tall)
+            and all(abs(p.x0 - q.x0) <= SNAP and abs(p.x1 - q.x1) <= SNAP
+                    and abs((p.bottom - p.top) - (q.bottom - q.top)) <= SNAP
+                    and _norm(p.text.text) == _norm(q.text.text) for p, q in zip(own, their_own, strict=True)))
+
+
+def _without_head_rows(made: list[_PCell], head: Sequence[_PCell]) -> list[_PCell]:
+    """A table piece going on from the page before without its first rows where they repeat the first rows of
+    the table's first piece, cell for cell (Word's 标题行重复, a spreadsheet's print titles taking in table
+    rows): read once, where they stand first. An empty cell merged down from them begins under them."""
+    mine, theirs = _bands(made), _bands(head)
+    m = 0
+    while m < min(len(mine) - 1, len(theirs)) and _same_row(mine[m], theirs[m]):
+        m += 1
+    if m == 0:
+        return made
+    gone = set()
+    for row in mine[:m]:
+        own, tall = _split_band(row)
+        gone.update(id(c) for c in own)
+        for c in tall:
+            c.top = max(c.top, mine[m][0].top)
+    return [c for c in made if id(c) not in gone]
 
 
 def _on_baseline(c: dict[str, Any]) -> None:
