@@ -44,15 +44,28 @@ KINDS = {CHECK_BOX: "复选框", OPTION_BUTTON: "单选按钮"}
 TEXT_BOX = "{8BD21D10-EC42-11CE-9E0D-00AA006002F3}"
 COMBO_BOX = "{8BD21D30-EC42-11CE-9E0D-00AA006002F3}"
 TEXT_KINDS = {TEXT_BOX: "文本框", COMBO_BOX: "组合框"}
-OTHER_KINDS = {"{8BD21D20-EC42-11CE-9E0D-00AA006002F3}": "列表框",
-               "{8BD21D60-EC42-11CE-9E0D-00AA006002F3}": "切换按钮",
-               "{978C9E23-D4B0-11CE-BF2D-00AA003F40D0}": "标签",
-               "{D7053240-CE69-11CD-A777-00DD01143C57}": "命令按钮",
-               "{79176FB0-B7F2-11CE-97EF-00AA006D2776}": "数值调节钮",
-               "{DFD181E0-5E2F-11CE-A449-00AA004A803D}": "滚动条",
-               "{4C599241-6926-101B-9992-00000B65C6F9}": "图像"}
+LIST_BOX = "{8BD21D20-EC42-11CE-9E0D-00AA006002F3}"
+TOGGLE_BUTTON = "{8BD21D60-EC42-11CE-9E0D-00AA006002F3}"
+LABEL = "{978C9E23-D4B0-11CE-BF2D-00AA003F40D0}"
+COMMAND_BUTTON = "{D7053240-CE69-11CD-A777-00DD01143C57}"
+SPIN_BUTTON = "{79176FB0-B7F2-11CE-97EF-00AA006D2776}"
+SCROLL_BAR = "{DFD181E0-5E2F-11CE-A449-00AA004A803D}"
+IMAGE = "{4C599241-6926-101B-9992-00000B65C6F9}"
+OTHER_KINDS = {LIST_BOX: "列表框", TOGGLE_BUTTON: "切换按钮", LABEL: "标签", COMMAND_BUTTON: "命令按钮",
+               SPIN_BUTTON: "数值调节钮", SCROLL_BAR: "滚动条", IMAGE: "图像"}
 # What a control of a class not listed above is called.
 OTHER = "控件"
+# The ProgIDs (“Forms.CheckBox.1”) of the Forms 2.0 classes, as an .xls names a control's class.
+PROG_IDS = {"CheckBox": CHECK_BOX, "OptionButton": OPTION_BUTTON, "TextBox": TEXT_BOX, "ComboBox": COMBO_BOX,
+            "ListBox": LIST_BOX, "ToggleButton": TOGGLE_BUTTON, "Label": LABEL, "CommandButton": COMMAND_BUTTON,
+            "SpinButton": SPIN_BUTTON, "ScrollBar": SCROLL_BAR, "Image": IMAGE}
+
+
+def guid_bytes(classid: str) -> bytes:
+    """A class id as a GUID's 16 bytes are stored (the first three fields little-endian)."""
+    import uuid
+
+    return uuid.UUID(classid).bytes_le
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The DataBlock's small properties before Value, by mask bit: their size in bytes (VariousPropertyBits,
