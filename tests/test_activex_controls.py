@@ -80,7 +80,8 @@ def test_xlsx_controls_not_read_are_warnings_naming_them_and_their_cell(tmp_path
     rec = formparse.read(path, partial=True)
     assert rec.competent_dept is None
     warned = _warned(rec)
-    assert [c for c, _ in warned] == ["Sheet1!F6", "Sheet1!B5", "Sheet1!B7"]  # (not the one far outside the form)
+    assert [c for c, _ in warned] == ["Sheet1!F6", "Sheet1!B5", "Sheet1!B7", "Sheet1!AO61"]
+    assert "画在表格以外（显示“别处”）" in warned[3][1]
     assert "ActiveX 文本框的内容无法读取" in warned[0][1]
     assert "ActiveX 列表框" in warned[1][1] and "ActiveX 命令按钮" in warned[2][1]
     assert rec.project_name == expected(SOURCE.stem)["project_name"]  # (the text under the list box is read)

@@ -168,7 +168,7 @@ def test_activex_controls_in_a_real_xls_are_read_or_reported_with_their_cell(tmp
     path = xlskit.with_controls(LEGACY, tmp_path / "ax.xls", [
         ("Forms.ListBox.1", LIST_BOX, 4, 8, bytes(40)),  # over I5 (预算绩效管理联系人's value)
         ("Forms.TextBox.1", TEXT_BOX, 4, 5, b"\x00\x02" + bytes(30)),  # over F5 (实有人数's), unreadable
-        ("Forms.TextBox.1", TEXT_BOX, 200, 40, morph("别处", None, style=1)),  # far outside the form: no part of it
+        ("Forms.TextBox.1", TEXT_BOX, 200, 40, morph("", None, style=1)),  # an empty one outside: nothing to read
         ("Forms.CheckBox.1", CHECK_BOX, 200, 40, morph("1", "别处"))])  # (a tick box there is reported all the same)
     rec = formparse.read(path)
     assert formparse.to_dict(rec) | {"warnings": []} == formparse.to_dict(plain) | {"warnings": []}

@@ -23,8 +23,8 @@ the nearest cell beside it in its row. A box whose state or option cannot be wor
 
 Other ActiveX controls drawn over the sheet: a text box or combo box (:mod:`.activex`) puts the text it shows
 into the empty cell it is drawn over, as if typed there; one whose text cannot be read, one over a cell that
-already holds text, and every other control (list box, label, button …) is a note naming the control and the
-cell, never passed over.
+already holds text or outside the sheet's cells, and every other control (list box, label, button …) is a note
+naming the control and the cell, never passed over.
 """
 
 from __future__ import annotations
@@ -278,10 +278,14 @@ def place_boxes(grid: Grid, boxes: list[Box], title: str) -> None:
 
 def place_others(grid: Grid, others: list[Other], title: str) -> None:
     """Each text or combo box's text into the empty cell it is drawn over; every control not read so is a note
-    naming it and its cell (a control drawn outside the sheet's used range is no part of the form)."""
+    naming it and its cell (an empty text box is nothing to read, wherever it is)."""
     for other in others:
         cell = _cell(grid, other.row, other.col)
         if cell is None:
+            if other.text != "":
+                shown = f"（显示“{other.text}”）" if other.text else ""
+                grid.unread_marks.append((f"{title}!{_letters(other.col)}{other.row + 1}",
+                                          f"{other.kind}画在表格以外{shown}，未读取，它的内容须人工核对"))
             continue
         if other.text is not None and not cell.text.strip():
             cell.text, cell.value = other.text, None
