@@ -38,10 +38,11 @@ def _string(text, compressed=False):
     return data, len(data) | (0x80000000 if compressed else 0)
 
 
-def morph(value, caption, *, compressed=False):
+def morph(value, caption, *, compressed=False, style=4):
     """A check box's MorphData stream ([MS-OFORMS] 2.2.5.1) as Office writes it: VariousPropertyBits,
-    DisplayStyle 4 (check box), Size, and Value/Caption when given; then its TextProps (font)."""
-    bits = {0: b"\x1b\x08\x00\x2c", 6: b"\x04"}
+    DisplayStyle 4 (check box; ``style`` 1 a text box, 3 a combo box), Size, and Value/Caption when given;
+    then its TextProps (font)."""
+    bits = {0: b"\x1b\x08\x00\x2c", 6: bytes([style])}
     extra = struct.pack("<ii", 2646, 529)  # Size (HIMETRIC)
     mask = 1 | 1 << 6 | 1 << 8 | 1 << 31  # (bit 31: always set in a MorphData)
     strings = []
@@ -61,13 +62,13 @@ def morph(value, caption, *, compressed=False):
     return b"\x00\x02" + struct.pack("<H", len(body)) + body + text_props
 
 
-def stream_init_bin(value, caption, **kw):
+def stream_init_bin(value, caption, classid=CHECK_BOX, **kw):
     """activeXN.bin of ax:persistence="persistStreamInit": the class id (as a GUID's bytes), then the stream."""
-    return uuid.UUID(CHECK_BOX).bytes_le + morph(value, caption, **kw)
+    return uuid.UUID(classid).bytes_le + morph(value, caption, **kw)
 
 
-def _ocx_xml():
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?><ax:ocx ax:classid="{CHECK_BOX}" '
+def _ocx_xml(classid=CHECK_BOX):
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?><ax:ocx ax:classid="{classid}" '
             'ax:persistence="persistStreamInit" r:id="rId1" xmlns:ax="http://schemas.microsoft.com/office/2006/'
             f'activeX" xmlns:r="{REL}"/>').encode()
 
@@ -78,10 +79,12 @@ def _ocx_rels(n):
 
 
 def activex_parts(folder, bins):
-    """The parts of ActiveX check boxes (``folder``: word or xl) whose binaries are ``bins``, and their types."""
+    """The parts of ActiveX check boxes (``folder``: word or xl) whose binaries are ``bins``, and their types;
+    a binary's class id is the ax:ocx's."""
     parts, types = {}, []
     for n, data in enumerate(bins, start=1):
-        parts[f"{folder}/activeX/activeX{n}.xml"] = _ocx_xml()
+        parts[f"{folder}/activeX/activeX{n}.xml"] = _ocx_xml(str(uuid.UUID(bytes_le=data[:16])).upper()
+                                                             .join("{}") if len(data) >= 16 else CHECK_BOX)
         parts[f"{folder}/activeX/_rels/activeX{n}.xml.rels"] = _ocx_rels(n)
         parts[f"{folder}/activeX/activeX{n}.bin"] = data
         types.append(f'<Override PartName="/{folder}/activeX/activeX{n}.xml" '
@@ -99,15 +102,16 @@ def _object(rid, n):
             f'<w:control r:id="{rid}" w:name="CheckBox{n}" w:shapeid="_x0000_i10{n}"/></w:object></w:r>')
 
 
-def docx_with_boxes(tmp_path, name, bins, typed=None):
-    """FORM2 with 项目属性's cell holding one ActiveX box per binary (and, when ``typed`` is given, those
-    texts typed after each box: the options beside captionless boxes)."""
+def docx_with_boxes(tmp_path, name, bins, typed=None, find="延续项目"):
+    """FORM2 with 项目属性's cell (the paragraph holding ``find``) holding one ActiveX control per binary in
+    place of its text (and, when ``typed`` is given, those texts typed after each box: the options beside
+    captionless boxes)."""
     parts, types = activex_parts("word", bins)
 
     def edit(part, data):
         if part == "word/document.xml":
             doc = etree.fromstring(data)
-            t = next(t for t in doc.iter(_w("t")) if t.text and "延续项目" in t.text)
+            t = next(t for t in doc.iter(_w("t")) if t.text and find in t.text)
             p = t.getparent().getparent()
             for r in p.findall(_w("r")):
                 p.remove(r)

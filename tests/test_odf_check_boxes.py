@@ -143,3 +143,76 @@ def test_libreoffice_odf_of_form_controls_and_activex_boxes_reads_the_ticks(tmp_
     assert read_numeric(ods) == expected(SOURCE.stem)
     assert read_numeric(odt) == expected(DOCX_FORM2.stem)
 
+
+
+# -- other form controls: text fields read as their text, the rest reported -------------------------------------
+def _field(n, tag, attrs=""):
+    return (f'<form:{tag} form:name="Control{n}" xml:id="control{n}" form:id="control{n}"{attrs}/>')
+
+
+def _odt_unit(tmp_path, name, control):
+    """FORM2 with 项目单位's text replaced by ``control`` (a form element, id control1) drawn where it stood."""
+    unit = expected(FORM2.stem)["project_unit"]
+    shape = '<draw:control text:anchor-type="as-char" svg:width="0.83in" svg:height="0.25in" draw:control="control1"/>'
+
+    def edit(part, data):
+        if part != "content.xml":
+            return data
+        text = data.decode("utf-8").replace(f">{unit}<", f">{shape}<", 1)
+        return re.sub(r"(<office:text[^>]*>)", lambda m: m[1] + _forms([control]), text, count=1).encode("utf-8")
+
+    return rewrite(FORM2, tmp_path / name, edit), unit
+
+
+def test_odt_text_fields_read_as_their_text_and_other_controls_are_warnings(tmp_path):
+    want = expected(FORM2.stem)
+    unit = want["project_unit"]
+    for n, (tag, attrs) in enumerate([("text", f' form:current-value="{unit}" form:value="旧值"'),
+                                      ("combobox", f' form:value="{unit}"'), ("fixed-text", f' form:label="{unit}"')]):
+        path, _ = _odt_unit(tmp_path, f"field{n}.odt", _field(1, tag, attrs))
+        assert read_numeric(path) == want, tag
+    path, _ = _odt_unit(tmp_path, "list.odt", _field(1, "listbox"))
+    rec = formparse.read(path, partial=True)
+    assert rec.project_unit is None
+    warned = [(w.cell, w.message) for w in rec.warnings if w.code == "check-box"]
+    assert len(warned) == 1 and warned[0][0] == "表1第3行第2列" and "表单列表框不是可读取的控件" in warned[0][1]
+
+
+def test_ods_text_field_fills_the_empty_cell_it_is_drawn_over(tmp_path):
+    # A2 (0–1 in across, 0.3–0.6 in down) is empty: a text field there; a button over B3 (which holds text); a
+    # text field beside the sheet's cells (D3), and an empty one
+    body, styles = _sheet([_shape(1, "0.1in", "0.35in"), _shape(2, "1.05in"), _shape(3, "3.2in"), _shape(4, "3.2in")],
+                          [_field(1, "text", ' form:current-value="邵阳市教育局"'), _field(2, "button"),
+                           _field(3, "text", ' form:current-value="别处"'), _field(4, "text")])
+    [grid] = open_grids(str(odf_zip(tmp_path / "fields.ods", "spreadsheet", body, auto_styles=styles)))
+    assert grid.rows[1][0].text == "邵阳市教育局" and grid.rows[2][1].text == "新增项目      延续项目"
+    assert [(a, m.split("，")[0]) for a, m in grid.unread_marks] == [
+        ("申报表!B3", "表单按钮不是可读取的控件"), ("申报表!D3", "表单文本框画在表格以外（显示“别处”）")]
+
+
+@pytest.mark.slow
+@needs_soffice()
+def test_libreoffice_odt_of_activex_text_and_list_boxes(tmp_path):
+    """LibreOffice saves Word's ActiveX text box as a form:text holding its value, a list box as a form:listbox."""
+    import uuid
+
+    from formparse.backends.activex import LIST_BOX
+    from tests.test_activex_check_boxes import FORM2 as DOCX_FORM2
+    from tests.test_activex_check_boxes import docx_with_boxes
+    from tests.test_activex_controls import text_bin
+
+    want = expected(DOCX_FORM2.stem)
+    unit, leader = want["project_unit"], want["project_leader"]
+    docx = docx_with_boxes(tmp_path, "tb.docx", [text_bin(unit)], find=unit)
+    listed = docx_with_boxes(tmp_path, "lb.docx", [uuid.UUID(LIST_BOX).bytes_le + bytes(40)], find=leader)
+    out = tmp_path / "out"
+    with tempfile.TemporaryDirectory(prefix="lo-odf-") as profile:
+        subprocess.run([shutil.which("soffice"), f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "odt", "--outdir", str(out), str(docx), str(listed)],
+                       check=True, capture_output=True, timeout=300)
+    assert b"form:text" in zipfile.ZipFile(out / "tb.odt").read("content.xml")
+    assert read_numeric(out / "tb.odt") == want
+    rec = formparse.read(out / "lb.odt", partial=True)
+    warned = [w for w in rec.warnings if w.code == "check-box"]
+    assert rec.project_leader is None and len(warned) == 1 and "表单列表框" in warned[0].message
+    assert warned[0].cell.startswith("表1第3行")  # (项目负责人's row; its column as the .odt's grid counts them)

@@ -39,18 +39,19 @@ def _vml(shapes):
             'o:spt="201" path="m,l,21600r21600,l21600,xe"/>' + "".join(shapes) + "</xml>").encode()
 
 
-def _control(n, rid, col, col_off, name):
+def _control(n, rid, col, col_off, name, row=5):
     return (f'<mc:AlternateContent><mc:Choice Requires="x14"><control shapeId="{1024 + n}" r:id="{rid}" '
             f'name="{name}"><controlPr defaultSize="0" autoFill="0" autoLine="0" autoPict="0">'
             f'<anchor moveWithCells="1"><from><xdr:col>{col}</xdr:col><xdr:colOff>{col_off}</xdr:colOff>'
-            f'<xdr:row>5</xdr:row><xdr:rowOff>38100</xdr:rowOff></from><to><xdr:col>{col}</xdr:col>'
-            f'<xdr:colOff>{col_off + 571500}</xdr:colOff><xdr:row>5</xdr:row><xdr:rowOff>228600</xdr:rowOff></to>'
+            f'<xdr:row>{row}</xdr:row><xdr:rowOff>38100</xdr:rowOff></from><to><xdr:col>{col}</xdr:col>'
+            f'<xdr:colOff>{col_off + 571500}</xdr:colOff><xdr:row>{row}</xdr:row><xdr:rowOff>228600</xdr:rowOff></to>'
             f'</anchor></controlPr></control></mc:Choice></mc:AlternateContent>')
 
 
-def _build(tmp_path, name, b6, *, vml=None, controls=(), rels=(), parts=None, types=()):
+def _build(tmp_path, name, b6, *, vml=None, controls=(), rels=(), parts=None, types=(), blank=None):
     """The sample with B6 holding ``b6`` (None: empty), the sheet's legacyDrawing → ``vml`` and
-    ``controls`` (each <control>), the sheet's relationships and the extra parts and content types."""
+    ``controls`` (each <control>), the sheet's relationships and the extra parts and content types;
+    ``blank``: a cell (“F6”) whose text is removed."""
     parts = dict(parts or {})
     sheet_rels = [f'<Relationship Id="rIdV" Type="{REL}/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>'] \
         if vml is not None else []
@@ -62,6 +63,9 @@ def _build(tmp_path, name, b6, *, vml=None, controls=(), rels=(), parts=None, ty
         if part == "xl/worksheets/sheet1.xml":
             cell = '<c r="B6" s="3"/>' if b6 is None else f'<c r="B6" s="3" t="inlineStr"><is><t>{b6}</t></is></c>'
             data = re.sub(rb'<c r="B6" s="3" t="s"><v>7</v></c>', cell.encode(), data)
+            if blank:
+                text = rf'<c r="{blank}"( s="\d+") t="s"><v>\d+</v></c>'.encode()
+                data = re.sub(text, rf'<c r="{blank}"\1/>'.encode(), data)
             tail = ('<legacyDrawing r:id="rIdV"/>' if vml is not None else "")
             if controls:
                 tail += f'<mc:AlternateContent><mc:Choice Requires="x14"><controls>{"".join(controls)}' \

@@ -1,4 +1,5 @@
-"""ActiveX check boxes and option buttons (Microsoft Forms 2.0) as the state and caption they show.
+"""ActiveX check boxes and option buttons (Microsoft Forms 2.0) as the state and caption they show; text boxes
+and combo boxes as the text they hold; any other control named, so that it is reported, never passed over.
 
 Excel and Word keep an ActiveX control in a part of its own (``xl/activeX/activeXN.xml``,
 ``word/activeX/activeXN.xml``: an ``ax:ocx`` with the control's class id) whose ``ax:persistence`` says
@@ -18,6 +19,11 @@ a character) and an ExtraDataBlock of the large ones (each aligned to 4). Of the
 
 A stream we cannot follow, or a Value that is neither (a triple-state box left grey), gives state None:
 the caller reports the box instead of guessing its mark.
+
+A text box (Forms.TextBox.1) and a combo box (Forms.ComboBox.1) are MorphData controls too: their ``Value``
+is the text they show. Read the same way; a stream that cannot be followed gives text None (reported). Every
+other Forms 2.0 control (list box, label, button, spin button, scroll bar, image) and any other ActiveX control
+is returned with its name and nothing read, for the caller to report.
 """
 
 from __future__ import annotations
@@ -34,6 +40,32 @@ from .ooxml import Package, parse
 CHECK_BOX = "{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"
 OPTION_BUTTON = "{8BD21D50-EC42-11CE-9E0D-00AA006002F3}"
 KINDS = {CHECK_BOX: "复选框", OPTION_BUTTON: "单选按钮"}
+# The controls whose Value is the text they show, read; then the others named in warnings.
+TEXT_BOX = "{8BD21D10-EC42-11CE-9E0D-00AA006002F3}"
+COMBO_BOX = "{8BD21D30-EC42-11CE-9E0D-00AA006002F3}"
+TEXT_KINDS = {TEXT_BOX: "文本框", COMBO_BOX: "组合框"}
+LIST_BOX = "{8BD21D20-EC42-11CE-9E0D-00AA006002F3}"
+TOGGLE_BUTTON = "{8BD21D60-EC42-11CE-9E0D-00AA006002F3}"
+LABEL = "{978C9E23-D4B0-11CE-BF2D-00AA003F40D0}"
+COMMAND_BUTTON = "{D7053240-CE69-11CD-A777-00DD01143C57}"
+SPIN_BUTTON = "{79176FB0-B7F2-11CE-97EF-00AA006D2776}"
+SCROLL_BAR = "{DFD181E0-5E2F-11CE-A449-00AA004A803D}"
+IMAGE = "{4C599241-6926-101B-9992-00000B65C6F9}"
+OTHER_KINDS = {LIST_BOX: "列表框", TOGGLE_BUTTON: "切换按钮", LABEL: "标签", COMMAND_BUTTON: "命令按钮",
+               SPIN_BUTTON: "数值调节钮", SCROLL_BAR: "滚动条", IMAGE: "图像"}
+# What a control of a class not listed above is called.
+OTHER = "控件"
+# The ProgIDs (“Forms.CheckBox.1”) of the Forms 2.0 classes, as an .xls names a control's class.
+PROG_IDS = {"CheckBox": CHECK_BOX, "OptionButton": OPTION_BUTTON, "TextBox": TEXT_BOX, "ComboBox": COMBO_BOX,
+            "ListBox": LIST_BOX, "ToggleButton": TOGGLE_BUTTON, "Label": LABEL, "CommandButton": COMMAND_BUTTON,
+            "SpinButton": SPIN_BUTTON, "ScrollBar": SCROLL_BAR, "Image": IMAGE}
+
+
+def guid_bytes(classid: str) -> bytes:
+    """A class id as a GUID's 16 bytes are stored (the first three fields little-endian)."""
+    import uuid
+
+    return uuid.UUID(classid).bytes_le
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The DataBlock's small properties before Value, by mask bit: their size in bytes (VariousPropertyBits,
@@ -56,12 +88,16 @@ _CLEAR = {"0", "false"}
 
 
 class Control:
-    """A tick box's class (its warning name), whether it is ticked (None: unknown) and its caption."""
+    """A control's class (its warning name), whether it is ticked (None: unknown, or not a tick box) and its
+    caption; for a text or combo box, ``text``: what it shows (None: not read). ``box``: a tick box;
+    ``readable``: a control whose content this module reads (a tick box or a text/combo box)."""
 
-    __slots__ = ("kind", "checked", "caption")
+    __slots__ = ("kind", "checked", "caption", "text", "box", "readable")
 
-    def __init__(self, kind: str, checked: bool | None, caption: str) -> None:
+    def __init__(self, kind: str, checked: bool | None, caption: str, *, text: str | None = None,
+                 box: bool = True, readable: bool = True) -> None:
         self.kind, self.checked, self.caption = kind, checked, caption
+        self.text, self.box, self.readable = text, box, readable
 
 
 def names_option(caption: str) -> bool:
@@ -74,26 +110,38 @@ def _attr(el: Any, name: str) -> str:
     return next((v for k, v in el.attrib.items() if etree.QName(k).localname == name), "")
 
 
-def read_control(pkg: Package, part: str) -> Control | None:
-    """The tick box the ActiveX part ``part`` holds, or None when it holds another kind of control."""
+def read_control(pkg: Package, part: str) -> Control:
+    """The control the ActiveX part ``part`` holds: a tick box's state and caption, a text or combo box's text,
+    or any other control by its name only (``readable`` False)."""
     ocx = parse(pkg.read(part), path=pkg.path, part=part)
-    kind = KINDS.get(_attr(ocx, "classid").strip().upper())
-    if kind is None:
-        return None
+    classid = _attr(ocx, "classid").strip().upper()
+    kind = KINDS.get(classid)
+    text_kind = TEXT_KINDS.get(classid)
+    if kind is None and text_kind is None:
+        return Control(OTHER_KINDS.get(classid, OTHER), None, "", box=False, readable=False)
     persistence = _attr(ocx, "persistence").strip()
+    found: tuple[str | None, str] | None
     if persistence == "persistPropertyBag" or persistence == "":
         props = {_attr(p, "name").lower(): _attr(p, "value") for p in ocx.iter()
                  if isinstance(p.tag, str) and etree.QName(p).localname == "ocxPr"}
-        return Control(kind, state(props.get("value")), props.get("caption", ""))
-    rel = pkg.rels(part).get(_attr(ocx, "id"))
-    if rel is None or not pkg.has(rel[1]):
-        return Control(kind, None, "")
-    data = pkg.read(rel[1])
-    if persistence == "persistStorage" or data.startswith(_OLE2):
-        stream = _contents(data)
-    else:  # persistStreamInit: the class id, then the stream
-        stream = data[16:] if len(data) > 16 else None
-    found = morph_data(stream) if stream else None
+        found = (props.get("value"), props.get("caption", ""))
+        if kind is not None:
+            return Control(kind, state(found[0]), found[1])
+    else:
+        rel = pkg.rels(part).get(_attr(ocx, "id"))
+        data = pkg.read(rel[1]) if rel is not None and pkg.has(rel[1]) else b""
+        if persistence == "persistStorage" or data.startswith(_OLE2):
+            stream = _contents(data)
+        else:  # persistStreamInit: the class id, then the stream
+            stream = data[16:] if len(data) > 16 else None
+        found = morph_data(stream) if stream else None
+    return control(kind or text_kind or OTHER, text_kind is not None, found)
+
+
+def control(kind: str, text_kind: bool, found: tuple[str | None, str] | None) -> Control:
+    """The Control a MorphData's (Value, Caption) (None: not read) stands for."""
+    if text_kind:  # (no Value: an empty box)
+        return Control(kind, None, "", text=None if found is None else found[0] or "", box=False)
     if found is None:
         return Control(kind, None, "")
     value, caption = found

@@ -455,8 +455,9 @@ _UNREAD = "{urn:formparse:docx}unread"
 def activex_boxes_as_text(el: Any, pkg: Package, part: str) -> list[Any]:
     """Word's ActiveX check boxes and option buttons (a w:object or w:pict holding a w:control whose part is a
     Forms 2.0 box, :mod:`.activex`) as the mark and caption they show, “☑新增项目” (the mark alone when the
-    caption is Word's “CheckBox1”), in place of the control. A box whose state cannot be read shows its caption
-    only; its stand-in carries the warning, and is returned."""
+    caption is Word's “CheckBox1”), in place of the control; a text or combo box as the text it shows. A box
+    whose state cannot be read shows its caption only, any other control nothing; its stand-in carries the
+    warning, and is returned."""
     from .activex import names_option, read_control  # (only for a document holding controls)
 
     rels = pkg.rels(part)
@@ -468,7 +469,14 @@ def activex_boxes_as_text(el: Any, pkg: Package, part: str) -> list[Any]:
                 or not pkg.has(rel[1]):
             continue
         box = read_control(pkg, rel[1])
-        if box is None:
+        if not box.box:  # a text or combo box: its text in its place; any other control reported
+            t = holder.makeelement(_T, {})
+            t.text = box.text or ""
+            if box.text is None:
+                why = "的内容无法读取" if box.readable else "不是可读取的控件，未读取"
+                t.set(_UNREAD, f"ActiveX {box.kind}{why}，这一格的内容须人工核对")
+                unread.append(t)
+            holder.getparent().replace(holder, t)
             continue
         caption = box.caption.strip() if names_option(box.caption) else ""
         t = holder.makeelement(_T, {})

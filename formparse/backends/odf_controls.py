@@ -13,6 +13,12 @@ with ``form:current-selected`` — and the shape showing it, a ``draw:control`` 
   box is marked as .xlsx boxes are (:func:`xlsx_controls.place_boxes`).
 
 A box whose state is grey, or whose place cannot be worked out, is reported (``Grid.unread_marks``).
+
+Other controls, shown the same way (LibreOffice saves Word's ActiveX text boxes and list boxes as such): a text
+field, formatted field, date or time field or combo box shows its ``form:current-value`` (else its
+``form:value``), a label its ``form:label`` — read as text typed where the control stands (.odt) or into the empty
+cell it is drawn over (.ods, :func:`xlsx_controls.place_others`); any other control (list box, button, image …) is
+reported with its cell, never passed over.
 """
 
 from __future__ import annotations
@@ -42,19 +48,45 @@ _INCHES = {"in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72, "pc": 1 / 6,
 _DEFAULT_WIDTH, _DEFAULT_HEIGHT = 0.889, 0.178
 
 
+# The controls showing a text (the value shown, or a label's caption), and the others, by their names in warnings.
+_TEXTS = {"text": "文本框", "textarea": "文本框", "formatted-text": "格式化字段", "combobox": "组合框",
+          "date": "日期字段", "time": "时间字段", "fixed-text": "标签"}
+_OTHERS = {"listbox": "列表框", "button": "按钮", "image": "图像按钮", "file": "文件选择框", "password": "密码框",
+           "value-range": "数值调节钮", "generic-control": "控件", "grid": "表格控件", "frame": "分组框",
+           "image-frame": "图像框"}
+
+
 class FormBox:
-    """A form control read as a tick box: its kind (for warnings), state (None: grey) and caption."""
+    """A form control read as a tick box: its kind (for warnings), state (None: grey) and caption; for another
+    control (``box`` False), the text it shows (None: a control whose content is not read)."""
 
-    __slots__ = ("kind", "checked", "caption")
+    __slots__ = ("kind", "checked", "caption", "box", "text")
 
-    def __init__(self, kind: str, checked: bool | None, caption: str) -> None:
+    def __init__(self, kind: str, checked: bool | None, caption: str, *, box: bool = True,
+                 text: str | None = None) -> None:
         self.kind, self.checked, self.caption = kind, checked, caption
+        self.box, self.text = box, text
 
 
 def form_boxes(root: Any) -> dict[str, FormBox]:
-    """Control id → the check box or option button it is, for every one the document's forms hold."""
+    """Control id → the check box or option button (or other control) it is, for every one the document's forms
+    hold."""
     out: dict[str, FormBox] = {}
-    for el in root.iter(_CHECKBOX, _RADIO):
+    others = [f"{{{FORM}}}{name}" for name in (*_TEXTS, *_OTHERS)]
+    for el in root.iter(_CHECKBOX, _RADIO, *others):
+        name = el.tag.rpartition("}")[2]
+        if name in _TEXTS or name in _OTHERS:
+            if name == "fixed-text":
+                shown: str | None = el.get(f"{{{FORM}}}label") or ""
+            elif name in _TEXTS:
+                shown = el.get(f"{{{FORM}}}current-value") or el.get(f"{{{FORM}}}value") or ""
+            else:
+                shown = None
+            other = FormBox(_TEXTS.get(name) or _OTHERS[name], None, "", box=False, text=shown)
+            for key in (el.get(_XML_ID), el.get(f"{{{FORM}}}id")):
+                if key:
+                    out[key] = other
+            continue
         if el.tag == _CHECKBOX:
             raw = el.get(f"{{{FORM}}}current-state") or el.get(f"{{{FORM}}}state")
             kind = "复选框"
@@ -74,6 +106,10 @@ def _message(box: FormBox, why: str) -> str:
     return f"表单{box.kind}{named}{why}，这一格的勾选须人工核对"
 
 
+def _not_read(control: FormBox) -> str:
+    return f"表单{control.kind}不是可读取的控件，未读取，这一格的内容须人工核对"
+
+
 def controls_as_text(part: Any, boxes: dict[str, FormBox]) -> list[tuple[Any, str]]:
     """A text document's boxes as the marks and captions they show, in place (see the module). Returns
     (element, warning) for those that cannot be read: the stand-in of a grey box, or the shape of one anchored
@@ -87,7 +123,17 @@ def controls_as_text(part: Any, boxes: dict[str, FormBox]) -> list[tuple[Any, st
         if box is None or parent is None:
             continue
         if not parent.tag.startswith(f"{{{TEXT}}}"):
-            unread.append((shape, _message(box, "固定在页面上，无法确定对应哪一格")))
+            unread.append((shape, _message(box, "固定在页面上，无法确定对应哪一格") if box.box else
+                           f"表单{box.kind}固定在页面上，无法确定对应哪一格，它的内容须人工核对"))
+            continue
+        if not box.box:  # a text field's text in its place; any other control reported
+            span = shape.makeelement(_SPAN, {})
+            span.text = box.text or ""
+            if box.text is None:
+                span.set(_UNREAD, _not_read(box))
+                unread.append((span, _not_read(box)))
+            span.tail = shape.tail
+            parent.replace(shape, span)
             continue
         caption = box.caption if names_option(box.caption) else ""
         span = shape.makeelement(_SPAN, {})
@@ -155,9 +201,10 @@ def _index(edges: list[tuple[int, float]], default: float, at: float) -> tuple[i
 def sheet_boxes(table: Any, boxes: dict[str, FormBox], grid: Grid, title: str,
                 runs: tuple[list[tuple[int, float]], list[tuple[int, float]]]) -> None:
     """A sheet's boxes marked into its grid (see the module); ``runs``: its columns' and rows' sizes."""
-    from .xlsx_controls import Box, place_boxes
+    from .xlsx_controls import Box, Other, place_boxes, place_others
 
     placed: list[Box] = []
+    others: list[Other] = []
     for shape in table.iter(CONTROL):
         box = boxes.get(shape.get(CONTROL, ""))
         if box is None:
@@ -166,11 +213,17 @@ def sheet_boxes(table: Any, boxes: dict[str, FormBox], grid: Grid, title: str,
         col = _index(runs[0], _DEFAULT_WIDTH, x) if x is not None else None
         row = _index(runs[1], _DEFAULT_HEIGHT, y) if y is not None else None
         if col is None or row is None:
-            grid.unread_marks.append((title, _message(box, "的位置无法读取")))
+            grid.unread_marks.append((title, _message(box, "的位置无法读取") if box.box else
+                                      f"表单{box.kind}的位置无法读取，它的内容须人工核对"))
             continue
-        placed.append(Box(row[0], col[0], col[1], box.checked, box.caption, "表单" + box.kind))
+        if box.box:
+            placed.append(Box(row[0], col[0], col[1], box.checked, box.caption, "表单" + box.kind))
+        else:
+            others.append(Other(row[0], col[0], "表单" + box.kind, box.text))
     if placed:
         place_boxes(grid, placed, title)
+    if others:
+        place_others(grid, others, title)
 
 
 def size_runs(content: Any, columns: list[Any], rows: list[tuple[str, int]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import UnreadableFile, UnsafeFile
@@ -98,6 +99,42 @@ def excel_formula(formula: str) -> str:
     return "".join(out)
 
 
+# LibreOffice writes a double in office:value (and shows it in General) as its shortest decimal rounded half up
+# to 15 significant digits: two roundings. The double nearest 9.780000000000005 (9.78 plus a few units of float
+# noise, which Excel and the .xlsx reader show as 9.78) is written “9.78000000000001”, one unit of the 15th digit
+# off what a single rounding gives. That is undone where it can be told: the 16-digit decimal half a unit below
+# is that double's shortest form, the double lies below it, and the single rounding is a round number of at most
+# this many significant digits (a typed 15-digit number, such as 1.23456789012346, stays as written).
+_ROUND_DIGITS = 12
+_LO_DIGITS = 15
+
+
+def lo_double_rounding(raw: str) -> Decimal | None:
+    """The number a single rounding to 15 significant digits gives (as the .xlsx reader shows the double) when
+    ``raw``, an office:value, is LibreOffice's double rounding of float noise (see above); None otherwise."""
+    try:
+        written = Decimal(raw.strip())
+    except InvalidOperation:
+        return None
+    if not written.is_finite() or not written:
+        return None
+    digits, exp = written.as_tuple().digits, written.as_tuple().exponent
+    if len(digits) != _LO_DIGITS or digits[-1] == 0 or not isinstance(exp, int):
+        return None
+    unit = Decimal((0, (1,), exp))
+    single = abs(written) - unit
+    if not single or len(single.normalize().as_tuple().digits) > _ROUND_DIGITS:
+        return None
+    half = abs(written) - unit / 2  # the double's shortest decimal, if the double rounding happened
+    try:
+        double = float(half)
+    except OverflowError:
+        return None
+    if Decimal(repr(double)) != half or Decimal(double) >= half:
+        return None
+    return single.copy_sign(written)
+
+
 _DURATION = re.compile(r"^(-)?P(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?)?$")
 
 
@@ -111,6 +148,9 @@ def _value(cell: Any, address: str, path: str, booleans: set[str]) -> tuple[Any,
             raw = (cell.get(q(OFFICE, "value")) or "").strip()
             if not raw:
                 return None, None
+            single = lo_double_rounding(raw)
+            if single is not None:
+                raw = format(single.normalize(), "f") if abs(single.adjusted()) < _LO_DIGITS else str(single)
             try:
                 number = _number(raw)
             except _Underflow:
@@ -139,6 +179,16 @@ def _value(cell: Any, address: str, path: str, booleans: set[str]) -> tuple[Any,
     except (ValueError, OverflowError, ArithmeticError) as exc:
         raise UnreadableFile(f"单元格 {address} 的值无效：{exc}", path=path) from exc
     return None, None
+
+
+def _noise_shown(text: str, raw: str | None) -> bool:
+    """Whether a cell's text is its office:value written out in full, that value a double rounding undone."""
+    if raw is None or lo_double_rounding(raw) is None:
+        return False
+    try:
+        return Decimal(text.strip()) == Decimal(raw.strip())
+    except InvalidOperation:
+        return False
 
 
 def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str], fonts: dict[str, str],
@@ -179,6 +229,8 @@ def _sheet(table: Any, path: str, limits: Limits, hidden_styles: set[str], fonts
             value, shown = _value(cell, where(r, c), path, booleans)
             if not paras and shown is not None:
                 text = shown
+            elif shown is not None and text != shown and _noise_shown(text, cell.get(q(OFFICE, "value"))):
+                text = shown  # General showing LibreOffice's double rounding (“9.78000000000001”): the number read
             elif value is not None and text in _BOOLEAN_SHOWN:
                 value = None  # a logical formula's result (=FALSE()): a float 0/1 that shows, and is, a boolean
             raw_formula = cell.get(q(TABLE, "formula"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 from decimal import Decimal
 from typing import Any
@@ -43,7 +44,7 @@ from ..limits import Limits
 from .cells import cells_grid, col_letters
 from .numfmt import format_date, format_number, is_date_format
 from .xlsx import BUILTIN_FORMATS, from_serial
-from .xlsx_controls import Box, place_boxes
+from .xlsx_controls import Box, Other, place_boxes, place_others
 
 _BIFF8 = 80
 
@@ -86,18 +87,22 @@ def read_grids(path: str, data: bytes, limits: Limits) -> list[Grid]:
 # BIFF8 record types ([MS-XLS] 2.3) and the sub-records of an OBJ ([MS-XLS] 2.4.181) read for check boxes.
 _BOF, _EOF, _MSODRAWING, _OBJ, _TXO, _CONTINUE = 0x0809, 0x000A, 0x00EC, 0x005D, 0x01B6, 0x003C
 _FT_CMO, _FT_CBLS, _FT_CBLS_DATA, _FT_END = 0x15, 0x0A, 0x12, 0x00
-# ftCmo object types read as tick boxes: a check box and an option button.
+_FT_PIO_GRBIT, _FT_PICT_FMLA = 0x08, 0x09
+# ftCmo object types read as tick boxes: a check box and an option button; a picture (an ActiveX control is one).
 _BOX_KINDS = {0x0B: "复选框", 0x0C: "选项按钮"}
-_ACTIVEX_CLASSES = ((b"Forms.CheckBox.", "ActiveX 复选框"), (b"Forms.OptionButton.", "ActiveX 单选按钮"))
+_OT_PICTURE = 0x08
+# FtPioGrbit: fCtl (the picture is an ActiveX control), fPrstm (its data is in the Ctls stream).
+_PIO_CONTROL, _PIO_CTLS = 0x0010, 0x0020
+_PROG_ID = re.compile(rb"Forms\.([A-Za-z]+)\.[0-9]")
 _CLIENT_ANCHOR = b"\x10\xf0"  # OfficeArtClientAnchorSheet's record type (0xF010), little-endian
 
 
-def _workbook_stream(data: bytes) -> bytes | None:
+def _compound_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
     from xlrd.compdoc import CompDoc
 
     try:
         doc = CompDoc(data, logfile=io.StringIO())
-        for name in ("Workbook", "Book"):
+        for name in names:
             mem, start, size = doc.locate_named_stream(name)
             if mem is not None:
                 return bytes(mem[start:start + size])
@@ -106,29 +111,54 @@ def _workbook_stream(data: bytes) -> bytes | None:
     return None
 
 
+def _workbook_stream(data: bytes) -> bytes | None:
+    return _compound_stream(data, ("Workbook", "Book"))
+
+
+def _ctls_stream(data: bytes) -> bytes:
+    """The Control Stream (“Ctls”, [MS-XLS] 2.1.7.22): the data of the ActiveX controls of every sheet, each at
+    the place its OBJ's ftPictFmla gives; empty when there is none."""
+    return _compound_stream(data, ("Ctls",)) or b""
+
+
 def _mark_boxes(data: bytes, sheets: list[tuple[int, str, Grid]]) -> None:
-    """The check boxes and option buttons drawn over each sheet (OBJ records, the form controls of Excel 97–2003)
-    as marks in the cells of their options (as for .xlsx, :func:`xlsx_controls.place_boxes`); ``sheets``: where
-    each worksheet's records begin, its name and its grid."""
+    """The check boxes and option buttons drawn over each sheet (OBJ records, the form controls of Excel 97–2003,
+    and ActiveX controls whose data is in the Ctls stream) as marks in the cells of their options (as for .xlsx,
+    :func:`xlsx_controls.place_boxes`), an ActiveX text box's text in its cell, every other ActiveX control a
+    note; ``sheets``: where each worksheet's records begin, its name and its grid."""
     if _OBJ.to_bytes(2, "little") not in data:
         return
     stream = _workbook_stream(data)
     if stream is None:
         return
+    ctls: list[bytes] = []  # (read once, when a control needs it)
+
+    def control_data() -> bytes:
+        if not ctls:
+            ctls.append(_ctls_stream(data))
+        return ctls[0]
+
     for start, title, grid in sheets:
-        boxes = _sheet_boxes(stream, start)
-        for box in boxes:
+        found = _sheet_boxes(stream, start, control_data)
+        for box in found:
             if box.row < 0:
-                named = f"“{box.caption}”" if box.caption else ""
-                grid.unread_marks.append((title, f"{box.kind}{named}的位置无法读取，这一格的勾选须人工核对"))
-        placed = [b for b in boxes if b.row >= 0]
-        if placed:
-            place_boxes(grid, placed, title)
+                if isinstance(box, Box):
+                    named = f"“{box.caption}”" if box.caption else ""
+                    grid.unread_marks.append((title, f"{box.kind}{named}的位置无法读取，这一格的勾选须人工核对"))
+                else:
+                    grid.unread_marks.append((title, f"{box.kind}的位置无法读取，它的内容须人工核对"))
+        boxes = [b for b in found if isinstance(b, Box) and b.row >= 0]
+        if boxes:
+            place_boxes(grid, boxes, title)
+        others = [b for b in found if isinstance(b, Other) and b.row >= 0]
+        if others:
+            place_others(grid, others, title)
 
 
-def _sheet_boxes(stream: bytes, pos: int) -> list[Box]:
-    """The boxes of the worksheet whose BOF is at ``pos`` (row -1: one whose place is not in the drawing)."""
-    boxes: list[Box] = []
+def _sheet_boxes(stream: bytes, pos: int, ctls: Any = None) -> list[Box | Other]:
+    """The boxes (and other ActiveX controls) of the worksheet whose BOF is at ``pos`` (row -1: one whose place is
+    not in the drawing); ``ctls``: a function giving the Ctls stream."""
+    boxes: list[Box | Other] = []
     drawing = b""
     pending: Box | None = None  # the last box, waiting for its caption (TXO, then the text in a CONTINUE)
     in_text = False
@@ -148,9 +178,10 @@ def _sheet_boxes(stream: bytes, pos: int) -> list[Box]:
         elif rt == _MSODRAWING:
             drawing = body
         elif rt == _OBJ:
-            pending, in_text = _box(body, drawing), False
-            if pending is not None:
-                boxes.append(pending)
+            found = _box(body, drawing, ctls)
+            pending, in_text = (found if isinstance(found, Box) and not found.caption else None), False
+            if found is not None:
+                boxes.append(found)
         elif rt == _TXO:
             in_text = pending is not None
         elif rt == _CONTINUE and in_text and pending is not None and body:
@@ -160,42 +191,97 @@ def _sheet_boxes(stream: bytes, pos: int) -> list[Box]:
     return boxes
 
 
-def _box(obj: bytes, drawing: bytes) -> Box | None:
+def _box(obj: bytes, drawing: bytes, ctls: Any = None) -> Box | Other | None:
     """The box an OBJ record stands for (placed by the last anchor of the drawing record before it; row -1
-    when there is none), or None when it is not a check box or option button."""
+    when there is none), the other ActiveX control it is, or None when it is neither."""
     kind = None
     checked: bool | None = None
     cbls = None
+    ot = None
+    pio = 0
+    pict: tuple[str, int | None, int | None] | None = None
     p = 0
     while p + 4 <= len(obj):
         ft, cb = struct.unpack_from("<HH", obj, p)
         sub = obj[p + 4: p + 4 + cb]
         if ft == _FT_CMO and len(sub) >= 2:
-            kind = _BOX_KINDS.get(struct.unpack_from("<H", sub)[0])
-            if kind is None:
-                # An ActiveX box (a picture whose ftPictFmla names the Forms 2.0 class; its data is in the Ctls
-                # stream, not read): placed, its state unknown, so it is reported.
-                kind = next((k for name, k in _ACTIVEX_CLASSES if name in obj), None)
-                if kind is None:
-                    return None
-                break
+            ot = struct.unpack_from("<H", sub)[0]
+            kind = _BOX_KINDS.get(ot)
         elif ft == _FT_CBLS_DATA and len(sub) >= 2:  # fChecked: 0 not, 1 ticked, 2 grey
             checked = {0: False, 1: True}.get(struct.unpack_from("<H", sub)[0])
             cbls = True
         elif ft == _FT_CBLS and cbls is None and len(sub) >= 2:  # (where LibreOffice writes the state)
             checked = {0: False, 1: True}.get(struct.unpack_from("<H", sub)[0])
             cbls = False
+        elif ft == _FT_PIO_GRBIT and len(sub) >= 2:
+            pio = struct.unpack_from("<H", sub)[0]
+        elif ft == _FT_PICT_FMLA:
+            pict = _pict_fmla(sub)
+            break  # (its cb may not cover what follows it: the last sub-record read)
         elif ft == _FT_END:
             break
         p += 4 + cb
-    if kind is None:
-        return None
     at = drawing.rfind(_CLIENT_ANCHOR)
     anchor = drawing[at + 6: at + 24] if at >= 2 else b""
-    if len(anchor) < 18:
-        return Box(-1, -1, 0.0, checked, "", kind)
-    _flags, col, dx, row = struct.unpack_from("<HHHH", anchor)
-    return Box(row, col, dx / 1024, checked, "", kind)  # (dx in 1/1024 of the column's width)
+    row = col = -1
+    dx = 0
+    if len(anchor) >= 18:
+        _flags, col, dx, row = struct.unpack_from("<HHHH", anchor)
+    if kind is not None:
+        return Box(row, col, dx / 1024, checked, "", kind)  # (dx in 1/1024 of the column's width)
+    if ot != _OT_PICTURE:
+        return None
+    return _activex(obj, pio, pict, ctls, row, col, dx)
+
+
+def _pict_fmla(sub: bytes) -> tuple[str, int | None, int | None]:
+    """(the class's ProgID, where the control's data is in the Ctls stream and its size: None when not given) of
+    an ftPictFmla ([MS-XLS] 2.5.150: ObjFmla with a PictFmlaEmbedInfo naming the class, then lPosInCtlStm and
+    cbBufInCtlStm)."""
+    if len(sub) < 2:
+        return "", None, None
+    cb_fmla = struct.unpack_from("<H", sub)[0]
+    fmla = sub[2: 2 + cb_fmla]
+    prog_id = ""
+    if len(fmla) >= 6:
+        cce = struct.unpack_from("<H", fmla)[0] & 0x7FFF
+        q = 6 + cce  # (cce, 4 unused bytes, the PtgTbl formula)
+        if q + 3 <= len(fmla) and fmla[q] == 0x03:
+            n = struct.unpack_from("<H", fmla, q + 1)[0]
+            q += 3
+            if n and q < len(fmla):
+                wide = fmla[q] & 1
+                raw = fmla[q + 1: q + 1 + n * (2 if wide else 1)]
+                prog_id = raw.decode("utf-16-le" if wide else "latin-1", "replace")
+    rest = sub[2 + cb_fmla:]
+    pos = struct.unpack_from("<I", rest)[0] if len(rest) >= 4 else None
+    size = struct.unpack_from("<I", rest, 4)[0] if len(rest) >= 8 else None
+    return prog_id, pos, size
+
+
+def _activex(obj: bytes, pio: int, pict: tuple[str, int | None, int | None] | None, ctls: Any,
+             row: int, col: int, dx: int) -> Box | Other | None:
+    """The ActiveX control a picture OBJ is (a Forms 2.0 class named in its ftPictFmla, or fCtl set), its state or
+    text read from the Ctls stream where its OBJ says the data is there (fPrstm) and the data is the control's
+    (the class id, then the stream, as an .xlsx activeXN.bin: [MS-OFORMS]); None when it is no control."""
+    from . import activex
+
+    prog_id, pos, size = pict if pict is not None else ("", None, None)
+    m = _PROG_ID.search(prog_id.encode("latin-1", "replace")) or _PROG_ID.search(obj)
+    name = m[1].decode("ascii") if m is not None else ""
+    if m is None and not pio & _PIO_CONTROL:
+        return None
+    classid = activex.PROG_IDS.get(name, "")
+    kind = activex.KINDS.get(classid) or activex.TEXT_KINDS.get(classid) or activex.OTHER_KINDS.get(classid)
+    found = None
+    if classid and pio & _PIO_CTLS and pos is not None and size and callable(ctls):
+        data = ctls()[pos: pos + size]
+        if len(data) > 16 and data[:16] == activex.guid_bytes(classid):
+            found = activex.morph_data(data[16:])
+    control = activex.control(kind or activex.OTHER, classid in activex.TEXT_KINDS, found)
+    if classid in activex.KINDS:
+        return Box(row, col, dx / 1024, control.checked, control.caption, "ActiveX " + control.kind)
+    return Other(row, col, "ActiveX " + control.kind, control.text)
 
 
 def _formats(book: Any) -> list[str]:

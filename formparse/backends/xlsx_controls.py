@@ -20,6 +20,11 @@ check-box field reads it like a typed mark: before the caption where the cell sh
 otherwise before the option texts of the cell it sits over (boxes and options paired left to right), or of
 the nearest cell beside it in its row. A box whose state or option cannot be worked out is a note
 (``Grid.unread_marks``) naming the cell, which the reader turns into a warning.
+
+Other ActiveX controls drawn over the sheet: a text box or combo box (:mod:`.activex`) puts the text it shows
+into the empty cell it is drawn over, as if typed there; one whose text cannot be read, one over a cell that
+already holds text or outside the sheet's cells, and every other control (list box, label, button …) is a note
+naming the control and the cell, never passed over.
 """
 
 from __future__ import annotations
@@ -54,6 +59,16 @@ _VML_STATES = {b"": False, b"0": False, b"1": True}
 _CTRL_STATES = {"checked": True, "unchecked": False, "": False}
 
 
+class Other:
+    """An ActiveX control other than a tick box: the cell its top left corner is over (0-based), its name, and
+    the text it shows (None: not read)."""
+
+    __slots__ = ("row", "col", "kind", "text")
+
+    def __init__(self, row: int, col: int, kind: str, text: str | None) -> None:
+        self.row, self.col, self.kind, self.text = row, col, kind, text
+
+
 class Box:
     """One check box: the cell its top left corner is over (0-based), how far into that column (0–1 of a
     default column), whether it is ticked (None: unknown), its caption, and what kind of control it is."""
@@ -85,6 +100,7 @@ def mark_boxes(pkg: Package, part: str, grid: Grid, title: str) -> None:
             if rel is not None and pkg.has(rel[1]):
                 vml.update(_vml_boxes(pkg.read(rel[1])))
     boxes: list[Box] = []
+    others: list[Other] = []
     seen: set[int] = set()
     for control in root.iter():
         if not isinstance(control.tag, str) or etree.QName(control).localname != "control":
@@ -93,13 +109,17 @@ def mark_boxes(pkg: Package, part: str, grid: Grid, title: str) -> None:
         shape = _int(control.get("shapeId"))
         drawn = vml.get(shape) if shape is not None else None
         box = _control_box(pkg, control, rel, drawn)
-        if box is not None:
+        if isinstance(box, Other):
+            others.append(box)
+        elif box is not None:
             boxes.append(box)
             if shape is not None:
                 seen.add(shape)
     boxes += [b for k, b in vml.items() if k not in seen and b.kind in _KINDS.values()]
     if boxes:
         place_boxes(grid, boxes, title)
+    if others:
+        place_others(grid, others, title)
 
 
 def _int(text: str | None) -> int | None:
@@ -139,9 +159,10 @@ def _local(el: Any, name: str) -> Any:
     return next((c for c in el.iter() if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
 
 
-def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None, drawn: Box | None) -> Box | None:
-    """The box a ``<control>`` stands for (its place from controlPr, else from the VML), or None when it is
-    not a check box."""
+def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None,
+                 drawn: Box | None) -> Box | Other | None:
+    """The box a ``<control>`` stands for (its place from controlPr, else from the VML), the other ActiveX
+    control it is, or None when it is a form control other than a check box."""
     caption = drawn.caption if drawn is not None else ""
     row = col = None
     offset = 0.0
@@ -165,8 +186,8 @@ def _control_box(pkg: Package, control: Any, rel: tuple[str, str] | None, drawn:
         from .activex import read_control  # (only for a workbook holding ActiveX controls)
 
         found = read_control(pkg, target)
-        if found is None:
-            return None
+        if not found.box:
+            return Other(row, col, "ActiveX " + found.kind, found.text)
         return Box(row, col, offset, found.checked, found.caption or caption, "ActiveX " + found.kind)
     return None
 
@@ -253,6 +274,28 @@ def place_boxes(grid: Grid, boxes: list[Box], title: str) -> None:
             if box.checked is not None:
                 text = text[: seg.start()] + (TICKED if box.checked else EMPTY) + text[seg.start():]
         cell.text = text
+
+
+def place_others(grid: Grid, others: list[Other], title: str) -> None:
+    """Each text or combo box's text into the empty cell it is drawn over; every control not read so is a note
+    naming it and its cell (an empty text box is nothing to read, wherever it is)."""
+    for other in others:
+        cell = _cell(grid, other.row, other.col)
+        if cell is None:
+            if other.text != "":
+                shown = f"（显示“{other.text}”）" if other.text else ""
+                grid.unread_marks.append((f"{title}!{_letters(other.col)}{other.row + 1}",
+                                          f"{other.kind}画在表格以外{shown}，未读取，它的内容须人工核对"))
+            continue
+        if other.text is not None and not cell.text.strip():
+            cell.text, cell.value = other.text, None
+            continue
+        shown = f"（显示“{other.text}”）" if other.text else ""
+        why = (f"画在有文字的单元格上{shown}，未读取" if other.text is not None
+               else "的内容无法读取" if other.kind.endswith(("文本框", "组合框")) else "不是可读取的控件，未读取")
+        note = (cell.address, f"{other.kind}{why}，这一格的内容须人工核对")
+        if note not in grid.unread_marks:
+            grid.unread_marks.append(note)
 
 
 def _find(text: str, caption: str) -> int | None:
