@@ -157,3 +157,42 @@ def test_every_submission_with_print_titles_exported_by_calc_reads_as_the_workbo
     subprocess.run(["pdfunite", *(str(s.with_suffix(".pdf")) for s in forms), str(packet)], check=True, timeout=120)
     want = [formparse.dumps(formparse.read(f)) for f, s in sheets if "titles-0" in s.name]
     assert [formparse.dumps(f.record) for f in formparse.read_all(packet)] == want
+    # and forms whose table is the last thing on their last page (no footer), of one unit: the next form's title
+    # is the same title at the same place
+    bare = [_without_footer(s, tmp_path / f"bare-{s.name}", titles=True) for s in sources]
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *(str(s) for s in bare)], check=True, capture_output=True, timeout=1200)
+    for unit in ("邵阳市科学技术局", "邵阳市教育局"):
+        mine = [b for b in bare if unit in b.name]
+        packet = tmp_path / f"bare-{unit}.pdf"
+        subprocess.run(["pdfunite", *(str(b.with_suffix(".pdf")) for b in mine), str(packet)], check=True, timeout=120)
+        assert [formparse.dumps(f.record) for f in formparse.read_all(packet)] == [
+            formparse.dumps(formparse.read(b)) for b in mine]
+
+
+def _without_footer(src: Path, out: Path, titles: bool) -> Path:
+    """``src``'s record filled into the official template, its footer rows (填报人…) deleted, print titles over
+    the title rows when ``titles``: a form whose table is the last thing on its last page."""
+    import openpyxl
+    formparse.fill(formparse.read(src), out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb.active
+    foot = next(r for r in range(ws.max_row, 0, -1) if any(str(c.value or "").startswith("填报人") for c in ws[r]))
+    ws.delete_rows(foot, ws.max_row - foot + 1)
+    if titles:
+        unit_line = next(r for r in range(1, 20) if any(str(c.value or "").startswith("填报单位") for c in ws[r]))
+        ws.print_title_rows = f"1:{unit_line}"
+    wb.save(out)
+    return out
+
+
+def test_the_next_form_of_a_packet_is_not_taken_for_rows_printed_again(tmp_path):
+    """Two 附件2 of one unit, each with print titles and no footer, joined: the second form's title is the first
+    form's title again, at the same place, over a table of the same edges straight after the first form's table.
+    It begins a form (its first row says 项目名称 again with another project); before this guard it was read as
+    rows printed again and the second form was lost without a word."""
+    pdf = ROOT / "tests" / "data" / "pdf" / "附件2-packet-print-titles-no-footer.calc.pdf"
+    sources = sorted((ROOT / "samples" / "submissions").glob("附件2-2020-邵阳市科学技术局-*.xlsx"))[:2]
+    want = [formparse.dumps(formparse.read(_without_footer(s, tmp_path / s.name, titles=True))) for s in sources]
+    got = formparse.read_all(pdf)
+    assert [formparse.dumps(f.record) for f in got] == want

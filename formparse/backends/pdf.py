@@ -183,7 +183,7 @@ class _Reader(_Assembler):
         if abs(x0 - last.x0) > SNAP or abs(x1 - last.x1) > SNAP:
             return chars
         above = [c for c in chars if c["bottom"] <= top + OVERHANG and not c["text"].isspace()]
-        if not above:
+        if not above or self._restarts(n, min(tables, key=lambda t: t.bbox[1]), chars):
             return chars
         shown: dict[str, list[float]] = {}
         for c in before:
@@ -219,6 +219,26 @@ class _Reader(_Assembler):
                     gone.update(id(d) for d in found)
                     break
         return [c for c in chars if id(c) not in gone] if gone else chars
+
+    def _restarts(self, n: int, table: Any, chars: Sequence[dict[str, Any]]) -> bool:
+        """Whether the page's topmost table begins the form again (the next form of a packet, its title over
+        it the same as the form before's): its first row's first cell says what the first piece's does, and the
+        row is not the same row printed again cell for cell."""
+        head = self._head_of(n, table.bbox, ())
+        if head is None or not head.cells:
+            return False
+        first = _bands(head.cells)[0]
+        band_top = min(float(c[1]) for c in table.cells)
+        drawn = sorted((c for c in table.cells if abs(float(c[1]) - band_top) <= SNAP), key=lambda c: float(c[0]))
+
+        def text_in(box: Sequence[float]) -> str:
+            return _norm("".join(c["text"] for c in sorted(chars, key=lambda c: (c["top"], c["x0"]))
+                                 if _within(c, box, 0.0)))
+
+        if not drawn or text_in(drawn[0]) != _norm(first[0].text.text):
+            return False
+        return not (len(drawn) == len(first) and all(text_in(d) == _norm(p.text.text) for d, p in zip(drawn, first,
+                                                                                                          strict=True)))
 
     def _head_of(self, n: int, bbox: Sequence[float], chars: Sequence[dict[str, Any]]) -> _Table | None:
         """The first piece of the table that the page's topmost table (``bbox``) goes on, when it does: the
