@@ -13,8 +13,11 @@ from decimal import Decimal
 
 import attrs
 
+from . import _startcache
 from .records import Record
 from .text import norm
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 
 @attrs.frozen

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from . import _startcache
 from .backends import open_grids
 from .check import Warning
 from .errors import AmbiguousLayout, FormparseError, InvalidValues, NotThisForm, UnsafeFile
@@ -39,6 +40,8 @@ from .values import (  # noqa: F401
     read_value,
     values_from_layout,
 )
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 
 def _shown(grid: Grid) -> set[str]:

@@ -38,7 +38,10 @@ from typing import Any
 
 import attrs
 
+from . import _startcache
 from .text import norm
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 Money = Decimal | None
 # Fields that ride along on a read record and are not part of its value, its JSON or its tables.

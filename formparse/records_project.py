@@ -27,8 +27,11 @@ from typing import Any, ClassVar
 
 import attrs
 
+from . import _startcache
 from .records import INDICATOR_HEADER, Indicator, _money_problem, _text_problem
 from .text import norm
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 Money = Decimal | None
 

@@ -124,6 +124,7 @@ _PARSE_CORE = {
     "formparse.schema_blocks", "formparse.schema_toml",  # (schema.py split in three, issue 19: no new code)
     "formparse.backends", "formparse.backends.ooxml", "formparse.backends.symbols", "formparse.provenance",
     "formparse.generic", "formparse.rules", "formparse.values", "formparse.structuring",
+    "formparse._startcache",  # (attrs' generated methods and the bundled schemas, cached: start-up)
     # the locate package, every module of it
     *(f"formparse.locate.{m}" for m in ("assign", "cache", "context", "coverage", "index", "inline", "layout",
                                         "locator", "placement", "scoring", "signs", "slots", "standins", "kinds")),
