@@ -79,3 +79,52 @@ def test_no_cache_written_where_python_writes_no_pyc(tmp_path):
     res = _run(tmp_path, bytecode=False)
     assert res["misses"] > 0 and res["saved"] is False
     assert list(tmp_path.iterdir()) == []
+
+
+
+def test_bundled_schemas_from_the_cache_while_their_files_are_unchanged(monkeypatch, tmp_path):
+    """``_built_bundled`` (uncached here, so the process's own schemas are left alone) on copies of the files."""
+    from formparse import _startcache, schema
+
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    for path in sorted((ROOT / "schemas").glob("*.toml")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(_startcache, "DIR", tmp_path / "cache")
+    monkeypatch.setattr(_startcache.sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(schema, "data_dir", lambda name: folder)
+    built: list[str] = []
+    real = schema.parse_schema
+
+    def counted(text: str, *, source: str = "<schema>") -> schema.Schema:
+        built.append(source)
+        return real(text, source=source)
+
+    monkeypatch.setattr(schema, "parse_schema", counted)
+    build = schema._built_bundled.__wrapped__
+    ids = schema._bundled_ids()
+    first = build()
+    assert list(first) == list(ids) and len(built) == len(ids) >= 2
+    assert list((tmp_path / "cache").glob("formparse-schemas.*.bin"))
+    fresh = {i: real(s.text, source=s.source) for i, s in first.items()}
+    assert first == fresh and all(s.source == str(folder / f"{i}.toml") for i, s in first.items())
+
+    assert build() == fresh and len(built) == len(ids)  # from the cache: nothing built
+
+    changed = folder / f"{ids[0]}.toml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# 修改\n", encoding="utf-8")
+    assert build()[ids[0]].text.endswith("# 修改\n") and len(built) == 2 * len(ids)
+
+    [cache] = (tmp_path / "cache").glob("formparse-schemas.*.bin")
+    cache.write_bytes(b"\x80\x05not a pickle")
+    assert build()[ids[0]].text.endswith("# 修改\n") and len(built) == 3 * len(ids)
+
+    changed.write_text("[[[ 不是 TOML", encoding="utf-8")  # a broken file: its own error, as without a cache
+    assert build() == {}
+    monkeypatch.setattr(schema, "_built_bundled", build)  # (the process's own cached one left alone)
+    try:
+        schema._bundled.__wrapped__(ids[0])
+    except schema.SchemaError as exc:
+        assert "not valid TOML" in str(exc) and str(changed) in str(exc)
+    else:
+        raise AssertionError("a broken bundled schema was read")
