@@ -12,6 +12,9 @@ used:
   script text and file name, so the code object is the one ``compile`` makes (as a ``.pyc`` holds a module's).
 - the **bundled schemas** (formparse.schema): built from their TOML once, pickled, and valid while the TOML
   files and the modules that build them have the same modification time and size.
+
+Also here: :func:`lazy_re`, a regular expression compiled on first use (most of formparse's patterns are for
+what a given file does not have, and compiling one costs ~0.1–1 ms).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import re
 import sys
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 # (Python's bytecode format in the name: a cache of another Python is another file)
 _TAG = f"{sys.implementation.cache_tag}-{importlib.util.MAGIC_NUMBER.hex()}"
@@ -166,3 +169,30 @@ def install() -> None:
         feature = getattr(make, "annotations", None)  # (``from __future__ import annotations`` there)
         _FLAGS = feature.compiler_flag if isinstance(feature, type(__future__.annotations)) else 0
         make.compile = _compile  # (shadows the builtin in that module only)
+
+
+# --- regular expressions compiled on first use ---------------------------------------------------------------
+
+_PATTERN_ATTRS = ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer", "scanner",
+                  "pattern", "flags", "groups", "groupindex")
+
+
+class _LazyPattern:
+    """Stands for ``re.compile(pattern, flags)`` until first used; then its methods are the compiled pattern's
+    own, bound in this object (so a later ``x.match`` costs what it costs on the pattern itself)."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._args = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = re.compile(*self.__dict__["_args"])
+        for attr in _PATTERN_ATTRS:
+            self.__dict__[attr] = getattr(compiled, attr)
+        return getattr(compiled, name)
+
+
+def lazy_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, compiled when first used: for a module-level pattern used only through
+    its methods and attributes (``.match``, ``.sub``, ``.pattern`` …; not where an ``re.Pattern`` itself is
+    needed, e.g. ``isinstance`` or ``re.sub(PATTERN, …)``)."""
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))

@@ -128,3 +128,21 @@ def test_bundled_schemas_from_the_cache_while_their_files_are_unchanged(monkeypa
         assert "not valid TOML" in str(exc) and str(changed) in str(exc)
     else:
         raise AssertionError("a broken bundled schema was read")
+
+
+def test_a_lazy_pattern_is_compiled_on_first_use_and_then_is_the_pattern():
+    import re
+
+    from formparse._startcache import lazy_re
+
+    for pattern, flags, text in ((r"(\d{4})\s*年\s*(\d{1,2})\s*月", 0, "填报 2020 年 3 月；2021年12月"),
+                                 (r"^目标\s*[一二三]", re.M, "总体\n目标一：…\n目标 二"), ("[a-z]+", re.I, "AbC dE")):
+        lazy, real = lazy_re(pattern, flags), re.compile(pattern, flags)
+        assert "match" not in vars(lazy)  # (nothing compiled yet)
+        assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in real.finditer(text)]
+        assert "match" in vars(lazy)
+        assert lazy.sub("#", text) == real.sub("#", text) and lazy.split(text) == real.split(text)
+        assert [m and m.span() for m in (lazy.search(text, 3), lazy.match(text))] == [
+            m and m.span() for m in (real.search(text, 3), real.match(text))]
+        assert (lazy.pattern, lazy.flags, lazy.groups) == (real.pattern, real.flags, real.groups)
+        assert bool(lazy.fullmatch(text)) == bool(real.fullmatch(text)) and lazy.findall(text) == real.findall(text)
