@@ -142,7 +142,12 @@ def load_schema(schema: str | Path = "dept-overall-2020") -> Schema:
 @functools.cache
 def _bundled_ids() -> tuple[str, ...]:
     # the shipped folder does not change while a process runs (listing it cost ~45 µs of every read)
-    return tuple(p.stem for p in sorted(data_dir("schemas").glob("*.toml")))
+    # (a listing, not Path.glob: its pattern costs ~1.5 ms to compile, a tenth of what a parse does after start-up)
+    try:
+        names = os.listdir(data_dir("schemas"))
+    except OSError:
+        return ()
+    return tuple(n[:-5] if n != ".toml" else n for n in sorted(names) if n.endswith(".toml"))  # (Path.stem)
 
 
 def bundled_schemas() -> list[Schema]:
