@@ -31,7 +31,7 @@ from typing import Any, cast
 # (Python's bytecode format in the name: a cache of another Python is another file)
 _TAG = f"{sys.implementation.cache_tag}-{importlib.util.MAGIC_NUMBER.hex()}"
 DIR = Path(__file__).resolve().parent / "__pycache__"
-_MAX_SCRIPTS = 400  # (a bound: entries of other attrs versions are dropped first)
+_MAX_SCRIPTS = 1500  # (a bound: entries of other attrs versions are dropped first)
 
 
 def cache_path(name: str) -> Path:
@@ -133,6 +133,14 @@ def _compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -
         code = compile(source, filename, mode, _FLAGS, True)
         _SCRIPTS[key] = marshal.dumps(code)
         stats["misses"] += 1
+        if hashes:  # the number's other usual forms too (17–19 digits, either sign: 99.9 % of processes)
+            start = hashes[0].start(2)
+            end = start + len(text)
+            for other in (f"{sign}{'9' * digits}" for sign in ("", "-") for digits in (19, 18, 17)):
+                variant = source[:start] + other + source[end:]
+                if (filename, variant) not in _SCRIPTS:
+                    _SCRIPTS[(filename, variant)] = marshal.dumps(compile(variant, filename, mode, _FLAGS, True))
+                    _USED.add((filename, variant))
         if not _NEW:
             import atexit
 
