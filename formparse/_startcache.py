@@ -97,9 +97,17 @@ _TYPE_HASH = re.compile(r"(hash\(\(\n[ \t]*)(-?[0-9]+)(,\n)")
 
 
 def _swap(code: types.CodeType, old: int, new: int) -> types.CodeType:
-    consts = tuple(new if type(c) is int and c == old else _swap(c, old, new) if isinstance(c, types.CodeType)
-                   else c for c in code.co_consts)
-    return code.replace(co_consts=consts)
+    """``code`` with the constant ``old`` as ``new`` (in the code objects that hold it: the others are kept)."""
+    consts = list(code.co_consts)
+    changed = False
+    for i, c in enumerate(consts):
+        if type(c) is int and c == old:
+            consts[i], changed = new, True
+        elif type(c) is types.CodeType:
+            swapped = _swap(c, old, new)
+            if swapped is not c:
+                consts[i], changed = swapped, True
+    return code.replace(co_consts=tuple(consts)) if changed else code
 
 
 def _compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
