@@ -1,17 +1,18 @@
 """What every process would otherwise redo at start-up, kept beside the package's ``.pyc`` files.
 
-Two caches, both in ``formparse/__pycache__`` (where Python keeps the package's compiled modules), both written
-atomically at first use and only where Python itself would write a ``.pyc`` (not under
-``PYTHONDONTWRITEBYTECODE``); a cache that is missing, unreadable, stale or of another Python is simply not
-used:
+Two caches in ``formparse/__pycache__`` (where Python keeps the package's compiled modules; under
+``PYTHONPYCACHEPREFIX`` when that is set). Each is written atomically at first use, and only where Python itself
+would write a ``.pyc`` (not under ``PYTHONDONTWRITEBYTECODE``, not where the folder is read-only); a cache that is
+missing, damaged, stale or of another Python is not used, and what it holds is made as before. Like a ``.pyc``,
+a cache is trusted as much as the package's own files (it holds code objects and a pickle):
 
-- **attrs' generated methods**: attrs builds each class's ``__init__``, ``__eq__``, ``__repr__`` … as Python
-  source and compiles it when the class is defined (about a third of the cost of an attrs class; formparse
-  defines about 60 on the way to a parse). :func:`install` hooks that compile in ``attr._make`` (for the
-  scripts of formparse's own classes only): a script met before is taken from the cache, keyed by the exact
-  script text and file name, so the code object is the one ``compile`` makes (as a ``.pyc`` holds a module's).
-- the **bundled schemas** (formparse.schema): built from their TOML once, pickled, and valid while the TOML
-  files and the modules that build them have the same modification time and size.
+- **attrs' generated methods**: attrs writes each class's ``__init__``, ``__eq__``, ``__repr__`` … as Python
+  source and compiles it when the class is defined (about a third of the cost of an attrs class; a parse
+  defines about 40). :func:`install` hooks that compile in ``attr._make`` (for formparse's own classes only): a
+  script met before is taken from the cache, keyed by its exact text and file name, so the code object is the
+  one ``compile`` makes of it.
+- the **bundled schemas** (formparse.schema): built from their TOML once, pickled, and used while the TOML
+  files and the modules that build them have the same modification time and size (and formparse its version).
 
 Also here: :func:`lazy_re`, a regular expression compiled on first use (most of formparse's patterns are for
 what a given file does not have, and compiling one costs ~0.1–1 ms).
@@ -30,7 +31,10 @@ from typing import Any, cast
 
 # (Python's bytecode format in the name: a cache of another Python is another file)
 _TAG = f"{sys.implementation.cache_tag}-{importlib.util.MAGIC_NUMBER.hex()}"
-DIR = Path(__file__).resolve().parent / "__pycache__"
+_PACKAGE = Path(__file__).resolve().parent
+# (where Python puts this package's .pyc files: its __pycache__, or under PYTHONPYCACHEPREFIX when that is set)
+DIR = (Path(sys.pycache_prefix) / _PACKAGE.relative_to(_PACKAGE.anchor) if sys.pycache_prefix
+       else _PACKAGE / "__pycache__")
 _MAX_SCRIPTS = 1500  # (a bound: entries of other attrs versions are dropped first)
 
 
