@@ -73,6 +73,7 @@ def read(name: str) -> bytes | None:
 # one for each form of its __hash__'s number, see _TYPE_HASH)
 _SCRIPTS: dict[tuple[str, str], bytes] | None = None
 _USED: set[tuple[str, str]] = set()
+_FORMS: list[tuple[str, str, int, int]] = []  # (file name, script, where its hash number is, its length)
 _NEW = 0
 stats = {"hits": 0, "misses": 0}
 
@@ -145,14 +146,8 @@ def _compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -
         code = compile(source, filename, mode, _FLAGS, True)
         _SCRIPTS[key] = marshal.dumps(code)
         stats["misses"] += 1
-        if hashes:  # the number's other usual forms too (17–19 digits, either sign: 99.9 % of processes)
-            start = hashes[0].start(2)
-            end = start + len(text)
-            for other in (f"{sign}{'9' * digits}" for sign in ("", "-") for digits in (19, 18, 17)):
-                variant = source[:start] + other + source[end:]
-                if (filename, variant) not in _SCRIPTS:
-                    _SCRIPTS[(filename, variant)] = marshal.dumps(compile(variant, filename, mode, _FLAGS, True))
-                    _USED.add((filename, variant))
+        if hashes:  # (its number's other usual forms are compiled too, when the cache is written)
+            _FORMS.append((filename, source, hashes[0].start(2), len(text)))
         if not _NEW:
             import atexit
 
@@ -167,8 +162,17 @@ def _compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -
 def save_scripts() -> bool:
     """Write the scripts met in this process (and, up to a bound, the others the cache held) back."""
     global _NEW
-    if not _NEW or _SCRIPTS is None:
+    if not _NEW or _SCRIPTS is None or sys.dont_write_bytecode:
         return False
+    # a frozen class's script for the usual forms of its hash number too (17–19 digits, either sign: 99.9 % of
+    # processes), so that a later process finds its own
+    while _FORMS:
+        filename, source, start, length = _FORMS.pop()
+        for other in (f"{sign}{'9' * digits}" for sign in ("", "-") for digits in (19, 18, 17)):
+            variant = source[:start] + other + source[start + length:]
+            if (filename, variant) not in _SCRIPTS:
+                _SCRIPTS[(filename, variant)] = marshal.dumps(compile(variant, filename, "exec", _FLAGS, True))
+            _USED.add((filename, variant))
     keep = dict(_load_scripts())
     keep.update((k, _SCRIPTS[k]) for k in _USED)
     if len(keep) > _MAX_SCRIPTS:  # this process's first, then the rest in the order the file held them
