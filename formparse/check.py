@@ -13,8 +13,12 @@ from decimal import Decimal
 
 import attrs
 
+from . import _startcache
+from ._startcache import lazy_re
 from .records import Record
 from .text import norm
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 
 @attrs.frozen
@@ -31,7 +35,7 @@ class Warning:  # noqa: A001 - the form's word for it; not the builtin
 
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_LANDLINE = re.compile(r"^(\(?0[0-9]{2,3}\)?[- ]?)?[1-9][0-9]{6,7}([-转#][0-9]{1,5})?$")
+_LANDLINE = lazy_re(r"^(\(?0[0-9]{2,3}\)?[- ]?)?[1-9][0-9]{6,7}([-转#][0-9]{1,5})?$")
 _AMOUNT = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|万|元)")
 INCOME_PARTS = ("general_budget", "government_fund", "non_tax", "higher_subsidy", "other", "business_service",
                 "carryover", "self_raised")

@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._startcache import lazy_re
+
 
 def shown(name: str | Path) -> str:
     """A file name as text any output can carry, from which the name can be had back (:func:`unshown`).
@@ -47,9 +49,9 @@ def without_surrogates(text: str) -> str:
     return _SURROGATES.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _SURROGATES.search(text) else text
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_ESCAPED = re.compile(r"\\\\|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}")
+_SURROGATES = lazy_re("[\ud800-\udfff]")
+_UNSHOWABLE = lazy_re("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_ESCAPED = lazy_re(r"\\\\|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}")
 
 
 class FormparseError(Exception):

@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
+from ._startcache import lazy_re
 from .text import format_money
 
 # What a submitter puts in or for a box. Ticked: the ballot boxes with a check or a cross (Word's check
@@ -39,7 +40,7 @@ MARKS = TICKED | EMPTY
 TICK = "☑"
 BOX = "□"
 # A bracket pair standing for a box: “（√）” is ticked, “（ ）” is empty.
-_BRACKET_BOX = re.compile(r"[(\[【〔]\s*([" + re.escape("".join(TICKED)) + r"]?)\s*[)\]】〕]")
+_BRACKET_BOX = lazy_re(r"[(\[【〔]\s*([" + re.escape("".join(TICKED)) + r"]?)\s*[)\]】〕]")
 # Shortest prefix of an option that may name it (one character names too much).
 MIN_PREFIX = 2
 
@@ -214,9 +215,9 @@ def format_choice(value: str | None, options: Sequence[str], *, box: str = "afte
 UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "万": Decimal(10000),
          "亿元": Decimal(10) ** 8, "亿": Decimal(10) ** 8}
 _NULL = ("——", "—", "–", "-", "/", "无")
-_AMOUNT = re.compile(r"[¥￥]?\s*([+-]?(?:[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+))\s*(" +
-                     "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")?")
-_UNIT_NOTE = re.compile(r"^\(\s*(" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")\s*\)\s*:?")
+_AMOUNT = lazy_re(r"[¥￥]?\s*([+-]?(?:[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+))\s*(" +
+                  "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")?")
+_UNIT_NOTE = lazy_re(r"^\(\s*(" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")\s*\)\s*:?")
 # What may follow a label for it to be one: a colon, an amount, a blank, or a separator.
 _AFTER_LABEL = r"(?:\s*:|(?=\s*[0-9+.¥￥\-—–/无])|(?=\s)|(?=[;,，；、。()（）])|$)"
 
@@ -325,10 +326,10 @@ def format_pairs(values: Mapping[str, Decimal | None], pairs: Sequence[tuple[str
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
-_CN_RUN = re.compile("[〇○零一二三四五六七八九十]+")
+_CN_RUN = lazy_re("[〇○零一二三四五六七八九十]+")
 _PRECISIONS = ("day", "month")
-_CN_FULL = re.compile(r"^(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?$")
-_NUMERIC = re.compile(r"^(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?$")
+_CN_FULL = lazy_re(r"^(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?$")
+_NUMERIC = lazy_re(r"^(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?$")
 BLANK_DATE = {"day": "    年  月  日", "month": "    年  月"}
 
 
@@ -390,7 +391,7 @@ def format_date(value: dt.date | None, *, precision: str = "day") -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-_RANGE_SEP = re.compile(r"至|到|~|～|—+|–|-|－")
+_RANGE_SEP = lazy_re(r"至|到|~|～|—+|–|-|－")
 
 
 def parse_date_range(text: str | None, *, precision: str = "month") -> tuple[dt.date, dt.date] | None:

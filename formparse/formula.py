@@ -7,10 +7,12 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-_TOKEN = re.compile(r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)|"
-                    r"(?P<range>\$?[A-Z]{1,3}\$?[0-9]+:\$?[A-Z]{1,3}\$?[0-9]+)|"
-                    r"(?P<ref>\$?[A-Z]{1,3}\$?[0-9]+)|(?P<func>SUM)\s*\(|(?P<op>[-+*/(),]))", re.I)
-_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)", re.I)
+from ._startcache import lazy_re
+
+_TOKEN = lazy_re(r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)|"
+                 r"(?P<range>\$?[A-Z]{1,3}\$?[0-9]+:\$?[A-Z]{1,3}\$?[0-9]+)|"
+                 r"(?P<ref>\$?[A-Z]{1,3}\$?[0-9]+)|(?P<func>SUM)\s*\(|(?P<op>[-+*/(),]))", re.I)
+_CELL = lazy_re(r"\$?([A-Z]{1,3})\$?([0-9]+)", re.I)
 
 Lookup = Callable[[int, int], Decimal | None]  # (row, col), 1-based → value (None: blank)
 

@@ -24,7 +24,10 @@ from typing import Any, cast
 
 import attrs
 
+from . import _startcache
 from .schema import Band, Boxes, Field, Fields, ListBlock, Matrix, Schema, Table, Title, known_schemas, resolve_for
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 # Python type of each field type's value.
 TYPES: dict[str, type] = {"text": str, "phone": str, "code": str, "count": int, "money": Decimal, "choice": str,

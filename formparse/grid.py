@@ -13,7 +13,10 @@ from typing import Any, Protocol
 
 import attrs
 
+from . import _startcache
 from .text import ODD_CHARS, boundary
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 
 @attrs.define(eq=False)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import attrs
 
+from . import _startcache
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
+
 
 @attrs.frozen
 class Limits:

@@ -14,6 +14,10 @@ from typing import Any
 
 import attrs
 
+from . import _startcache
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
+
 # One path's place: (sheet, address as the user sees it, the text shown there).
 Place = tuple[str, str, str]
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from . import _startcache
+from ._startcache import lazy_re
 from .backends import open_grids
 from .check import Warning
 from .errors import AmbiguousLayout, FormparseError, InvalidValues, NotThisForm, UnsafeFile
@@ -39,6 +41,8 @@ from .values import (  # noqa: F401
     read_value,
     values_from_layout,
 )
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 
 def _shown(grid: Grid) -> set[str]:
@@ -99,8 +103,8 @@ UNKNOWN_SYMBOL = "\ufffd"
 
 
 # A problem as the reader words it: “label (cell)：message”.
-_PROBLEM = re.compile(r"^(?P<label>.*?) \((?P<cell>[^()（）]*)\)：(?P<message>.*)$", re.S)
-_MISSING_LABEL = re.compile(r"^找不到标签“(?P<label>.*)”$", re.S)
+_PROBLEM = lazy_re(r"^(?P<label>.*?) \((?P<cell>[^()（）]*)\)：(?P<message>.*)$", re.S)
+_MISSING_LABEL = lazy_re(r"^找不到标签“(?P<label>.*)”$", re.S)
 # The code of a problem in a partial record (``read(path, partial=True)``): what InvalidValues would list.
 ERROR = "error"
 

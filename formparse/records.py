@@ -38,7 +38,11 @@ from typing import Any
 
 import attrs
 
+from . import _startcache
+from ._startcache import lazy_re
 from .text import norm
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 Money = Decimal | None
 # Fields that ride along on a read record and are not part of its value, its JSON or its tables.
@@ -142,8 +146,8 @@ class Record:
         return source(self, path)
 
 
-GOAL_MARK = re.compile(r"^\s*目标\s*[0-9０-９一二三四五六七八九十]+\s*[：:、.．]", re.M)
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\xa0\u2028\u2029\x85]")
+GOAL_MARK = lazy_re(r"^\s*目标\s*[0-9０-９一二三四五六七八九十]+\s*[：:、.．]", re.M)
+_CONTROL = lazy_re(r"[\x00-\x09\x0b-\x1f\x7f\xa0\u2028\u2029\x85]")
 INDICATOR_HEADER = ("一级指标", "二级指标", "指标内容", "指标值", "备注")
 INLINE_FIELDS = ("unit_name", "amount_unit", "filled_by", "filled_by_phone")
 PROMPTS = ("审核意见：", "审核人：", "科室负责人签字：")

@@ -27,14 +27,18 @@ from typing import Any, ClassVar
 
 import attrs
 
+from . import _startcache
+from ._startcache import lazy_re
 from .records import INDICATOR_HEADER, Indicator, _money_problem, _text_problem
 from .text import norm
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
 
 Money = Decimal | None
 
 PROJECT_KINDS = ("新增项目", "延续项目")
 # How the blank form numbers the rows of 项目实施进度计划 (“1、”, “2.”, “（3）”): the reader takes it off.
-STEP_NUMBER = re.compile(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*[、.．](?![0-9０-９]))")
+STEP_NUMBER = lazy_re(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*[、.．](?![0-9０-９]))")
 
 
 @attrs.define

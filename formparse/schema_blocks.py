@@ -9,6 +9,10 @@ from decimal import Decimal
 
 import attrs
 
+from . import _startcache
+
+_startcache.install()  # attrs' generated methods of the classes below: from the cache
+
 __all__ = ["FIELD_TYPES", "Band", "Block", "Boxes", "Column", "Field", "Fields", "Group", "ListBlock", "Matrix", "Pair",
            "Rule", "Schema", "Table", "Title", "value_keys"]
 

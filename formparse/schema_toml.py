@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import keyword
 import re
-import tomllib
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -308,6 +307,8 @@ def parse_schema(text: str, *, source: str = "<schema>") -> Schema:
 
 
 def _parse_schema(text: str, source: str) -> Schema:
+    import tomllib  # (here: a process whose schemas come from the start-up cache never needs it)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from ._startcache import lazy_re
+
 # Separators a submitter types after a label.
 COLONS = ":"
 
@@ -189,7 +191,7 @@ def format_money(value: Decimal) -> str:
     return format(value, "f")
 
 
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE = lazy_re(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def parse_cn_date(text: str) -> dt.date | None:

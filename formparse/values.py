@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import fieldtypes
+from ._startcache import lazy_re
 from .grid import Cell
 from .locate import BoxesLoc, FieldLoc, Layout, ListLoc, TableLoc, split_items
 from .records import MONEY_LIMIT, number_problem
@@ -150,7 +151,7 @@ def _list_items(loc: ListLoc, places: dict[str, list[Cell]] | None = None) -> tu
 
 
 # A line numbered plainly instead of with the list's marker (“1、…”, “2.…”, “（3）…”): its number.
-_PLAIN_NUMBER = re.compile(r"^\s*(?:[(（]\s*([0-9０-９]{1,2})\s*[)）]|([0-9０-９]{1,2})\s*[、.．](?![0-9０-９]))\s*")
+_PLAIN_NUMBER = lazy_re(r"^\s*(?:[(（]\s*([0-9０-９]{1,2})\s*[)）]|([0-9０-９]{1,2})\s*[、.．](?![0-9０-９]))\s*")
 
 
 def _plainly_numbered(items: list[str]) -> list[str]:
@@ -182,7 +183,7 @@ def _plainly_numbered_from(items: list[str], cells: list[Cell | None]) -> tuple[
 
 
 # The printed number a numbered column's cell begins with (“1、”, “2.”, “（3）”).
-ITEM_NUMBER = re.compile(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*、|[0-9０-９]+\s*[.．](?![0-9０-９]))\s*")
+ITEM_NUMBER = lazy_re(r"^\s*(?:[(（]\s*[0-9０-９]+\s*[)）]|[0-9０-９]+\s*、|[0-9０-９]+\s*[.．](?![0-9０-９]))\s*")
 
 
 def _items(loc: TableLoc, layout: Layout, cells: dict[str, str] | None = None,

@@ -29,7 +29,6 @@ naming the control and the cell, never passed over.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -149,6 +148,8 @@ def _vml_boxes(data: bytes) -> dict[int, Box]:
         # x:Checked 1 ticked, 2 mixed (grey: neither, reported), absent or 0 not
         state = _VML_STATES.get(checked[1].strip() if checked is not None else b"0", None)
         text = _TEXTBOX.search(body)
+        import html  # (here: html.entities is a large table, and most workbooks have no control)
+
         caption = html.unescape(_TAG.sub("", text[1].decode("utf-8", "replace"))).strip() if text else ""
         box_kind = _KINDS.get(object_type, object_type)
         out[int(ident[1])] = Box(row, col, dx / 64, state, caption, box_kind)  # (dx in pixels; a column ≈ 64)
