@@ -258,7 +258,7 @@ def read(path: str | Path, *, schema: Schema | str | Path | None = None, schemas
     try:
         grids = open_grids(path, limits or DEFAULT, password)
         _, layout = best_layout(grids, candidates, path)
-        return record_from_layout(layout, layout.schema, partial=partial)
+        return record_from_layout(layout, layout.schema, partial=partial)  # type: ignore[arg-type]
     except FormparseError:
         raise
     except (MemoryError, RecursionError) as exc:
@@ -351,7 +351,7 @@ def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: b
             where = (where + " " if where else "") + f"第{k + 1}份（{_first(part)} 起）"
         try:
             _, layout = best_layout([part], candidates, path)
-            rec = record_from_layout(layout, layout.schema, partial=partial)
+            rec = record_from_layout(layout, layout.schema, partial=partial)  # type: ignore[arg-type]
         except FormparseError as exc:
             if where:
                 exc.message = f"{where}：{exc.message}"
@@ -359,7 +359,7 @@ def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: b
             raise
         if getattr(rec, "provenance", None) is not None and where:
             rec.provenance.position = where
-        out.append(Found(rec, layout.schema.id, where or "全文"))
+        out.append(Found(rec, layout.schema.id, where or "全文"))  # type: ignore[union-attr]
     return out
 
 

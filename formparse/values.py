@@ -102,11 +102,11 @@ def _in_domain(kind: str, value: Any, text: str) -> Any:
     """``value`` if a record can hold it (records.number_problem); ValueError naming the text otherwise."""
     problem = number_problem(kind, value)
     if (problem and kind == "money" and isinstance(value, Decimal) and value.is_finite()
-            and value.as_tuple().exponent < 0 and abs(value) < MONEY_LIMIT):
+            and value.as_tuple().exponent < 0 and abs(value) < MONEY_LIMIT):  # type: ignore[operator]
         # zeros a number format shows after the point (100000000000 in a 0.0000 cell) are not digits of
         # the amount: without them it may be in the domain
         trimmed = value.normalize()
-        if trimmed.as_tuple().exponent > 0:
+        if trimmed.as_tuple().exponent > 0:  # type: ignore[operator]
             trimmed = trimmed.quantize(Decimal(1))
         if number_problem(kind, trimmed) is None:
             return trimmed
@@ -144,9 +144,9 @@ def _list_items(loc: ListLoc, places: dict[str, list[Cell]] | None = None) -> tu
     if places is not None:
         if loc.block.intro and loc.intro is not None:
             places[loc.block.intro] = [loc.intro]
-        for i, cell in enumerate(where):
-            if cell is not None:
-                places[f"{loc.block.key}[{i}]"] = [cell]
+        for i, at in enumerate(where):
+            if at is not None:
+                places[f"{loc.block.key}[{i}]"] = [at]
     return intro, cleaned
 
 
@@ -169,7 +169,7 @@ def _plainly_numbered_from(items: list[str], cells: list[Cell | None]) -> tuple[
         m = _PLAIN_NUMBER.match(line)
         n = int(unicodedata.normalize("NFKC", m.group(1) or m.group(2))) if m else None
         if n == len(out) + 1:
-            out.append([line[m.end():]])
+            out.append([line[m.end():]])  # type: ignore[union-attr]
             first.append(cell)
         elif out and n is None:
             out[-1].append(line)

@@ -198,7 +198,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
 
     # Leaving a slot without its label costs more than any placement, so when every slot can have a cell
     # only such combinations compete.
-    full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]
+    full = [c for c in itertools.product(*(o[:-1] for o in options)) if len({id(ci[0]) for ci in c}) == len(c)]  # type: ignore[index]
     combos: Iterable[tuple[tuple[Cell, str] | None, ...]] = full or itertools.product(*options)
     scored: list[tuple[Cost, tuple[tuple[Cell, str] | None, ...]]] = []
     for combo in combos:
@@ -226,7 +226,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
     scored.sort(key=lambda x: x[0])
     best_cost, best = scored[0]
     # the fields read by order alone equal: the choice (or the tie) rests on a distance
-    near = len(scored) > 1 and scored[1][0][:ORDER_FIELDS] == best_cost[:ORDER_FIELDS]
+    tie = len(scored) > 1 and scored[1][0][:ORDER_FIELDS] == best_cost[:ORDER_FIELDS]
     for cost, combo in scored[1:]:
         if cost != best_cost:
             break
@@ -236,7 +236,7 @@ def _assign(group: list[Slot], cands: dict[str, list[tuple[Cell, str]]], placed:
             cells = sorted({ci[0].address for _, a, b in differ for ci in (a, b) if ci is not None})
             labels = "、".join(dict.fromkeys(f"“{s.name}”" for s, _, _ in differ))
             raise AmbiguousLayout(f"标签 {labels} 出现在 {'、'.join(cells)}，无法确定各属于哪一栏", cells=cells)
-    return {s.id: ci for s, ci in zip(group, best, strict=True) if ci is not None}, near
+    return {s.id: ci for s, ci in zip(group, best, strict=True) if ci is not None}, tie
 
 
 def _assign_greedy(group: list[Slot], options: list[list[tuple[Cell, str] | None]],

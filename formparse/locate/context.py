@@ -85,6 +85,7 @@ class Context:
         first, second = (right, below) if prefer == "right" else (below, right)
         if only:
             second = None
+        chosen: Cell | None
         if first is not None and not first.blank:
             chosen = first
         elif second is not None and not second.blank:

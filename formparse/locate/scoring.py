@@ -142,7 +142,7 @@ def _unlike(slot: Slot, cell: Cell, family: list[tuple[Slot, Cell]], ev: Evidenc
         owner = ev.slot_of.get(id(neighbour)) if neighbour is not None else None
         if owner is None or not owner.id.startswith(("field:", "pair:")):
             continue
-        if neighbour is sign.above and neighbour.col != cell.col:
+        if neighbour is None or neighbour is sign.above and neighbour.col != cell.col:
             continue  # not the cell under it: under a wide label, only the cell at its start is its value's
         # the neighbour's other place is none of its own (a label there — unless only this slot wants that
         # cell, which then is a value, this cell being the slot's label —, or a cell begun further back)

@@ -38,14 +38,17 @@ class Signs:
                 and not self.ups and self.first_left is None and self.first_up is None):
             # an uncontested cell's signs (no neighbour, no other place): what the full key below gives for them
             return (self.colon, self.in_values, None, None, False, None, None, False, (), None, None)
-
-        def which(c: Cell | None) -> int | None:
-            return None if c is None else index.get(id(c), -1)
-        return (self.colon, self.in_values, which(self.left), which(self.left_below),
+        return (self.colon, self.in_values, _which(index, self.left), _which(index, self.left_below),
                 self.left is not None and self.left_below is not None and self.left_below.col == self.left.col,
-                which(self.above), which(self.above_right),
+                _which(index, self.above), _which(index, self.above_right),
                 self.above is not None and self.above_right is not None and self.above_right.row == self.above.row,
-                tuple(which(c) for c in self.ups), which(self.first_left), which(self.first_up))
+                tuple(_which(index, c) for c in self.ups), _which(index, self.first_left),
+                _which(index, self.first_up))
+
+
+def _which(index: dict[int, int], c: Cell | None) -> int | None:
+    """A neighbour's candidate number in a :meth:`Signs.key` (None: no neighbour, -1: not a candidate)."""
+    return None if c is None else index.get(id(c), -1)
 
 
 def signs_of(grid: Grid, cands: dict[str, list[tuple[Cell, str]]], wanted: dict[int, set[str]],
