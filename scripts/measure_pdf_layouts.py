@@ -6,9 +6,12 @@ with ``soffice --headless --convert-to pdf`` (``--fit``: each sheet fitted one p
 who sets “将工作表调整为一页宽” prints it) and reads workbook and PDF. Prints one line a layout: ``exact``,
 ``loud`` (refused, with the first line of the error) or ``warned`` (a different record carrying a warning its
 workbook lacks), or ``SILENT`` (a different record without a new warning: the worst outcome), then the
-counts. ``--keep DIR`` keeps the files (look at a PDF: ``pdftoppm -png -r 60 FILE.pdf out``).
+counts. ``--rows``: each row given the height its wrapped text needs first, as Excel stores it after the
+clerk typed the text (openpyxl writes no heights: Calc prints such rows one line high, their wrapped text
+overflowing into the rows around or clipped). ``--keep DIR`` keeps the files (look at a PDF:
+``pdftoppm -png -r 60 FILE.pdf out``).
 
-Run from the repository root: ``python scripts/measure_pdf_layouts.py --count 12 [--fit] [--keep out]``.
+Run from the repository root: ``python scripts/measure_pdf_layouts.py --count 12 [--rows] [--fit] [--keep out]``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,45 @@ def fit_one_page_wide(path: Path) -> None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
+    book.save(path)
+
+
+def _shown_width(text: str) -> float:
+    """A text's width in Excel's column-width units (a wide character counts two)."""
+    import unicodedata
+
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def fit_rows(path: Path) -> None:
+    """Every row given the height its wrapped text needs, as Excel stores it once a clerk has typed the text
+    (Excel fits a row to wrapped text as it is typed; openpyxl writes no heights and Calc keeps the default, so
+    the text of a short row overflows or is clipped). Estimated generously: 15 pt a line of 11 pt type."""
+    import math
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    book = load_workbook(path)
+    for ws in book.worksheets:
+        widths = {c: (ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in range(1, ws.max_column + 1)}
+        spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+        need: dict[int, float] = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                    continue
+                m = spans.get((cell.row, cell.column))
+                cols = range(m.min_col, m.max_col + 1) if m else [cell.column]
+                last = m.max_row if m else cell.row
+                room = max(sum(widths[c] for c in cols) - 1.0, 1.0)
+                text = str(cell.value) if not str(cell.value).startswith("=") else "0" * 12
+                lines = sum(max(1, math.ceil(_shown_width(part) / room)) for part in text.split("\n"))
+                height = 15.0 * lines + 3.0 - 15.0 * (last - cell.row)
+                need[last] = max(need.get(last, 15.0), height)
+        for r, h in need.items():
+            if h > 15.0:
+                ws.row_dimensions[r].height = h
     book.save(path)
 
 
@@ -76,14 +118,17 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--count", type=int, default=12)
     ap.add_argument("--fit", action="store_true", help="fit each sheet one page wide before exporting")
+    ap.add_argument("--rows", action="store_true", help="give each row the height its wrapped text needs")
     ap.add_argument("--keep", type=Path, help="keep the workbooks and PDFs in this folder")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
         sheets = layouts(args.seed, args.count, out)
-        if args.fit:
-            for sheet in sheets:
+        for sheet in sheets:
+            if args.rows:
+                fit_rows(sheet)
+            if args.fit:
                 fit_one_page_wide(sheet)
         subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
                         "pdf", "--outdir", str(out), *map(str, sheets)], check=True, capture_output=True,

@@ -52,6 +52,7 @@ from .pdf_cells import (
     _within,
     _without_empty_cut_rows,
     apart_in_columns,
+    side_by_side,
     split_unruled,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
@@ -242,6 +243,7 @@ class _Reader(_Assembler):
             x0, top, x1, bottom = table.bbox
             found.append((top, _Table(n, k, made, x0, x1, top, bottom)))
             self.ruled = True
+        found = [(t.top, t) for t in side_by_side([t for _, t in found if isinstance(t, _Table)])]
         rest = [c for i, c in enumerate(chars) if i not in taken]
         lines = _lines(rest, gap)
         self.n_text += sum(len("".join(line.text.split())) for line in lines)

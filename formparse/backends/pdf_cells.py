@@ -55,6 +55,32 @@ class _Para:
     top: float
 
 
+def side_by_side(tables: list[_Table]) -> list[_Table]:
+    """A page's tables that stand side by side (their heights overlapping, their widths not) as one table: a
+    sheet's cells printed with empty, unbordered columns between them (a helper column left blank, a block set
+    to the right of another) are in the same rows of one grid, as the workbook has them; pdfplumber finds each
+    ruled region as a table of its own. Numbered again in reading order."""
+    groups: list[list[_Table]] = []
+    for table in sorted(tables, key=lambda t: (t.top, t.x0)):
+        joined = [g for g in groups
+                  if any(min(t.bottom, table.bottom) - max(t.top, table.top) > SNAP for t in g)
+                  and not any(min(t.x1, table.x1) - max(t.x0, table.x0) > SNAP for t in g)]
+        if not joined:
+            groups.append([table])
+            continue
+        first = joined[0]
+        for other in joined[1:]:
+            first.extend(other)
+            groups.remove(other)
+        first.append(table)
+    out = []
+    for k, group in enumerate(sorted(groups, key=lambda g: min(t.top for t in g)), start=1):
+        head = min(group, key=lambda t: (t.top, t.x0))
+        out.append(_Table(head.page, k, [c for t in group for c in t.cells], min(t.x0 for t in group),
+                          max(t.x1 for t in group), min(t.top for t in group), max(t.bottom for t in group)))
+    return out
+
+
 def _boundaries(values: Iterable[float]) -> list[float]:
     """Distinct edges, those within SNAP of each other taken as one."""
     out: list[float] = []

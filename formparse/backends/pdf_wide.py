@@ -52,15 +52,17 @@ def survey(page: Page) -> _Part:
                  any(g[0].isspace() for g in glyphs))
 
 
-def _same_rows(a: list[float], b: list[float]) -> bool:
+def _same_rows(a: list[float], b: list[float], crossed: bool = False) -> bool:
     """Whether two parts print the same rows: Calc sets the rows at the same heights on every part, but a part
     draws only its own columns' borders (a row bordered only in the other part's columns has no rule here), so
     one part's rules are all among the other's — at least two of them, the two tables' extents agreeing at
-    the top or at the foot."""
+    the top or at the foot; or anywhere (``crossed``) when text printed over the cut says the pages are the two
+    sides of one (a part whose bordered cells are a few rows in the middle of the other's: 主管部门 and 项目负责人
+    beside the left part's 项目名称 … 项目实施期限)."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     if len(small) < 2 or not all(any(abs(x - y) <= SNAP for y in large) for x in small):
         return False
-    return abs(small[0] - large[0]) <= SNAP or abs(small[-1] - large[-1]) <= SNAP
+    return crossed or abs(small[0] - large[0]) <= SNAP or abs(small[-1] - large[-1]) <= SNAP
 
 
 def _crossing(left: _Part, right: _Part, dx: float, glyphs: Callable[[int], list[Glyph]], k: int,
@@ -151,7 +153,9 @@ def column_pairs(parts: list[_Part], glyphs: Callable[[int], list[Glyph]]) -> tu
         candidates = [(i, j) for i in range(n) for j in range(i + 1, n) if _narrower(parts[i], parts[j])]
         candidates.sort(key=lambda ij: (ij[1] - ij[0], ij[0]))
     for i, j in candidates:
-        if not _same_rows(heights[i], heights[j]) or i in rights or j in lefts:
+        # (text beyond the cut from one of the two pages: the pair is taken only if it is the same text on both)
+        crossed = i in lefts or j in rights
+        if not _same_rows(heights[i], heights[j], crossed) or i in rights or j in lefts:
             continue
         step = j - i
         pairs = _run(heights, i, step, rights | {k - step for k in lefts})
