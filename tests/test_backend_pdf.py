@@ -750,3 +750,42 @@ def test_sheets_wider_than_the_page_exported_by_calc_read_as_the_workbook_or_fai
     assert not silent
     assert exact >= official // 2, f"{exact} of {official} exact"  # measured 8 of 12 (2026-12-07)
     assert not _exact_or_loud(pairs[official:])[1]
+
+
+def test_a_right_part_bordered_only_in_middle_rows_is_joined_where_text_over_the_cut_proves_it():
+    # Calc draws only a part's own cells' borders: the right part's bordered cells are the left part's rows 2-3
+    # (主管部门 and 项目负责人 beside 项目名称 … 项目实施期限), text over the cut in row 2 on both pages
+    ys = [100, 120, 140, 160, 180]
+    left = (K.grid_lines(WIDE_L, ys, skip=[("v", 3, 1)])
+            + K.text(58, 115, "Name") + K.text(58, 135, "Item") + K.text(520, 135, CUT_TEXT)
+            + K.text(58, 155, "Total") + K.text(58, 175, "Sum"))
+    dx = WIDE_L[-1] - WIDE_R[0]
+    right = (K.grid_lines(WIDE_R, ys[1:4], skip=[("v", 0, 0)])
+             + K.text(520 - dx, 135, CUT_TEXT) + K.text(254, 135, "2") + K.text(58, 155, "d3")
+             + K.text(254, 155, "e3"))
+    grid = grid_of(K.document([left, right]))
+    texts = [[c.text for c in grid.own_anchors(r)] for r in range(len(grid))]
+    assert texts[1][0] == "Item" and texts[1][-2:] == [CUT_TEXT, "2"]
+    assert [c.text for c in grid.reading_order()].count(CUT_TEXT) == 1
+    assert texts[2][-2:] == ["d3", "e3"] and texts[0][0] == "Name" and texts[3][0] == "Sum"
+    # without the text over the cut the same pages prove nothing: refused as cut off
+    with pytest.raises(formparse.UnreadableFile, match="第1页有文字超出了页面"):
+        grid_of(K.document([left, right.replace(CUT_TEXT, "merged across the cat")]))
+
+
+def test_tables_side_by_side_on_a_page_are_one_table_in_the_same_rows():
+    # a sheet's block set to the right of another with a blank unbordered column between them (Calc prints no
+    # rule there, pdfplumber finds two tables): the workbook's rows, the blank column between
+    cells = [(115, "Name", "x"), (135, "Item", "1"), (155, "Total", "3")]
+    left = K.grid_lines([54, 150, 250], [100, 120, 140, 160]) + "".join(
+        K.text(58, y, a) + K.text(154, y, b) for y, a, b in cells)
+    right = K.grid_lines([300, 400], [120, 140, 160]) + K.text(304, 135, "b2") + K.text(304, 155, "b3")
+    grid = grid_of(K.document([left + right]))
+    assert [[(c.col, c.text) for c in grid.own_anchors(r)] for r in range(len(grid))] == [
+        [(0, "Name"), (1, "x")], [(0, "Item"), (1, "1"), (3, "b2")], [(0, "Total"), (1, "3"), (3, "b3")]]
+    assert grid.own_anchors(1)[2].address == "第1页表1第2行第4列"
+    # a table under another (their heights apart) stays a table of its own, its rows after the first's
+    under = K.grid_lines([300, 400, 500], [200, 220, 240]) + K.text(304, 215, "later") + K.text(304, 235, "last")
+    grid = grid_of(K.document([left + under]))
+    assert [c.text for c in grid.own_anchors(len(grid) - 2)] == ["later", ""]
+    assert grid.own_anchors(len(grid) - 2)[0].address == "第1页表2第1行第1列"
