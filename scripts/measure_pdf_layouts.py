@@ -97,7 +97,10 @@ def layouts(seed: int, count: int, out: Path) -> list[Path]:
 
 
 def verdict(sheet: Path, pdf: Path) -> tuple[str, str]:
-    want = formparse.read_all(sheet)
+    try:
+        want = formparse.read_all(sheet)
+    except formparse.FormparseError as e:  # the workbook itself is refused: nothing to measure the PDF against
+        return "source-refused", str(e).splitlines()[0]
     if not pdf.exists():
         return "noPDF", ""
     try:

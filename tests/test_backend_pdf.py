@@ -789,3 +789,24 @@ def test_tables_side_by_side_on_a_page_are_one_table_in_the_same_rows():
     grid = grid_of(K.document([left + under]))
     assert [c.text for c in grid.own_anchors(len(grid) - 2)] == ["later", ""]
     assert grid.own_anchors(len(grid) - 2)[0].address == "第1页表2第1行第1列"
+
+
+@pytest.mark.slow
+def test_layouts_with_rows_fitted_as_excel_saves_them_exported_by_calc_read_exactly_or_loudly(tmp_path):
+    """Layouts by other hands (seed 18, as scripts/measure_pdf_layouts.py --rows draws them), each row given the
+    height its wrapped text needs (as Excel stores it once the clerk typed the text), exported by Calc: most
+    sheets wider than the page (joined), blocks side by side with blank columns between (one table). Exact or a
+    refusal or a new warning, never a different record in silence."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import measure_pdf_layouts as M
+
+    sheets = M.layouts(18, 12, tmp_path)
+    for sheet in sheets:
+        M.fit_rows(sheet)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *map(str, sheets)], check=True, capture_output=True, timeout=1800)
+    verdicts = [M.verdict(sheet, sheet.with_suffix(".pdf"))[0] for sheet in sheets]
+    assert "SILENT" not in verdicts
+    assert verdicts.count("exact") >= 4, verdicts  # measured 4 of 12 (2026-12-07; 2 before side-by-side tables)

@@ -56,15 +56,20 @@ class _Para:
 
 
 def side_by_side(tables: list[_Table]) -> list[_Table]:
-    """A page's tables that stand side by side (their heights overlapping, their widths not) as one table: a
-    sheet's cells printed with empty, unbordered columns between them (a helper column left blank, a block set
-    to the right of another) are in the same rows of one grid, as the workbook has them; pdfplumber finds each
-    ruled region as a table of its own. Numbered again in reading order."""
+    """A page's tables that stand side by side (their heights overlapping, no cell of one over a cell of the
+    other) as one table: a sheet's cells printed with empty, unbordered cells between them (a helper column
+    left blank, a block set to the right of another, “实有人数 | 91” in the first row of a table whose next cell
+    to the left has no border) are in the same rows of one grid, as the workbook has them; pdfplumber finds
+    each ruled region as a table of its own. (A table drawn inside another's cell stays apart.) Numbered again
+    in reading order."""
+    def apart(a: _PCell, b: _PCell) -> bool:
+        return min(a.x1, b.x1) - max(a.x0, b.x0) <= SNAP or min(a.bottom, b.bottom) - max(a.top, b.top) <= SNAP
+
     groups: list[list[_Table]] = []
     for table in sorted(tables, key=lambda t: (t.top, t.x0)):
         joined = [g for g in groups
                   if any(min(t.bottom, table.bottom) - max(t.top, table.top) > SNAP for t in g)
-                  and not any(min(t.x1, table.x1) - max(t.x0, table.x0) > SNAP for t in g)]
+                  and all(apart(a, b) for t in g for a in t.cells for b in table.cells)]
         if not joined:
             groups.append([table])
             continue
