@@ -810,3 +810,31 @@ def test_layouts_with_rows_fitted_as_excel_saves_them_exported_by_calc_read_exac
     verdicts = [M.verdict(sheet, sheet.with_suffix(".pdf"))[0] for sheet in sheets]
     assert "SILENT" not in verdicts
     assert verdicts.count("exact") >= 4, verdicts  # measured 4 of 12 (2026-12-07; 2 before side-by-side tables)
+
+
+def test_a_right_part_without_any_border_is_joined_where_its_heading_over_the_cut_proves_it():
+    # the sheet's right columns print no cell border on this page (blank cells), only the heading that runs over
+    # the cut: the same text at the same place on both pages puts them together (read once)
+    heading = "Unit: yuan, persons"
+    left = (K.grid_lines(WIDE_L, WIDE_YS) + K.text(520, 80, heading) + K.text(58, 115, "Name")
+            + K.text(58, 135, "Item") + K.text(58, 155, "Total"))
+    dx = WIDE_L[-1] - WIDE_R[0]
+    right = K.text(520 - dx, 80, heading)
+    grid = grid_of(K.document([left, right]))
+    assert [c.text for c in grid.reading_order() if c.text] == [heading, "Name", "Item", "Total"]
+    # a heading not the same on the other page proves nothing: refused as cut off
+    with pytest.raises(formparse.UnreadableFile, match="第1页有文字超出了页面"):
+        grid_of(K.document([left, K.text(520 - dx, 80, "Unit: yuan, person")]))
+
+
+def test_a_table_going_on_over_the_page_without_its_first_columns_borders_stays_in_its_columns():
+    # Calc draws only the borders of the cells that have them: the rows on the next page show only the second
+    # column bordered; they are the same table's rows in its second column
+    xs = [54, 150, 250, 350]
+    one = K.grid_lines(xs, [700, 720, 740]) + K.text(58, 715, "Name") + K.text(154, 715, "x") + K.text(
+        254, 715, "y") + K.text(58, 735, "Goal") + K.text(154, 735, "z") + K.text(254, 735, "w")
+    two = K.grid_lines(xs[1:3], [60, 80, 100]) + K.text(154, 75, "long") + K.text(154, 95, "term")
+    grid = grid_of(K.document([one, two]))
+    assert [[(c.col, c.text) for c in grid.own_anchors(r)] for r in range(len(grid))][-2:] == [
+        [(1, "long")], [(1, "term")]]
+    assert len(set(grid.row_blocks)) == 1

@@ -335,22 +335,34 @@ def _distance(c: dict[str, Any], bbox: Sequence[float]) -> float:
 
 def _chain(items: list[_Table | _Para]) -> None:
     """Number the tables; a table that begins a page straight after a table ending the previous page, with
-    the same left and right edges, continues it (a table broken over pages). Any text between them (under
+    the same left and right edges (or column edges all among its: see _among), continues it (a table broken
+    over pages). Any text between them (under
     the table, or above the next: a new form's title) ends the table; running headers and footers are not
     text here (read once, on the first page)."""
     last: _Table | None = None  # the last table, while nothing followed it
     n = 0
+    edges: dict[int, list[float]] = {}  # each chain's column edges so far
     for item in items:
         if isinstance(item, _Para):
             last = None
             continue
-        if (last is not None and item.page == last.page + 1 and abs(item.x0 - last.x0) <= SNAP
-                and abs(item.x1 - last.x1) <= SNAP and item.number == 1):
+        mine = _boundaries(x for c in item.cells for x in (c.x0, c.x1))
+        if last is not None and item.page == last.page + 1 and item.number == 1 and (
+                (abs(item.x0 - last.x0) <= SNAP and abs(item.x1 - last.x1) <= SNAP)
+                or _among(mine, edges[last.chain])):
             item.chain = last.chain
         else:
             item.chain = n
             n += 1
+        edges[item.chain] = _boundaries([*edges.get(item.chain, []), *mine])
         last = item
+
+
+def _among(mine: Sequence[float], chain: Sequence[float]) -> bool:
+    """Whether a table's column edges are all among the edges of the table before it: a sheet's rows going on
+    over the page whose first or last columns have no border there (Calc draws only the borders of the cells
+    that have them), in the sheet's columns."""
+    return len(mine) >= 2 and all(any(abs(x - y) <= SNAP for y in chain) for x in mine)
 
 
 # Two texts of one cell stand apart like the texts of two cells when the space between them is wider than this
