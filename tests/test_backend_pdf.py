@@ -687,7 +687,8 @@ def test_a_sheet_cut_after_its_last_rows_page_is_joined():
     _more_rows()[1],  # no page prints the same rows
 ])
 def test_parts_that_cannot_be_put_together_for_sure_are_refused_as_cut_off(right):
-    with pytest.raises(formparse.UnreadableFile, match="第1页有文字超出了页面.*调整为一页宽"):
+    # (pages printing the same rows of other columns, not joined: refused as parts that cannot be put back)
+    with pytest.raises(formparse.UnreadableFile, match="第1页(有文字超出了页面|和第2页打印的是同样的行).*调整为一页宽"):
         grid_of(K.document([_wide_rows()[0], right]))
 
 
@@ -838,3 +839,15 @@ def test_a_table_going_on_over_the_page_without_its_first_columns_borders_stays_
     assert [[(c.col, c.text) for c in grid.own_anchors(r)] for r in range(len(grid))][-2:] == [
         [(1, "long")], [(1, "term")]]
     assert len(set(grid.row_blocks)) == 1
+
+
+def test_pages_printing_the_same_rows_of_other_columns_that_cannot_be_joined_are_refused():
+    # a middle part of a sheet three pages wide (wider than the left part, nothing over the cuts): read one after
+    # the other, a part's values would stand under the other part's labels; refused, naming the pages
+    one = K.grid_lines(WIDE_L, WIDE_YS) + K.text(58, 115, "Name") + K.text(58, 135, "Item") + K.text(58, 155, "Sum")
+    two = K.grid_lines([54, 300, 560], WIDE_YS) + K.text(58, 115, "b1") + K.text(58, 135, "b2") + K.text(58, 155, "b3")
+    with pytest.raises(formparse.UnreadableFile, match="第1页和第2页打印的是同样的行、不同的列.*调整为一页宽"):
+        grid_of(K.document([one, two]))
+    # the same rows over the same columns (a long table's pages) are read on
+    same = K.grid_lines(WIDE_L, WIDE_YS) + K.text(58, 115, "c1") + K.text(58, 135, "c2") + K.text(58, 155, "c3")
+    assert len(grid_of(K.document([one, same]))) == 6

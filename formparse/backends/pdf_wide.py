@@ -182,6 +182,21 @@ def column_pairs(parts: list[_Part], glyphs: Callable[[int], list[Glyph]]) -> tu
     return {}, 0.0
 
 
+def unjoined_parts(parts: list[_Part]) -> tuple[int, int] | None:
+    """Two pages (indexes) that print the same rows of different columns — the rules at the same heights (see
+    _same_rows), the tables starting at one place and ending at another — when no pages were put together: the
+    parts of a sheet wider than the page that cannot be joined for sure (three or more across, nothing printed
+    over the cuts). Read one after the other they would set a part's values under the other part's labels;
+    refused instead. (The pages of one long table span the same columns.)"""
+    for i, a in enumerate(parts):
+        for j in range(i + 1, len(parts)):
+            b = parts[j]
+            if (a.extent is not None and b.extent is not None and abs(a.extent[1] - b.extent[1]) > SNAP
+                    and _same_rows(a.heights, b.heights)):
+                return i, j
+    return None
+
+
 def cut(parts: list[_Part], pairs: dict[int, int], dx: float) -> tuple[float, float]:
     """Where the sheet is cut: the right edge of the left parts' tables, and that place on the right parts (``dx``
     to the left). (A page's table may stop short of the cut: the widest is the cut.)"""
