@@ -52,11 +52,12 @@ from .pdf_cells import (
     _within,
     _without_empty_cut_rows,
     apart_in_columns,
+    side_by_side,
     split_unruled,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
 from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text, unradical
-from .pdf_wide import Glyph, Joined, column_pairs, cut, survey
+from .pdf_wide import Glyph, Joined, column_pairs, cut, survey, unjoined_parts
 
 # pdfminer logs what it finds odd in a file (a font without a bounding box, …) as warnings; with no handler
 # of its own, Python would print them on stderr, around the one line a bad file gets. What matters reaches the
@@ -351,6 +352,7 @@ class _Reader(_Assembler):
             x0, top, x1, bottom = table.bbox
             found.append((top, _Table(n, k, made, x0, x1, top, bottom)))
             self.ruled = True
+        found = [(t.top, t) for t in side_by_side([t for _, t in found if isinstance(t, _Table)])]
         rest = [c for i, c in enumerate(chars) if i not in taken]
         lines = _lines(rest, gap)
         self.n_text += sum(len("".join(line.text.split())) for line in lines)
@@ -497,6 +499,11 @@ def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str |
         reader.n_chars = 0
         reader.spaced = any(p.spaced for p in parts)
         pairs, dx = column_pairs(parts, lambda k: _glyphs(pages[k]))
+        apart = unjoined_parts(parts) if not pairs else None
+        if apart is not None:
+            raise UnreadableFile(f"第{apart[0] + 1}页和第{apart[1] + 1}页打印的是同样的行、不同的列：工作表比页面宽，"
+                                 "被分成几页打印，无法可靠地拼回；请提供 Word/Excel 原件，或导出时把工作表调整为一页宽",
+                                 path=path)
         at = cut(parts, pairs, dx)
         rights = set(pairs.values())
         for i, page in enumerate(pages):

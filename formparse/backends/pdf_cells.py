@@ -55,6 +55,37 @@ class _Para:
     top: float
 
 
+def side_by_side(tables: list[_Table]) -> list[_Table]:
+    """A page's tables that stand side by side (their heights overlapping, no cell of one over a cell of the
+    other) as one table: a sheet's cells printed with empty, unbordered cells between them (a helper column
+    left blank, a block set to the right of another, “实有人数 | 91” in the first row of a table whose next cell
+    to the left has no border) are in the same rows of one grid, as the workbook has them; pdfplumber finds
+    each ruled region as a table of its own. (A table drawn inside another's cell stays apart.) Numbered again
+    in reading order."""
+    def apart(a: _PCell, b: _PCell) -> bool:
+        return min(a.x1, b.x1) - max(a.x0, b.x0) <= SNAP or min(a.bottom, b.bottom) - max(a.top, b.top) <= SNAP
+
+    groups: list[list[_Table]] = []
+    for table in sorted(tables, key=lambda t: (t.top, t.x0)):
+        joined = [g for g in groups
+                  if any(min(t.bottom, table.bottom) - max(t.top, table.top) > SNAP for t in g)
+                  and all(apart(a, b) for t in g for a in t.cells for b in table.cells)]
+        if not joined:
+            groups.append([table])
+            continue
+        first = joined[0]
+        for other in joined[1:]:
+            first.extend(other)
+            groups.remove(other)
+        first.append(table)
+    out = []
+    for k, group in enumerate(sorted(groups, key=lambda g: min(t.top for t in g)), start=1):
+        head = min(group, key=lambda t: (t.top, t.x0))
+        out.append(_Table(head.page, k, [c for t in group for c in t.cells], min(t.x0 for t in group),
+                          max(t.x1 for t in group), min(t.top for t in group), max(t.bottom for t in group)))
+    return out
+
+
 def _boundaries(values: Iterable[float]) -> list[float]:
     """Distinct edges, those within SNAP of each other taken as one."""
     out: list[float] = []
@@ -304,22 +335,34 @@ def _distance(c: dict[str, Any], bbox: Sequence[float]) -> float:
 
 def _chain(items: list[_Table | _Para]) -> None:
     """Number the tables; a table that begins a page straight after a table ending the previous page, with
-    the same left and right edges, continues it (a table broken over pages). Any text between them (under
+    the same left and right edges (or column edges all among its: see _among), continues it (a table broken
+    over pages). Any text between them (under
     the table, or above the next: a new form's title) ends the table; running headers and footers are not
     text here (read once, on the first page)."""
     last: _Table | None = None  # the last table, while nothing followed it
     n = 0
+    edges: dict[int, list[float]] = {}  # each chain's column edges so far
     for item in items:
         if isinstance(item, _Para):
             last = None
             continue
-        if (last is not None and item.page == last.page + 1 and abs(item.x0 - last.x0) <= SNAP
-                and abs(item.x1 - last.x1) <= SNAP and item.number == 1):
+        mine = _boundaries(x for c in item.cells for x in (c.x0, c.x1))
+        if last is not None and item.page == last.page + 1 and item.number == 1 and (
+                (abs(item.x0 - last.x0) <= SNAP and abs(item.x1 - last.x1) <= SNAP)
+                or _among(mine, edges[last.chain])):
             item.chain = last.chain
         else:
             item.chain = n
             n += 1
+        edges[item.chain] = _boundaries([*edges.get(item.chain, []), *mine])
         last = item
+
+
+def _among(mine: Sequence[float], chain: Sequence[float]) -> bool:
+    """Whether a table's column edges are all among the edges of the table before it: a sheet's rows going on
+    over the page whose first or last columns have no border there (Calc draws only the borders of the cells
+    that have them), in the sheet's columns."""
+    return len(mine) >= 2 and all(any(abs(x - y) <= SNAP for y in chain) for x in mine)
 
 
 # Two texts of one cell stand apart like the texts of two cells when the space between them is wider than this

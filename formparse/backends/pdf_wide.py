@@ -52,15 +52,21 @@ def survey(page: Page) -> _Part:
                  any(g[0].isspace() for g in glyphs))
 
 
-def _same_rows(a: list[float], b: list[float]) -> bool:
+def _same_rows(a: list[float], b: list[float], crossed: bool = False, bare: bool = False) -> bool:
     """Whether two parts print the same rows: Calc sets the rows at the same heights on every part, but a part
     draws only its own columns' borders (a row bordered only in the other part's columns has no rule here), so
     one part's rules are all among the other's — at least two of them, the two tables' extents agreeing at
-    the top or at the foot."""
+    the top or at the foot; or anywhere (``crossed``) when text printed over the cut says the pages are the two
+    sides of one (a part whose bordered cells are a few rows in the middle of the other's: 主管部门 and 项目负责人
+    beside the left part's 项目名称 … 项目实施期限); ``bare``: a part with no border at all (only a heading's
+    text running over the cut) prints the other's rows when that text says so (the pair proven by it, never
+    the pages paired along with it)."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
+    if bare and not small:  # a part printing no border at all (its rows' cells blank): the text decides
+        return True
     if len(small) < 2 or not all(any(abs(x - y) <= SNAP for y in large) for x in small):
         return False
-    return abs(small[0] - large[0]) <= SNAP or abs(small[-1] - large[-1]) <= SNAP
+    return crossed or abs(small[0] - large[0]) <= SNAP or abs(small[-1] - large[-1]) <= SNAP
 
 
 def _crossing(left: _Part, right: _Part, dx: float, glyphs: Callable[[int], list[Glyph]], k: int,
@@ -105,13 +111,15 @@ def _narrower(left: _Part, right: _Part) -> bool:
     return a is not None and b is not None and abs(a[0] - b[0]) <= SNAP and b[1] < a[1] - SNAP
 
 
-def _run(heights: list[list[float]], i: int, step: int, ends: set[int]) -> dict[int, int]:
+def _run(heights: list[list[float]], i: int, step: int, ends: set[int], crossed: bool = False) -> dict[int, int]:
     """The pairs at ``step`` around the pair (i, i + step) that print the same rows: one after the other,
     (k, k + step) for the pages k of one part (at most ``step`` of them; for a step of 1, every other page);
     ``ends``: pages never the left part of a pair (text beyond their left edge, or a right part's with text
-    beyond its right edge: a middle part, three or more across, is not joined)."""
+    beyond its right edge: a middle part, three or more across, is not joined); ``crossed``: the pair (i, i +
+    step) is proven by text over its cut, the others' rules need only be among each other's (see _same_rows)."""
     def agree(k: int) -> bool:
-        return (0 <= k and k + step < len(heights) and k not in ends and _same_rows(heights[k], heights[k + step]))
+        return (0 <= k and k + step < len(heights) and k not in ends
+                and _same_rows(heights[k], heights[k + step], crossed))
 
     by = 2 if step == 1 else 1
     pairs = {i: i + step}
@@ -151,10 +159,12 @@ def column_pairs(parts: list[_Part], glyphs: Callable[[int], list[Glyph]]) -> tu
         candidates = [(i, j) for i in range(n) for j in range(i + 1, n) if _narrower(parts[i], parts[j])]
         candidates.sort(key=lambda ij: (ij[1] - ij[0], ij[0]))
     for i, j in candidates:
-        if not _same_rows(heights[i], heights[j]) or i in rights or j in lefts:
+        # (text beyond the cut from one of the two pages: the pair is taken only if it is the same text on both)
+        crossed = i in lefts or j in rights
+        if not _same_rows(heights[i], heights[j], crossed, bare=crossed) or i in rights or j in lefts:
             continue
         step = j - i
-        pairs = _run(heights, i, step, rights | {k - step for k in lefts})
+        pairs = _run(heights, i, step, rights | {k - step for k in lefts}, crossed)
         if rights or lefts:
             dx = _shift(parts, i, j, glyphs)
             if dx is None or not all(_crossing(parts[k], parts[m], dx, glyphs, k, m) is not False
@@ -170,6 +180,21 @@ def column_pairs(parts: list[_Part], glyphs: Callable[[int], list[Glyph]]) -> tu
             dx = left[1] - right[0]
         return pairs, dx
     return {}, 0.0
+
+
+def unjoined_parts(parts: list[_Part]) -> tuple[int, int] | None:
+    """Two pages (indexes) that print the same rows of different columns — the rules at the same heights (see
+    _same_rows), the tables starting at one place and ending at another — when no pages were put together: the
+    parts of a sheet wider than the page that cannot be joined for sure (three or more across, nothing printed
+    over the cuts). Read one after the other they would set a part's values under the other part's labels;
+    refused instead. (The pages of one long table span the same columns.)"""
+    for i, a in enumerate(parts):
+        for j in range(i + 1, len(parts)):
+            b = parts[j]
+            if (a.extent is not None and b.extent is not None and abs(a.extent[1] - b.extent[1]) > SNAP
+                    and _same_rows(a.heights, b.heights)):
+                return i, j
+    return None
 
 
 def cut(parts: list[_Part], pairs: dict[int, int], dx: float) -> tuple[float, float]:
