@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_trees import groups_of, interleaved  # (this folder: the same interleaving as bench_trees.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # What a read runs, apart from the record classes (attrs, read by cattrs and the contract), the schemas and
@@ -140,29 +142,16 @@ def main() -> None:
         return
     if not args.compiled:
         sys.exit("--compiled DIR (made by --build DIR) is needed")
-    groups: dict[str, list[str]] = {}
-    for p in sorted(Path(args.folder).iterdir()):
-        if p.suffix in (".xlsx", ".docx"):
-            groups.setdefault(p.name.rsplit("-", 1)[0] + p.suffix, []).append(str(p))
+    groups = groups_of(args.folder)
     trees = {"pure": ROOT, "compiled": args.compiled.resolve()}
     children = {name: Child(tree) for name, tree in trees.items()}
-    for paths in groups.values():  # warm-up: imports, schema caches
-        for c in children.values():
-            c.read(paths[0])
     times = {name: {g: {f: [] for f in FIGURES} for g in groups} for name in trees}
-    differ = 0
-    for k in range(args.rounds):
-        for i in range(1, args.per_group + 1):
-            for g, paths in groups.items():
-                if i >= len(paths):
-                    continue
-                order = list(trees) if (i + k) % 2 == 0 else list(trees)[::-1]
-                got = {}
-                for name in order:
-                    spent, got[name] = children[name].read(paths[i])
-                    for f, s in zip(FIGURES, spent, strict=True):
-                        times[name][g][f].append(s)
-                differ += got["pure"] != got["compiled"]
+
+    def take(name: str, g: str, spent: list[float]) -> None:
+        for f, s in zip(FIGURES, spent, strict=True):
+            times[name][g][f].append(s)
+
+    differ = interleaved(children, groups, args.rounds, args.per_group, take)
     for c in children.values():
         c.close()
 

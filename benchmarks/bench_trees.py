@@ -19,7 +19,9 @@ import os
 import statistics
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +65,38 @@ class Child:
         self.proc.wait()
 
 
+def groups_of(folder: str) -> dict[str, list[str]]:
+    """The .xlsx and .docx files of ``folder`` by layout and format (as bench_distinct.py --keep names them)."""
+    groups: dict[str, list[str]] = {}
+    for p in sorted(Path(folder).iterdir()):
+        if p.suffix in (".xlsx", ".docx"):
+            groups.setdefault(p.name.rsplit("-", 1)[0] + p.suffix, []).append(str(p))
+    return groups
+
+
+def interleaved(children: dict[str, Any], groups: dict[str, list[str]], rounds: int, per_group: int,
+                take: Callable[[str, str, Any], None]) -> int:
+    """Every file read by each tree's child one right after the other (who goes first alternates), round-robin
+    over the groups, so a change of load falls on all alike; ``take(tree, group, what its read measured)``.
+    Returns how many reads gave records that differ between the trees."""
+    for paths in groups.values():  # warm-up: imports, schema caches
+        for c in children.values():
+            c.read(paths[0])
+    differ = 0
+    for k in range(rounds):
+        for i in range(1, per_group + 1):
+            for g, paths in groups.items():
+                if i >= len(paths):
+                    continue
+                order = list(children) if (i + k) % 2 == 0 else list(children)[::-1]
+                got = {}
+                for name in order:
+                    spent, got[name] = children[name].read(paths[i])
+                    take(name, g, spent)
+                differ += len(set(got.values())) > 1
+    return differ
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder", help="files kept by bench_distinct.py --keep")
@@ -70,30 +104,15 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="times every file is read by each tree")
     ap.add_argument("--per-group", type=int, default=50, help="files per layout and format")
     args = ap.parse_args()
-    groups: dict[str, list[str]] = {}
-    for p in sorted(Path(args.folder).iterdir()):
-        if p.suffix in (".xlsx", ".docx"):
-            groups.setdefault(p.name.rsplit("-", 1)[0] + p.suffix, []).append(str(p))
+    groups = groups_of(args.folder)
     trees = {"this": ROOT, "other": Path(args.against).resolve()}
     children = {name: Child(tree) for name, tree in trees.items()}
-    for paths in groups.values():  # warm-up: imports, schema caches
-        for c in children.values():
-            c.read(paths[0])
     times: dict[str, dict[str, list[float]]] = {name: {g: [] for g in groups} for name in trees}
-    differ = 0
-    for k in range(args.rounds):
-        # round-robin over the groups, each file read by both trees one right after the other (who goes
-        # first alternates), so a change of load falls on both alike
-        for i in range(1, args.per_group + 1):
-            for g, paths in groups.items():
-                if i >= len(paths):
-                    continue
-                order = list(trees) if (i + k) % 2 == 0 else list(trees)[::-1]
-                got = {}
-                for name in order:
-                    spent, got[name] = children[name].read(paths[i])
-                    times[name][g].append(spent)
-                differ += got["this"] != got["other"]
+
+    def take(name: str, g: str, spent: float) -> None:
+        times[name][g].append(spent)
+
+    differ = interleaved(children, groups, args.rounds, args.per_group, take)
     for c in children.values():
         c.close()
     n = sum(len(t) for t in times["this"].values())
