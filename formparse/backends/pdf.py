@@ -177,14 +177,15 @@ class _Reader(_Assembler):
         the text layer, at the same left, higher by the page's height). Read once, where they stand first, so
         the table goes on. Only when every character over the table is the same character at the same left on
         the page before: anything else there is text of this page (a new form's title), and all of it stays."""
-        last = self.items[-1] if self.items else None
-        if not before or not tables or not isinstance(last, _Table) or last.page != n - 1:
+        if not before or not tables:
             return chars
-        x0, top, x1, _ = min(tables, key=lambda t: t.bbox[1]).bbox
-        if abs(x0 - last.x0) > SNAP or abs(x1 - last.x1) > SNAP:
+        topmost = min(tables, key=lambda t: t.bbox[1])
+        head = self._head_of(n, topmost.bbox, ())  # (the page before ended with a table of the same edges)
+        if head is None:
             return chars
+        top = topmost.bbox[1]
         above = [c for c in chars if c["bottom"] <= top + OVERHANG and not c["text"].isspace()]
-        if not above or self._restarts(n, min(tables, key=lambda t: t.bbox[1]), chars):
+        if not above or _restarts(head, topmost, chars):
             return chars
         shown: dict[str, list[float]] = {}
         for c in before:
@@ -220,26 +221,6 @@ class _Reader(_Assembler):
                     gone.update(id(d) for d in found)
                     break
         return [c for c in chars if id(c) not in gone] if gone else chars
-
-    def _restarts(self, n: int, table: Any, chars: Sequence[dict[str, Any]]) -> bool:
-        """Whether the page's topmost table begins the form again (the next form of a packet, its title over
-        it the same as the form before's): its first row's first cell says what the first piece's does, and the
-        row is not the same row printed again cell for cell."""
-        head = self._head_of(n, table.bbox, ())
-        if head is None or not head.cells:
-            return False
-        first = _bands(head.cells)[0]
-        band_top = min(float(c[1]) for c in table.cells)
-        drawn = sorted((c for c in table.cells if abs(float(c[1]) - band_top) <= SNAP), key=lambda c: float(c[0]))
-
-        def text_in(box: Sequence[float]) -> str:
-            return _norm("".join(c["text"] for c in sorted(chars, key=lambda c: (c["top"], c["x0"]))
-                                 if _within(c, box, 0.0)))
-
-        if not drawn or text_in(drawn[0]) != _norm(first[0].text.text):
-            return False
-        return not (len(drawn) == len(first) and all(text_in(d) == _norm(p.text.text) for d, p in zip(drawn, first,
-                                                                                                          strict=True)))
 
     def _head_of(self, n: int, bbox: Sequence[float], chars: Sequence[dict[str, Any]]) -> _Table | None:
         """The first piece of the table that the page's topmost table (``bbox``) goes on, when it does: the
@@ -404,6 +385,26 @@ def _scanned(page: Any, chars: Sequence[dict[str, Any]], area: float) -> bool:
         return False
     return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= _SCAN_COVER * area
                for im in page.images)
+
+
+def _restarts(head: _Table, table: Any, chars: Sequence[dict[str, Any]]) -> bool:
+    """Whether the page's topmost table begins the form again instead of going on from ``head`` (the next form of
+    a packet, its title over it the same as the form before's): its first row's first cell says what the first
+    piece's does, and the row is not the same row printed again cell for cell."""
+    if not head.cells:
+        return False
+    first = _bands(head.cells)[0]
+    band_top = min(float(c[1]) for c in table.cells)
+    drawn = sorted((c for c in table.cells if abs(float(c[1]) - band_top) <= SNAP), key=lambda c: float(c[0]))
+
+    def text_in(box: Sequence[float]) -> str:
+        return _norm("".join(c["text"] for c in sorted(chars, key=lambda c: (c["top"], c["x0"]))
+                             if _within(c, box, 0.0)))
+
+    if not drawn or text_in(drawn[0]) != _norm(first[0].text.text):
+        return False
+    return not (len(drawn) == len(first) and all(text_in(d) == _norm(p.text.text) for d, p in zip(drawn, first,
+                                                                                                      strict=True)))
 
 
 def _bands(cells: Sequence[_PCell]) -> list[list[_PCell]]:
