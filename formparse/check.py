@@ -53,7 +53,7 @@ CHECK_CODES_ZH = {
     "year": "年度可疑", "blank": "必填项为空", "formula": "公式与显示值不符", "unreadable": "无法读取",
     "absent": "缺少部分", "unread": "未读取的内容", "symbol": "无法识别的符号",
     "hidden-sheet": "读自隐藏的工作表", "check-box": "复选框无法读取", "heading-reworded": "栏目名称改写",
-    "merged-text": "单元格可能少画了线",
+    "merged-text": "单元格可能少画了线", "clipped-text": "文字超出单元格",
     "error": "无法读取的栏目",
 }
 

@@ -71,6 +71,9 @@ class Grid:
         # (cell address, message) for a cell whose texts look like several cells' read as one (a PDF printed
         # without the line between two cells): reported, never a silent joined value
         self.doubts: list[tuple[str, str]] = []
+        # (cell address, message) for a cell whose text runs over its border (a PDF of a sheet's long text not
+        # wrapped): what it shows may be cut short or another cell's
+        self.clipped: list[tuple[str, str]] = []
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
@@ -176,6 +179,7 @@ class Grid:
         grid.notes = [(a, m) for a, m in self.notes if a in addresses]
         grid.unread_marks = [(a, m) for a, m in self.unread_marks if a in addresses]
         grid.doubts = [(a, m) for a, m in self.doubts if a in addresses]
+        grid.clipped = [(a, m) for a, m in self.clipped if a in addresses]
         return grid
 
     def normalise_text(self) -> Grid:

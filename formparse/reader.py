@@ -212,6 +212,9 @@ def record_from_layout(layout: Layout, schema: Schema, *, partial: bool = False)
         key = by_address.get(address, "")
         loc = layout.fields.get(key)
         rec.warnings.append(Warning("merged-text", loc.field.label if loc else "单元格", address, message))
+    for address, message in layout.grid.clipped:
+        loc = layout.fields.get(by_address.get(address, ""))
+        rec.warnings.append(Warning("clipped-text", loc.field.label if loc else "单元格", address, message))
     if layout.grid.sheet_hidden:
         sheet = _sheet_name(layout.grid)
         rec.warnings.append(Warning("hidden-sheet", "隐藏的工作表", sheet or None,

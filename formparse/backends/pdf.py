@@ -52,8 +52,10 @@ from .pdf_cells import (
     _within,
     _without_empty_cut_rows,
     apart_in_columns,
+    overflowing,
     side_by_side,
     split_unruled,
+    stops_on_column,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
 from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text, unradical
@@ -128,6 +130,7 @@ class _Reader(_Assembler):
         self.opened: dict[int, _Text] = {}  # a cell's id → how its text lies in the cell's last piece
         self.running: set[tuple[str, int]] = set()  # header and footer lines met so far
         self.doubts: list[tuple[str, str]] = []  # (address, message) of cells that may be several
+        self.clipped: list[tuple[str, str]] = []  # (address, message) of cells whose text may be cut short
         self.prev: list[dict[str, Any]] | None = None  # the characters of the page before
         self.pending: tuple[str, tuple[float, float], dict[str, Any]] | None = None  # text beyond its foot
         self.n_pages = 0
@@ -136,6 +139,7 @@ class _Reader(_Assembler):
         self.feet: tuple[int, float, list[list[dict[str, Any]]]] | None = None
         self.columns: list[float] = []  # the column boundaries of the tables so far
         self.spaced: bool | None = None  # any page of the file has spaces (None: judged page by page)
+        self.sheet = False  # a spreadsheet program made it (its texts outside tables may be clipped at a column)
 
     def _cut_off(self, n: int, c: dict[str, Any]) -> UnreadableFile:
         return UnreadableFile(f"第{n}页有文字超出了页面（“{c['text']}”）：表格被页面截断，无法完整读取；"
@@ -289,9 +293,14 @@ class _Reader(_Assembler):
         head = self._head_of(n, topmost.bbox, chars) if topmost is not None else None
         for k, table in enumerate(tables, start=1):
             boxes: list[tuple[Sequence[float], list[int], Sequence[float]]] = []
-            for drawn in table.cells:
+            # (a text run on over its cell's border is its cell's whole: see overflowing)
+            free = [i for i in range(len(chars)) if i not in taken]
+            homes, cut = overflowing([chars[i] for i in free], table.cells)
+            homes = {free[i]: k for i, k in homes.items()}
+            for j, drawn in enumerate(table.cells):
                 bbox = _past_cut(drawn, cuts, height)
-                inside = [i for i, c in enumerate(chars) if i not in taken and _within(c, bbox, 0.0)]
+                inside = [i for i, c in enumerate(chars)
+                          if i not in taken and (homes[i] == j if i in homes else _within(c, bbox, 0.0))]
                 taken.update(inside)
                 boxes.append((bbox, inside, drawn))
             # characters that overhang a cell a little belong to the cell nearest them
@@ -313,7 +322,7 @@ class _Reader(_Assembler):
             xs = _boundaries(x for cell in table.cells for x in (cell[0], cell[2]))  # (the same, side by side)
             made = []
             open_feet = [cut["top"] for cut in cuts if cut["cut"] == "bottom"]
-            for box, inside, drawn in boxes:
+            for j, (box, inside, drawn) in enumerate(boxes):
                 pieces, doubt = split_unruled(drawn, _lines((chars[i] for i in inside), gap), ys)
                 for ptop, pbottom, plines in pieces:
                     # (at the foot of the cell as drawn; a cell the page cuts open at its foot goes on on the
@@ -325,7 +334,7 @@ class _Reader(_Assembler):
                     side = apart_in_columns(drawn, plines, xs)
                     made.append(_PCell(drawn[0], ptop, drawn[2], pbottom,
                                        cell_text(plines, box[0], box[2], ptop, foot),
-                                       "；".join(d for d in (doubt, side) if d) or None))
+                                       "；".join(d for d in (doubt, side) if d) or None, j in cut))
             made = _without_empty_cut_rows(made, cuts)
             if table is topmost and head is not None:
                 made = _without_head_rows(made, head.cells)
@@ -351,8 +360,15 @@ class _Reader(_Assembler):
         right = max([line.x1 for line in lines] + [t.bbox[2] for t in tables] + [0.0])
         # the column boundaries a row drawn without lines (a footer) is set against: those of the tables so far
         self.columns = _boundaries([*self.columns, *(x for t in tables for c in t.cells for x in (c[0], c[2]))])
-        for top, parts in _loose(lines, spaced, right, self.columns):
-            found.append((top, _Para(n, 0, parts, top)))
+        paras = [_Para(n, 0, parts, top) for top, parts in _loose(lines, spaced, right, self.columns)]
+        for x, top in stops_on_column(lines, self.columns) if self.sheet else ():  # (the piece holding it)
+            para = next((p for p in reversed(paras) if p.top <= top + SNAP), None)
+            if para is None:
+                continue
+            hit = next((k for k, part in enumerate(para.parts) if part[0] - SNAP <= x <= part[1] + SNAP), None)
+            if hit is not None:
+                para.cut = para.cut | {hit}
+        found += [(p.top, p) for p in paras]
         found.sort(key=lambda x: x[0])
         number = 0
         for _, item in found:
@@ -474,6 +490,19 @@ def _glyphs(page: Any) -> list[Glyph]:
     return out
 
 
+# The PDF's maker (its Info dictionary's /Creator or /Producer) a spreadsheet program: LibreOffice Calc, Excel,
+# WPS 表格 (et), Numbers.
+_SHEET_MAKER = re.compile(r"\bcalc\b|excel|表格|\bet\b|spreadsheet|numbers", re.IGNORECASE)
+
+
+def _from_a_sheet(info: Any) -> bool:
+    """Whether the PDF says a spreadsheet program made it (a text outside its tables that stops over a column
+    boundary is then a cell's text clipped; in a Word document it is a paragraph crossing it)."""
+    if not isinstance(info, dict):
+        return False
+    return any(isinstance(info.get(k), str) and _SHEET_MAKER.search(info[k]) for k in ("Creator", "Producer"))
+
+
 def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str | None = None) -> list[Grid]:
     """The PDF's one grid (every page, in order). Raises UnreadableFile for a scan (no text layer) or a
     damaged file, EncryptedFile for a password, UnsafeFile past a limit."""
@@ -499,6 +528,7 @@ def read_grids(path: str, data: bytes, limits: Limits = DEFAULT, password: str |
             pages.append(page)
         reader.n_chars = 0
         reader.spaced = any(p.spaced for p in parts)
+        reader.sheet = _from_a_sheet(pdf.metadata)
         pairs, dx = column_pairs(parts, lambda k: _glyphs(pages[k]))
         apart = unjoined_parts(parts) if not pairs else None
         if apart is not None:

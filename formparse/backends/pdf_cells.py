@@ -4,6 +4,7 @@ of every page make (rows and columns from the cells' edges, merged cells, tables
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ class _PCell:
     bottom: float
     text: _Text
     doubt: str | None = None  # texts that look like several cells' read as one (see split_unruled)
+    cut: bool = False  # a text run over the cell's border stops over one: cut short, or another cell's (overflowing)
 
 
 @attrs.define
@@ -53,6 +55,7 @@ class _Para:
     number: int
     parts: list[list[Any]]  # [x0, x1, text] of each piece
     top: float
+    cut: frozenset[int] = frozenset()  # the pieces whose text stops over a column boundary (see stops_on_column)
 
 
 def side_by_side(tables: list[_Table]) -> list[_Table]:
@@ -83,6 +86,113 @@ def side_by_side(tables: list[_Table]) -> list[_Table]:
         head = min(group, key=lambda t: (t.top, t.x0))
         out.append(_Table(head.page, k, [c for t in group for c in t.cells], min(t.x0 for t in group),
                           max(t.x1 for t in group), min(t.top for t in group), max(t.bottom for t in group)))
+    return out
+
+
+# Characters the maker wrote one after another on one baseline, each starting where the one before ended
+# (within this many type sizes: a run's own kerning and rounding come to a few hundredths; a cell's padding parts
+# two cells' texts by more, a text clipped under the next cell's starts back over it), are one text drawn in one go.
+_RUN_GAP = 0.05
+CLIPPED = ("这个单元格的文字越过了它的边线（不换行的长文字：打印时超出单元格，或被相邻单元格截断），读出的文字可能"
+           "不完整或混入了相邻单元格的文字；请核对原件")
+# A glyph that comes nearer its cell's border than this (points), or stands over it: a text run on over its cell
+# (no text a cell holds whole comes nearer its border than the cell's padding: Calc's is 0.7, Word's 5.4; Calc
+# clips a text set to the right at the first glyph starting inside the cell, which may start on the border).
+_TOUCH = 0.15
+# Where a text's part in the next cell starts as far into it as the text starts into its own cell (points), it
+# may as well be that cell's own text, set straight after a clipped one (“时效指标（补充” + “按时批复部门预算” when
+# the column is a whole number of characters wide).
+_SAME_PAD = 0.1
+
+
+def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]]) -> tuple[dict[int, int], set[int]]:
+    """Texts drawn over a cell's border: a spreadsheet cell's long text not wrapped, which Excel and Calc print
+    on over the empty cells beside it, or clip at a neighbour holding something (Calc writes a centred text whole
+    into the text layer, under the neighbour's text: “主管部邵门阳市…”; a text set to the left only up to the
+    glyph over the border). Returns the cell each character of such a text belongs to ({character: box}) and the
+    boxes whose text may be cut or mixed with another's (a text stopping over a border, or one no cell can be
+    told to hold). A text is one run of the content stream (``chars`` in its order); its cell is where its
+    alignment sets it: the one whose padding its first character starts at (left), whose padding its last ends
+    at (right), or whose middle is its middle (centred)."""
+    def box_of(c: dict[str, Any]) -> int | None:
+        return next((k for k, b in enumerate(boxes) if _within(c, b, 0.0)), None)
+
+    def over(c: dict[str, Any], k: int | None) -> bool:
+        return k is not None and (c["x0"] < boxes[k][0] + _TOUCH or c["x1"] > boxes[k][2] - _TOUCH)
+
+    def overprinted(run: range) -> bool:  # a character of the run printed over another text's
+        lo, hi = chars[run[0]], chars[run[-1]]
+        size = max(lo["size"], 1.0)
+        return any(i not in run and abs(c["bottom"] - lo["bottom"]) <= 0.15 * size
+                   and min(c["x1"], hi["x1"]) - max(c["x0"], lo["x0"]) > 0.3 * size
+                   and any(min(c["x1"], chars[r]["x1"]) - max(c["x0"], chars[r]["x0"]) > 0.3 * size for r in run)
+                   for i, c in enumerate(chars))
+
+    homes: dict[int, int] = {}
+    cut: set[int] = set()
+    start = 0
+    for end in range(1, len(chars) + 1):
+        if end < len(chars):
+            a, b = chars[end - 1], chars[end]
+            size = max(a["size"], b["size"], 1.0)
+            if (a.get("upright", True) and b.get("upright", True) and abs(a["bottom"] - b["bottom"]) <= 0.15 * size
+                    and -_RUN_GAP * size <= b["x0"] - a["x1"] <= _RUN_GAP * size):
+                continue
+        run = range(start, end)
+        start = end
+        ink = [i for i in run if not chars[i]["text"].isspace()]  # (a space run over a border shows nothing)
+        if not ink:
+            continue
+        first, last = chars[ink[0]], chars[ink[-1]]
+        here, there = box_of(first), box_of(last)
+        if here == there or first["x0"] >= last["x0"]:
+            if over(first, here) or over(last, here):
+                cut.add(here)  # type: ignore[arg-type]  # (over() is false for None)
+            continue
+        where = [box_of(chars[i]) for i in ink]
+        x0, x1 = first["x0"], last["x1"]
+        anchors = set()
+        for k in set(where) - {None}:
+            assert k is not None
+            b = boxes[k]
+            if abs((x0 + x1) - (b[0] + b[2])) <= 2 * (SNAP + 0.1 * first["size"]):
+                anchors.add(k)
+                continue
+            if k == where[0] and -_TOUCH <= x0 - b[0] <= PAD:  # set to the left: where its part in the next cell starts
+                nxt = next(n for n, w in enumerate(where) if w != k)
+                other, pad = where[nxt], x0 - b[0]
+                if other is None or abs(chars[ink[nxt]]["x0"] - boxes[other][0] - pad) > _SAME_PAD or overprinted(run):
+                    anchors.add(k)
+            if k == where[-1] and -_TOUCH <= b[2] - x1 <= PAD:  # set to the right: where its part in the cell before ends
+                prv = max(n for n, w in enumerate(where) if w != k)
+                other, pad = where[prv], b[2] - x1
+                if other is None or abs(boxes[other][2] - chars[ink[prv]]["x1"] - pad) > _SAME_PAD or overprinted(run):
+                    anchors.add(k)
+        if len(anchors) == 1:
+            (k,) = anchors
+            homes.update(dict.fromkeys(run, k))
+            if over(first, where[0]) or over(last, where[-1]):
+                cut.add(k)  # run on over some cells and stopped over a border: clipped there
+        else:
+            cut.update(k for k in where if k is not None)
+    return homes, cut
+
+
+def stops_on_column(lines: Sequence[_Line], columns: Sequence[float]) -> list[tuple[float, float]]:
+    """Where a text outside the tables (a row printed without borders: 填报人, 联系电话) stops over a column
+    boundary of the tables (``columns``), the next text of its line starting at a boundary: a sheet's text
+    clipped at a neighbour holding something (“填报人：刘芳（补充说明本项内容的文字” ending over the boundary,
+    “联系电话：” further on). (x, top) of each such last glyph. A text the sheet shows whole stays its cell's
+    padding inside the boundary; a paragraph of a document that crosses one is followed by nothing, or by a text
+    not set at a boundary."""
+    out = []
+    for line in lines:
+        ink = [c for c in sorted(line.chars, key=lambda c: c["x0"]) if not c["text"].isspace()]
+        for c, d in itertools.pairwise(ink):
+            size = max(c["size"], 1.0)
+            if d["x0"] - c["x1"] > size and any(c["x0"] + _TOUCH < x < c["x1"] - _TOUCH for x in columns) and any(
+                    0 <= d["x0"] - x <= PAD for x in columns):
+                out.append(((c["x0"] + c["x1"]) / 2, c["top"]))
     return out
 
 
@@ -181,6 +291,7 @@ class _Assembler:
     items: list[_Table | _Para]
     opened: dict[int, _Text]
     doubts: list[tuple[str, str]]
+    clipped: list[tuple[str, str]]
 
     def grid(self) -> Grid:
         _chain(self.items)
@@ -198,6 +309,8 @@ class _Assembler:
             if isinstance(item, _Para):
                 r = len(rows)
                 where = f"第{item.page}页第{item.number}段"
+                self.clipped += [(where if len(item.parts) == 1 else f"{where}第{k + 1}处", CLIPPED)
+                                 for k in sorted(item.cut)]
                 if len(item.parts) == 1:
                     rows.append([Cell(row=r, col=0, text=item.parts[0][2], address=where, paragraph=True)])
                     blocks.append(-1)
@@ -228,6 +341,8 @@ class _Assembler:
                 opened[id(cell)] = pc.text
                 if pc.doubt:
                     self.doubts.append((cell.address, pc.doubt))
+                if pc.cut:
+                    self.clipped.append((cell.address, CLIPPED))
                 for r in range(r0, r1):
                     for c in range(c0, c1):
                         if part[r][c] is None:
@@ -268,6 +383,7 @@ class _Assembler:
         grid = Grid(rows, source=self.path)
         grid.row_blocks = blocks
         grid.doubts = list(self.doubts)
+        grid.clipped = list(self.clipped)
         return grid
 
 
