@@ -66,10 +66,10 @@ class Child:
 
 
 def groups_of(folder: str) -> dict[str, list[str]]:
-    """The .xlsx and .docx files of ``folder`` by layout and format (as bench_distinct.py --keep names them)."""
+    """The .xlsx, .docx and .pdf files of ``folder`` by layout and format (as bench_distinct.py --keep names them)."""
     groups: dict[str, list[str]] = {}
     for p in sorted(Path(folder).iterdir()):
-        if p.suffix in (".xlsx", ".docx"):
+        if p.suffix in (".xlsx", ".docx", ".pdf"):
             groups.setdefault(p.name.rsplit("-", 1)[0] + p.suffix, []).append(str(p))
     return groups
 

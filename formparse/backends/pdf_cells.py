@@ -4,6 +4,7 @@ of every page make (rows and columns from the cells' edges, merged cells, tables
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -130,6 +131,7 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
 
     homes: dict[int, int] = {}
     cut: set[int] = set()
+    edges = sorted({x for b in boxes for x in (b[0], b[2])})  # (a run near none of them is inside its cell)
     start = 0
     for end in range(1, len(chars) + 1):
         if end < len(chars):
@@ -144,6 +146,9 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
         if not ink:
             continue
         first, last = chars[ink[0]], chars[ink[-1]]
+        near = bisect.bisect_left(edges, first["x0"] - _TOUCH)
+        if near == len(edges) or edges[near] > last["x1"] + _TOUCH:
+            continue
         here, there = box_of(first), box_of(last)
         if here == there or first["x0"] >= last["x0"]:
             if over(first, here) or over(last, here):
@@ -163,7 +168,7 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
                 other, pad = where[nxt], x0 - b[0]
                 if other is None or abs(chars[ink[nxt]]["x0"] - boxes[other][0] - pad) > _SAME_PAD or overprinted(run):
                     anchors.add(k)
-            if k == where[-1] and -_TOUCH <= b[2] - x1 <= PAD:  # set to the right: where its part in the cell before ends
+            if k == where[-1] and -_TOUCH <= b[2] - x1 <= PAD:  # set to the right: where its part before ends
                 prv = max(n for n, w in enumerate(where) if w != k)
                 other, pad = where[prv], b[2] - x1
                 if other is None or abs(boxes[other][2] - chars[ink[prv]]["x1"] - pad) > _SAME_PAD or overprinted(run):
