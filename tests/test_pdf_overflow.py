@@ -120,3 +120,18 @@ def test_every_record_with_long_unwrapped_texts_exported_by_calc_is_read_or_repo
             a, b = (formparse.dumps(formparse.read(f)) for f in (sheet, sheet.with_suffix(".pdf")))
             assert "".join(a.replace("\\n", "").split()) == "".join(b.replace("\\n", "").split()), name
     assert int(lines[-1].split("exact ")[1].split()[0]) >= 2, lines[-1]
+
+
+def test_a_last_columns_text_run_on_past_the_pages_edge_is_its_cells_whole():
+    # (the page shows it cut at the edge; Calc writes all of it into the text layer)
+    xs = [50, 300, 590]
+    page = K.grid_lines(xs, YS) + K.text(52, 120, "Remark") + K.text(302, 120, "W" * 40)
+    assert texts(grid_of(page)) == ["Remark", "W" * 40]
+
+
+def test_text_beyond_the_pages_edge_that_no_cell_holds_is_still_refused():
+    xs = [50, 300, 590]
+    # a paragraph under the table running off the page; a text starting beyond the edge
+    for extra in (K.text(60, 200, "W" * 70), K.text(600, 120, "Lost")):
+        with pytest.raises(formparse.UnreadableFile, match="有文字超出了页面"):
+            grid_of(K.grid_lines(xs, YS) + K.text(52, 120, "Remark") + extra)

@@ -53,6 +53,7 @@ from .pdf_cells import (
     _without_empty_cut_rows,
     apart_in_columns,
     overflowing,
+    running_off,
     side_by_side,
     split_unruled,
     stops_on_column,
@@ -262,10 +263,14 @@ class _Reader(_Assembler):
         if unmapped is not None:  # a font without a map from its glyphs to characters: what it shows is unknown
             raise UnreadableFile(f"第{n}页有文字无法识别（字体没有字符映射，{unmapped['text']}）：无法可靠地读取；"
                                  "请提供 Word/Excel 原件", path=self.path)
-        off = next((c for c in chars if not c["text"].isspace() and (c["x1"] > width + OVERHANG
-                                                                    or c["x0"] < -OVERHANG)), None)
-        if off is not None:  # what the page cuts off cannot be read whole: refused rather than read cut
+        # what the page cuts off cannot be read whole: refused rather than read cut, but for a cell's text that
+        # runs on past the edge (its cell gets it whole, below)
+        past = running_off(chars, width)
+        off = next((c for i, c in enumerate(chars) if i not in past and not c["text"].isspace()
+                    and (c["x1"] > width + OVERHANG or c["x0"] < -OVERHANG)), None)
+        if off is not None:
             raise self._cut_off(n, off)
+        past_ids = {id(chars[i]) for i in past}
         before = self.prev  # the characters of the page before
         chars = self._across_edges(n, chars, height)
         cuts = _cut_ends(page.edges) if page.edges else []
@@ -344,6 +349,9 @@ class _Reader(_Assembler):
             self.ruled = True
         found = [(t.top, t) for t in side_by_side([t for _, t in found if isinstance(t, _Table)])]
         rest = [c for i, c in enumerate(chars) if i not in taken]
+        stray = next((c for c in rest if id(c) in past_ids and not c["text"].isspace()), None)
+        if stray is not None:  # (past the edge, and no table cell's text: refused as above)
+            raise self._cut_off(n, stray)
         lines = _lines(rest, gap)
         self.n_text += sum(len("".join(line.text.split())) for line in lines)
         # a running header or footer (the same line at the same height in a margin of an earlier page) is

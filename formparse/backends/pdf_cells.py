@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -104,6 +104,35 @@ _TOUCH = 0.15
 # may as well be that cell's own text, set straight after a clipped one (“时效指标（补充” + “按时批复部门预算” when
 # the column is a whole number of characters wide).
 _SAME_PAD = 0.1
+# A centred text's middle lies this near its cell's (points): Calc centres to a tenth of a point.
+_CENTRED = 0.5
+
+
+def runs(chars: Sequence[dict[str, Any]]) -> Iterator[range]:
+    """The runs of ``chars`` (in the content stream's order): characters one after another on one baseline, each
+    starting where the one before ended."""
+    start = 0
+    for end in range(1, len(chars) + 1):
+        if end < len(chars):
+            a, b = chars[end - 1], chars[end]
+            size = max(a["size"], b["size"], 1.0)
+            if (a.get("upright", True) and b.get("upright", True) and abs(a["bottom"] - b["bottom"]) <= 0.15 * size
+                    and -_RUN_GAP * size <= b["x0"] - a["x1"] <= _RUN_GAP * size):
+                continue
+        yield range(start, end)
+        start = end
+
+
+def running_off(chars: Sequence[dict[str, Any]], width: float) -> set[int]:
+    """The characters beyond the page's left or right edge that go on a run starting on the page (a sheet's long
+    text not wrapped, in the last column: Calc writes it whole past the edge, the page shows it cut there), by
+    index: read as that cell's, not as a table the page cut (which would start a text beyond the edge)."""
+    out: set[int] = set()
+    for run in runs(chars):
+        first = chars[run[0]]
+        if -OVERHANG <= first["x0"] and first["x1"] <= width + OVERHANG:
+            out.update(i for i in run if chars[i]["x1"] > width + OVERHANG or chars[i]["x0"] < -OVERHANG)
+    return out
 
 
 def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]]) -> tuple[dict[int, int], set[int]]:
@@ -132,16 +161,7 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
     homes: dict[int, int] = {}
     cut: set[int] = set()
     edges = sorted({x for b in boxes for x in (b[0], b[2])})  # (a run near none of them is inside its cell)
-    start = 0
-    for end in range(1, len(chars) + 1):
-        if end < len(chars):
-            a, b = chars[end - 1], chars[end]
-            size = max(a["size"], b["size"], 1.0)
-            if (a.get("upright", True) and b.get("upright", True) and abs(a["bottom"] - b["bottom"]) <= 0.15 * size
-                    and -_RUN_GAP * size <= b["x0"] - a["x1"] <= _RUN_GAP * size):
-                continue
-        run = range(start, end)
-        start = end
+    for run in runs(chars):
         ink = [i for i in run if not chars[i]["text"].isspace()]  # (a space run over a border shows nothing)
         if not ink:
             continue
@@ -160,7 +180,7 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
         for k in set(where) - {None}:
             assert k is not None
             b = boxes[k]
-            if abs((x0 + x1) - (b[0] + b[2])) <= 2 * (SNAP + 0.1 * first["size"]):
+            if abs((x0 + x1) - (b[0] + b[2])) <= 2 * _CENTRED:
                 anchors.add(k)
                 continue
             if k == where[0] and -_TOUCH <= x0 - b[0] <= PAD:  # set to the left: where its part in the next cell starts
