@@ -1,4 +1,5 @@
-"""PDF back-end: a sheet's long text printed over its cell's border (issue 18 item 8).
+"""PDF back-end: a sheet's long text printed over its cell's border, and a table drawn inside a cell (issue 18
+item 8).
 
 A clerk's long text in a cell that does not wrap: Excel and Calc print it on over the empty cells beside it,
 and clip it where a neighbour holds something — Calc then writes a centred text whole into the text layer,
@@ -135,3 +136,19 @@ def test_text_beyond_the_pages_edge_that_no_cell_holds_is_still_refused():
     for extra in (K.text(60, 200, "W" * 70), K.text(600, 120, "Lost")):
         with pytest.raises(formparse.UnreadableFile, match="有文字超出了页面"):
             grid_of(K.grid_lines(xs, YS) + K.text(52, 120, "Remark") + extra)
+
+
+def test_a_table_drawn_inside_a_cell_gives_its_own_cells_and_the_cell_keeps_its_heading():
+    # Word's nested table (a Writer export of samples/other-hands/hand-F…): the outer cell holds a heading and,
+    # under it, a table of its own; pdfplumber gives the inner cells and the outer cell whole besides
+    outer = K.grid_lines([50, 300, 450], [100, 130, 260], skip=[("v", 1, 1)]) + K.text(52, 120, "Name")
+    outer += K.text(302, 120, "Value") + K.text(52, 142, "Indicators")
+    inner = K.grid_lines([50, 150, 250], [150, 170, 190, 210])
+    inner += "".join(K.text(x + 2, y + 15, f"r{r}c{k}") for r, y in enumerate([150, 170, 190])
+                     for k, x in enumerate([50, 150]))
+    grid = read_grids("form.pdf", K.document([outer + inner]), DEFAULT)[0]
+    shown = [[c.text for c in grid.own_anchors(r)] for r in range(len(grid))]
+    assert ["Name", "Value"] in shown and ["Indicators"] in shown
+    for r in range(3):
+        assert [f"r{r}c0", f"r{r}c1"] in shown
+    assert not grid.clipped and not grid.doubts

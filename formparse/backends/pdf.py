@@ -52,11 +52,13 @@ from .pdf_cells import (
     _within,
     _without_empty_cut_rows,
     apart_in_columns,
+    nested_in,
     overflowing,
     running_off,
     side_by_side,
     split_unruled,
     stops_on_column,
+    unnested,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
 from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text, unradical
@@ -274,7 +276,7 @@ class _Reader(_Assembler):
         before = self.prev  # the characters of the page before
         chars = self._across_edges(n, chars, height)
         cuts = _cut_ends(page.edges) if page.edges else []
-        tables = page.find_tables({**_TABLES, "explicit_horizontal_lines": cuts}) if page.edges else []
+        tables = nested_in(page.find_tables({**_TABLES, "explicit_horizontal_lines": cuts})) if page.edges else []
         chars = self._without_reprints(n, chars, tables)
         chars = self._without_repeats(n, chars, tables, before)
         # page numbers in the header or footer (never a number in a table: “2020” of a date a row broken over
@@ -300,9 +302,10 @@ class _Reader(_Assembler):
             boxes: list[tuple[Sequence[float], list[int], Sequence[float]]] = []
             # (a text run on over its cell's border is its cell's whole: see overflowing)
             free = [i for i in range(len(chars)) if i not in taken]
-            homes, cut = overflowing([chars[i] for i in free], table.cells)
+            cells = unnested(table.cells)
+            homes, cut = overflowing([chars[i] for i in free], cells)
             homes = {free[i]: k for i, k in homes.items()}
-            for j, drawn in enumerate(table.cells):
+            for j, drawn in enumerate(cells):
                 bbox = _past_cut(drawn, cuts, height)
                 inside = [i for i, c in enumerate(chars)
                           if i not in taken and (homes[i] == j if i in homes else _within(c, bbox, 0.0))]
@@ -318,13 +321,13 @@ class _Reader(_Assembler):
                     taken.add(i)
             # the table's row boundaries, where its columns' cells end (a cell over several of them holding
             # texts that stand in different ones may be cells printed without the line between them)
-            ys = _boundaries(y for cell in table.cells for y in (cell[1], cell[3]))
+            ys = _boundaries(y for cell in cells for y in (cell[1], cell[3]))
             if table is lowest:
                 foot = table.bbox[3]
                 self.feet = (n, foot, [[chars[i] for i in inside if not chars[i]["text"].isspace()]
                                        for _, inside, drawn in boxes if abs(drawn[3] - foot) <= SNAP
                                        and any(drawn[1] + SNAP < y < drawn[3] - SNAP for y in ys)])
-            xs = _boundaries(x for cell in table.cells for x in (cell[0], cell[2]))  # (the same, side by side)
+            xs = _boundaries(x for cell in cells for x in (cell[0], cell[2]))  # (the same, side by side)
             made = []
             open_feet = [cut["top"] for cut in cuts if cut["cut"] == "bottom"]
             for j, (box, inside, drawn) in enumerate(boxes):

@@ -147,7 +147,14 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
     def box_of(c: dict[str, Any]) -> int | None:
         return next((k for k, b in enumerate(boxes) if _within(c, b, 0.0)), None)
 
-    def over(c: dict[str, Any], k: int | None) -> bool:
+    def over(first: dict[str, Any], last: dict[str, Any], k: int | None) -> bool:
+        """Whether a text in box ``k`` from ``first`` to ``last`` was cut at its border: set to the left, its last
+        glyph over the right border or on it (Calc keeps the glyph over it); set to the right, its first glyph
+        starting on the left border (Calc keeps the glyphs starting inside). (A first glyph a little left of the
+        border is not: pdfplumber snaps a border to lines drawn near it, a nested table's.)"""
+        return k is not None and (abs(first["x0"] - boxes[k][0]) <= _TOUCH or last["x1"] > boxes[k][2] - _TOUCH)
+
+    def stands_over(c: dict[str, Any], k: int | None) -> bool:  # a glyph of a run that crossed, over a border
         return k is not None and (c["x0"] < boxes[k][0] + _TOUCH or c["x1"] > boxes[k][2] - _TOUCH)
 
     def overprinted(run: range) -> bool:  # a character of the run printed over another text's
@@ -171,7 +178,7 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
             continue
         here, there = box_of(first), box_of(last)
         if here == there or first["x0"] >= last["x0"]:
-            if over(first, here) or over(last, here):
+            if over(first, last, here):
                 cut.add(here)  # type: ignore[arg-type]  # (over() is false for None)
             continue
         where = [box_of(chars[i]) for i in ink]
@@ -196,7 +203,7 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
         if len(anchors) == 1:
             (k,) = anchors
             homes.update(dict.fromkeys(run, k))
-            if over(first, where[0]) or over(last, where[-1]):
+            if stands_over(first, where[0]) or stands_over(last, where[-1]):
                 cut.add(k)  # run on over some cells and stopped over a border: clipped there
         else:
             cut.update(k for k in where if k is not None)
@@ -218,6 +225,48 @@ def stops_on_column(lines: Sequence[_Line], columns: Sequence[float]) -> list[tu
             if d["x0"] - c["x1"] > size and any(c["x0"] + _TOUCH < x < c["x1"] - _TOUCH for x in columns) and any(
                     0 <= d["x0"] - x <= PAD for x in columns):
                 out.append(((c["x0"] + c["x1"]) / 2, c["top"]))
+    return out
+
+
+@attrs.define
+class _Found:
+    """A table of a page as pdfplumber's, with a table drawn inside one of its cells taken in (nested_in)."""
+
+    cells: list[Any]
+    bbox: tuple[float, float, float, float]
+
+
+def nested_in(tables: Sequence[Any]) -> list[Any]:
+    """A page's tables with each drawn inside a cell of another (Word's table in a cell, its borders clear of
+    the cell's) made part of that table: its cells among the other's (see unnested), as pdfplumber gives a
+    nested table whose borders touch its cell's."""
+    out: list[Any] = list(tables)
+    for inner in sorted(tables, key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1])):
+        x0, top, x1, bottom = inner.bbox
+        host = next((t for t in out if t is not inner and any(
+            c[0] - SNAP <= x0 and x1 <= c[2] + SNAP and c[1] - SNAP <= top and bottom <= c[3] + SNAP
+            for c in t.cells)), None)
+        if host is None:
+            continue
+        k = out.index(host)
+        out[k] = _Found([*host.cells, *inner.cells], tuple(host.bbox))
+        out.remove(inner)
+    return out
+
+
+def unnested(cells: Sequence[Sequence[float]]) -> list[tuple[float, ...]]:
+    """A table's cells with a table drawn inside one of them taken out of it: the cell that holds two cells or
+    more of the table (pdfplumber gives the inner table's cells as the outer table's, and the outer cell whole
+    besides) ends where the first of them starts — its own text above the inner table (a heading, “部门整体支出
+    绩效指标”), the inner table's cells their own texts in the rows they draw."""
+    out = []
+    for c in cells:
+        inside = [d for d in cells if d is not c and c[0] - SNAP <= d[0] and d[2] <= c[2] + SNAP
+                  and c[1] - SNAP <= d[1] and d[3] <= c[3] + SNAP and (d[2] - d[0]) * (d[3] - d[1]) > 0]
+        if len(inside) >= 2:
+            out.append((c[0], c[1], c[2], max(c[1], min(d[1] for d in inside))))
+        else:
+            out.append(tuple(c))
     return out
 
 
