@@ -27,6 +27,7 @@ characters (``max_pdf_chars``).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import unicodedata
@@ -298,17 +299,24 @@ class _Reader(_Assembler):
         topmost = min(tables, key=lambda t: t.bbox[1]) if tables else None
         lowest = max(tables, key=lambda t: t.bbox[3]) if tables else None
         head = self._head_of(n, topmost.bbox, chars) if topmost is not None else None
+        # the characters by their vertical middles: those a cell's box may hold are a slice
+        mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+        ys_mid = [m for m, _ in mids]
         for k, table in enumerate(tables, start=1):
             boxes: list[tuple[Sequence[float], list[int], Sequence[float]]] = []
             # (a text run on over its cell's border is its cell's whole: see overflowing)
             free = [i for i in range(len(chars)) if i not in taken]
             cells = unnested(table.cells)
             homes, cut = overflowing([chars[i] for i in free], cells)
-            homes = {free[i]: k for i, k in homes.items()}
+            homed: dict[int, list[int]] = {}
+            for i, box in homes.items():
+                homed.setdefault(box, []).append(free[i])
+            homes = {free[i]: box for i, box in homes.items()}
             for j, drawn in enumerate(cells):
                 bbox = _past_cut(drawn, cuts, height)
-                inside = [i for i, c in enumerate(chars)
-                          if i not in taken and (homes[i] == j if i in homes else _within(c, bbox, 0.0))]
+                band = mids[bisect.bisect_left(ys_mid, bbox[1]):bisect.bisect_right(ys_mid, bbox[3])]
+                inside = sorted([i for _, i in band if i not in taken and i not in homes
+                                 and _within(chars[i], bbox, 0.0)] + [i for i in homed.get(j, ()) if i not in taken])
                 taken.update(inside)
                 boxes.append((bbox, inside, drawn))
             # characters that overhang a cell a little belong to the cell nearest them
