@@ -152,3 +152,12 @@ def test_a_table_drawn_inside_a_cell_gives_its_own_cells_and_the_cell_keeps_its_
     for r in range(3):
         assert [f"r{r}c0", f"r{r}c1"] in shown
     assert not grid.clipped and not grid.doubts
+
+
+def test_a_footer_value_run_on_under_the_next_label_is_read_apart_from_it():
+    # a row without borders under the table: Calc writes the value whole, under “Phone:”
+    page = K.grid_lines(XS, YS) + K.text(52, 120, "Head") + K.text(52, 160, "Name:")
+    page += K.text(100, 160, "Wang Fang, director") + K.text(160, 160, "Phone:") + K.text(260, 160, "0739")
+    grid = grid_of(page)
+    footer = [c.text for c in grid.own_anchors(len(grid) - 1)]
+    assert footer == ["Name:", "Wang Fang, director", "Phone:", "0739"]

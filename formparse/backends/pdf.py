@@ -55,6 +55,7 @@ from .pdf_cells import (
     apart_in_columns,
     nested_in,
     overflowing,
+    printed_over,
     running_off,
     side_by_side,
     split_unruled,
@@ -299,6 +300,8 @@ class _Reader(_Assembler):
         topmost = min(tables, key=lambda t: t.bbox[1]) if tables else None
         lowest = max(tables, key=lambda t: t.bbox[3]) if tables else None
         head = self._head_of(n, topmost.bbox, chars) if topmost is not None else None
+        rules = [(float(e["x0"]), float(e["top"]), float(e["bottom"])) for e in page.edges or ()
+                 if e.get("orientation") == "v"]  # the vertical ruling lines (x, top, bottom)
         # the characters by their vertical middles: those a cell's box may hold are a slice
         mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
         ys_mid = [m for m, _ in mids]
@@ -307,7 +310,7 @@ class _Reader(_Assembler):
             # (a text run on over its cell's border is its cell's whole: see overflowing)
             free = [i for i in range(len(chars)) if i not in taken]
             cells = unnested(table.cells)
-            homes, cut = overflowing([chars[i] for i in free], cells)
+            homes, cut = overflowing([chars[i] for i in free], cells, rules)
             homed: dict[int, list[int]] = {}
             for i, box in homes.items():
                 homed.setdefault(box, []).append(free[i])
@@ -363,7 +366,7 @@ class _Reader(_Assembler):
         stray = next((c for c in rest if id(c) in past_ids and not c["text"].isspace()), None)
         if stray is not None:  # (past the edge, and no table cell's text: refused as above)
             raise self._cut_off(n, stray)
-        lines = _lines(rest, gap)
+        lines = printed_over(_lines(rest, gap), rest, gap)
         self.n_text += sum(len("".join(line.text.split())) for line in lines)
         # a running header or footer (the same line at the same height in a margin of an earlier page) is
         # read once, where it first stands, not again between the pieces of a table going on over pages

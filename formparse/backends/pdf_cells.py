@@ -14,7 +14,7 @@ import attrs
 from ..errors import UnsafeFile
 from ..grid import Cell, Grid
 from ..limits import Limits
-from .pdf_text import PAD, SNAP, _first_token_width, _goes_on, _joint_text, _Line, _line_text, _norm, _Text
+from .pdf_text import PAD, SNAP, _first_token_width, _goes_on, _joint_text, _Line, _line_text, _lines, _norm, _Text
 
 # How far (points) a character's centre may lie outside its cell's box and still belong to it (glyphs of
 # some fonts overhang their cell; a rule drawn over a descender).
@@ -135,7 +135,33 @@ def running_off(chars: Sequence[dict[str, Any]], width: float) -> set[int]:
     return out
 
 
-def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]]) -> tuple[dict[int, int], set[int]]:
+def printed_over(lines: Sequence[_Line], chars: Sequence[dict[str, Any]], gap: float) -> list[_Line]:
+    """Lines outside the tables with a text printed over another text of theirs (a footer's value not wrapped
+    running on under the next label, “陈晓燕（补充说明…文联字系用电）话：” as the glyphs stand): the run printed over
+    made a line of its own at the same height, so that it and the rest are pieces apart (see _loose). ``chars``:
+    the lines' characters in the content stream's order (its runs, see runs)."""
+    run_of: dict[int, int] = {}
+    for r, run in enumerate(runs(chars)):
+        for i in run:
+            run_of[id(chars[i])] = r
+    out: list[_Line] = []
+    for line in lines:
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for c in line.chars:
+            groups.setdefault(run_of.get(id(c), -1), []).append(c)
+        over = next((r for r, mine in groups.items() if r >= 0 and len(mine) >= 2 and any(
+            min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 0.3 * max(a["size"], 1.0)
+            for a in mine for r2, theirs in groups.items() if r2 != r for b in theirs if not b["text"].isspace())),
+            None)
+        if over is None:
+            out.append(line)
+            continue
+        out += _lines(groups[over], gap) + _lines([c for c in line.chars if run_of.get(id(c), -1) != over], gap)
+    return out
+
+
+def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]],
+                rules: Sequence[tuple[float, float, float]]) -> tuple[dict[int, int], set[int]]:
     """Texts drawn over a cell's border: a spreadsheet cell's long text not wrapped, which Excel and Calc print
     on over the empty cells beside it, or clip at a neighbour holding something (Calc writes a centred text whole
     into the text layer, under the neighbour's text: “主管部邵门阳市…”; a text set to the left only up to the
@@ -147,15 +173,17 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
     def box_of(c: dict[str, Any]) -> int | None:
         return next((k for k, b in enumerate(boxes) if _within(c, b, 0.0)), None)
 
-    def over(first: dict[str, Any], last: dict[str, Any], k: int | None) -> bool:
-        """Whether a text in box ``k`` from ``first`` to ``last`` was cut at its border: set to the left, its last
-        glyph over the right border or on it (Calc keeps the glyph over it); set to the right, its first glyph
-        starting on the left border (Calc keeps the glyphs starting inside). (A first glyph a little left of the
-        border is not: pdfplumber snaps a border to lines drawn near it, a nested table's.)"""
-        return k is not None and (abs(first["x0"] - boxes[k][0]) <= _TOUCH or last["x1"] > boxes[k][2] - _TOUCH)
+    def over(first: dict[str, Any], last: dict[str, Any]) -> bool:
+        """Whether a text from ``first`` to ``last`` was cut at a border: its last glyph over a ruling line or
+        ending on it (set to the left, Calc keeps the glyph over the border), or its first glyph over one or
+        starting on it (set to the right). Measured against the lines drawn, not the cells' edges: pdfplumber
+        snaps an edge to lines drawn near it (a nested table's), which may move it over a glyph."""
+        def on(c: dict[str, Any], lo: float, hi: float) -> bool:
+            y = (c["top"] + c["bottom"]) / 2
+            return any(lo <= x <= hi and top - SNAP <= y <= bottom + SNAP for x, top, bottom in rules)
 
-    def stands_over(c: dict[str, Any], k: int | None) -> bool:  # a glyph of a run that crossed, over a border
-        return k is not None and (c["x0"] < boxes[k][0] + _TOUCH or c["x1"] > boxes[k][2] - _TOUCH)
+        return on(first, first["x0"] - _TOUCH, first["x1"] - _TOUCH) or on(last, last["x0"] + _TOUCH,
+                                                                           last["x1"] + _TOUCH)
 
     def overprinted(run: range) -> bool:  # a character of the run printed over another text's
         lo, hi = chars[run[0]], chars[run[-1]]
@@ -178,8 +206,8 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
             continue
         here, there = box_of(first), box_of(last)
         if here == there or first["x0"] >= last["x0"]:
-            if over(first, last, here):
-                cut.add(here)  # type: ignore[arg-type]  # (over() is false for None)
+            if here is not None and over(first, last):
+                cut.add(here)
             continue
         where = [box_of(chars[i]) for i in ink]
         x0, x1 = first["x0"], last["x1"]
@@ -203,7 +231,7 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
         if len(anchors) == 1:
             (k,) = anchors
             homes.update(dict.fromkeys(run, k))
-            if stands_over(first, where[0]) or stands_over(last, where[-1]):
+            if over(first, last):
                 cut.add(k)  # run on over some cells and stopped over a border: clipped there
         else:
             cut.update(k for k in where if k is not None)
