@@ -1,5 +1,5 @@
-"""PDF back-end: a sheet's long text printed over its cell's border, and a table drawn inside a cell (issue 18
-item 8).
+"""PDF back-end (pdf_runs.py, pdf_cells.py): a sheet's long text printed over its cell's border, and a table
+drawn inside a cell (issue 18 item 8).
 
 A clerk's long text in a cell that does not wrap: Excel and Calc print it on over the empty cells beside it,
 and clip it where a neighbour holds something — Calc then writes a centred text whole into the text layer,

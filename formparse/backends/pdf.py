@@ -40,7 +40,6 @@ from ..grid import Grid
 from ..limits import DEFAULT, Limits
 from .pdf_cells import (
     _TABLES,
-    OVERHANG,
     _Assembler,
     _boundaries,
     _cut_ends,
@@ -50,20 +49,28 @@ from .pdf_cells import (
     _past_cut,
     _PCell,
     _Table,
-    _within,
     _without_empty_cut_rows,
     apart_in_columns,
     nested_in,
-    overflowing,
-    printed_over,
-    running_off,
     side_by_side,
     split_unruled,
-    stops_on_column,
     unnested,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
-from .pdf_text import GAP_IS_SPACE, GAP_IS_SPACE_UNSPACED, SNAP, _lines, _loose, _norm, _Text, cell_text, unradical
+from .pdf_runs import overflowing, printed_over, running_off, stops_on_column
+from .pdf_text import (
+    GAP_IS_SPACE,
+    GAP_IS_SPACE_UNSPACED,
+    OVERHANG,
+    SNAP,
+    _lines,
+    _loose,
+    _norm,
+    _Text,
+    _within,
+    cell_text,
+    unradical,
+)
 from .pdf_wide import Glyph, Joined, column_pairs, cut, survey, unjoined_parts
 
 # pdfminer logs what it finds odd in a file (a font without a bounding box, …) as warnings; with no handler

@@ -14,6 +14,14 @@ import attrs
 # Two edges closer than this (points) are one boundary: exporters draw a cell's border from each side
 # with rounding of a few hundredths, and Word offsets a border by half its width.
 SNAP = 2.0
+# How far (points) a character's centre may lie outside its cell's box and still belong to it (glyphs of
+# some fonts overhang their cell; a rule drawn over a descender).
+OVERHANG = 2.0
+
+
+def _within(c: dict[str, Any], bbox: Sequence[float], tol: float) -> bool:
+    x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    return bbox[0] - tol <= x <= bbox[2] + tol and bbox[1] - tol <= y <= bbox[3] + tol
 
 
 def _cjk(ch: str) -> bool:
