@@ -116,6 +116,19 @@ def verdict(sheet: Path, pdf: Path) -> tuple[str, str]:
     return "SILENT", ""
 
 
+def export_and_judge(sheets: list[Path], out: Path, tmp: Path) -> None:
+    """Export every workbook to PDF with Calc (into ``out``), read each pair and print one line a workbook
+    (its name, :func:`verdict`'s kind and why), then the counts."""
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(out), *map(str, sheets)], check=True, capture_output=True, timeout=1800)
+    counts: Counter[str] = Counter()
+    for sheet in sheets:
+        kind, why = verdict(sheet, sheet.with_suffix(".pdf"))
+        counts[kind] += 1
+        print(f"{sheet.name}\t{kind}\t{why}", flush=True)
+    print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())), f"of {len(sheets)}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=18)
@@ -133,15 +146,7 @@ def main() -> int:
                 fit_rows(sheet)
             if args.fit:
                 fit_one_page_wide(sheet)
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(out), *map(str, sheets)], check=True, capture_output=True,
-                       timeout=1800)
-        counts: Counter[str] = Counter()
-        for sheet in sheets:
-            kind, why = verdict(sheet, sheet.with_suffix(".pdf"))
-            counts[kind] += 1
-            print(f"{sheet.name}\t{kind}\t{why}", flush=True)
-        print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())), f"of {len(sheets)}")
+        export_and_judge(sheets, out, Path(tmp))
         if args.keep is None:
             shutil.rmtree(out, ignore_errors=True)
     return 0

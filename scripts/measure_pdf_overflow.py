@@ -17,18 +17,15 @@ from __future__ import annotations
 import argparse
 import copy
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import formparse  # noqa: E402
-from scripts.measure_pdf_layouts import verdict  # noqa: E402
+from scripts.measure_pdf_layouts import export_and_judge  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "submissions"
 ALIGNMENTS = ("left", "center", "right", "general")
@@ -90,17 +87,7 @@ def main() -> int:
                                args.extra, v)
                 if made is not None:
                     sheets.append(made)
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(out), *map(str, sheets)], check=True, capture_output=True,
-                       timeout=1800)
-        counts: Counter[str] = Counter()
-        for sheet in sheets:
-            kind, why = verdict(sheet, sheet.with_suffix(".pdf"))
-            counts[kind] += 1
-            print(f"{sheet.name}\t{kind}\t{why}", flush=True)
-        print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())), f"of {len(sheets)}")
-        if args.keep is None:
-            shutil.rmtree(out, ignore_errors=True)
+        export_and_judge(sheets, out, Path(tmp))  # (without --keep, out is the temporary folder: removed)
     return 0
 
 
