@@ -29,6 +29,10 @@ _TOUCH = 0.15
 _SAME_PAD = 0.1
 # A centred text's middle lies this near its cell's (points): Calc centres to a tenth of a point.
 _CENTRED = 0.5
+# A spreadsheet sets a text this near its cell's side (points; Calc 0.7–0.8, Excel about 2): a run that starts
+# further in is not set to the left of that cell (nor one ending further in to the right) — it is a text that
+# does not fill its cell, whatever ran into it.
+_SHEET_PAD = 3.0
 
 
 def runs(chars: Sequence[dict[str, Any]]) -> Iterator[range]:
@@ -141,12 +145,12 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
             if abs((x0 + x1) - (b[0] + b[2])) <= 2 * _CENTRED:
                 anchors.add(k)
                 continue
-            if k == where[0] and -_TOUCH <= x0 - b[0] <= PAD:  # set to the left: where its part in the next cell starts
+            if k == where[0] and -_TOUCH <= x0 - b[0] <= _SHEET_PAD:  # set to the left: where its next part starts
                 nxt = next(n for n, w in enumerate(where) if w != k)
                 other, pad = where[nxt], x0 - b[0]
                 if other is None or abs(chars[ink[nxt]]["x0"] - boxes[other][0] - pad) > _SAME_PAD or overprinted(run):
                     anchors.add(k)
-            if k == where[-1] and -_TOUCH <= b[2] - x1 <= PAD:  # set to the right: where its part before ends
+            if k == where[-1] and -_TOUCH <= b[2] - x1 <= _SHEET_PAD:  # set to the right: where its part before ends
                 prv = max(n for n, w in enumerate(where) if w != k)
                 other, pad = where[prv], b[2] - x1
                 if other is None or abs(boxes[other][2] - chars[ink[prv]]["x1"] - pad) > _SAME_PAD or overprinted(run):
