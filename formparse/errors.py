@@ -63,6 +63,11 @@ class FormparseError(Exception):
         self.path = os.fspath(path) if path is not None else None
         super().__init__(f"{shown(self.path)}: {message}" if self.path else message)
 
+    def amend(self, message: str) -> None:
+        """The error's message made ``message`` (what it says, with the file named as before)."""
+        self.message = message
+        self.args = (f"{shown(self.path)}: {message}" if self.path else message,)
+
 
 class UnreadableFile(FormparseError, ValueError):
     """The file is empty, truncated, not a document, or of a kind we do not read."""

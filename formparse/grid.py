@@ -74,6 +74,9 @@ class Grid:
         # (cell address, message) for a cell whose text runs over its border (a PDF of a sheet's long text not
         # wrapped): what it shows may be cut short or another cell's
         self.clipped: list[tuple[str, str]] = []
+        # what the file shows that would explain a refusal (a PDF whose texts are printed over one another:
+        # rows too short for them), added to NotThisForm and InvalidValues
+        self.hints: list[str] = []
         self.source = source
         self.row_refs: list[Any] = list(row_refs) if row_refs else [None] * len(self.rows)
         # Which table each row belongs to (-1 for a paragraph); merges never cross tables.
@@ -180,6 +183,7 @@ class Grid:
         grid.unread_marks = [(a, m) for a, m in self.unread_marks if a in addresses]
         grid.doubts = [(a, m) for a, m in self.doubts if a in addresses]
         grid.clipped = [(a, m) for a, m in self.clipped if a in addresses]
+        grid.hints = list(self.hints)
         return grid
 
     def normalise_text(self) -> Grid:

@@ -258,14 +258,26 @@ def read(path: str | Path, *, schema: Schema | str | Path | None = None, schemas
     """
     candidates = as_schemas([schema]) if schema is not None else [*as_schemas(schemas), *known_schemas()]
     path = str(path)
+    grids: list[Grid] = []
     try:
         grids = open_grids(path, limits or DEFAULT, password)
         _, layout = best_layout(grids, candidates, path)
         return record_from_layout(layout, layout.schema, partial=partial)  # type: ignore[arg-type]
+    except (NotThisForm, InvalidValues) as exc:
+        _hinted(exc, grids)
+        raise
     except FormparseError:
         raise
     except (MemoryError, RecursionError) as exc:
         raise UnsafeFile(f"文件过大或结构过深，无法安全读取 ({type(exc).__name__})", path=path) from exc
+
+
+def _hinted(exc: FormparseError, grids: Sequence[Grid]) -> None:
+    """A refusal with what the file shows that would explain it (``Grid.hints``: texts printed over one
+    another in a PDF) added to its message, once."""
+    hints = list(dict.fromkeys(h for g in grids for h in g.hints))
+    if hints and not any(h in exc.message for h in hints):
+        exc.amend("；".join([exc.message, *hints]))
 
 
 @attrs.frozen
@@ -359,6 +371,8 @@ def _forms_of(grid: Grid, candidates: Sequence[Schema], path: str, *, several: b
             if where:
                 exc.message = f"{where}：{exc.message}"
                 exc.args = (f"{path}: {exc.message}",)
+            if isinstance(exc, NotThisForm | InvalidValues):
+                _hinted(exc, [part])
             raise
         if getattr(rec, "provenance", None) is not None and where:
             rec.provenance.position = where

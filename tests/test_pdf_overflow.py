@@ -161,3 +161,16 @@ def test_a_footer_value_run_on_under_the_next_label_is_read_apart_from_it():
     grid = grid_of(page)
     footer = [c.text for c in grid.own_anchors(len(grid) - 1)]
     assert footer == ["Name:", "Wang Fang, director", "Phone:", "0739"]
+
+
+def test_a_refusal_of_a_pdf_whose_texts_are_printed_over_one_another_says_so(tmp_path):
+    # rows too short for their wrapped text: Calc prints it over the rows around; the labels cannot be found,
+    # and the message says why instead of blaming the form alone
+    page = K.grid_lines(XS, [100, 112, 124]) + K.text(52, 110, "Overlapping") + K.text(52, 114, "WrappedText")
+    page += K.text(XS[1] + 2, 110, "Another") + K.text(XS[1] + 2, 115, "LineBelow")
+    pdf = tmp_path / "short-rows.pdf"
+    pdf.write_bytes(K.document([page]))
+    with pytest.raises(formparse.NotThisForm) as caught:
+        formparse.read(pdf)
+    assert "第1页有文字印在别的文字上" in str(caught.value) and "行高不够" in str(caught.value)
+    assert str(caught.value).startswith(f"{pdf}: 不是")

@@ -57,7 +57,7 @@ from .pdf_cells import (
     unnested,
 )
 from .pdf_limits import _check_objects, _check_page_streams, _open, _pages
-from .pdf_runs import overflowing, printed_over, running_off, stops_on_column
+from .pdf_runs import overflowing, printed_over, running_off, stacked, stops_on_column
 from .pdf_text import (
     GAP_IS_SPACE,
     GAP_IS_SPACE_UNSPACED,
@@ -143,6 +143,7 @@ class _Reader(_Assembler):
         self.running: set[tuple[str, int]] = set()  # header and footer lines met so far
         self.doubts: list[tuple[str, str]] = []  # (address, message) of cells that may be several
         self.clipped: list[tuple[str, str]] = []  # (address, message) of cells whose text may be cut short
+        self.hints: list[str] = []  # what would explain a refusal (texts printed over one another)
         self.prev: list[dict[str, Any]] | None = None  # the characters of the page before
         self.pending: tuple[str, tuple[float, float], dict[str, Any]] | None = None  # text beyond its foot
         self.n_pages = 0
@@ -296,6 +297,11 @@ class _Reader(_Assembler):
                    if _PAGE_NUMBER.match("".join(unicodedata.normalize("NFKC", line.text).split()))
                    for c in line.chars}
         chars = [c for c in chars if id(c) not in numbers]
+        over = stacked(chars)
+        if len(over) >= _STACKED:
+            shown = "".join(c["text"] for c in sorted(over, key=lambda c: (c["top"], c["x0"]))[:12])
+            self.hints.append(f"第{n}页有文字印在别的文字上（“{shown}”）：行高不够，文字超出了单元格，PDF 里的内容"
+                              "叠在一起、不全；请提供 Word/Excel 原件，或调整行高后重新导出")
         if _scanned(page, chars, width * height):
             self.scanned += 1
         # (a PDF's maker writes the spaces between words or leaves them out, in the whole file: a page of it
@@ -419,6 +425,10 @@ _SAME_LEFT = 0.5
 # A merged cell going on over a page goes on from one of the first row bands of the next page's first table (the
 # first, or the first under rows printed again on every page).
 _REPRINT_BANDS = 4
+
+# Glyphs printed over glyphs of other lines on a page (see stacked) that make its print unreadable: a form's
+# PDF as its program prints it has none.
+_STACKED = 6
 
 # A page is a scan when one picture covers at least this share of it and it has fewer characters than this: what
 # scanning apps print over their picture (“扫描全能王 创建”, a date, a page number), not a form's hundreds of labels.

@@ -235,6 +235,7 @@ class _Assembler:
     opened: dict[int, _Text]
     doubts: list[tuple[str, str]]
     clipped: list[tuple[str, str]]
+    hints: list[str]
 
     def grid(self) -> Grid:
         _chain(self.items)
@@ -327,6 +328,7 @@ class _Assembler:
         grid.row_blocks = blocks
         grid.doubts = list(self.doubts)
         grid.clipped = list(self.clipped)
+        grid.hints = list(self.hints)
         return grid
 
 

@@ -87,6 +87,30 @@ def printed_over(lines: Sequence[_Line], chars: Sequence[dict[str, Any]], gap: f
     return out
 
 
+def stacked(chars: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The glyphs printed over a glyph of another line (their boxes overlapping by more than 0.3 of the type
+    size both ways, their baselines apart): a sheet whose rows are too short for their wrapped texts prints
+    them over the rows around, or a text box over the table — what the page shows is not all readable. (A text
+    run on under its neighbour on the same baseline is not: see overflowing.)"""
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for i, c in enumerate(chars):
+        if not c["text"].isspace():
+            for bx in range(int(c["x0"] // 10), int(c["x1"] // 10) + 1):
+                for by in range(int(c["top"] // 10), int(c["bottom"] // 10) + 1):
+                    buckets.setdefault((bx, by), []).append(i)
+    out: dict[int, dict[str, Any]] = {}
+    for found in buckets.values():
+        for a, i in enumerate(found):
+            for j in found[a + 1:]:
+                c, d = chars[i], chars[j]
+                size = max(min(c["size"], d["size"]), 1.0)
+                if (abs(c["bottom"] - d["bottom"]) > 0.3 * size
+                        and min(c["x1"], d["x1"]) - max(c["x0"], d["x0"]) > 0.3 * size
+                        and min(c["bottom"], d["bottom"]) - max(c["top"], d["top"]) > 0.3 * size):
+                    out[i], out[j] = c, d
+    return list(out.values())
+
+
 def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]],
                 rules: Sequence[tuple[float, float, float]]) -> tuple[dict[int, int], set[int]]:
     """Texts drawn over a cell's border: a spreadsheet cell's long text not wrapped, which Excel and Calc print
