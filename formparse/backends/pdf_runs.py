@@ -76,10 +76,12 @@ def printed_over(lines: Sequence[_Line], chars: Sequence[dict[str, Any]], gap: f
         groups: dict[int, list[dict[str, Any]]] = {}
         for c in line.chars:
             groups.setdefault(run_of.get(id(c), -1), []).append(c)
-        over = next((r for r, mine in groups.items() if r >= 0 and len(mine) >= 2 and any(
+        # (two of its glyphs over others at least: one alone is punctuation squeezed, “）：” set half a glyph
+        # apart as Chromium sets them)
+        over = next((r for r, mine in groups.items() if r >= 0 and len(mine) >= 2 and sum(any(
             min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 0.3 * max(a["size"], 1.0)
-            for a in mine for r2, theirs in groups.items() if r2 != r for b in theirs if not b["text"].isspace())),
-            None)
+            for r2, theirs in groups.items() if r2 != r for b in theirs if not b["text"].isspace())
+            for a in mine) >= 2), None)
         if over is None:
             out.append(line)
             continue
@@ -136,13 +138,13 @@ def overflowing(chars: Sequence[dict[str, Any]], boxes: Sequence[Sequence[float]
         return on(first, first["x0"] - _TOUCH, first["x1"] - _TOUCH) or on(last, last["x0"] + _TOUCH,
                                                                            last["x1"] + _TOUCH)
 
-    def overprinted(run: range) -> bool:  # a character of the run printed over another text's
+    def overprinted(run: range) -> bool:  # two characters of the run at least printed over another text's
         lo, hi = chars[run[0]], chars[run[-1]]
         size = max(lo["size"], 1.0)
-        return any(i not in run and abs(c["bottom"] - lo["bottom"]) <= 0.15 * size
-                   and min(c["x1"], hi["x1"]) - max(c["x0"], lo["x0"]) > 0.3 * size
-                   and any(min(c["x1"], chars[r]["x1"]) - max(c["x0"], chars[r]["x0"]) > 0.3 * size for r in run)
-                   for i, c in enumerate(chars))
+        theirs = [c for i, c in enumerate(chars) if i not in run and abs(c["bottom"] - lo["bottom"]) <= 0.15 * size
+                  and min(c["x1"], hi["x1"]) - max(c["x0"], lo["x0"]) > 0.3 * size and not c["text"].isspace()]
+        return sum(any(min(c["x1"], chars[r]["x1"]) - max(c["x0"], chars[r]["x0"]) > 0.3 * size for c in theirs)
+                   for r in run) >= 2
 
     homes: dict[int, int] = {}
     cut: set[int] = set()
